@@ -1,0 +1,83 @@
+import type { ConvertContext } from '../codecs/converter.js';
+import { HEX_DIGIT_CODES, HEX_NIBBLE } from '../codecs/hex.js';
+import { getConverter } from '../codecs/registry.js';
+import { ErrorCode } from '../errors/codes.js';
+import { Iso8583Error, isIso8583Error } from '../errors/iso8583-error.js';
+import type { ByteReader } from '../cursor/byte-reader.js';
+import type { ByteWriter } from '../cursor/byte-writer.js';
+import type { BitmapSpec } from '../spec/types.js';
+
+/**
+ * Reads and writes one 64-bit presence bitmap into a shared 24-byte bit array (primary, secondary, tertiary).
+ *
+ * Why: bit `n` (1-based, most significant bit of the first byte is bit 1) says whether data element `n` is present;
+ * binary and hex-text bitmaps differ only in how those 8 bytes travel.
+ */
+export interface BitmapCodec {
+  /** Bytes one bitmap takes on the wire (8 binary, 16 hex). */
+  readonly wireBytes: number;
+  /** Reads bitmap number `index` (0 primary, 1 secondary, 2 tertiary) into `bits[index*8 .. index*8+7]`. */
+  read(r: ByteReader, bits: Uint8Array, index: number): void;
+  /** Writes bitmap number `index` from `bits`. */
+  write(w: ByteWriter, bits: Uint8Array, index: number): void;
+}
+
+const HEX_TEXT_ALPHABET = new Uint8Array(256);
+for (let c = 0; c < 256; c++) HEX_TEXT_ALPHABET[c] = HEX_NIBBLE[c]! >= 0 ? 1 : 0;
+const HEX_CTX: ConvertContext = { alphabet: HEX_TEXT_ALPHABET, nibblePad: { side: 'left', nibble: '0' } };
+
+/** Compiles a bitmap spec into a {@link BitmapCodec}. */
+export function compileBitmap(spec: BitmapSpec): BitmapCodec {
+  if (spec.format === 'binary') {
+    return {
+      wireBytes: 8,
+      read(r, bits, index) {
+        const at = r.take(8, 'bitmap');
+        bits.set(r.buf.subarray(at, at + 8), index * 8);
+      },
+      write(w, bits, index) {
+        const at = w.reserve(8);
+        w.buf.set(bits.subarray(index * 8, index * 8 + 8), at);
+      },
+    };
+  }
+  const text = getConverter(spec.encoding ?? 'ascii');
+  const wireBytes = text.byteLength(16);
+  return {
+    wireBytes,
+    read(r, bits, index) {
+      const at = r.take(wireBytes, 'bitmap');
+      let hex: string;
+      try {
+        hex = text.decode(r.buf, at, 16, HEX_CTX) as string;
+      } catch (e) {
+        throw new Iso8583Error(ErrorCode.INVALID_BITMAP, 'bitmap is not 16 hex digits', {
+          field: 'bitmap',
+          offset: isIso8583Error(e) ? e.offset : at,
+        });
+      }
+      for (let i = 0; i < 8; i++) {
+        bits[index * 8 + i] = (HEX_NIBBLE[hex.charCodeAt(i * 2)]! << 4) | HEX_NIBBLE[hex.charCodeAt(i * 2 + 1)]!;
+      }
+    },
+    write(w, bits, index) {
+      let hex = '';
+      for (let i = 0; i < 8; i++) {
+        const b = bits[index * 8 + i]!;
+        hex += String.fromCharCode(HEX_DIGIT_CODES[b >> 4]!, HEX_DIGIT_CODES[b & 15]!);
+      }
+      const at = w.reserve(wireBytes);
+      text.encode(hex, w.buf, at, HEX_CTX);
+    },
+  };
+}
+
+/** Tells whether bit `n` (1-based) is set. */
+export function hasBit(bits: Uint8Array, n: number): boolean {
+  return (bits[(n - 1) >> 3]! & (0x80 >> ((n - 1) & 7))) !== 0;
+}
+
+/** Sets bit `n` (1-based). */
+export function setBit(bits: Uint8Array, n: number): void {
+  bits[(n - 1) >> 3]! |= 0x80 >> ((n - 1) & 7);
+}

@@ -1,0 +1,20 @@
+import type { FieldValue } from '../spec/types.js';
+import type { Converter } from './converter.js';
+
+/**
+ * The binary (nop) converter: the value is the bytes themselves, as a `Uint8Array`.
+ *
+ * Why: PIN blocks, MACs and EMV data travel as raw bytes; decode returns a copy so the caller may keep it after
+ * the frame buffer is reused.
+ */
+export const binaryConverter: Converter = {
+  name: 'binary',
+  valueType: 'bytes',
+  unit: 'bytes',
+  lengthUnits: ['bytes'],
+  byteLength: (units) => units,
+  decode: (src, offset, units) => src.slice(offset, offset + units),
+  encode(value: FieldValue, dst, offset) {
+    dst.set(value as Uint8Array, offset);
+  },
+};

@@ -1,0 +1,49 @@
+import { ErrorCode } from '../errors/codes.js';
+import { Iso8583Error } from '../errors/iso8583-error.js';
+import type { CharTable } from '../spec/kinds.js';
+import type { FieldValue, LengthUnit, NibblePad } from '../spec/types.js';
+
+/**
+ * Per-field settings a converter receives on every call, fixed when the spec is compiled.
+ *
+ * Why: the kind's alphabet and the BCD pad rule belong to the field, not to the converter, and passing them
+ * in keeps one converter instance shared by every field.
+ */
+export interface ConvertContext {
+  /** Characters the field's kind allows (string converters check every character against it). */
+  readonly alphabet: CharTable | undefined;
+  /** Spare-nibble rule for BCD. */
+  readonly nibblePad: NibblePad;
+}
+
+/**
+ * A pluggable byte converter: turns wire bytes into a field value and back.
+ *
+ * Why: the converter is one of the three independent axes of a field (with the length prefix and padding), so
+ * a network that uses, say, a national code page only needs a new converter registered under a new name.
+ * Converters report bad input by throwing {@link Iso8583Error} with the absolute byte `offset`; the codec adds
+ * the field path. Anything else they throw is wrapped as `CONVERTER_FAILED`.
+ */
+export interface Converter {
+  /** Registry name used in specs, e.g. `"ascii"`. */
+  readonly name: string;
+  /** `string` converters carry text or digits; `bytes` converters carry `Uint8Array` (kind `b`). */
+  readonly valueType: 'string' | 'bytes';
+  /** What one unit of the value is: a character, a BCD digit, or a byte. */
+  readonly unit: LengthUnit;
+  /** Length units a prefix may count for this converter; the first is the default. */
+  readonly lengthUnits: readonly LengthUnit[];
+  /** Characters this converter can represent (string converters), used by validation and arbitraries. */
+  readonly charset?: CharTable;
+  /** Wire bytes taken by `units` units of value. */
+  byteLength(units: number): number;
+  /** Reads `units` units starting at `offset`; bounds are already checked by the caller. */
+  decode(src: Uint8Array, offset: number, units: number, ctx: ConvertContext): FieldValue;
+  /** Writes `value` at `offset`; `dst` already has room for `byteLength(value.length)` bytes. */
+  encode(value: FieldValue, dst: Uint8Array, offset: number, ctx: ConvertContext): void;
+}
+
+/** Builds the error a converter throws for a character it or the field kind cannot carry. */
+export function invalidCharacter(offset: number, what: string): Iso8583Error {
+  return new Iso8583Error(ErrorCode.INVALID_CHARACTER, what, { offset });
+}

@@ -1,0 +1,69 @@
+import { ErrorCode } from '../errors/codes.js';
+import { Iso8583Error } from '../errors/iso8583-error.js';
+import { asciiConverter } from './ascii.js';
+import { bcdConverter } from './bcd.js';
+import { binaryConverter } from './binary.js';
+import type { Converter } from './converter.js';
+import { ebcdic037Converter, ebcdic1047Converter, ebcdic500Converter } from './ebcdic.js';
+import { hexConverter } from './hex.js';
+
+/**
+ * Built-in converters by name. `nop` is the name other ISO 8583 libraries give the binary converter.
+ * The map is built from imports, not by registration side effects, so tree-shaking cannot drop a built-in.
+ */
+const BUILT_IN: ReadonlyMap<string, Converter> = new Map<string, Converter>([
+  ['ascii', asciiConverter],
+  ['binary', binaryConverter],
+  ['nop', { ...binaryConverter, name: 'nop' }],
+  ['hex', hexConverter],
+  ['bcd', bcdConverter],
+  ['ebcdic037', ebcdic037Converter],
+  ['ebcdic500', ebcdic500Converter],
+  ['ebcdic1047', ebcdic1047Converter],
+]);
+
+const userConverters = new Map<string, Converter>();
+
+/**
+ * Adds a converter under its `name` so specs can refer to it; built-in names cannot be replaced.
+ *
+ * Why: specs are data and name their converters; the registry is how user code plugs in a new encoding.
+ * Register before compiling a spec that uses it; codecs already compiled keep the converter they resolved.
+ *
+ * @example
+ * ```ts
+ * registerConverter({ ...getConverter('ascii'), name: 'my-ascii' });
+ * ```
+ */
+export function registerConverter(converter: Converter): void {
+  if (typeof converter?.name !== 'string' || converter.name === '') {
+    throw new Iso8583Error(ErrorCode.INVALID_SPEC, 'a converter needs a non-empty name');
+  }
+  if (BUILT_IN.has(converter.name)) {
+    throw new Iso8583Error(ErrorCode.INVALID_SPEC, `converter "${converter.name}" is built in and cannot be replaced`);
+  }
+  userConverters.set(converter.name, converter);
+}
+
+/**
+ * Returns the converter registered under `name`, or throws `UNKNOWN_CONVERTER`.
+ *
+ * Why: specs are resolved when compiled, so an unknown name fails before the first frame, not during it.
+ */
+export function getConverter(name: string): Converter {
+  const c = BUILT_IN.get(name) ?? userConverters.get(name);
+  if (c === undefined) {
+    throw new Iso8583Error(ErrorCode.UNKNOWN_CONVERTER, `no converter is registered as "${String(name)}"`);
+  }
+  return c;
+}
+
+/** Tells whether a converter is registered under `name` (built in or added by the user). */
+export function hasConverter(name: string): boolean {
+  return BUILT_IN.has(name) || userConverters.has(name);
+}
+
+/** Lists every registered converter name, built-ins first. */
+export function converterNames(): string[] {
+  return [...BUILT_IN.keys(), ...userConverters.keys()];
+}

@@ -1,0 +1,53 @@
+import type { CharTable } from '../spec/kinds.js';
+import type { FieldValue } from '../spec/types.js';
+import { type ConvertContext, type Converter, invalidCharacter } from './converter.js';
+
+/** One-character strings for char codes 0–255, so decoding appends a cached string instead of building one. */
+export const CHAR_STRINGS: readonly string[] = Array.from({ length: 256 }, (_, c) => String.fromCharCode(c));
+
+/**
+ * Builds a single-byte text converter from a byte→char-code table.
+ *
+ * Why: ASCII and every EBCDIC code page are the same loop over a different 256-entry table; one byte is one
+ * character, so a length in characters equals a length in bytes.
+ */
+export function singleByteTextConverter(name: string, toChar: Uint16Array, representable: CharTable): Converter {
+  const toByte = new Int16Array(256).fill(-1);
+  for (let b = 0; b < 256; b++) {
+    const c = toChar[b]!;
+    if (c < 256 && representable[c] === 1) toByte[c] = b;
+  }
+  const charset = new Uint8Array(256);
+  for (let c = 0; c < 256; c++) charset[c] = toByte[c]! >= 0 ? 1 : 0;
+
+  return {
+    name,
+    valueType: 'string',
+    unit: 'chars',
+    lengthUnits: ['chars', 'bytes'],
+    charset,
+    byteLength: (units) => units,
+    decode(src: Uint8Array, offset: number, units: number, ctx: ConvertContext): string {
+      const alphabet = ctx.alphabet ?? charset;
+      let s = '';
+      for (let i = offset, end = offset + units; i < end; i++) {
+        const c = toChar[src[i]!]!;
+        if (c > 255 || alphabet[c] !== 1 || charset[c] !== 1) {
+          throw invalidCharacter(i, `byte is not a character allowed here (${name})`);
+        }
+        s += CHAR_STRINGS[c]!;
+      }
+      return s;
+    },
+    encode(value: FieldValue, dst: Uint8Array, offset: number, ctx: ConvertContext): void {
+      const s = value as string;
+      const alphabet = ctx.alphabet ?? charset;
+      for (let i = 0; i < s.length; i++) {
+        const c = s.charCodeAt(i);
+        const b = c < 256 && alphabet[c] === 1 ? toByte[c]! : -1;
+        if (b < 0) throw invalidCharacter(offset + i, `character ${i + 1} is not allowed here (${name})`);
+        dst[offset + i] = b;
+      }
+    },
+  };
+}

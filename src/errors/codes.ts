@@ -1,0 +1,44 @@
+/**
+ * Stable machine-readable error codes carried by every {@link Iso8583Error}.
+ *
+ * Why: callers branch on `code`, never on message text, so codes never change meaning once released.
+ */
+export const ErrorCode = {
+  /** The input to decode is not a `Uint8Array`. */
+  INVALID_INPUT: 'INVALID_INPUT',
+  /** The frame ended before a field, prefix, MTI or bitmap was complete. */
+  TRUNCATED: 'TRUNCATED',
+  /** Bytes remain after the last field the bitmap announced. */
+  TRAILING_BYTES: 'TRAILING_BYTES',
+  /** The MTI is not four digits. */
+  INVALID_MTI: 'INVALID_MTI',
+  /** A bitmap is malformed (bad hex text, or a bit the spec cannot carry). */
+  INVALID_BITMAP: 'INVALID_BITMAP',
+  /** The bitmap announces a field the spec does not define. */
+  UNKNOWN_FIELD: 'UNKNOWN_FIELD',
+  /** A length prefix holds something other than digits. */
+  INVALID_LENGTH_PREFIX: 'INVALID_LENGTH_PREFIX',
+  /** A length (from a prefix, or of a value to encode) exceeds the field's maximum. */
+  LENGTH_EXCEEDS_MAX: 'LENGTH_EXCEEDS_MAX',
+  /** A fixed-length value to encode has the wrong length and the field has no padding rule. */
+  INVALID_LENGTH: 'INVALID_LENGTH',
+  /** A character is outside the field kind's alphabet or the converter's character set. */
+  INVALID_CHARACTER: 'INVALID_CHARACTER',
+  /** A BCD quartet holds a nibble the field kind does not allow. */
+  INVALID_NIBBLE: 'INVALID_NIBBLE',
+  /** A pad nibble or pad character differs from the one the field spec declares. */
+  INVALID_PADDING: 'INVALID_PADDING',
+  /** A value to encode has the wrong JavaScript type (e.g. a number instead of a string). */
+  INVALID_VALUE_TYPE: 'INVALID_VALUE_TYPE',
+  /** The message object to encode is malformed (not an object, bad MTI type, bad field key). */
+  INVALID_MESSAGE: 'INVALID_MESSAGE',
+  /** A spec table is inconsistent; raised by `validateSpec` before any frame is touched. */
+  INVALID_SPEC: 'INVALID_SPEC',
+  /** A spec names a converter that is not registered. */
+  UNKNOWN_CONVERTER: 'UNKNOWN_CONVERTER',
+  /** A user-supplied converter threw something that is not an `Iso8583Error`. */
+  CONVERTER_FAILED: 'CONVERTER_FAILED',
+} as const;
+
+/** The union of every stable error code string. */
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -1,0 +1,64 @@
+/**
+ * iso8583-codec: ISO 8583 message codec driven by a declarative, JSON-serialisable spec table.
+ *
+ * @packageDocumentation
+ */
+export { ErrorCode } from './errors/codes.js';
+export { type ErrorLocation, Iso8583Error, isIso8583Error } from './errors/iso8583-error.js';
+export type {
+  BitmapSpec,
+  FieldKind,
+  FieldSpec,
+  FieldValue,
+  FixedPad,
+  HeaderSpec,
+  LengthUnit,
+  Message,
+  MessageSpec,
+  MtiSpec,
+  NibblePad,
+  PadSide,
+} from './spec/types.js';
+export type { Infer, InferField } from './spec/infer.js';
+export { defineSpec } from './spec/define-spec.js';
+export { validateSpec, validateFieldSpec } from './spec/validate-spec.js';
+export { FIELD_KINDS, KIND_ALPHABETS, type CharTable } from './spec/kinds.js';
+export {
+  asciiConverter,
+  bcdConverter,
+  binaryConverter,
+  type ConvertContext,
+  type Converter,
+  converterNames,
+  ebcdic037Converter,
+  ebcdic1047Converter,
+  ebcdic500Converter,
+  getConverter,
+  hasConverter,
+  hexConverter,
+  registerConverter,
+} from './codecs/index.js';
+export { parsePrefix, type PrefixShape } from './prefixes/length-prefix.js';
+export { type Codec, createCodec } from './message/codec.js';
+export {
+  adviceMti,
+  isRepeatMti,
+  isResponseMti,
+  type MtiParts,
+  mtiParts,
+  repeatMti,
+  responseMti,
+} from './message/mti.js';
+export { fromHex, type MessageJSON, messageFromJSON, messageToJSON, toHex } from './message/json.js';
+export {
+  buildIso87Preset,
+  type Iso87Dialect,
+  type Iso87Element,
+  type Iso87Fields,
+  type Iso87Preset,
+  ISO87_ELEMENTS,
+  iso87ascii,
+  iso87binary,
+  iso87ebcdic,
+  presets,
+} from './presets/index.js';

@@ -1,0 +1,199 @@
+import type { ConvertContext, Converter } from '../codecs/converter.js';
+import { getConverter } from '../codecs/registry.js';
+import type { ByteReader } from '../cursor/byte-reader.js';
+import type { ByteWriter } from '../cursor/byte-writer.js';
+import { ErrorCode } from '../errors/codes.js';
+import { Iso8583Error, isIso8583Error } from '../errors/iso8583-error.js';
+import { compilePrefix, type LengthPrefix, parsePrefix } from '../prefixes/length-prefix.js';
+import { KIND_ALPHABETS } from '../spec/kinds.js';
+import type { FieldSpec, FieldValue, LengthUnit } from '../spec/types.js';
+
+/**
+ * One data element compiled into a decode closure and an encode closure over the shared cursor.
+ *
+ * Why: every decision that depends only on the spec (converter, prefix, units, padding, alphabet) is taken once
+ * here, so the per-frame work is a bounds check, a prefix read and one converter loop.
+ */
+export interface CompiledField {
+  /** Field path used in errors, e.g. `"35"`. */
+  readonly path: string;
+  /** Reads the element at the cursor. */
+  decode(r: ByteReader): FieldValue;
+  /** Writes `value` at the writer's position; checks type, length and alphabet. */
+  encode(w: ByteWriter, value: unknown): void;
+}
+
+const DEFAULT_NIBBLE_PAD = { side: 'left', nibble: '0' } as const;
+
+/** Re-throws anything a converter threw as a located `Iso8583Error`. */
+function located(e: unknown, path: string, offset: number): Iso8583Error {
+  if (isIso8583Error(e)) return e.locate(path, offset);
+  return new Iso8583Error(ErrorCode.CONVERTER_FAILED, 'converter failed', { field: path, offset });
+}
+
+/**
+ * How a count written in `unit` maps to value units of `converter`, and back.
+ * Only the combinations `validateSpec` accepts reach here.
+ */
+interface UnitMapping {
+  /** Value units for a decoded count, or -1 when the count cannot be right (odd hex chars). */
+  toUnits(count: number): number;
+  /** Count to write for a value of `units` units. */
+  toCount(units: number): number;
+}
+
+function unitMapping(converter: Converter, unit: LengthUnit): UnitMapping {
+  if (converter.unit === 'digits' && unit === 'bytes') {
+    // Packed digits counted in bytes: a count of N bytes carries 2N nibbles (pad included).
+    return { toUnits: (count) => count * 2, toCount: (units) => (units + 1) >> 1 };
+  }
+  if (converter.unit === 'bytes' && unit === 'chars') {
+    // Hex text counted in characters: two characters per value byte.
+    return { toUnits: (count) => ((count & 1) === 1 ? -1 : count >> 1), toCount: (units) => units * 2 };
+  }
+  return { toUnits: (count) => count, toCount: (units) => units };
+}
+
+/** Compiles one field spec. The spec must already have passed `validateSpec`. */
+export function compileField(path: string, spec: FieldSpec): CompiledField {
+  const converter = getConverter(spec.encoding);
+  const unit: LengthUnit = spec.lengthUnit ?? converter.lengthUnits[0] ?? converter.unit;
+  const mapping = unitMapping(converter, unit);
+  const isBytes = converter.valueType === 'bytes';
+  const kind = spec.kind;
+  const ctx: ConvertContext = {
+    alphabet: kind === 'b' ? undefined : KIND_ALPHABETS[kind],
+    nibblePad: spec.nibblePad ?? DEFAULT_NIBBLE_PAD,
+  };
+  const shape = parsePrefix(spec.prefix);
+  const prefix: LengthPrefix | undefined =
+    shape === undefined || shape.type === 'fixed' ? undefined : compilePrefix(shape, spec.prefix ?? '');
+  const maxCount = spec.length;
+  const fixedUnits = prefix === undefined ? mapping.toUnits(spec.length) : 0;
+  // Packed digits counted in bytes with an F pad: the pad nibble is dropped on decode and restored on encode.
+  const stripsPadF =
+    prefix !== undefined && converter.unit === 'digits' && unit === 'bytes' && ctx.nibblePad.nibble === 'F';
+  const padLeft = ctx.nibblePad.side === 'left';
+  const signed = kind === 'x+n';
+  const pad = spec.pad;
+
+  function checkSign(s: string, offset: number): void {
+    // x+n: one C (credit) or D (debit) then digits only.
+    for (let i = 0; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      const isSign = c === 0x43 || c === 0x44;
+      if (isSign !== (i === 0)) {
+        throw new Iso8583Error(ErrorCode.INVALID_CHARACTER, 'x+n value must be C or D followed by digits', {
+          field: path,
+          offset,
+        });
+      }
+    }
+  }
+
+  function decode(r: ByteReader): FieldValue {
+    const start = r.pos;
+    let units = fixedUnits;
+    if (prefix !== undefined) {
+      const count = prefix.read(r, path);
+      if (count > maxCount) {
+        throw new Iso8583Error(ErrorCode.LENGTH_EXCEEDS_MAX, `length ${count} exceeds maximum ${maxCount}`, {
+          field: path,
+          offset: start,
+        });
+      }
+      units = mapping.toUnits(count);
+      if (units < 0) {
+        throw new Iso8583Error(ErrorCode.INVALID_LENGTH_PREFIX, `length ${count} is not a whole number of bytes`, {
+          field: path,
+          offset: start,
+        });
+      }
+    }
+    const at = r.take(converter.byteLength(units), path);
+    let value: FieldValue;
+    try {
+      value = converter.decode(r.buf, at, units, ctx);
+    } catch (e) {
+      throw located(e, path, at);
+    }
+    if (stripsPadF) {
+      const s = value as string;
+      if (padLeft ? s.charCodeAt(0) === 0x46 : s.charCodeAt(s.length - 1) === 0x46) {
+        value = padLeft ? s.slice(1) : s.slice(0, -1);
+      }
+    }
+    if (signed) checkSign(value as string, at);
+    return value;
+  }
+
+  function encode(w: ByteWriter, raw: unknown): void {
+    const start = w.pos;
+    if (isBytes ? !(raw instanceof Uint8Array) : typeof raw !== 'string') {
+      throw new Iso8583Error(
+        ErrorCode.INVALID_VALUE_TYPE,
+        `value must be ${isBytes ? 'a Uint8Array' : 'a string'}, got ${describeType(raw)}`,
+        { field: path, offset: start },
+      );
+    }
+    let value = raw as FieldValue;
+    let units = value.length;
+    if (prefix === undefined) {
+      if (units !== fixedUnits) {
+        if (units > fixedUnits) {
+          throw new Iso8583Error(ErrorCode.LENGTH_EXCEEDS_MAX, `length ${units} exceeds fixed length ${fixedUnits}`, {
+            field: path,
+            offset: start,
+          });
+        }
+        if (pad === undefined || isBytes) {
+          throw new Iso8583Error(ErrorCode.INVALID_LENGTH, `length ${units} differs from fixed length ${fixedUnits}`, {
+            field: path,
+            offset: start,
+          });
+        }
+        const fill = pad.char.repeat(fixedUnits - units);
+        value = pad.side === 'left' ? fill + (value as string) : (value as string) + fill;
+        units = fixedUnits;
+      }
+    } else {
+      let valueUnits = units;
+      if (stripsPadF && (units & 1) === 1) valueUnits = units + 1;
+      else if (stripsPadF && units > 0) {
+        const s = value as string;
+        // An even value whose pad-side digit is F would lose that F on decode: refuse the ambiguity.
+        if (padLeft ? s.charCodeAt(0) === 0x46 : s.charCodeAt(s.length - 1) === 0x46) {
+          throw new Iso8583Error(ErrorCode.INVALID_PADDING, 'value ends on the pad nibble F', {
+            field: path,
+            offset: start,
+          });
+        }
+      }
+      const count = mapping.toCount(valueUnits);
+      if (count > maxCount) {
+        throw new Iso8583Error(ErrorCode.LENGTH_EXCEEDS_MAX, `length ${count} exceeds maximum ${maxCount}`, {
+          field: path,
+          offset: start,
+        });
+      }
+      prefix.write(w, count);
+    }
+    if (signed) checkSign(value as string, w.pos);
+    const at = w.reserve(converter.byteLength(units));
+    try {
+      converter.encode(value, w.buf, at, ctx);
+    } catch (e) {
+      throw located(e, path, at);
+    }
+  }
+
+  return { path, decode, encode };
+}
+
+/** Names a JavaScript value's type without showing the value. */
+export function describeType(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  if (v instanceof Uint8Array) return 'a Uint8Array';
+  return typeof v === 'object' ? 'an object' : `a ${typeof v}`;
+}

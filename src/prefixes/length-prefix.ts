@@ -1,0 +1,109 @@
+import type { ConvertContext } from '../codecs/converter.js';
+import { getConverter } from '../codecs/registry.js';
+import { ErrorCode } from '../errors/codes.js';
+import { Iso8583Error, isIso8583Error } from '../errors/iso8583-error.js';
+import type { ByteReader } from '../cursor/byte-reader.js';
+import type { ByteWriter } from '../cursor/byte-writer.js';
+import { KIND_ALPHABETS } from '../spec/kinds.js';
+
+/**
+ * A compiled length prefix: reads and writes the count that precedes a variable-length value.
+ *
+ * Why: the prefix is one of the three independent axes of a field; the same LL prefix works through ASCII,
+ * EBCDIC or BCD, and binary prefixes are a separate family.
+ */
+export interface LengthPrefix {
+  /** The spec text it was built from, e.g. `"LL/ascii"`. */
+  readonly name: string;
+  /** Largest count the prefix can carry (99 for LL, 65535 for B2 …). */
+  readonly maxCount: number;
+  /** Reads the count; throws located `Iso8583Error`s. */
+  read(r: ByteReader, field: string): number;
+  /** Writes the count (the caller has checked it against the field maximum). */
+  write(w: ByteWriter, count: number): void;
+}
+
+/** Parsed form of a prefix string, before converters are resolved. */
+export type PrefixShape =
+  | { readonly type: 'fixed' }
+  | { readonly type: 'digits'; readonly digits: number; readonly encoding: string }
+  | { readonly type: 'binary'; readonly bytes: 1 | 2 };
+
+/**
+ * Parses a prefix string: `"fixed"`, `"L/enc"`…`"LLLL/enc"` (digit count through converter `enc`), `"B1"`, `"B2"`.
+ * Returns `undefined` for anything else.
+ */
+export function parsePrefix(prefix: string | undefined): PrefixShape | undefined {
+  if (prefix === undefined || prefix === 'fixed') return { type: 'fixed' };
+  if (prefix === 'B1') return { type: 'binary', bytes: 1 };
+  if (prefix === 'B2') return { type: 'binary', bytes: 2 };
+  const slash = typeof prefix === 'string' ? prefix.indexOf('/') : -1;
+  if (slash < 1 || slash > 4) return undefined;
+  const ls = prefix.slice(0, slash);
+  if (ls !== 'L'.repeat(slash)) return undefined;
+  const encoding = prefix.slice(slash + 1);
+  if (encoding === '') return undefined;
+  return { type: 'digits', digits: slash, encoding };
+}
+
+const DIGITS_CTX: ConvertContext = { alphabet: KIND_ALPHABETS.n, nibblePad: { side: 'left', nibble: '0' } };
+
+/**
+ * Compiles a variable-length prefix shape into a reader/writer.
+ *
+ * Wire facts: digit prefixes are right-justified decimal with leading zeros (`LL` of 7 is `07`); through BCD an
+ * odd digit count is padded with a leading 0 nibble (`LLL` of 123 is `01 23`); binary prefixes are unsigned
+ * big-endian.
+ */
+export function compilePrefix(shape: Exclude<PrefixShape, { type: 'fixed' }>, name: string): LengthPrefix {
+  if (shape.type === 'binary') {
+    const n = shape.bytes;
+    return {
+      name,
+      maxCount: n === 1 ? 0xff : 0xffff,
+      read(r, field) {
+        const at = r.take(n, field);
+        return n === 1 ? r.buf[at]! : (r.buf[at]! << 8) | r.buf[at + 1]!;
+      },
+      write(w, count) {
+        const at = w.reserve(n);
+        if (n === 1) w.buf[at] = count;
+        else {
+          w.buf[at] = count >> 8;
+          w.buf[at + 1] = count & 0xff;
+        }
+      },
+    };
+  }
+  const converter = getConverter(shape.encoding);
+  const digits = shape.digits;
+  const bytes = converter.byteLength(digits);
+  const maxCount = 10 ** digits - 1;
+  return {
+    name,
+    maxCount,
+    read(r, field) {
+      const at = r.take(bytes, field);
+      let text: unknown;
+      try {
+        text = converter.decode(r.buf, at, digits, DIGITS_CTX);
+      } catch (e) {
+        const offset = isIso8583Error(e) ? e.offset : at;
+        throw new Iso8583Error(ErrorCode.INVALID_LENGTH_PREFIX, `length prefix is not ${digits} digits`, {
+          field,
+          offset,
+        });
+      }
+      let count = 0;
+      const s = text as string;
+      for (let i = 0; i < s.length; i++) count = count * 10 + (s.charCodeAt(i) - 0x30);
+      return count;
+    },
+    write(w, count) {
+      let s = String(count);
+      while (s.length < digits) s = '0' + s;
+      const at = w.reserve(bytes);
+      converter.encode(s, w.buf, at, DIGITS_CTX);
+    },
+  };
+}

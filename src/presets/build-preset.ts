@@ -1,0 +1,69 @@
+import type { FieldSpec, FixedPad, MessageSpec } from '../spec/types.js';
+import { type Iso87Element, ISO87_ELEMENTS } from './iso87-elements.js';
+
+type Elements = typeof ISO87_ELEMENTS;
+
+/** The field table of an ISO 8583:1987 preset, keeping each element's literal `kind` for `Infer`. */
+export type Iso87Fields = { readonly [K in keyof Elements]: FieldSpec & { readonly kind: Elements[K]['kind'] } };
+
+/** A preset message spec over the 1987 element table. */
+export interface Iso87Preset extends MessageSpec {
+  readonly fields: Iso87Fields;
+}
+
+/**
+ * How one preset dialect writes each kind of element.
+ *
+ * Why: the three 1987 presets share kinds and lengths and differ only in converters and prefix encodings.
+ */
+export interface Iso87Dialect {
+  /** Spec name. */
+  readonly name: string;
+  /** Converter for MTI digits. */
+  readonly mtiEncoding: string;
+  /** Converter for text kinds (`a`, `an`, `ans`, `ns`, `x+n` …). */
+  readonly textEncoding: string;
+  /** Converter for numeric (`n`) elements. */
+  readonly numericEncoding: string;
+  /** Converter for track (`z`) elements. */
+  readonly trackEncoding: string;
+  /** Converter for the digits of LL/LLL prefixes. */
+  readonly prefixEncoding: string;
+}
+
+const ZERO_LEFT: FixedPad = { side: 'left', char: '0' };
+const SPACE_RIGHT: FixedPad = { side: 'right', char: ' ' };
+
+function fieldFor(el: Iso87Element, d: Iso87Dialect): FieldSpec {
+  const encoding =
+    el.kind === 'b' ? 'binary' : el.kind === 'n' ? d.numericEncoding : el.kind === 'z' ? d.trackEncoding : d.textEncoding;
+  const isBcd = encoding === 'bcd';
+  const spec: {
+    -readonly [K in keyof FieldSpec]: FieldSpec[K];
+  } = {
+    kind: el.kind,
+    length: el.length,
+    encoding,
+    lengthUnit: el.kind === 'b' ? 'bytes' : isBcd ? 'digits' : 'chars',
+    description: el.description,
+  };
+  if (el.lengthDigits > 0) spec.prefix = `${'L'.repeat(el.lengthDigits)}/${d.prefixEncoding}`;
+  else if (el.kind === 'n') spec.pad = ZERO_LEFT;
+  else if (el.kind !== 'b' && el.kind !== 'z' && el.kind !== 'x+n') spec.pad = SPACE_RIGHT;
+  // Packed track data ends on an F nibble when its digit count is odd; packed numbers start with a 0 nibble.
+  if (isBcd) spec.nibblePad = el.kind === 'z' ? { side: 'right', nibble: 'F' } : { side: 'left', nibble: '0' };
+  if (el.sensitive === true) spec.sensitive = true;
+  return spec;
+}
+
+/** Builds a preset from the 1987 element table and a dialect. */
+export function buildIso87Preset(d: Iso87Dialect): Iso87Preset {
+  const fields: Record<number, FieldSpec> = {};
+  for (const [key, el] of Object.entries(ISO87_ELEMENTS)) fields[Number(key)] = fieldFor(el, d);
+  return {
+    name: d.name,
+    mti: { encoding: d.mtiEncoding },
+    bitmap: { format: 'binary' },
+    fields: fields as Iso87Fields,
+  };
+}

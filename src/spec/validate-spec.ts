@@ -1,0 +1,156 @@
+import { getConverter, hasConverter } from '../codecs/registry.js';
+import { ErrorCode } from '../errors/codes.js';
+import { Iso8583Error } from '../errors/iso8583-error.js';
+import { parsePrefix } from '../prefixes/length-prefix.js';
+import { isFieldKind, KIND_ALPHABETS } from './kinds.js';
+import type { FieldSpec, MessageSpec } from './types.js';
+
+/** Largest length a field may declare; beyond it no ISO 8583 dialect exists and a typo is far likelier. */
+const MAX_FIELD_LENGTH = 99_999;
+
+function fail(detail: string, field?: string): never {
+  throw new Iso8583Error(ErrorCode.INVALID_SPEC, detail, { field });
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Checks one field spec against the converters and prefixes it names; throws `INVALID_SPEC` at the first problem. */
+export function validateFieldSpec(field: unknown, path: string): asserts field is FieldSpec {
+  if (!isObject(field)) fail('field spec must be an object', path);
+  const { kind, length, prefix, encoding, lengthUnit, pad, nibblePad } = field;
+  if (!isFieldKind(kind)) fail(`unknown kind "${String(kind)}"`, path);
+  if (!Number.isInteger(length) || (length as number) < 0 || (length as number) > MAX_FIELD_LENGTH) {
+    fail(`length must be an integer from 0 to ${MAX_FIELD_LENGTH}`, path);
+  }
+  const len = length as number;
+  if (typeof encoding !== 'string' || !hasConverter(encoding)) {
+    fail(`encoding "${String(encoding)}" is not a registered converter`, path);
+  }
+  const converter = getConverter(encoding);
+  if ((kind === 'b') !== (converter.valueType === 'bytes')) {
+    fail(
+      kind === 'b'
+        ? `kind b needs a bytes converter (binary, hex), not "${encoding}"`
+        : `kind ${kind} needs a text or digit converter, not "${encoding}"`,
+      path,
+    );
+  }
+  if (converter.unit === 'digits' && kind !== 'n' && kind !== 'z' && kind !== 'x+n') {
+    fail(`BCD carries only digit kinds (n, z, x+n), not ${kind}`, path);
+  }
+  if (kind !== 'b' && converter.charset !== undefined) {
+    const alphabet = KIND_ALPHABETS[kind];
+    let any = false;
+    for (let c = 0; c < 256 && !any; c++) any = alphabet[c] === 1 && converter.charset[c] === 1;
+    if (!any) fail(`converter "${encoding}" cannot represent any character of kind ${kind}`, path);
+  }
+  const unit = lengthUnit ?? converter.lengthUnits[0];
+  if (typeof unit !== 'string' || !converter.lengthUnits.includes(unit as never)) {
+    fail(`lengthUnit "${String(lengthUnit)}" does not fit converter "${encoding}" (${converter.lengthUnits.join(', ')})`, path);
+  }
+  if (prefix !== undefined && typeof prefix !== 'string') fail('prefix must be a string', path);
+  const shape = parsePrefix(prefix as string | undefined);
+  if (shape === undefined) fail(`prefix "${String(prefix)}" is not fixed, L…LLLL/<encoding>, B1 or B2`, path);
+  if (shape.type === 'digits') {
+    if (!hasConverter(shape.encoding)) fail(`prefix encoding "${shape.encoding}" is not a registered converter`, path);
+    const pc = getConverter(shape.encoding);
+    if (pc.valueType !== 'string' || (pc.charset !== undefined && pc.charset[0x30] !== 1)) {
+      fail(`prefix encoding "${shape.encoding}" cannot write digits`, path);
+    }
+    if (len > 10 ** shape.digits - 1) fail(`maximum length ${len} does not fit a ${shape.digits}-digit prefix`, path);
+  }
+  if (shape.type === 'binary' && len > (shape.bytes === 1 ? 0xff : 0xffff)) {
+    fail(`maximum length ${len} does not fit a ${shape.bytes}-byte binary prefix`, path);
+  }
+  if (shape.type === 'fixed') {
+    if (len === 0) fail('a fixed field needs a length above 0', path);
+    if (converter.unit === 'bytes' && unit === 'chars' && len % 2 === 1) {
+      fail('a fixed hex field counted in characters needs an even length', path);
+    }
+  }
+  if (pad !== undefined) {
+    if (shape.type !== 'fixed') fail('pad applies to fixed-length fields only', path);
+    if (kind === 'b') fail('binary fields are never padded', path);
+    if (!isObject(pad) || (pad.side !== 'left' && pad.side !== 'right')) fail('pad.side must be left or right', path);
+    const ch = pad.char;
+    if (typeof ch !== 'string' || ch.length !== 1) fail('pad.char must be one character', path);
+    const c = ch.charCodeAt(0);
+    if (c > 255 || KIND_ALPHABETS[kind][c] !== 1 || (converter.charset !== undefined && converter.charset[c] !== 1)) {
+      fail(`pad character is not allowed for kind ${kind} through "${encoding}"`, path);
+    }
+  }
+  if (nibblePad !== undefined) {
+    if (converter.unit !== 'digits') fail('nibblePad applies to BCD fields only', path);
+    if (!isObject(nibblePad) || (nibblePad.side !== 'left' && nibblePad.side !== 'right')) {
+      fail('nibblePad.side must be left or right', path);
+    }
+    if (nibblePad.nibble !== '0' && nibblePad.nibble !== 'F') fail('nibblePad.nibble must be "0" or "F"', path);
+  }
+  if (field.description !== undefined && typeof field.description !== 'string') fail('description must be a string', path);
+  if (field.sensitive !== undefined && typeof field.sensitive !== 'boolean') fail('sensitive must be a boolean', path);
+}
+
+/** Tells whether data element `n` may appear in a spec with (or without) a tertiary bitmap. */
+export function isFieldNumberAllowed(n: number, tertiary: boolean): boolean {
+  if (n >= 2 && n <= 128) return !(tertiary && n === 65);
+  return tertiary && n >= 130 && n <= 192;
+}
+
+/**
+ * Checks a whole message spec and returns it typed; throws `INVALID_SPEC` naming the first inconsistency.
+ *
+ * Why: a bad spec (a 25-character maximum behind an `L` prefix, BCD for an `ans` field, field 1 listed as data)
+ * must fail when the codec is created, not on the first production frame that happens to carry that field.
+ *
+ * @example
+ * ```ts
+ * validateSpec(JSON.parse(readFileSync('my-network.json', 'utf8')));
+ * ```
+ */
+export function validateSpec(spec: unknown): MessageSpec {
+  if (!isObject(spec)) fail('spec must be an object');
+  if (typeof spec.name !== 'string' || spec.name === '') fail('spec.name must be a non-empty string');
+  const { mti, bitmap, header, fields } = spec;
+  if (!isObject(mti) || typeof mti.encoding !== 'string' || !hasConverter(mti.encoding)) {
+    fail('mti.encoding must name a registered converter', 'mti');
+  }
+  const mc = getConverter(mti.encoding);
+  if (mc.valueType !== 'string' || (mc.charset !== undefined && mc.charset[0x30] !== 1)) {
+    fail(`mti encoding "${mti.encoding}" cannot write digits`, 'mti');
+  }
+  if (!isObject(bitmap) || (bitmap.format !== 'binary' && bitmap.format !== 'hex')) {
+    fail('bitmap.format must be binary or hex', 'bitmap');
+  }
+  if (bitmap.encoding !== undefined) {
+    if (bitmap.format !== 'hex') fail('bitmap.encoding applies to hex bitmaps only', 'bitmap');
+    if (typeof bitmap.encoding !== 'string' || !hasConverter(bitmap.encoding)) {
+      fail('bitmap.encoding must name a registered converter', 'bitmap');
+    }
+    const bc = getConverter(bitmap.encoding);
+    if (bc.valueType !== 'string' || bc.unit !== 'chars') fail('bitmap.encoding must be a text converter', 'bitmap');
+  }
+  if (bitmap.tertiary !== undefined && typeof bitmap.tertiary !== 'boolean') {
+    fail('bitmap.tertiary must be a boolean', 'bitmap');
+  }
+  if (header !== undefined) {
+    if (!isObject(header) || !Number.isInteger(header.length) || (header.length as number) < 1) {
+      fail('header.length must be a positive integer', 'header');
+    }
+    if (typeof header.encoding !== 'string' || !hasConverter(header.encoding)) {
+      fail('header.encoding must name a registered converter', 'header');
+    }
+  }
+  if (!isObject(fields)) fail('spec.fields must be an object');
+  const tertiary = bitmap.tertiary === true;
+  for (const key of Object.keys(fields)) {
+    const n = Number(key);
+    if (!Number.isInteger(n) || String(n) !== key) fail(`field key "${key}" is not a field number`);
+    if (n === 1 || (tertiary && n === 65)) fail('bitmap fields are computed and must not be listed', key);
+    if (!isFieldNumberAllowed(n, tertiary)) {
+      fail(tertiary ? 'field numbers run 2–128 and 130–192' : 'field numbers run 2–128 (130–192 need bitmap.tertiary)', key);
+    }
+    validateFieldSpec(fields[key], key);
+  }
+  return spec as unknown as MessageSpec;
+}

@@ -50,6 +50,7 @@ export {
   responseMti,
 } from './message/mti.js';
 export { fromHex, type MessageJSON, messageFromJSON, messageToJSON, toHex } from './message/json.js';
+export { parseHexText } from './message/hex-text.js';
 export {
   buildIso87Preset,
   type Iso87Dialect,

@@ -1,0 +1,37 @@
+import { ErrorCode } from '../errors/codes.js';
+import { Iso8583Error } from '../errors/iso8583-error.js';
+import { fromHex } from './json.js';
+
+/**
+ * Parses hex text that may carry annotations: `#` starts a comment to the end of the line, and white space
+ * anywhere is ignored. Throws `INVALID_INPUT` (with the character offset in the text) for anything else.
+ *
+ * Why: golden fixtures and CLI input are written by people, who annotate each field on its own line.
+ *
+ * @example
+ * ```ts
+ * parseHexText('30313030  # MTI 0100\nF0 20 ... ');
+ * ```
+ */
+export function parseHexText(text: string): Uint8Array {
+  let digits = '';
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === '#') {
+      const nl = text.indexOf('\n', i);
+      if (nl < 0) break;
+      i = nl;
+      continue;
+    }
+    if (c === ' ' || c === '\t' || c === '\n' || c === '\r') continue;
+    if (!/[0-9a-fA-F]/.test(c)) {
+      throw new Iso8583Error(ErrorCode.INVALID_INPUT, 'hex text holds a character that is not a hex digit', {
+        offset: i,
+      });
+    }
+    digits += c;
+  }
+  const bytes = fromHex(digits);
+  if (bytes === undefined) throw new Iso8583Error(ErrorCode.INVALID_INPUT, 'hex text has an odd number of digits');
+  return bytes;
+}

@@ -33,11 +33,16 @@ export function compileBitmap(spec: BitmapSpec): BitmapCodec {
       wireBytes: 8,
       read(r, bits, index) {
         const at = r.take(8, 'bitmap');
-        bits.set(r.buf.subarray(at, at + 8), index * 8);
+        const buf = r.buf;
+        const to = index * 8;
+        // A plain loop: a subarray view per bitmap would cost more than the copy.
+        for (let i = 0; i < 8; i++) bits[to + i] = buf[at + i]!;
       },
       write(w, bits, index) {
         const at = w.reserve(8);
-        w.buf.set(bits.subarray(index * 8, index * 8 + 8), at);
+        const buf = w.buf;
+        const from = index * 8;
+        for (let i = 0; i < 8; i++) buf[at + i] = bits[from + i]!;
       },
     };
   }

@@ -30,6 +30,8 @@ export interface Codec<M = Message> {
 
 /** Largest data element number a spec can hold (with a tertiary bitmap). */
 const LAST_FIELD = 192;
+/** Canonical key strings "0".."192": a message key is a field number only if it is spelled exactly so. */
+const FIELD_KEYS: readonly string[] = Array.from({ length: LAST_FIELD + 1 }, (_, n) => String(n));
 const MTI_CTX: ConvertContext = { alphabet: KIND_ALPHABETS.n, nibblePad: { side: 'left', nibble: '0' } };
 
 const cache = new WeakMap<MessageSpec, Codec<unknown>>();
@@ -146,7 +148,10 @@ function compileCodec(spec: MessageSpec): Codec<Message> {
     return message;
   }
 
-  function encodeMessage(message: Message): Uint8Array {
+  const scratch = new ByteWriter(1024);
+  let scratchBusy = false;
+
+  function encodeMessage(message: Message, w: ByteWriter): Uint8Array {
     if (typeof message !== 'object' || message === null) {
       throw new Iso8583Error(ErrorCode.INVALID_MESSAGE, `message must be an object, got ${describeType(message)}`);
     }
@@ -164,7 +169,7 @@ function compileCodec(spec: MessageSpec): Codec<Message> {
       const value = (values as Record<string, unknown>)[key];
       if (value === undefined) continue;
       const n = Number(key);
-      if (!Number.isInteger(n) || String(n) !== key || n < 1 || n > LAST_FIELD) {
+      if (!(n >= 1 && n <= LAST_FIELD) || FIELD_KEYS[n] !== key) {
         throw new Iso8583Error(ErrorCode.INVALID_MESSAGE, 'field keys must be data element numbers');
       }
       if (n === 1 || n === 129 || (tertiary && n === 65)) {
@@ -181,7 +186,7 @@ function compileCodec(spec: MessageSpec): Codec<Message> {
     if (present >= 2) setBit(bits, 65);
     if (present >= 1) setBit(bits, 1);
 
-    const w = new ByteWriter();
+    w.pos = 0;
     if (header !== undefined && headerConverter !== undefined) {
       const h = message.header;
       const isBytes = headerConverter.valueType === 'bytes';
@@ -242,10 +247,15 @@ function compileCodec(spec: MessageSpec): Codec<Message> {
       }
     },
     encode(message) {
+      // One scratch writer per codec; a re-entrant call (a user converter encoding with this codec) gets its own.
+      const outer = !scratchBusy;
+      scratchBusy = true;
       try {
-        return encodeMessage(message);
+        return encodeMessage(message, outer ? scratch : new ByteWriter());
       } catch (e) {
         throw guarded(e, ErrorCode.INVALID_MESSAGE);
+      } finally {
+        if (outer) scratchBusy = false;
       }
     },
   };

@@ -1,13 +1,16 @@
+import { readFileSync } from 'node:fs';
 import { defineConfig } from 'tsup';
+
+const { version } = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
 
 export default defineConfig({
   entry: {
     index: 'src/index.ts',
-    testing: 'src/testing/index.ts',
+
     cli: 'src/cli/bin.ts',
   },
   format: ['esm', 'cjs'],
-  dts: { entry: { index: 'src/index.ts', testing: 'src/testing/index.ts' } },
+  dts: { entry: { index: 'src/index.ts' } },
   target: 'node20',
   platform: 'node',
   sourcemap: true,
@@ -15,4 +18,5 @@ export default defineConfig({
   splitting: false,
   treeshake: true,
   external: ['fast-check'],
+  define: { __VERSION__: JSON.stringify(version) },
 });

@@ -1,11 +1,31 @@
-import type { FieldSpec, MessageSpec } from './types.js';
+import type { FieldSpec, FieldValue, MessageSpec } from './types.js';
 
-/** The static value type of one field spec: `Uint8Array` for kind `b`, otherwise `string`. */
-export type InferField<F> = F extends { readonly kind: 'b' } ? Uint8Array : string;
+/**
+ * The static value type of one field spec: `Uint8Array` for kind `b`, `string` for any other literal kind, and
+ * `FieldValue` when the kind is not known statically (a spec typed as plain `FieldSpec`, e.g. loaded from JSON).
+ */
+export type InferField<F> = F extends { readonly kind: infer K }
+  ? [K] extends ['b']
+    ? Uint8Array
+    : 'b' extends K
+      ? FieldValue
+      : string
+  : FieldValue;
 
-/** The static type of a header: present only when the spec declares one. */
-type InferHeader<S> = S extends { readonly header: { readonly encoding: infer E } }
-  ? { header: E extends 'binary' ? Uint8Array : string }
+/** The value type of a header spec: bytes for the binary converters, text otherwise. */
+type HeaderValue<H> = H extends { readonly encoding: infer E }
+  ? [E] extends ['binary' | 'nop']
+    ? Uint8Array
+    : 'binary' extends E
+      ? FieldValue
+      : string
+  : FieldValue;
+
+/** The static type of a header: required when the spec declares one, absent when it has none. */
+type InferHeader<S> = 'header' extends keyof S
+  ? undefined extends S['header' & keyof S]
+    ? { header?: FieldValue }
+    : { header: HeaderValue<S['header' & keyof S]> }
   : { header?: never };
 
 /**

@@ -1,0 +1,34 @@
+import { readFile } from 'node:fs/promises';
+import { ErrorCode } from '../errors/codes.js';
+import { Iso8583Error } from '../errors/iso8583-error.js';
+import { presets } from '../presets/index.js';
+import type { MessageSpec } from '../spec/types.js';
+import { validateSpec } from '../spec/validate-spec.js';
+
+/** Names of the built-in presets the CLI accepts for `--spec`. */
+export const PRESET_NAMES = Object.keys(presets) as (keyof typeof presets)[];
+
+/**
+ * Resolves `--spec`: a preset name, or a path to a JSON file holding a message spec (validated).
+ *
+ * Why: users ship their network's table as a JSON file and inspect frames with it without writing code.
+ */
+export async function loadSpec(nameOrPath: string): Promise<MessageSpec> {
+  if (Object.prototype.hasOwnProperty.call(presets, nameOrPath)) return presets[nameOrPath as keyof typeof presets];
+  let text: string;
+  try {
+    text = await readFile(nameOrPath, 'utf8');
+  } catch {
+    throw new Iso8583Error(
+      ErrorCode.INVALID_SPEC,
+      `"${nameOrPath}" is neither a preset (${PRESET_NAMES.join(', ')}) nor a readable JSON file`,
+    );
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new Iso8583Error(ErrorCode.INVALID_SPEC, `"${nameOrPath}" is not valid JSON`);
+  }
+  return validateSpec(json);
+}

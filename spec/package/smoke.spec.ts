@@ -1,0 +1,80 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+type Lib = typeof import('../../src/index.js');
+const root = resolve(__dirname, '..', '..');
+const loadEsm = async (): Promise<Lib> => (await import(pathToFileURL(join(root, 'dist', 'index.js')).href)) as Lib;
+const loadCjs = (): Lib => createRequire(import.meta.url)(join(root, 'dist', 'index.cjs')) as Lib;
+
+function roundTrip(lib: Lib): void {
+  const codec = lib.createCodec(lib.presets.iso87binary);
+  const message = { mti: '0200', fields: { 2: '378282246310005', 4: '000000001000', 52: new Uint8Array(8).fill(7) } };
+  const bytes = codec.encode(message);
+  expect(codec.decode(bytes)).toEqual(message);
+}
+
+describe('built package', () => {
+  it('round-trips a frame when imported as ESM', async () => {
+    roundTrip(await loadEsm());
+  });
+
+  it('round-trips a frame when required as CJS', () => {
+    roundTrip(loadCjs());
+  });
+
+  it('recognises errors thrown by the other module format', async () => {
+    const esm = await loadEsm();
+    const cjs = loadCjs();
+    expect(esm.Iso8583Error).not.toBe(cjs.Iso8583Error);
+    const fromEsm = (() => {
+      try {
+        esm.createCodec(esm.presets.iso87ascii).decode(new Uint8Array([0x30]));
+      } catch (e) {
+        return e;
+      }
+      return undefined;
+    })();
+    const fromCjs = (() => {
+      try {
+        cjs.createCodec(cjs.presets.iso87ascii).decode(new Uint8Array([0x30]));
+      } catch (e) {
+        return e;
+      }
+      return undefined;
+    })();
+    expect(cjs.isIso8583Error(fromEsm)).toBe(true);
+    expect(esm.isIso8583Error(fromCjs)).toBe(true);
+  });
+
+  it('installs from the packed tarball and works from ESM, CJS and the iso8583 bin', () => {
+    const work = mkdtempSync(join(tmpdir(), 'iso8583-pack-'));
+    execFileSync('npm', ['pack', '--silent', '--pack-destination', work], { cwd: root, stdio: 'pipe' });
+    const tgz = readdirSync(work).find((f) => f.endsWith('.tgz'));
+    expect(tgz).toBeDefined();
+    const app = join(work, 'app');
+    mkdirSync(app);
+    writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'app', version: '1.0.0', private: true }));
+    execFileSync('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', join(work, tgz!)], {
+      cwd: app,
+      stdio: 'pipe',
+    });
+    const script = (kind: 'esm' | 'cjs') => `
+      ${kind === 'esm' ? "import { createCodec, presets, toHex } from 'iso8583-codec';" : "const { createCodec, presets, toHex } = require('iso8583-codec');"}
+      const c = createCodec(presets.iso87ascii);
+      process.stdout.write(toHex(c.encode({ mti: '0800', fields: { 11: '000001' } })));`;
+    writeFileSync(join(app, 'a.mjs'), script('esm'));
+    writeFileSync(join(app, 'b.cjs'), script('cjs'));
+    const expected = '30383030' + '0020000000000000' + '303030303031';
+    expect(execFileSync(process.execPath, ['a.mjs'], { cwd: app }).toString()).toBe(expected);
+    expect(execFileSync(process.execPath, ['b.cjs'], { cwd: app }).toString()).toBe(expected);
+    const out = execFileSync(join(app, 'node_modules', '.bin', 'iso8583'), ['decode', '--spec', 'iso87ascii', expected], {
+      cwd: app,
+    }).toString();
+    expect(JSON.parse(out)).toEqual({ mti: '0800', fields: { 11: '000001' } });
+  }, 120_000);
+});

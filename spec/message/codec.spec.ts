@@ -285,3 +285,41 @@ describe('x+n fields', () => {
     expect(catchIso(() => ascii.encode({ mti: '0100', fields: { 28: 'C0000C150' } })).code).toBe('INVALID_CHARACTER');
   });
 });
+
+describe('packed digits counted in bytes', () => {
+  // Regression (found by the random-spec round-trip property): a one-digit value "0" packs as 0F and must decode
+  // back to "0", not fail on the F nibble.
+  const spec = defineSpec({
+    name: 'bcd-bytes',
+    mti: { encoding: 'ascii' },
+    bitmap: { format: 'binary' },
+    fields: {
+      24: { kind: 'n', length: 1, encoding: 'bcd', lengthUnit: 'bytes', prefix: 'B1', nibblePad: { side: 'right', nibble: 'F' } },
+      25: { kind: 'n', length: 10, encoding: 'bcd', lengthUnit: 'bytes', prefix: 'LL/ascii', nibblePad: { side: 'left', nibble: 'F' } },
+    },
+  });
+  const codec = createCodec(spec);
+
+  it('drops the F pad of an odd digit count on decode and restores it on encode', () => {
+    const out = codec.encode({ mti: '0100', fields: { 24: '0', 25: '123' } });
+    expect(toHex(out.subarray(12))).toBe('01' + '0F' + '3032' + 'F123');
+    expect(codec.decode(out).fields).toEqual({ 24: '0', 25: '123' });
+  });
+
+  it('keeps an even digit count whole', () => {
+    const out = codec.encode({ mti: '0100', fields: { 25: '1234' } });
+    expect(codec.decode(out).fields[25]).toBe('1234');
+  });
+
+  it('refuses an even value that starts or ends on the pad nibble', () => {
+    const z = createCodec(
+      defineSpec({
+        name: 'z-bytes',
+        mti: { encoding: 'ascii' },
+        bitmap: { format: 'binary' },
+        fields: { 35: { kind: 'z', length: 20, encoding: 'bcd', lengthUnit: 'bytes', prefix: 'LL/bcd', nibblePad: { side: 'right', nibble: 'F' } } },
+      }),
+    );
+    expect(catchIso(() => z.encode({ mti: '0100', fields: { 35: '12D4F' + 'F' } })).code).toBe('INVALID_PADDING');
+  });
+});

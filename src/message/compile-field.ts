@@ -111,17 +111,16 @@ export function compileField(path: string, spec: FieldSpec): CompiledField {
       }
     }
     const at = r.take(converter.byteLength(units), path);
+    if (stripsPadF && units > 0) {
+      // N bytes hold 2N nibbles; an F in the pad position means the value has 2N - 1 digits.
+      const edge = r.buf[padLeft ? at : at + (units >> 1) - 1]!;
+      if ((padLeft ? edge >> 4 : edge & 15) === 15) units -= 1;
+    }
     let value: FieldValue;
     try {
       value = converter.decode(r.buf, at, units, ctx);
     } catch (e) {
       throw located(e, path, at);
-    }
-    if (stripsPadF) {
-      const s = value as string;
-      if (padLeft ? s.charCodeAt(0) === 0x46 : s.charCodeAt(s.length - 1) === 0x46) {
-        value = padLeft ? s.slice(1) : s.slice(0, -1);
-      }
     }
     if (signed) checkSign(value as string, at);
     return value;

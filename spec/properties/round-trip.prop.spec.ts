@@ -1,0 +1,57 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { createCodec, type Message, presets, validateSpec } from '../../src/index.js';
+import { arbitraryMessage, arbitrarySpec } from '../../src/testing/index.js';
+import { FUZZ_RUNS, countFrames } from './budget.js';
+
+describe('round trips', () => {
+  for (const preset of Object.values(presets)) {
+    const codec = createCodec(preset);
+
+    it(`decode(encode(m)) equals m and encode(decode(b)) equals b for ${preset.name}`, () => {
+      fc.assert(
+        fc.property(arbitraryMessage(preset), (m) => {
+          const b = codec.encode(m);
+          countFrames(1);
+          const back = codec.decode(b);
+          expect(back).toEqual(m);
+          expect(codec.encode(back)).toEqual(b);
+        }),
+        { numRuns: FUZZ_RUNS },
+      );
+    });
+  }
+
+  it('holds for random valid specs and their messages', () => {
+    fc.assert(
+      fc.property(
+        arbitrarySpec().chain((spec) => fc.tuple(fc.constant(spec), fc.array(arbitraryMessage(spec), { minLength: 1, maxLength: 5 }))),
+        ([spec, messages]) => {
+          validateSpec(spec);
+          const codec = createCodec(spec);
+          for (const m of messages as Message[]) {
+            const b = codec.encode(m);
+            countFrames(1);
+            const back = codec.decode(b);
+            expect(back).toEqual(m);
+            expect(codec.encode(back)).toEqual(b);
+          }
+        },
+      ),
+      { numRuns: FUZZ_RUNS },
+    );
+  });
+
+  it('specs survive a trip through JSON unchanged in behaviour', () => {
+    fc.assert(
+      fc.property(
+        arbitrarySpec().chain((spec) => fc.tuple(fc.constant(spec), arbitraryMessage(spec))),
+        ([spec, m]) => {
+          const copy = validateSpec(JSON.parse(JSON.stringify(spec)));
+          expect(createCodec(copy).encode(m as Message)).toEqual(createCodec(spec).encode(m as Message));
+        },
+      ),
+      { numRuns: Math.max(20, FUZZ_RUNS >> 2) },
+    );
+  });
+});

@@ -6,11 +6,11 @@ const { version } = JSON.parse(readFileSync('package.json', 'utf8')) as { versio
 export default defineConfig({
   entry: {
     index: 'src/index.ts',
-
+    testing: 'src/testing/index.ts',
     cli: 'src/cli/bin.ts',
   },
   format: ['esm', 'cjs'],
-  dts: { entry: { index: 'src/index.ts' } },
+  dts: { entry: { index: 'src/index.ts', testing: 'src/testing/index.ts' } },
   target: 'node20',
   platform: 'node',
   sourcemap: true,

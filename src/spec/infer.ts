@@ -43,7 +43,7 @@ type InferHeader<S> = 'header' extends keyof S
  */
 export type Infer<S extends MessageSpec> = {
   mti: string;
-  fields: { -readonly [K in keyof S['fields']]?: InferField<S['fields'][K]> };
+  fields: { -readonly [K in keyof S['fields']]?: InferField<S['fields'][K]> | undefined };
 } & InferHeader<S>;
 
 /** Narrows a field table to its literal types; used by {@link defineSpec}. */

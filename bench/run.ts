@@ -1,0 +1,92 @@
+/**
+ * Codec benchmark: our decoder/encoder side by side with the `iso_8583` package and a hand-written decoder/encoder
+ * for exactly these layouts, in one process and one run. Prints ns/op, ops/s, ±rme and the ratios.
+ *
+ * Run: npm run bench   (BENCH_MAX_TIME=0.2 for a quick look; default 3 s per contender)
+ */
+import { cpus } from 'node:os';
+import Benchmark from 'benchmark';
+import { createCodec, type Message, presets } from '../dist/index.js';
+import { type BenchCase, CASES } from './cases.js';
+import { decodeAsciiByHand, decodeBcdByHand, encodeAsciiByHand, encodeBcdByHand } from './ceiling.js';
+import { peerDecode, peerEncode, toPeerData } from './peer.js';
+
+const MAX_TIME = Number(process.env.BENCH_MAX_TIME ?? 3);
+
+interface Row {
+  readonly bench: string;
+  readonly contender: string;
+  readonly hz: number;
+  readonly rme: number;
+}
+
+let sink = 0;
+
+function contenders(c: BenchCase, op: 'decode' | 'encode'): [string, () => void][] {
+  const codec = createCodec(presets[c.preset]) as unknown as { decode(b: Uint8Array): Message; encode(m: Message): Uint8Array };
+  const ascii = c.preset === 'iso87ascii';
+  const out: [string, () => void][] = [];
+  if (op === 'decode') {
+    out.push(['ours', () => (sink += codec.decode(c.frame).mti.length)]);
+    const hand = ascii ? decodeAsciiByHand : decodeBcdByHand;
+    out.push(['hand-written', () => (sink += hand(c.frame).mti.length)]);
+    if (ascii) {
+      const peerFrame = peerEncode(toPeerData(c.message));
+      out.push(['iso_8583', () => (sink += peerDecode(peerFrame)[0]!.length)]);
+    }
+  } else {
+    out.push(['ours', () => (sink += codec.encode(c.message).length)]);
+    const hand = ascii ? encodeAsciiByHand : encodeBcdByHand;
+    out.push(['hand-written', () => (sink += hand(c.message).length)]);
+    if (ascii) {
+      const data = toPeerData(c.message);
+      out.push(['iso_8583', () => (sink += peerEncode(data).length)]);
+    }
+  }
+  return out;
+}
+
+function runSuite(name: string, fns: [string, () => void][]): Promise<Row[]> {
+  return new Promise((resolve) => {
+    const suite = new Benchmark.Suite(name);
+    for (const [label, fn] of fns) suite.add(label, fn, { maxTime: MAX_TIME, minSamples: 5 });
+    const rows: Row[] = [];
+    suite.on('cycle', (event: Benchmark.Event) => {
+      const b = event.target as Benchmark;
+      rows.push({ bench: name, contender: b.name ?? '?', hz: b.hz, rme: b.stats.rme });
+      process.stderr.write(`  ${name} / ${b.name}: ${fmtNs(1e9 / b.hz)} ns/op\n`);
+    });
+    suite.on('complete', () => resolve(rows));
+    suite.run({ async: false });
+  });
+}
+
+const fmtNs = (ns: number): string => ns.toFixed(ns < 100 ? 1 : 0);
+const fmtHz = (hz: number): string => Math.round(hz).toLocaleString('en-US');
+
+async function main(): Promise<void> {
+  const cpu = cpus()[0]?.model ?? 'unknown CPU';
+  console.log(`# iso8583-codec benchmark\n\nNode ${process.version}, ${cpu} (${cpus().length} cores), ${new Date().toISOString().slice(0, 10)}, maxTime ${MAX_TIME}s\n`);
+  const table: string[] = [
+    '| case | op | ours ns/op | ours ops/s | ±rme | hand-written ns/op | iso_8583 ns/op | ours / hand-written | speed-up vs iso_8583 |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const c of CASES) {
+    for (const op of ['decode', 'encode'] as const) {
+      const rows = await runSuite(`${c.name} ${op}`, contenders(c, op));
+      const get = (who: string): Row | undefined => rows.find((r) => r.contender === who);
+      const ours = get('ours')!;
+      const hand = get('hand-written')!;
+      const peer = get('iso_8583');
+      table.push(
+        `| ${c.name} (${c.frame.length} B) | ${op} | ${fmtNs(1e9 / ours.hz)} | ${fmtHz(ours.hz)} | ±${ours.rme.toFixed(1)}% | ` +
+          `${fmtNs(1e9 / hand.hz)} | ${peer ? fmtNs(1e9 / peer.hz) : 'n/a (cannot express BCD)'} | ` +
+          `${(hand.hz / ours.hz).toFixed(2)}x slower | ${peer ? `${(ours.hz / peer.hz).toFixed(1)}x faster` : 'n/a'} |`,
+      );
+    }
+  }
+  console.log(table.join('\n'));
+  console.log(`\n(sink ${sink % 10})`);
+}
+
+void main();

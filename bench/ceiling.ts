@@ -6,11 +6,13 @@
 import type { Message } from '../dist/index.js';
 
 const CH = Array.from({ length: 256 }, (_, c) => String.fromCharCode(c));
-const HEX = '0123456789ABCDEF';
 
 function fail(what: string, at: number): never {
   throw new Error(`${what} at ${at}`);
 }
+
+const latin1Slice = (Buffer.prototype as unknown as { latin1Slice: (this: Uint8Array, s: number, e: number) => string })
+  .latin1Slice;
 
 /** Bytes → string, assuming validated bytes below 0x80. */
 function str(b: Uint8Array, at: number, n: number): string {
@@ -25,10 +27,16 @@ function str(b: Uint8Array, at: number, n: number): string {
       return String.fromCharCode(b[at]!, b[at + 1]!, b[at + 2]!);
     case 4:
       return String.fromCharCode(b[at]!, b[at + 1]!, b[at + 2]!, b[at + 3]!);
+    case 5:
+      return String.fromCharCode(b[at]!, b[at + 1]!, b[at + 2]!, b[at + 3]!, b[at + 4]!);
     case 6:
       return String.fromCharCode(b[at]!, b[at + 1]!, b[at + 2]!, b[at + 3]!, b[at + 4]!, b[at + 5]!);
+    case 7:
+      return String.fromCharCode(b[at]!, b[at + 1]!, b[at + 2]!, b[at + 3]!, b[at + 4]!, b[at + 5]!, b[at + 6]!);
+    case 8:
+      return String.fromCharCode(b[at]!, b[at + 1]!, b[at + 2]!, b[at + 3]!, b[at + 4]!, b[at + 5]!, b[at + 6]!, b[at + 7]!);
     default:
-      return Buffer.prototype.latin1Slice.call(b, at, at + n) as string;
+      return latin1Slice.call(b, at, at + n);
   }
 }
 
@@ -161,23 +169,25 @@ export function decodeAsciiByHand(b: Uint8Array): Message {
   return { mti, fields };
 }
 
+const HEXCODE = Uint8Array.from('0123456789ABCDEF', (c) => c.charCodeAt(0));
+const codes = new Uint8Array(64);
+
 function packed(b: Uint8Array, at: number, n: number, end: number, allowHex: boolean, padRight: boolean): string {
   const bytes = (n + 1) >> 1;
   if (at + bytes > end) fail('truncated', at);
   const odd = (n & 1) === 1;
-  let s = '';
   let k = odd && !padRight ? 1 : 0;
   for (let i = 0; i < n; i++, k++) {
     const byte = b[at + (k >> 1)]!;
     const nib = (k & 1) === 0 ? byte >> 4 : byte & 15;
     if (nib > 9 && !allowHex) fail('nibble', at + (k >> 1));
-    s += HEX[nib];
+    codes[i] = HEXCODE[nib]!;
   }
   if (odd) {
     const padNib = padRight ? b[at + bytes - 1]! & 15 : b[at]! >> 4;
     if (padNib !== (padRight ? 15 : 0)) fail('pad', at);
   }
-  return s;
+  return str(codes, 0, n);
 }
 function bcdLen(b: Uint8Array, at: number, bytes: number, max: number, end: number): number {
   if (at + bytes > end) fail('truncated', at);
@@ -206,10 +216,6 @@ export function decodeBcdByHand(b: Uint8Array): Message {
   for (let n = 2; n <= last; n++) {
     if ((b[bitmapAt + ((n - 1) >> 3)]! & (0x80 >> ((n - 1) & 7))) === 0) continue;
     let len: number;
-    const fixed = (digitsCount: number): void => {
-      fields[n] = packed(b, p, digitsCount, end, false, false);
-      p += (digitsCount + 1) >> 1;
-    };
     switch (n) {
       case 2:
         len = bcdLen(b, p, 1, 19, end);
@@ -217,22 +223,28 @@ export function decodeBcdByHand(b: Uint8Array): Message {
         p += 1 + ((len + 1) >> 1);
         break;
       case 3: case 11: case 12:
-        fixed(6);
+        fields[n] = packed(b, p, 6, end, false, false);
+        p += 3;
         break;
       case 4:
-        fixed(12);
+        fields[n] = packed(b, p, 12, end, false, false);
+        p += 6;
         break;
       case 7:
-        fixed(10);
+        fields[n] = packed(b, p, 10, end, false, false);
+        p += 5;
         break;
       case 13: case 14: case 18:
-        fixed(4);
+        fields[n] = packed(b, p, 4, end, false, false);
+        p += 2;
         break;
       case 22: case 49:
-        fixed(3);
+        fields[n] = packed(b, p, 3, end, false, false);
+        p += 2;
         break;
       case 25:
-        fixed(2);
+        fields[n] = packed(b, p, 2, end, false, false);
+        p += 1;
         break;
       case 32:
         len = bcdLen(b, p, 1, 11, end);
@@ -315,7 +327,9 @@ const ASCII_LAYOUT: Record<number, { len: number; prefix: 0 | 2 | 3; check: (c: 
 
 /** Hand-written encoder for the ASCII layout of the benchmark's fields. */
 export function encodeAsciiByHand(m: Message): Uint8Array {
-  const keys = Object.keys(m.fields).map(Number).sort((x, y) => x - y);
+  const keys: number[] = [];
+  // Integer-like keys enumerate in ascending order.
+  for (const k in m.fields) keys.push(+k);
   const secondary = keys.some((k) => k > 64);
   let size = 4 + (secondary ? 16 : 8);
   for (const k of keys) {
@@ -372,7 +386,9 @@ const BCD_TEXT = new Set([37, 41, 42, 43]);
 
 /** Hand-written encoder for the packed layout of the benchmark's fields. */
 export function encodeBcdByHand(m: Message): Uint8Array {
-  const keys = Object.keys(m.fields).map(Number).sort((x, y) => x - y);
+  const keys: number[] = [];
+  // Integer-like keys enumerate in ascending order.
+  for (const k in m.fields) keys.push(+k);
   const secondary = keys.some((k) => k > 64);
   let size = 2 + (secondary ? 16 : 8);
   for (const k of keys) {

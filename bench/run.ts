@@ -52,7 +52,7 @@ function runSuite(name: string, fns: [string, () => void][]): Promise<Row[]> {
     for (const [label, fn] of fns) suite.add(label, fn, { maxTime: MAX_TIME, minSamples: 5 });
     const rows: Row[] = [];
     suite.on('cycle', (event: Benchmark.Event) => {
-      const b = event.target as Benchmark;
+      const b = event.target as unknown as Benchmark;
       rows.push({ bench: name, contender: b.name ?? '?', hz: b.hz, rme: b.stats.rme });
       process.stderr.write(`  ${name} / ${b.name}: ${fmtNs(1e9 / b.hz)} ns/op\n`);
     });

@@ -1,4 +1,4 @@
-import type { ConvertContext } from '../codecs/converter.js';
+import { type ConvertContext, specialize } from '../codecs/converter.js';
 import { HEX_DIGIT_CODES, HEX_NIBBLE } from '../codecs/hex.js';
 import { getConverter } from '../codecs/registry.js';
 import { ErrorCode } from '../errors/codes.js';
@@ -46,15 +46,16 @@ export function compileBitmap(spec: BitmapSpec): BitmapCodec {
       },
     };
   }
-  const text = getConverter(spec.encoding ?? 'ascii');
-  const wireBytes = text.byteLength(16);
+  const converter = getConverter(spec.encoding ?? 'ascii');
+  const wireBytes = converter.byteLength(16);
+  const text = specialize(converter, HEX_CTX);
   return {
     wireBytes,
     read(r, bits, index) {
       const at = r.take(wireBytes, 'bitmap');
       let hex: string;
       try {
-        hex = text.decode(r.buf, at, 16, HEX_CTX) as string;
+        hex = text.decode(r.buf, at, 16) as string;
       } catch (e) {
         throw new Iso8583Error(ErrorCode.INVALID_BITMAP, 'bitmap is not 16 hex digits', {
           field: 'bitmap',
@@ -72,7 +73,7 @@ export function compileBitmap(spec: BitmapSpec): BitmapCodec {
         hex += String.fromCharCode(HEX_DIGIT_CODES[b >> 4]!, HEX_DIGIT_CODES[b & 15]!);
       }
       const at = w.reserve(wireBytes);
-      text.encode(hex, w.buf, at, HEX_CTX);
+      text.encode(hex, w.buf, at);
     },
   };
 }

@@ -41,6 +41,33 @@ export interface Converter {
   decode(src: Uint8Array, offset: number, units: number, ctx: ConvertContext): FieldValue;
   /** Writes `value` at `offset`; `dst` already has room for `byteLength(value.length)` bytes. */
   encode(value: FieldValue, dst: Uint8Array, offset: number, ctx: ConvertContext): void;
+  /**
+   * Optionally returns decode/encode functions bound to one field's context, with its tables precomputed.
+   * Must behave exactly like `decode`/`encode` with that context; the codec prefers it when present.
+   */
+  specialize?(ctx: ConvertContext): SpecializedConverter;
+}
+
+/**
+ * A converter bound to one field's context (alphabet, pad rule), as returned by {@link Converter.specialize}.
+ *
+ * Why: per-field tables (which bytes are allowed for this kind through this code page) are built once at compile
+ * time instead of being combined per character on every frame.
+ */
+export interface SpecializedConverter {
+  /** Reads `units` units at `offset`; bounds are already checked. */
+  decode(src: Uint8Array, offset: number, units: number): FieldValue;
+  /** Writes `value` at `offset`; room is already reserved. */
+  encode(value: FieldValue, dst: Uint8Array, offset: number): void;
+}
+
+/** Binds a converter to a field context, using its own specialisation when it has one. */
+export function specialize(converter: Converter, ctx: ConvertContext): SpecializedConverter {
+  if (converter.specialize !== undefined) return converter.specialize(ctx);
+  return {
+    decode: (src, offset, units) => converter.decode(src, offset, units, ctx),
+    encode: (value, dst, offset) => converter.encode(value, dst, offset, ctx),
+  };
 }
 
 /** Builds the error a converter throws for a character it or the field kind cannot carry. */

@@ -1,6 +1,7 @@
 import type { CharTable } from '../spec/kinds.js';
 import type { FieldValue } from '../spec/types.js';
-import { type ConvertContext, type Converter, invalidCharacter } from './converter.js';
+import { type ConvertContext, type Converter, invalidCharacter, type SpecializedConverter } from './converter.js';
+import { latin1String, scratchFor, scratchString } from './strings.js';
 
 /** One-character strings for char codes 0–255, so decoding appends a cached string instead of building one. */
 export const CHAR_STRINGS: readonly string[] = Array.from({ length: 256 }, (_, c) => String.fromCharCode(c));
@@ -20,6 +21,43 @@ export function singleByteTextConverter(name: string, toChar: Uint16Array, repre
   const charset = new Uint8Array(256);
   for (let c = 0; c < 256; c++) charset[c] = toByte[c]! >= 0 ? 1 : 0;
 
+  const isIdentity = toChar.every((c, b) => c === b);
+
+  function specializeText(ctx: ConvertContext): SpecializedConverter {
+    const alphabet = ctx.alphabet ?? charset;
+    // byteOk[b]: byte b decodes to a character this field allows; byteOf[c]: the byte for char c, or -1.
+    const byteOk = new Uint8Array(256);
+    const byteOf = new Int16Array(256).fill(-1);
+    for (let b = 0; b < 256; b++) {
+      const c = toChar[b]!;
+      if (c < 256 && alphabet[c] === 1 && charset[c] === 1) {
+        byteOk[b] = 1;
+        byteOf[c] = b;
+      }
+    }
+    return {
+      decode(src: Uint8Array, offset: number, units: number): string {
+        const end = offset + units;
+        for (let i = offset; i < end; i++) {
+          if (byteOk[src[i]!] !== 1) throw invalidCharacter(i, `byte is not a character allowed here (${name})`);
+        }
+        if (isIdentity) return latin1String(src, offset, units);
+        const codes = scratchFor(units);
+        for (let i = 0; i < units; i++) codes[i] = toChar[src[offset + i]!]!;
+        return scratchString(units);
+      },
+      encode(value: FieldValue, dst: Uint8Array, offset: number): void {
+        const s = value as string;
+        for (let i = 0; i < s.length; i++) {
+          const c = s.charCodeAt(i);
+          const b = c < 256 ? byteOf[c]! : -1;
+          if (b < 0) throw invalidCharacter(offset + i, `character ${i + 1} is not allowed here (${name})`);
+          dst[offset + i] = b;
+        }
+      },
+    };
+  }
+
   return {
     name,
     valueType: 'string',
@@ -27,27 +65,8 @@ export function singleByteTextConverter(name: string, toChar: Uint16Array, repre
     lengthUnits: ['chars', 'bytes'],
     charset,
     byteLength: (units) => units,
-    decode(src: Uint8Array, offset: number, units: number, ctx: ConvertContext): string {
-      const alphabet = ctx.alphabet ?? charset;
-      let s = '';
-      for (let i = offset, end = offset + units; i < end; i++) {
-        const c = toChar[src[i]!]!;
-        if (c > 255 || alphabet[c] !== 1 || charset[c] !== 1) {
-          throw invalidCharacter(i, `byte is not a character allowed here (${name})`);
-        }
-        s += CHAR_STRINGS[c]!;
-      }
-      return s;
-    },
-    encode(value: FieldValue, dst: Uint8Array, offset: number, ctx: ConvertContext): void {
-      const s = value as string;
-      const alphabet = ctx.alphabet ?? charset;
-      for (let i = 0; i < s.length; i++) {
-        const c = s.charCodeAt(i);
-        const b = c < 256 && alphabet[c] === 1 ? toByte[c]! : -1;
-        if (b < 0) throw invalidCharacter(offset + i, `character ${i + 1} is not allowed here (${name})`);
-        dst[offset + i] = b;
-      }
-    },
+    specialize: specializeText,
+    decode: (src, offset, units, ctx) => specializeText(ctx).decode(src, offset, units),
+    encode: (value, dst, offset, ctx) => specializeText(ctx).encode(value, dst, offset),
   };
 }

@@ -1,5 +1,5 @@
 import { compileBitmap, setBit } from '../bitmap/bitmap.js';
-import type { ConvertContext } from '../codecs/converter.js';
+import { type ConvertContext, specialize } from '../codecs/converter.js';
 import { getConverter } from '../codecs/registry.js';
 import { ByteReader } from '../cursor/byte-reader.js';
 import { ByteWriter } from '../cursor/byte-writer.js';
@@ -68,6 +68,7 @@ function compileCodec(spec: MessageSpec): Codec<Message> {
   const bitmap = compileBitmap(spec.bitmap);
   const mtiConverter = getConverter(spec.mti.encoding);
   const mtiBytes = mtiConverter.byteLength(4);
+  const mtiCodec = specialize(mtiConverter, MTI_CTX);
   const header = spec.header;
   const headerConverter = header === undefined ? undefined : getConverter(header.encoding);
   const headerUnits =
@@ -77,6 +78,7 @@ function compileCodec(spec: MessageSpec): Codec<Message> {
         ? header.length * 2
         : header.length;
   const headerCtx: ConvertContext = { alphabet: undefined, nibblePad: { side: 'left', nibble: '0' } };
+  const headerCodec = headerConverter === undefined ? undefined : specialize(headerConverter, headerCtx);
 
   function decodeFrame(frame: Uint8Array): Message {
     if (!(frame instanceof Uint8Array)) {
@@ -87,7 +89,7 @@ function compileCodec(spec: MessageSpec): Codec<Message> {
     if (header !== undefined && headerConverter !== undefined) {
       const at = r.take(header.length, 'header');
       try {
-        message.header = headerConverter.decode(frame, at, headerUnits, headerCtx);
+        message.header = headerCodec!.decode(frame, at, headerUnits);
       } catch (e) {
         throw isIso8583Error(e)
           ? e.locate('header', at)
@@ -96,7 +98,7 @@ function compileCodec(spec: MessageSpec): Codec<Message> {
     }
     const mtiAt = r.take(mtiBytes, 'mti');
     try {
-      message.mti = mtiConverter.decode(frame, mtiAt, 4, MTI_CTX) as string;
+      message.mti = mtiCodec.decode(frame, mtiAt, 4) as string;
     } catch (e) {
       throw new Iso8583Error(ErrorCode.INVALID_MTI, 'MTI is not four digits', {
         field: 'mti',
@@ -204,7 +206,7 @@ function compileCodec(spec: MessageSpec): Codec<Message> {
       }
       const at = w.reserve(header.length);
       try {
-        headerConverter.encode(h as FieldValue, w.buf, at, headerCtx);
+        headerCodec!.encode(h as FieldValue, w.buf, at);
       } catch (e) {
         throw isIso8583Error(e)
           ? e.locate('header', at)
@@ -213,7 +215,7 @@ function compileCodec(spec: MessageSpec): Codec<Message> {
     }
     const mtiAt = w.reserve(mtiBytes);
     try {
-      mtiConverter.encode(mti, w.buf, mtiAt, MTI_CTX);
+      mtiCodec.encode(mti, w.buf, mtiAt);
     } catch {
       throw new Iso8583Error(ErrorCode.INVALID_MTI, 'MTI must be a string of four digits', {
         field: 'mti',

@@ -1,4 +1,4 @@
-import type { ConvertContext, Converter } from '../codecs/converter.js';
+import { type ConvertContext, type Converter, specialize } from '../codecs/converter.js';
 import { getConverter } from '../codecs/registry.js';
 import type { ByteReader } from '../cursor/byte-reader.js';
 import type { ByteWriter } from '../cursor/byte-writer.js';
@@ -76,6 +76,7 @@ export function compileField(path: string, spec: FieldSpec): CompiledField {
   const padLeft = ctx.nibblePad.side === 'left';
   const signed = kind === 'x+n';
   const pad = spec.pad;
+  const bound = specialize(converter, ctx);
 
   function checkSign(s: string, offset: number): void {
     // x+n: one C (credit) or D (debit) then digits only.
@@ -118,7 +119,7 @@ export function compileField(path: string, spec: FieldSpec): CompiledField {
     }
     let value: FieldValue;
     try {
-      value = converter.decode(r.buf, at, units, ctx);
+      value = bound.decode(r.buf, at, units);
     } catch (e) {
       throw located(e, path, at);
     }
@@ -180,7 +181,7 @@ export function compileField(path: string, spec: FieldSpec): CompiledField {
     if (signed) checkSign(value as string, w.pos);
     const at = w.reserve(converter.byteLength(units));
     try {
-      converter.encode(value, w.buf, at, ctx);
+      bound.encode(value, w.buf, at);
     } catch (e) {
       throw located(e, path, at);
     }

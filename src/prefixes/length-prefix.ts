@@ -1,4 +1,4 @@
-import type { ConvertContext } from '../codecs/converter.js';
+import { type ConvertContext, specialize } from '../codecs/converter.js';
 import { getConverter } from '../codecs/registry.js';
 import { ErrorCode } from '../errors/codes.js';
 import { Iso8583Error, isIso8583Error } from '../errors/iso8583-error.js';
@@ -79,22 +79,41 @@ export function compilePrefix(shape: Exclude<PrefixShape, { type: 'fixed' }>, na
   const digits = shape.digits;
   const bytes = converter.byteLength(digits);
   const maxCount = 10 ** digits - 1;
+  const bound = specialize(converter, DIGITS_CTX);
+  // Single-byte text converters: map each byte straight to its digit value (-1 if it is not a digit).
+  const digitOf = new Int8Array(256).fill(-1);
+  const singleByte = converter.unit === 'chars' && bytes === digits;
+  if (singleByte) {
+    // Encode each digit once (this never throws for a converter that passed validation) and invert.
+    const out = new Uint8Array(1);
+    for (let d = 0; d <= 9; d++) {
+      bound.encode(String(d), out, 0);
+      digitOf[out[0]!] = d;
+    }
+  }
+  const bad = (field: string, offset: number | undefined): Iso8583Error =>
+    new Iso8583Error(ErrorCode.INVALID_LENGTH_PREFIX, `length prefix is not ${digits} digits`, { field, offset });
   return {
     name,
     maxCount,
     read(r, field) {
       const at = r.take(bytes, field);
+      const buf = r.buf;
+      let count = 0;
+      if (singleByte) {
+        for (let i = at; i < at + digits; i++) {
+          const d = digitOf[buf[i]!]!;
+          if (d < 0) throw bad(field, i);
+          count = count * 10 + d;
+        }
+        return count;
+      }
       let text: unknown;
       try {
-        text = converter.decode(r.buf, at, digits, DIGITS_CTX);
+        text = bound.decode(buf, at, digits);
       } catch (e) {
-        const offset = isIso8583Error(e) ? e.offset : at;
-        throw new Iso8583Error(ErrorCode.INVALID_LENGTH_PREFIX, `length prefix is not ${digits} digits`, {
-          field,
-          offset,
-        });
+        throw bad(field, isIso8583Error(e) ? e.offset : at);
       }
-      let count = 0;
       const s = text as string;
       for (let i = 0; i < s.length; i++) count = count * 10 + (s.charCodeAt(i) - 0x30);
       return count;
@@ -103,7 +122,7 @@ export function compilePrefix(shape: Exclude<PrefixShape, { type: 'fixed' }>, na
       let s = String(count);
       while (s.length < digits) s = '0' + s;
       const at = w.reserve(bytes);
-      converter.encode(s, w.buf, at, DIGITS_CTX);
+      bound.encode(s, w.buf, at);
     },
   };
 }

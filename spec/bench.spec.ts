@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { CASES } from '../bench/cases.js';
+import { decodeAsciiByHand, decodeBcdByHand, encodeAsciiByHand, encodeBcdByHand } from '../bench/ceiling.js';
+import { peerDecode, peerEncode, toPeerData } from '../bench/peer.js';
+import { createCodec, type Message, presets } from '../dist/index.js';
+
+describe('benchmark contenders agree on every case (smoke run)', () => {
+  for (const c of CASES) {
+    const codec = createCodec(presets[c.preset]) as unknown as { decode(b: Uint8Array): Message; encode(m: Message): Uint8Array };
+    const ascii = c.preset === 'iso87ascii';
+
+    it(`${c.name}: ours and the hand-written code decode the frame to the same message`, () => {
+      const hand = ascii ? decodeAsciiByHand : decodeBcdByHand;
+      for (let i = 0; i < 3; i++) {
+        expect(codec.decode(c.frame)).toEqual(c.message);
+        expect(hand(c.frame)).toEqual(c.message);
+      }
+    });
+
+    it(`${c.name}: ours and the hand-written code encode the message to the same frame`, () => {
+      const hand = ascii ? encodeAsciiByHand : encodeBcdByHand;
+      expect(codec.encode(c.message)).toEqual(c.frame);
+      expect(hand(c.message)).toEqual(c.frame);
+    });
+
+    it.runIf(ascii)(`${c.name}: iso_8583 round-trips the same content in its own frame`, () => {
+      const data = toPeerData(c.message);
+      const back = peerDecode(peerEncode(data));
+      for (const [k, v] of Object.entries(data)) expect(String(back[k]).toUpperCase()).toBe(v.toUpperCase());
+    });
+  }
+
+  it('the hand-written decoders reject what ours rejects: truncation and trailing bytes', () => {
+    const a = CASES[0]!;
+    expect(() => decodeAsciiByHand(a.frame.subarray(0, a.frame.length - 1))).toThrow();
+    expect(() => decodeAsciiByHand(Uint8Array.from([...a.frame, 0x30]))).toThrow();
+  });
+});

@@ -7,10 +7,11 @@ export default defineConfig({
   entry: {
     index: 'src/index.ts',
     testing: 'src/testing/index.ts',
+    net: 'src/net/index.ts',
     cli: 'src/cli/bin.ts',
   },
   format: ['esm', 'cjs'],
-  dts: { entry: { index: 'src/index.ts', testing: 'src/testing/index.ts' } },
+  dts: { entry: { index: 'src/index.ts', testing: 'src/testing/index.ts', net: 'src/net/index.ts' } },
   target: 'node20',
   platform: 'node',
   sourcemap: true,

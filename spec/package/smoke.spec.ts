@@ -78,3 +78,27 @@ describe('built package', () => {
     expect(JSON.parse(out)).toEqual({ mti: '0800', fields: { 11: '000001' } });
   }, 120_000);
 });
+
+describe('built net subpath', () => {
+  it('serves and answers over loopback from the ESM and CJS builds alike', async () => {
+    const esm = (await import(pathToFileURL(join(root, 'dist', 'net.js')).href)) as typeof import('../../src/net/index.js');
+    const cjs = createRequire(import.meta.url)(join(root, 'dist', 'net.cjs')) as typeof import('../../src/net/index.js');
+    const lib = await loadEsm();
+    const codec = lib.createCodec(lib.presets.iso87ascii) as never;
+    const server = esm.createServer({
+      codec,
+      framing: { length: 'ascii' },
+      handler: (m) =>
+        m.fields[11] === '000002' ? undefined : { mti: lib.responseMti(m.mti), fields: { 11: m.fields[11], 39: '00', 41: m.fields[41] } },
+    });
+    const { port } = await server.listen(0);
+    const client = await cjs.connect({ host: '127.0.0.1', port, codec, framing: { length: 'ascii' } });
+    const answer = await client.request({ mti: '0800', fields: { 11: '000001', 41: 'TERM0001' } });
+    expect(answer.fields[39]).toBe('00');
+    const timeout = await client.request({ mti: '0800', fields: { 11: '000002' } }, { timeoutMs: 50 }).catch((e: unknown) => e);
+    await client.close();
+    await server.close(100);
+    // Thrown by the CJS client, recognised by the ESM copy's guard.
+    expect(esm.isIso8583NetError(timeout) && timeout.code).toBe('TIMEOUT');
+  });
+});

@@ -1,0 +1,148 @@
+import { Iso8583NetError, NetErrorCode } from './net-error.js';
+
+/**
+ * How frames are delimited on a stream: a length header, an optional fixed header (TPDU), then the message.
+ *
+ * Why: every link wraps ISO 8583 messages differently; as plain data the framing can sit in configuration.
+ */
+export interface FramingSpec {
+  /**
+   * The length header: `binary2` (2 bytes, unsigned big-endian), `bcd2` (2 bytes, 4 packed digits), `ascii`
+   * (`digits` ASCII digits, 4 by default), or `none` (no header: each chunk of a message-oriented source is one
+   * frame; not for TCP streams, which may split or merge chunks).
+   */
+  readonly length: 'binary2' | 'bcd2' | 'ascii' | 'none';
+  /** Number of ASCII digits for `ascii` (default 4). */
+  readonly digits?: number;
+  /** When true the length counts the length header itself too (default false). */
+  readonly includesLength?: boolean;
+  /** Bytes of a fixed header (e.g. a 5-byte TPDU) between the length and the message (default 0). */
+  readonly headerBytes?: number;
+}
+
+/** One frame: the optional fixed header and the ISO 8583 message bytes. */
+export interface Frame {
+  /** The fixed header (TPDU), when the framing has one. */
+  readonly header?: Uint8Array;
+  /** The message bytes, ready for `codec.decode`. */
+  readonly message: Uint8Array;
+}
+
+/** Bytes of the length header for a framing. */
+export function lengthBytes(f: FramingSpec): number {
+  switch (f.length) {
+    case 'binary2':
+    case 'bcd2':
+      return 2;
+    case 'ascii':
+      return f.digits ?? 4;
+    case 'none':
+      return 0;
+  }
+}
+
+/** Largest body (header + message) the length header can announce. */
+export function maxAnnounced(f: FramingSpec): number {
+  switch (f.length) {
+    case 'binary2':
+      return 0xffff;
+    case 'bcd2':
+      return 9999;
+    case 'ascii':
+      return 10 ** (f.digits ?? 4) - 1;
+    case 'none':
+      return Number.MAX_SAFE_INTEGER;
+  }
+}
+
+/** Checks a framing spec; throws `INVALID_FRAMING`. */
+export function validateFraming(f: FramingSpec): void {
+  if (!['binary2', 'bcd2', 'ascii', 'none'].includes(f.length)) {
+    throw new Iso8583NetError(NetErrorCode.INVALID_FRAMING, 'length must be binary2, bcd2, ascii or none');
+  }
+  const d = f.digits ?? 4;
+  if (f.length === 'ascii' && (!Number.isInteger(d) || d < 1 || d > 8)) {
+    throw new Iso8583NetError(NetErrorCode.INVALID_FRAMING, 'ascii digits must be 1 to 8');
+  }
+  const h = f.headerBytes ?? 0;
+  if (!Number.isInteger(h) || h < 0) throw new Iso8583NetError(NetErrorCode.INVALID_FRAMING, 'headerBytes must be ≥ 0');
+}
+
+/**
+ * Reads the body length from a complete length header at `at` (already excluding the header itself when the
+ * framing counts it). Throws `INVALID_FRAME`.
+ */
+export function readLength(f: FramingSpec, b: Uint8Array, at: number): number {
+  let n = 0;
+  switch (f.length) {
+    case 'binary2':
+      n = (b[at]! << 8) | b[at + 1]!;
+      break;
+    case 'bcd2':
+      for (let i = at; i < at + 2; i++) {
+        const hi = b[i]! >> 4;
+        const lo = b[i]! & 15;
+        if (hi > 9 || lo > 9) throw new Iso8583NetError(NetErrorCode.INVALID_FRAME, 'BCD length header is not digits');
+        n = n * 100 + hi * 10 + lo;
+      }
+      break;
+    case 'ascii': {
+      const digits = f.digits ?? 4;
+      for (let i = at; i < at + digits; i++) {
+        const d = b[i]! - 0x30;
+        if (d < 0 || d > 9) throw new Iso8583NetError(NetErrorCode.INVALID_FRAME, 'ASCII length header is not digits');
+        n = n * 10 + d;
+      }
+      break;
+    }
+    case 'none':
+      return 0;
+  }
+  if (f.includesLength === true) {
+    n -= lengthBytes(f);
+    if (n < 0) throw new Iso8583NetError(NetErrorCode.INVALID_FRAME, 'length header is smaller than itself');
+  }
+  return n;
+}
+
+/**
+ * Encodes one frame: length header, fixed header, message.
+ *
+ * Why: the writer side of {@link readFrames}; the same spec frames both directions.
+ */
+export function encodeFrame(f: FramingSpec, frame: Frame): Uint8Array {
+  const headerBytes = f.headerBytes ?? 0;
+  const header = frame.header ?? new Uint8Array(headerBytes);
+  if (header.length !== headerBytes) {
+    throw new Iso8583NetError(NetErrorCode.INVALID_FRAMING, `the fixed header must be ${headerBytes} bytes`);
+  }
+  const lb = lengthBytes(f);
+  const body = headerBytes + frame.message.length;
+  const announced = body + (f.includesLength === true ? lb : 0);
+  if (announced > maxAnnounced(f)) {
+    throw new Iso8583NetError(NetErrorCode.FRAME_TOO_LARGE, `a ${body}-byte frame does not fit the ${f.length} length header`);
+  }
+  const out = new Uint8Array(lb + body);
+  switch (f.length) {
+    case 'binary2':
+      out[0] = announced >> 8;
+      out[1] = announced & 0xff;
+      break;
+    case 'bcd2': {
+      const s = String(announced).padStart(4, '0');
+      out[0] = (Number(s[0]) << 4) | Number(s[1]);
+      out[1] = (Number(s[2]) << 4) | Number(s[3]);
+      break;
+    }
+    case 'ascii': {
+      const s = String(announced).padStart(lb, '0');
+      for (let i = 0; i < lb; i++) out[i] = s.charCodeAt(i);
+      break;
+    }
+    case 'none':
+      break;
+  }
+  out.set(header, lb);
+  out.set(frame.message, lb + headerBytes);
+  return out;
+}

@@ -1,0 +1,52 @@
+/** Brand shared by every copy of this library, see {@link isIso8583NetError}. */
+const BRAND = Symbol.for('iso8583-codec.Iso8583NetError');
+
+/**
+ * Stable codes of transport failures.
+ *
+ * Why: callers retry on `TIMEOUT`, reconnect on `CLOSED`, and alert on `FRAME_TOO_LARGE`, by code, not by text.
+ */
+export const NetErrorCode = {
+  /** No response arrived within the request's timeout. */
+  TIMEOUT: 'TIMEOUT',
+  /** The connection closed (or was closed) before the response arrived. */
+  CLOSED: 'CLOSED',
+  /** A length header announced more than `maxFrameBytes`. */
+  FRAME_TOO_LARGE: 'FRAME_TOO_LARGE',
+  /** A length header is malformed (non-digits, or shorter than itself). */
+  INVALID_FRAME: 'INVALID_FRAME',
+  /** The stream ended in the middle of a frame. */
+  TRUNCATED_FRAME: 'TRUNCATED_FRAME',
+  /** A request with the same matching key is already in flight. */
+  DUPLICATE_KEY: 'DUPLICATE_KEY',
+  /** The connection could not be opened. */
+  CONNECT_FAILED: 'CONNECT_FAILED',
+  /** A framing spec is inconsistent. */
+  INVALID_FRAMING: 'INVALID_FRAMING',
+} as const;
+
+/** The union of net error codes. */
+export type NetErrorCode = (typeof NetErrorCode)[keyof typeof NetErrorCode];
+
+/**
+ * The error type of the transport layer (framing, client, server), with a stable `code`.
+ *
+ * Why: transport failures are not message format errors (`Iso8583Error`) and need their own codes; the text never
+ * holds message content.
+ */
+export class Iso8583NetError extends Error {
+  /** Stable machine-readable code. */
+  readonly code: NetErrorCode;
+
+  constructor(code: NetErrorCode, detail: string) {
+    super(`${code}: ${detail}`);
+    this.name = 'Iso8583NetError';
+    this.code = code;
+    Object.defineProperty(this, BRAND, { value: true });
+  }
+}
+
+/** Tells whether `value` is an {@link Iso8583NetError} from any loaded copy of the library. */
+export function isIso8583NetError(value: unknown): value is Iso8583NetError {
+  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
+}

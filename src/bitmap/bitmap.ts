@@ -27,12 +27,12 @@ for (let c = 0; c < 256; c++) HEX_TEXT_ALPHABET[c] = HEX_NIBBLE[c]! >= 0 ? 1 : 0
 const HEX_CTX: ConvertContext = { alphabet: HEX_TEXT_ALPHABET, nibblePad: { side: 'left', nibble: '0' } };
 
 /** Compiles a bitmap spec into a {@link BitmapCodec}. */
-export function compileBitmap(spec: BitmapSpec): BitmapCodec {
+export function compileBitmap(spec: Pick<BitmapSpec, 'format' | 'encoding'>, field = 'bitmap'): BitmapCodec {
   if (spec.format === 'binary') {
     return {
       wireBytes: 8,
       read(r, bits, index) {
-        const at = r.take(8, 'bitmap');
+        const at = r.take(8, field);
         const buf = r.buf;
         const to = index * 8;
         // A plain loop: a subarray view per bitmap would cost more than the copy.
@@ -52,13 +52,13 @@ export function compileBitmap(spec: BitmapSpec): BitmapCodec {
   return {
     wireBytes,
     read(r, bits, index) {
-      const at = r.take(wireBytes, 'bitmap');
+      const at = r.take(wireBytes, field);
       let hex: string;
       try {
         hex = text.decode(r.buf, at, 16) as string;
       } catch (e) {
         throw new Iso8583Error(ErrorCode.INVALID_BITMAP, 'bitmap is not 16 hex digits', {
-          field: 'bitmap',
+          field,
           offset: isIso8583Error(e) ? e.offset : at,
         });
       }

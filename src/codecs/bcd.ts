@@ -1,6 +1,6 @@
 import { ErrorCode } from '../errors/codes.js';
 import { Iso8583Error } from '../errors/iso8583-error.js';
-import type { FieldValue } from '../spec/types.js';
+import type { ScalarValue } from '../spec/types.js';
 import { type ConvertContext, type Converter, type SpecializedConverter } from './converter.js';
 import { scratchFor, scratchString } from './strings.js';
 import { HEX_DIGIT_CODES } from './hex.js';
@@ -72,7 +72,7 @@ function specializeBcd(ctx: ConvertContext): SpecializedConverter {
       }
       return scratchString(units);
     },
-    encode(value: FieldValue, dst: Uint8Array, offset: number): void {
+    encode(value: ScalarValue, dst: Uint8Array, offset: number): void {
       const s = value as string;
       const units = s.length;
       const odd = (units & 1) === 1;

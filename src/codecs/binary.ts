@@ -1,4 +1,4 @@
-import type { FieldValue } from '../spec/types.js';
+import type { ScalarValue } from '../spec/types.js';
 import type { Converter } from './converter.js';
 
 /**
@@ -14,7 +14,7 @@ export const binaryConverter: Converter = {
   lengthUnits: ['bytes'],
   byteLength: (units) => units,
   decode: (src, offset, units) => src.slice(offset, offset + units),
-  encode(value: FieldValue, dst, offset) {
+  encode(value: ScalarValue, dst, offset) {
     dst.set(value as Uint8Array, offset);
   },
 };

@@ -1,7 +1,7 @@
 import { ErrorCode } from '../errors/codes.js';
 import { Iso8583Error } from '../errors/iso8583-error.js';
 import type { CharTable } from '../spec/kinds.js';
-import type { FieldValue, LengthUnit, NibblePad } from '../spec/types.js';
+import type { LengthUnit, NibblePad, ScalarValue } from '../spec/types.js';
 
 /**
  * Per-field settings a converter receives on every call, fixed when the spec is compiled.
@@ -38,9 +38,9 @@ export interface Converter {
   /** Wire bytes taken by `units` units of value. */
   byteLength(units: number): number;
   /** Reads `units` units starting at `offset`; bounds are already checked by the caller. */
-  decode(src: Uint8Array, offset: number, units: number, ctx: ConvertContext): FieldValue;
+  decode(src: Uint8Array, offset: number, units: number, ctx: ConvertContext): ScalarValue;
   /** Writes `value` at `offset`; `dst` already has room for `byteLength(value.length)` bytes. */
-  encode(value: FieldValue, dst: Uint8Array, offset: number, ctx: ConvertContext): void;
+  encode(value: ScalarValue, dst: Uint8Array, offset: number, ctx: ConvertContext): void;
   /**
    * Optionally returns decode/encode functions bound to one field's context, with its tables precomputed.
    * Must behave exactly like `decode`/`encode` with that context; the codec prefers it when present.
@@ -56,9 +56,9 @@ export interface Converter {
  */
 export interface SpecializedConverter {
   /** Reads `units` units at `offset`; bounds are already checked. */
-  decode(src: Uint8Array, offset: number, units: number): FieldValue;
+  decode(src: Uint8Array, offset: number, units: number): ScalarValue;
   /** Writes `value` at `offset`; room is already reserved. */
-  encode(value: FieldValue, dst: Uint8Array, offset: number): void;
+  encode(value: ScalarValue, dst: Uint8Array, offset: number): void;
 }
 
 /** Binds a converter to a field context, using its own specialisation when it has one. */

@@ -1,6 +1,6 @@
 import { ErrorCode } from '../errors/codes.js';
 import { Iso8583Error } from '../errors/iso8583-error.js';
-import type { FieldValue } from '../spec/types.js';
+import type { ScalarValue } from '../spec/types.js';
 import { type Converter } from './converter.js';
 
 /** ASCII codes of the uppercase hex digits, indexed by nibble. */
@@ -39,7 +39,7 @@ export const hexConverter: Converter = {
     }
     return out;
   },
-  encode(value: FieldValue, dst, offset) {
+  encode(value: ScalarValue, dst, offset) {
     const bytes = value as Uint8Array;
     for (let i = 0; i < bytes.length; i++) {
       const b = bytes[i]!;

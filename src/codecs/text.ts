@@ -1,5 +1,5 @@
 import type { CharTable } from '../spec/kinds.js';
-import type { FieldValue } from '../spec/types.js';
+import type { ScalarValue } from '../spec/types.js';
 import { type ConvertContext, type Converter, invalidCharacter, type SpecializedConverter } from './converter.js';
 import { latin1String, scratchFor, scratchString } from './strings.js';
 
@@ -46,7 +46,7 @@ export function singleByteTextConverter(name: string, toChar: Uint16Array, repre
         for (let i = 0; i < units; i++) codes[i] = toChar[src[offset + i]!]!;
         return scratchString(units);
       },
-      encode(value: FieldValue, dst: Uint8Array, offset: number): void {
+      encode(value: ScalarValue, dst: Uint8Array, offset: number): void {
         const s = value as string;
         for (let i = 0; i < s.length; i++) {
           const c = s.charCodeAt(i);

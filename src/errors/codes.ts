@@ -32,6 +32,12 @@ export const ErrorCode = {
   INVALID_VALUE_TYPE: 'INVALID_VALUE_TYPE',
   /** The message object to encode is malformed (not an object, bad MTI type, bad field key). */
   INVALID_MESSAGE: 'INVALID_MESSAGE',
+  /** TLV or BER-TLV data is malformed (bad tag, bad length form, a length running past the field). */
+  INVALID_TLV: 'INVALID_TLV',
+  /** A TLV tag is not in the layout's dictionary and the layout rejects unknown tags. */
+  UNKNOWN_TAG: 'UNKNOWN_TAG',
+  /** Track 2 data has no separator, or its expiry or service code is missing or not digits. */
+  INVALID_TRACK: 'INVALID_TRACK',
   /** A spec table is inconsistent; raised by `validateSpec` before any frame is touched. */
   INVALID_SPEC: 'INVALID_SPEC',
   /** A spec names a converter that is not registered. */

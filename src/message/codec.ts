@@ -7,7 +7,7 @@ import { ErrorCode } from '../errors/codes.js';
 import { Iso8583Error, isIso8583Error } from '../errors/iso8583-error.js';
 import type { Infer } from '../spec/infer.js';
 import { KIND_ALPHABETS } from '../spec/kinds.js';
-import type { FieldValue, Message, MessageSpec } from '../spec/types.js';
+import type { Message, MessageSpec, ScalarValue } from '../spec/types.js';
 import { validateSpec } from '../spec/validate-spec.js';
 import { type CompiledField, compileField, describeType } from './compile-field.js';
 
@@ -198,7 +198,7 @@ function compileCodec(spec: MessageSpec): Codec<Message> {
           offset: 0,
         });
       }
-      if ((h as FieldValue).length !== headerUnits) {
+      if ((h as ScalarValue).length !== headerUnits) {
         throw new Iso8583Error(ErrorCode.INVALID_LENGTH, `header must be ${headerUnits} long`, {
           field: 'header',
           offset: 0,
@@ -206,7 +206,7 @@ function compileCodec(spec: MessageSpec): Codec<Message> {
       }
       const at = w.reserve(header.length);
       try {
-        headerCodec!.encode(h as FieldValue, w.buf, at);
+        headerCodec!.encode(h as ScalarValue, w.buf, at);
       } catch (e) {
         throw isIso8583Error(e)
           ? e.locate('header', at)

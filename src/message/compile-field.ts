@@ -1,12 +1,14 @@
 import { type ConvertContext, type Converter, specialize } from '../codecs/converter.js';
 import { getConverter } from '../codecs/registry.js';
-import type { ByteReader } from '../cursor/byte-reader.js';
-import type { ByteWriter } from '../cursor/byte-writer.js';
+import { ByteReader } from '../cursor/byte-reader.js';
+import { ByteWriter } from '../cursor/byte-writer.js';
 import { ErrorCode } from '../errors/codes.js';
 import { Iso8583Error, isIso8583Error } from '../errors/iso8583-error.js';
 import { compilePrefix, type LengthPrefix, parsePrefix } from '../prefixes/length-prefix.js';
 import { KIND_ALPHABETS } from '../spec/kinds.js';
-import type { FieldSpec, FieldValue, LengthUnit } from '../spec/types.js';
+import type { FieldSpec, FieldValue, LengthUnit, ScalarValue } from '../spec/types.js';
+import { compileLayout } from '../subfields/compile-layout.js';
+import { formatTrack2, parseTrack2 } from '../subfields/track2.js';
 
 /**
  * One data element compiled into a decode closure and an encode closure over the shared cursor.
@@ -26,7 +28,7 @@ export interface CompiledField {
 const DEFAULT_NIBBLE_PAD = { side: 'left', nibble: '0' } as const;
 
 /** Re-throws anything a converter threw as a located `Iso8583Error`. */
-function located(e: unknown, path: string, offset: number): Iso8583Error {
+export function located(e: unknown, path: string, offset: number): Iso8583Error {
   if (isIso8583Error(e)) return e.locate(path, offset);
   return new Iso8583Error(ErrorCode.CONVERTER_FAILED, 'converter failed', { field: path, offset });
 }
@@ -35,14 +37,14 @@ function located(e: unknown, path: string, offset: number): Iso8583Error {
  * How a count written in `unit` maps to value units of `converter`, and back.
  * Only the combinations `validateSpec` accepts reach here.
  */
-interface UnitMapping {
+export interface UnitMapping {
   /** Value units for a decoded count, or -1 when the count cannot be right (odd hex chars). */
   toUnits(count: number): number;
   /** Count to write for a value of `units` units. */
   toCount(units: number): number;
 }
 
-function unitMapping(converter: Converter, unit: LengthUnit): UnitMapping {
+export function unitMapping(converter: Converter, unit: LengthUnit): UnitMapping {
   if (converter.unit === 'digits' && unit === 'bytes') {
     // Packed digits counted in bytes: a count of N bytes carries 2N nibbles (pad included).
     return { toUnits: (count) => count * 2, toCount: (units) => (units + 1) >> 1 };
@@ -54,8 +56,100 @@ function unitMapping(converter: Converter, unit: LengthUnit): UnitMapping {
   return { toUnits: (count) => count, toCount: (units) => units };
 }
 
-/** Compiles one field spec. The spec must already have passed `validateSpec`. */
+/**
+ * Compiles one field spec (recursively for subfields). The spec must already have passed `validateSpec`.
+ */
 export function compileField(path: string, spec: FieldSpec): CompiledField {
+  const layout = spec.subfields;
+  if (layout === undefined) return compileScalarField(path, spec);
+  if (layout.type === 'track2') {
+    // Track 2 is text (or packed digits) first; the structure is a view over that string.
+    const scalar = compileScalarField(path, spec);
+    const separator = getConverter(spec.encoding).unit === 'digits' ? 'D' : '=';
+    return {
+      path,
+      decode(r) {
+        const at = r.pos;
+        return parseTrack2(scalar.decode(r) as string, path, at);
+      },
+      encode(w, value) {
+        scalar.encode(w, formatTrack2(value, separator, path, w.pos));
+      },
+    };
+  }
+  return compileContainerField(path, spec, compileLayout(path, layout));
+}
+
+/** A field whose bytes hold subfields: the prefix and length are the field's, the content the layout's. */
+function compileContainerField(path: string, spec: FieldSpec, inner: CompiledField): CompiledField {
+  const converter = getConverter(spec.encoding);
+  const unit: LengthUnit = spec.lengthUnit ?? converter.lengthUnits[0] ?? converter.unit;
+  const mapping = unitMapping(converter, unit);
+  const shape = parsePrefix(spec.prefix);
+  const prefix = shape === undefined || shape.type === 'fixed' ? undefined : compilePrefix(shape, spec.prefix ?? '');
+  const fixedUnits = prefix === undefined ? mapping.toUnits(spec.length) : 0;
+  // Whole bytes of content: a packed-digit container counts two digits per byte.
+  const unitsOfBytes = (bytes: number): number => (converter.unit === 'digits' ? bytes * 2 : bytes);
+  return {
+    path,
+    decode(r) {
+      const start = r.pos;
+      let units = fixedUnits;
+      if (prefix !== undefined) {
+        const count = prefix.read(r, path);
+        if (count > spec.length) {
+          throw new Iso8583Error(ErrorCode.LENGTH_EXCEEDS_MAX, `length ${count} exceeds maximum ${spec.length}`, {
+            field: path,
+            offset: start,
+          });
+        }
+        units = mapping.toUnits(count);
+      }
+      const bytes = converter.byteLength(units);
+      const at = r.take(bytes, path);
+      const sub = new ByteReader(r.buf, at, at + bytes);
+      const value = inner.decode(sub);
+      if (sub.pos !== sub.end) {
+        throw new Iso8583Error(ErrorCode.TRAILING_BYTES, `${sub.end - sub.pos} bytes after the last subfield`, {
+          field: path,
+          offset: sub.pos,
+        });
+      }
+      return value;
+    },
+    encode(w, value) {
+      const start = w.pos;
+      const tmp = new ByteWriter(64);
+      inner.encode(tmp, value);
+      const content = tmp.finish();
+      const units = unitsOfBytes(content.length);
+      if (prefix === undefined) {
+        if (units !== fixedUnits) {
+          throw new Iso8583Error(
+            units > fixedUnits ? ErrorCode.LENGTH_EXCEEDS_MAX : ErrorCode.INVALID_LENGTH,
+            `subfields take ${units} but the field is fixed at ${fixedUnits}`,
+            { field: path, offset: start },
+          );
+        }
+      } else {
+        const count = mapping.toCount(units);
+        if (count > spec.length) {
+          throw new Iso8583Error(ErrorCode.LENGTH_EXCEEDS_MAX, `length ${count} exceeds maximum ${spec.length}`, {
+            field: path,
+            offset: start,
+          });
+        }
+        prefix.write(w, count);
+      }
+      const at = w.reserve(content.length);
+      const buf = w.buf;
+      for (let i = 0; i < content.length; i++) buf[at + i] = content[i]!;
+    },
+  };
+}
+
+/** Compiles a field without subfields: converter, prefix and padding. */
+export function compileScalarField(path: string, spec: FieldSpec): CompiledField {
   const converter = getConverter(spec.encoding);
   const unit: LengthUnit = spec.lengthUnit ?? converter.lengthUnits[0] ?? converter.unit;
   const mapping = unitMapping(converter, unit);
@@ -92,7 +186,7 @@ export function compileField(path: string, spec: FieldSpec): CompiledField {
     }
   }
 
-  function decode(r: ByteReader): FieldValue {
+  function decode(r: ByteReader): ScalarValue {
     const start = r.pos;
     let units = fixedUnits;
     if (prefix !== undefined) {
@@ -117,7 +211,7 @@ export function compileField(path: string, spec: FieldSpec): CompiledField {
       const edge = r.buf[padLeft ? at : at + (units >> 1) - 1]!;
       if ((padLeft ? edge >> 4 : edge & 15) === 15) units -= 1;
     }
-    let value: FieldValue;
+    let value: ScalarValue;
     try {
       value = bound.decode(r.buf, at, units);
     } catch (e) {
@@ -136,7 +230,7 @@ export function compileField(path: string, spec: FieldSpec): CompiledField {
         { field: path, offset: start },
       );
     }
-    let value = raw as FieldValue;
+    let value = raw as ScalarValue;
     let units = value.length;
     if (prefix === undefined) {
       if (units !== fixedUnits) {

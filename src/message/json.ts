@@ -1,17 +1,20 @@
 import { getConverter } from '../codecs/registry.js';
 import { ErrorCode } from '../errors/codes.js';
 import { Iso8583Error } from '../errors/iso8583-error.js';
-import type { FieldValue, Message, MessageSpec } from '../spec/types.js';
+import type { BerTlv, FieldSpec, FieldValue, Message, MessageSpec, TlvEntry } from '../spec/types.js';
 import { describeType } from './compile-field.js';
 
-/** A message in JSON form: binary values (kind `b`, binary headers) are uppercase hex strings. */
+/** JSON form of a field value: binary as uppercase hex, structures as objects and arrays of the same. */
+export type JSONValue = string | { [key: string]: JSONValue } | JSONValue[];
+
+/** A message in JSON form: binary values (kind `b`, binary headers, BER-TLV primitives) are uppercase hex strings. */
 export interface MessageJSON {
   /** Four-digit MTI. */
   mti: string;
   /** Header as text, or as hex for a binary header. */
   header?: string;
-  /** Field values by number; binary ones as hex. */
-  fields: { [field: string]: string };
+  /** Field values by number. */
+  fields: { [field: string]: JSONValue };
 }
 
 /** Uppercase hex of a byte array. */
@@ -29,6 +32,29 @@ export function fromHex(hex: string): Uint8Array | undefined {
   return out;
 }
 
+function berToJSON(list: BerTlv[]): JSONValue {
+  return list.map((e) => ({ tag: e.tag, value: e.value instanceof Uint8Array ? toHex(e.value) : berToJSON(e.value) }));
+}
+
+/** The JSON form of one field value, guided by its spec. */
+export function valueToJSON(value: FieldValue, spec: FieldSpec | undefined): JSONValue {
+  if (value instanceof Uint8Array) return toHex(value);
+  if (typeof value === 'string') return value;
+  const layout = spec?.subfields;
+  if (layout?.type === 'ber-tlv') return berToJSON(value as BerTlv[]);
+  if (layout?.type === 'tlv') {
+    return (value as TlvEntry[]).map((e) => ({ tag: e.tag, value: valueToJSON(e.value, layout.tags?.[e.tag]) }));
+  }
+  if (layout?.type === 'positional' || layout?.type === 'bitmapped') {
+    const out: { [key: string]: JSONValue } = {};
+    for (const [k, v] of Object.entries(value as Record<string, FieldValue | undefined>)) {
+      if (v !== undefined) out[k] = valueToJSON(v, layout.fields[Number(k)]);
+    }
+    return out;
+  }
+  return { ...(value as unknown as Record<string, string>) };
+}
+
 /**
  * Turns a decoded message into plain JSON data, writing binary values as uppercase hex.
  *
@@ -41,16 +67,77 @@ export function messageToJSON(message: Message, spec: MessageSpec): MessageJSON 
   }
   for (const [key, value] of Object.entries(message.fields)) {
     if (value === undefined) continue;
-    out.fields[key] = value instanceof Uint8Array ? toHex(value) : value;
-    if (spec.fields[Number(key)] === undefined) {
+    const fieldSpec = spec.fields[Number(key)];
+    if (fieldSpec === undefined) {
       throw new Iso8583Error(ErrorCode.UNKNOWN_FIELD, 'the spec does not define this field', { field: key });
     }
+    out.fields[key] = valueToJSON(value, fieldSpec);
   }
   return out;
 }
 
+function hexOrFail(hex: unknown, field: string): Uint8Array {
+  const bytes = typeof hex === 'string' ? fromHex(hex) : undefined;
+  if (bytes === undefined) {
+    throw new Iso8583Error(ErrorCode.INVALID_VALUE_TYPE, 'binary values must be written as hex', { field });
+  }
+  return bytes;
+}
+
+function arrayOrFail(json: unknown, field: string): { tag?: unknown; value?: unknown }[] {
+  if (!Array.isArray(json)) throw new Iso8583Error(ErrorCode.INVALID_VALUE_TYPE, `expected an array of { tag, value }, got ${describeType(json)}`, { field });
+  return json as { tag?: unknown; value?: unknown }[];
+}
+
+function berFromJSON(json: unknown, field: string): BerTlv[] {
+  return arrayOrFail(json, field).map((e) => ({
+    tag: String(e?.tag),
+    value: Array.isArray(e?.value) ? berFromJSON(e.value, `${field}.${String(e?.tag)}`) : hexOrFail(e?.value, `${field}.${String(e?.tag)}`),
+  }));
+}
+
+/** Reads the JSON form of one field value back, guided by its spec. */
+export function valueFromJSON(json: unknown, spec: FieldSpec, field: string): FieldValue {
+  const layout = spec.subfields;
+  if (layout === undefined) {
+    if (typeof json !== 'string') {
+      throw new Iso8583Error(ErrorCode.INVALID_VALUE_TYPE, `value must be a string, got ${describeType(json)}`, { field });
+    }
+    return spec.kind === 'b' ? hexOrFail(json, field) : json;
+  }
+  switch (layout.type) {
+    case 'ber-tlv':
+      return berFromJSON(json, field);
+    case 'tlv':
+      return arrayOrFail(json, field).map((e) => {
+        const tag = String(e?.tag);
+        const tagSpec = layout.tags?.[tag];
+        return { tag, value: tagSpec === undefined ? String(e?.value) : valueFromJSON(e?.value, tagSpec, `${field}.${tag}`) };
+      });
+    case 'track2':
+      if (typeof json !== 'object' || json === null) {
+        throw new Iso8583Error(ErrorCode.INVALID_VALUE_TYPE, 'track 2 must be an object', { field });
+      }
+      return { ...(json as { pan: string; expiry: string; serviceCode: string; discretionary: string }) };
+    case 'positional':
+    case 'bitmapped': {
+      if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+        throw new Iso8583Error(ErrorCode.INVALID_VALUE_TYPE, `subfields must be an object, got ${describeType(json)}`, { field });
+      }
+      const out: Record<number, FieldValue> = {};
+      for (const [k, v] of Object.entries(json as Record<string, unknown>)) {
+        const sub = layout.fields[Number(k)];
+        if (sub === undefined) throw new Iso8583Error(ErrorCode.UNKNOWN_FIELD, 'the layout does not define this subfield', { field: `${field}.${k}` });
+        out[Number(k)] = valueFromJSON(v, sub, `${field}.${k}`);
+      }
+      return out;
+    }
+  }
+}
+
 /**
- * Reads the JSON form of a message back into a message the codec can encode (hex → bytes for kind `b`).
+ * Reads the JSON form of a message back into a message the codec can encode (hex → bytes where the spec says
+ * binary).
  *
  * Why: the inverse of {@link messageToJSON}; used by the CLI's `encode` and by fixture tests.
  */
@@ -76,21 +163,7 @@ export function messageFromJSON(json: unknown, spec: MessageSpec): Message {
     if (fieldSpec === undefined) {
       throw new Iso8583Error(ErrorCode.UNKNOWN_FIELD, 'the spec does not define this field', { field: key });
     }
-    if (typeof value !== 'string') {
-      throw new Iso8583Error(ErrorCode.INVALID_VALUE_TYPE, `value must be a string, got ${describeType(value)}`, {
-        field: key,
-      });
-    }
-    const v: FieldValue = fieldSpec.kind === 'b' ? hexOrFail(value, key) : value;
-    out.fields[Number(key)] = v;
+    out.fields[Number(key)] = valueFromJSON(value, fieldSpec, key);
   }
   return out;
-}
-
-function hexOrFail(hex: string, field: string): Uint8Array {
-  const bytes = fromHex(hex);
-  if (bytes === undefined) {
-    throw new Iso8583Error(ErrorCode.INVALID_VALUE_TYPE, 'binary values must be written as hex', { field });
-  }
-  return bytes;
 }

@@ -1,10 +1,12 @@
-import type { FieldSpec, FieldValue, MessageSpec } from './types.js';
+import type { BerTlv, FieldSpec, FieldValue, MessageSpec, ScalarValue, TlvEntry, Track2 } from './types.js';
 
 /**
  * The static value type of one field spec: `Uint8Array` for kind `b`, `string` for any other literal kind, and
  * `FieldValue` when the kind is not known statically (a spec typed as plain `FieldSpec`, e.g. loaded from JSON).
  */
-export type InferField<F> = F extends { readonly kind: infer K }
+export type InferField<F> = F extends { readonly subfields: infer L }
+  ? InferLayout<L>
+  : F extends { readonly kind: infer K }
   ? [K] extends ['b']
     ? Uint8Array
     : 'b' extends K
@@ -12,19 +14,32 @@ export type InferField<F> = F extends { readonly kind: infer K }
       : string
   : FieldValue;
 
+/** The value type of a subfield layout: objects for positional and bitmapped layouts, lists for TLV. */
+export type InferLayout<L> = L extends { readonly type: 'positional'; readonly fields: infer Fs }
+  ? { -readonly [K in keyof Fs]: InferField<Fs[K]> }
+  : L extends { readonly type: 'bitmapped'; readonly fields: infer Fs }
+    ? { -readonly [K in keyof Fs]?: InferField<Fs[K]> | undefined }
+    : L extends { readonly type: 'tlv' }
+      ? TlvEntry[]
+      : L extends { readonly type: 'ber-tlv' }
+        ? BerTlv[]
+        : L extends { readonly type: 'track2' }
+          ? Track2
+          : FieldValue;
+
 /** The value type of a header spec: bytes for the binary converters, text otherwise. */
 type HeaderValue<H> = H extends { readonly encoding: infer E }
   ? [E] extends ['binary' | 'nop']
     ? Uint8Array
     : 'binary' extends E
-      ? FieldValue
+      ? ScalarValue
       : string
-  : FieldValue;
+  : ScalarValue;
 
 /** The static type of a header: required when the spec declares one, absent when it has none. */
 type InferHeader<S> = 'header' extends keyof S
   ? undefined extends S['header' & keyof S]
-    ? { header?: FieldValue }
+    ? { header?: ScalarValue }
     : { header: HeaderValue<S['header' & keyof S]> }
   : { header?: never };
 

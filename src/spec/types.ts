@@ -69,9 +69,118 @@ export interface FieldSpec {
   readonly nibblePad?: NibblePad;
   /** Human-readable name of the element. */
   readonly description?: string;
-  /** Marks card data (PAN, track, PIN block, cryptograms) that must never be printed unmasked. */
-  readonly sensitive?: boolean;
+  /**
+   * Marks card data that must never be printed unmasked: `true` hides the value, `'pan'` shows only the first six
+   * and last four digits (the PCI DSS display rule).
+   */
+  readonly sensitive?: boolean | 'pan';
+  /** Structure inside the field's bytes: positional, TLV, BER-TLV (EMV), bitmapped subfields, or Track 2. */
+  readonly subfields?: SubfieldLayout;
 }
+
+/**
+ * Subfields in a fixed order, each a field spec of its own (fixed or with its own prefix), e.g. DE43 name/location
+ * or DE90 original data elements. The value is an object keyed by subfield number.
+ */
+export interface PositionalLayout {
+  /** Discriminator. */
+  readonly type: 'positional';
+  /** Subfields by number, read and written in ascending order; all are present. */
+  readonly fields: { readonly [subfield: number]: FieldSpec };
+}
+
+/**
+ * Subfields announced by their own bitmap at the start of the field (e.g. DE127). The value is an object keyed by
+ * subfield number.
+ */
+export interface BitmappedLayout {
+  /** Discriminator. */
+  readonly type: 'bitmapped';
+  /** How the sub-bitmap is written (binary or hex, like a message bitmap). */
+  readonly bitmap: { readonly format: 'binary' | 'hex'; readonly encoding?: string };
+  /**
+   * When true, bit 1 announces a second sub-bitmap (subfields 65–128). By default bit 1 is subfield 1, because in
+   * most private bitmapped fields it is data, not an extension flag.
+   */
+  readonly secondary?: boolean;
+  /** Subfields by number (1–64, or 2–128 with `secondary`). */
+  readonly fields: { readonly [subfield: number]: FieldSpec };
+}
+
+/**
+ * Simple tag-length-value data such as DE48 private data: a text tag of 2 or 3 characters, a decimal length of 2 or
+ * 3 digits, then the value. The value is an ordered list of entries; unknown tags are kept by default.
+ */
+export interface TlvLayout {
+  /** Discriminator. */
+  readonly type: 'tlv';
+  /** Characters in a tag (2 or 3). */
+  readonly tagLength: number;
+  /** Digits in the length (2 or 3); the length counts the value's characters (bytes for binary tags). */
+  readonly lengthDigits: number;
+  /** Text converter for tags and lengths (and for values of unknown tags), e.g. `ascii` or `ebcdic037`. */
+  readonly encoding: string;
+  /** Known tags: the spec of each value (its `length` is the maximum; prefixes are not used inside TLV). */
+  readonly tags?: { readonly [tag: string]: FieldSpec };
+  /** Unknown tags: `keep` them as text (default) or `reject` the field. */
+  readonly unknownTags?: 'keep' | 'reject';
+}
+
+/**
+ * BER-TLV as used by EMV chip data (DE55): multi-byte tags, short and long-form lengths, constructed tags nested.
+ * The value is an ordered list of `{ tag, value }`, where a constructed tag's value is its list of children.
+ */
+export interface BerTlvLayout {
+  /** Discriminator. */
+  readonly type: 'ber-tlv';
+  /** Tags to describe and mask; the EMV dictionary is used when absent. */
+  readonly tags?: { readonly [tag: string]: { readonly description?: string; readonly sensitive?: boolean } };
+  /** Tags missing from `tags` (or the dictionary): `keep` them unchanged (default) or `reject` the field. */
+  readonly unknownTags?: 'keep' | 'reject';
+}
+
+/**
+ * Track 2 as a structured value: PAN, expiry (YYMM), service code and discretionary data, separated by `=` in text
+ * and by the nibble `D` in packed BCD.
+ */
+export interface Track2Layout {
+  /** Discriminator. */
+  readonly type: 'track2';
+}
+
+/** The structure a field's bytes can have. */
+export type SubfieldLayout = PositionalLayout | BitmappedLayout | TlvLayout | BerTlvLayout | Track2Layout;
+
+/** One entry of simple TLV data, in wire order. */
+export interface TlvEntry {
+  /** The tag as text, e.g. `"01"`. */
+  tag: string;
+  /** The value: text, bytes for a binary tag, or a nested value for a tag with subfields. */
+  value: FieldValue;
+}
+
+/** One BER-TLV data object, in wire order: primitive tags carry bytes, constructed tags their children. */
+export interface BerTlv {
+  /** The tag in uppercase hex, e.g. `"9F02"`. */
+  tag: string;
+  /** Bytes of a primitive tag, or the children of a constructed one. */
+  value: Uint8Array | BerTlv[];
+}
+
+/** Track 2 split into its parts. */
+export interface Track2 {
+  /** Primary account number. */
+  pan: string;
+  /** Expiry date YYMM. */
+  expiry: string;
+  /** Service code (3 digits). */
+  serviceCode: string;
+  /** Discretionary data (the rest, may be empty). */
+  discretionary: string;
+}
+
+/** A structured (subfield) value. */
+export type StructuredValue = { [subfield: number]: FieldValue | undefined } | TlvEntry[] | BerTlv[] | Track2;
 
 /**
  * How the Message Type Identifier is written: four digits as text (`ascii`, `ebcdic…`) or two BCD bytes (`bcd`).
@@ -123,8 +232,11 @@ export interface MessageSpec {
   readonly fields: { readonly [field: number]: FieldSpec };
 }
 
-/** A field's decoded value: a string for text and BCD kinds, a `Uint8Array` for kind `b`. */
-export type FieldValue = string | Uint8Array;
+/** What a converter reads and writes: text (and BCD digits) as a string, binary as a `Uint8Array`. */
+export type ScalarValue = string | Uint8Array;
+
+/** A field's decoded value: a string for text and BCD kinds, a `Uint8Array` for kind `b`, a structure with subfields. */
+export type FieldValue = string | Uint8Array | StructuredValue;
 
 /**
  * A decoded (or to-be-encoded) message without static field types.
@@ -135,7 +247,7 @@ export interface Message {
   /** Four-digit Message Type Identifier, e.g. `"0100"`. */
   mti: string;
   /** Header value when the spec has a header. */
-  header?: FieldValue;
+  header?: ScalarValue;
   /** Present data elements by number; bitmaps are computed, never listed. */
   fields: { [field: number]: FieldValue | undefined };
 }

@@ -88,7 +88,87 @@ export function validateFieldSpec(field: unknown, path: string): asserts field i
     if (nibblePad.nibble !== '0' && nibblePad.nibble !== 'F') fail('nibblePad.nibble must be "0" or "F"', path);
   }
   if (field.description !== undefined && typeof field.description !== 'string') fail('description must be a string', path);
-  if (field.sensitive !== undefined && typeof field.sensitive !== 'boolean') fail('sensitive must be a boolean', path);
+  if (field.sensitive !== undefined && typeof field.sensitive !== 'boolean' && field.sensitive !== 'pan') {
+    fail('sensitive must be a boolean or "pan"', path);
+  }
+  if (field.subfields !== undefined) validateLayout(field.subfields, field as unknown as FieldSpec, path);
+}
+
+const MAX_NESTING = 4;
+
+function isSingleByteText(encoding: string): boolean {
+  const c = getConverter(encoding);
+  return c.valueType === 'string' && c.unit === 'chars' && c.byteLength(1) === 1;
+}
+
+/** Checks a subfield layout against the field that carries it. */
+function validateLayout(layout: unknown, field: FieldSpec, path: string): void {
+  if (path.split('.').length > MAX_NESTING) fail(`subfields nest deeper than ${MAX_NESTING} levels`, path);
+  if (!isObject(layout)) fail('subfields must be an object', path);
+  const converter = getConverter(field.encoding);
+  const type = layout.type;
+  if (type === 'track2') {
+    if (field.kind !== 'z') fail('track2 subfields need kind z', path);
+    return;
+  }
+  if (field.pad !== undefined) fail('a field with subfields is never padded', path);
+  if (converter.name === 'hex') fail('subfields cannot live inside hex text', path);
+  if (converter.unit === 'chars' && !isSingleByteText(field.encoding)) fail('subfields need a single-byte text, binary or BCD field', path);
+  const subfieldMap = (fields: unknown, min: number, max: number): void => {
+    if (!isObject(fields)) fail('subfields.fields must be an object', path);
+    const keys = Object.keys(fields);
+    if (keys.length === 0) fail('subfields.fields is empty', path);
+    for (const key of keys) {
+      const n = Number(key);
+      if (!Number.isInteger(n) || String(n) !== key || n < min || n > max) fail(`subfield numbers run ${min}–${max}`, `${path}.${key}`);
+      validateFieldSpec(fields[key], `${path}.${key}`);
+    }
+  };
+  switch (type) {
+    case 'positional':
+      subfieldMap(layout.fields, 1, 999);
+      return;
+    case 'bitmapped': {
+      const bm = layout.bitmap;
+      if (!isObject(bm) || (bm.format !== 'binary' && bm.format !== 'hex')) fail('subfields.bitmap.format must be binary or hex', path);
+      if (bm.encoding !== undefined && (typeof bm.encoding !== 'string' || !hasConverter(bm.encoding) || !isSingleByteText(bm.encoding))) {
+        fail('subfields.bitmap.encoding must be a text converter', path);
+      }
+      if (layout.secondary !== undefined && typeof layout.secondary !== 'boolean') fail('subfields.secondary must be a boolean', path);
+      subfieldMap(layout.fields, layout.secondary === true ? 2 : 1, layout.secondary === true ? 128 : 64);
+      return;
+    }
+    case 'tlv': {
+      const { tagLength, lengthDigits, encoding, tags, unknownTags } = layout;
+      if (!Number.isInteger(tagLength) || (tagLength as number) < 1 || (tagLength as number) > 4) fail('subfields.tagLength must be 1 to 4', path);
+      if (!Number.isInteger(lengthDigits) || (lengthDigits as number) < 1 || (lengthDigits as number) > 4) fail('subfields.lengthDigits must be 1 to 4', path);
+      if (typeof encoding !== 'string' || !hasConverter(encoding) || !isSingleByteText(encoding)) fail('subfields.encoding must be a text converter', path);
+      if (unknownTags !== undefined && unknownTags !== 'keep' && unknownTags !== 'reject') fail('subfields.unknownTags must be keep or reject', path);
+      if (tags !== undefined) {
+        if (!isObject(tags)) fail('subfields.tags must be an object', path);
+        for (const [tag, spec] of Object.entries(tags)) {
+          if (tag.length !== tagLength) fail(`tag "${tag}" is not ${String(tagLength)} characters`, path);
+          validateFieldSpec(spec, `${path}.${tag}`);
+          const t = spec as FieldSpec;
+          if (t.prefix !== undefined && t.prefix !== 'fixed') fail('values inside TLV take their length from the TLV, not a prefix', `${path}.${tag}`);
+          if (t.subfields !== undefined) fail('TLV values cannot hold subfields', `${path}.${tag}`);
+          if (getConverter(t.encoding).unit === 'digits') fail('TLV values are text or binary, not BCD', `${path}.${tag}`);
+          if (t.length > 10 ** (lengthDigits as number) - 1) fail(`maximum ${t.length} does not fit ${String(lengthDigits)} length digits`, `${path}.${tag}`);
+        }
+      }
+      return;
+    }
+    case 'ber-tlv': {
+      if (converter.valueType !== 'bytes') fail('BER-TLV lives in a binary field (kind b, binary encoding)', path);
+      if (layout.unknownTags !== undefined && layout.unknownTags !== 'keep' && layout.unknownTags !== 'reject') {
+        fail('subfields.unknownTags must be keep or reject', path);
+      }
+      if (layout.tags !== undefined && !isObject(layout.tags)) fail('subfields.tags must be an object', path);
+      return;
+    }
+    default:
+      fail(`unknown subfield layout "${String(type)}"`, path);
+  }
 }
 
 /** Tells whether data element `n` may appear in a spec with (or without) a tertiary bitmap. */

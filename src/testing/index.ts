@@ -12,7 +12,7 @@ import { getConverter } from '../codecs/registry.js';
 import { parsePrefix } from '../prefixes/length-prefix.js';
 import type { Infer } from '../spec/infer.js';
 import { KIND_ALPHABETS } from '../spec/kinds.js';
-import type { BitmapSpec, FieldKind, FieldSpec, FieldValue, LengthUnit, Message, MessageSpec } from '../spec/types.js';
+import type { BitmapSpec, FieldKind, FieldSpec, FieldValue, LengthUnit, Message, MessageSpec, ScalarValue } from '../spec/types.js';
 import { isFieldNumberAllowed } from '../spec/validate-spec.js';
 
 /** Characters (as one-char strings) a field may hold: its kind's alphabet that its converter can also carry. */
@@ -147,7 +147,7 @@ export function arbitraryMessage<const S extends MessageSpec>(
   });
 }
 
-function headerArbitrary(spec: MessageSpec): fc.Arbitrary<FieldValue | undefined> {
+function headerArbitrary(spec: MessageSpec): fc.Arbitrary<ScalarValue | undefined> {
   const h = spec.header;
   if (h === undefined) return fc.constant(undefined);
   const converter = getConverter(h.encoding);

@@ -1,0 +1,54 @@
+import { ErrorCode } from '../errors/codes.js';
+import { Iso8583Error } from '../errors/iso8583-error.js';
+import type { Track2 } from '../spec/types.js';
+
+const isDigits = (s: string): boolean => {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x30 || c > 0x39) return false;
+  }
+  return true;
+};
+
+function bad(detail: string, field: string, offset: number): Iso8583Error {
+  return new Iso8583Error(ErrorCode.INVALID_TRACK, detail, { field, offset });
+}
+
+/**
+ * Splits Track 2 text into PAN, expiry, service code and discretionary data.
+ *
+ * Wire facts: the separator is `=` in ASCII/EBCDIC and the nibble `D` in packed BCD; the PAN is up to 19 digits,
+ * then YYMM and a 3-digit service code, then discretionary data to the end.
+ */
+export function parseTrack2(text: string, field: string, offset: number): Track2 {
+  let sep = text.indexOf('=');
+  if (sep < 0) sep = text.indexOf('D');
+  if (sep < 1 || sep > 19) throw bad('track 2 has no separator after a 1-19 digit PAN', field, offset);
+  const pan = text.slice(0, sep);
+  const expiry = text.slice(sep + 1, sep + 5);
+  const serviceCode = text.slice(sep + 5, sep + 8);
+  if (!isDigits(pan) || expiry.length !== 4 || !isDigits(expiry) || serviceCode.length !== 3 || !isDigits(serviceCode)) {
+    throw bad('track 2 PAN, expiry or service code is not digits', field, offset);
+  }
+  return { pan, expiry, serviceCode, discretionary: text.slice(sep + 8) };
+}
+
+/** Joins a {@link Track2} back into text with the given separator (`=` for text, `D` for packed BCD). */
+export function formatTrack2(value: unknown, separator: '=' | 'D', field: string, offset: number): string {
+  const t = value as Partial<Track2> | null;
+  if (typeof t !== 'object' || t === null || Array.isArray(t)) {
+    throw new Iso8583Error(ErrorCode.INVALID_VALUE_TYPE, 'track 2 must be { pan, expiry, serviceCode, discretionary }', {
+      field,
+      offset,
+    });
+  }
+  const { pan, expiry, serviceCode, discretionary } = t;
+  if (
+    typeof pan !== 'string' || typeof expiry !== 'string' || typeof serviceCode !== 'string' ||
+    typeof discretionary !== 'string' || pan.length < 1 || pan.length > 19 || !isDigits(pan) ||
+    expiry.length !== 4 || !isDigits(expiry) || serviceCode.length !== 3 || !isDigits(serviceCode)
+  ) {
+    throw bad('track 2 parts must be digits: PAN 1-19, expiry 4, service code 3', field, offset);
+  }
+  return `${pan}${separator}${expiry}${serviceCode}${discretionary}`;
+}

@@ -18,8 +18,24 @@ export type {
   MtiSpec,
   NibblePad,
   PadSide,
+  ScalarValue,
+  StructuredValue,
+  SubfieldLayout,
+  PositionalLayout,
+  BitmappedLayout,
+  TlvLayout,
+  BerTlvLayout,
+  Track2Layout,
+  TlvEntry,
+  BerTlv,
+  Track2,
 } from './spec/types.js';
-export type { Infer, InferField } from './spec/infer.js';
+export { specFromJSON, specToJSON } from './spec/spec-json.js';
+export { describe, type DescribeOptions } from './describe/describe.js';
+export { hidden, maskPan } from './describe/mask.js';
+export { EMV_TAGS } from './subfields/emv-tags.js';
+export { formatTrack2, parseTrack2 } from './subfields/track2.js';
+export type { Infer, InferField, InferLayout } from './spec/infer.js';
 export { defineSpec } from './spec/define-spec.js';
 export { validateSpec, validateFieldSpec } from './spec/validate-spec.js';
 export { FIELD_KINDS, KIND_ALPHABETS, type CharTable } from './spec/kinds.js';
@@ -49,7 +65,16 @@ export {
   repeatMti,
   responseMti,
 } from './message/mti.js';
-export { fromHex, type MessageJSON, messageFromJSON, messageToJSON, toHex } from './message/json.js';
+export {
+  fromHex,
+  type JSONValue,
+  type MessageJSON,
+  messageFromJSON,
+  messageToJSON,
+  toHex,
+  valueFromJSON,
+  valueToJSON,
+} from './message/json.js';
 export { parseHexText } from './message/hex-text.js';
 export {
   buildIso87Preset,
@@ -62,4 +87,7 @@ export {
   iso87binary,
   iso87ebcdic,
   presets,
+  type StructuredPresetOptions,
+  structuredPreset,
+  withSubfields,
 } from './presets/index.js';

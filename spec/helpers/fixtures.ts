@@ -1,9 +1,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { type Codec, createCodec, type Message, type MessageSpec, parseHexText, presets, validateSpec } from '../../src/index.js';
 
 /** The fixtures folder at the repository root. */
-export const FIXTURES = join(__dirname, '..', '..', 'fixtures');
+export const FIXTURES = fileURLToPath(new URL('../../fixtures', import.meta.url));
 
 /** One fixture frame: its bytes, the spec named on its first line, and the expected JSON beside it. */
 export interface Fixture {

@@ -21,7 +21,8 @@ describe('ISO 8583:1987 presets', () => {
   });
 
   it('mark card data as sensitive', () => {
-    for (const n of [2, 14, 34, 35, 36, 45, 52, 55] as const) expect(presets.iso87ascii.fields[n].sensitive).toBe(true);
+    for (const n of [14, 35, 36, 45, 52, 55] as const) expect(presets.iso87ascii.fields[n].sensitive).toBe(true);
+    for (const n of [2, 34] as const) expect(presets.iso87ascii.fields[n].sensitive).toBe('pan');
     expect(presets.iso87ascii.fields[4].sensitive).toBeUndefined();
   });
 

@@ -12,6 +12,8 @@ export interface CliArgs {
   readonly raw: boolean;
   /** `--hex`: force reading the input as hex text. */
   readonly hex: boolean;
+  /** `--unmask`: show card data in clear in `describe` (never for logs). */
+  readonly unmask: boolean;
   /** Positional arguments after the command. */
   readonly positional: readonly string[];
   /** Unknown options, reported as a usage error. */
@@ -24,6 +26,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
   let spec: string | undefined;
   let raw = false;
   let hex = false;
+  let unmask = false;
   const positional: string[] = [];
   const unknown: string[] = [];
   for (let i = 0; i < argv.length; i++) {
@@ -34,11 +37,12 @@ export function parseArgs(argv: readonly string[]): CliArgs {
     } else if (a.startsWith('--spec=')) spec = a.slice(7);
     else if (a === '--raw') raw = true;
     else if (a === '--hex') hex = true;
+    else if (a === '--unmask') unmask = true;
     else if (a === '--help' || a === '-h') command = 'help';
     else if (a === '--version' || a === '-v') command = 'version';
     else if (a.startsWith('-') && a !== '-') unknown.push(a);
     else if (command === undefined) command = a;
     else positional.push(a);
   }
-  return { command, spec, raw, hex, positional, unknown };
+  return { command, spec, raw, hex, unmask, positional, unknown };
 }

@@ -1,6 +1,7 @@
 import { ErrorCode } from '../errors/codes.js';
 import { Iso8583Error, isIso8583Error } from '../errors/iso8583-error.js';
 import { createCodec } from '../message/codec.js';
+import { describe } from '../describe/describe.js';
 import { messageFromJSON, messageToJSON, toHex } from '../message/json.js';
 import { parseArgs } from './args.js';
 import { loadSpec, PRESET_NAMES } from './load-spec.js';
@@ -26,6 +27,7 @@ export const EXIT = { OK: 0, USAGE: 1, BAD_INPUT: 2 } as const;
 const USAGE = `Usage:
   iso8583 decode --spec <preset|spec.json> [hex | file | -]   decode a frame, print JSON
   iso8583 encode --spec <preset|spec.json> [file.json | -]    encode JSON, print hex (--raw: bytes)
+  iso8583 describe --spec <preset|spec.json> [hex | file | -] field-by-field dump, card data masked (--unmask)
   iso8583 specs                                              list the built-in presets
   iso8583 --help | --version
 
@@ -65,6 +67,7 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
         io.stdout(`${PRESET_NAMES.join('\n')}\n`);
         return EXIT.OK;
       case 'decode':
+      case 'describe':
       case 'encode': {
         if (args.spec === undefined) {
           io.stderr(`iso8583: ${args.command} needs --spec\n${USAGE}\n`);
@@ -75,6 +78,9 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
         if (args.command === 'decode') {
           const frame = await readFrameInput(args.positional[0], io.stdin, args);
           io.stdout(`${JSON.stringify(messageToJSON(codec.decode(frame), spec), null, 2)}\n`);
+        } else if (args.command === 'describe') {
+          const frame = await readFrameInput(args.positional[0], io.stdin, args);
+          io.stdout(`${describe(codec.decode(frame), spec, { unmask: args.unmask })}\n`);
         } else {
           const text = await readJsonInput(args.positional[0], io.stdin);
           let json: unknown;

@@ -65,12 +65,14 @@ export function compileField(path: string, spec: FieldSpec): CompiledField {
   if (layout.type === 'track2') {
     // Track 2 is text (or packed digits) first; the structure is a view over that string.
     const scalar = compileScalarField(path, spec);
-    const separator = getConverter(spec.encoding).unit === 'digits' ? 'D' : '=';
+    const trackConverter = getConverter(spec.encoding);
+    const separator = trackConverter.unit === 'digits' ? 'D' : '=';
     return {
       path,
       decode(r) {
-        const at = r.pos;
-        return parseTrack2(scalar.decode(r) as string, path, at);
+        const text = scalar.decode(r) as string;
+        // Errors point at the track data itself, just after the length prefix.
+        return parseTrack2(text, path, r.pos - trackConverter.byteLength(text.length));
       },
       encode(w, value) {
         scalar.encode(w, formatTrack2(value, separator, path, w.pos));

@@ -52,7 +52,7 @@ function fieldFor(el: Iso87Element, d: Iso87Dialect): FieldSpec {
   else if (el.kind !== 'b' && el.kind !== 'z' && el.kind !== 'x+n') spec.pad = SPACE_RIGHT;
   // Packed track data ends on an F nibble when its digit count is odd; packed numbers start with a 0 nibble.
   if (isBcd) spec.nibblePad = el.kind === 'z' ? { side: 'right', nibble: 'F' } : { side: 'left', nibble: '0' };
-  if (el.sensitive === true) spec.sensitive = true;
+  if (el.sensitive !== undefined) spec.sensitive = el.sensitive;
   return spec;
 }
 

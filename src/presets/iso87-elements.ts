@@ -16,7 +16,7 @@ export interface Iso87Element {
   /** The element's name. */
   readonly description: string;
   /** Card data that must never be printed unmasked. */
-  readonly sensitive?: true;
+  readonly sensitive?: true | 'pan';
 }
 
 /**
@@ -32,7 +32,7 @@ export interface Iso87Element {
  * - 65 is the tertiary bitmap slot; with `bitmap.tertiary` off it is an 8-byte binary element.
  */
 export const ISO87_ELEMENTS = {
-  2: { kind: 'n', length: 19, lengthDigits: 2, description: 'Primary account number (PAN)', sensitive: true },
+  2: { kind: 'n', length: 19, lengthDigits: 2, description: 'Primary account number (PAN)', sensitive: 'pan' },
   3: { kind: 'n', length: 6, lengthDigits: 0, description: 'Processing code' },
   4: { kind: 'n', length: 12, lengthDigits: 0, description: 'Amount, transaction' },
   5: { kind: 'n', length: 12, lengthDigits: 0, description: 'Amount, settlement' },
@@ -64,7 +64,7 @@ export const ISO87_ELEMENTS = {
   31: { kind: 'x+n', length: 9, lengthDigits: 0, description: 'Amount, settlement processing fee' },
   32: { kind: 'n', length: 11, lengthDigits: 2, description: 'Acquiring institution identification code' },
   33: { kind: 'n', length: 11, lengthDigits: 2, description: 'Forwarding institution identification code' },
-  34: { kind: 'ns', length: 28, lengthDigits: 2, description: 'Primary account number, extended', sensitive: true },
+  34: { kind: 'ns', length: 28, lengthDigits: 2, description: 'Primary account number, extended', sensitive: 'pan' },
   35: { kind: 'z', length: 37, lengthDigits: 2, description: 'Track 2 data', sensitive: true },
   36: { kind: 'z', length: 104, lengthDigits: 3, description: 'Track 3 data', sensitive: true },
   37: { kind: 'an', length: 12, lengthDigits: 0, description: 'Retrieval reference number' },

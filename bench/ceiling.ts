@@ -335,7 +335,7 @@ export function encodeAsciiByHand(m: Message): Uint8Array {
   for (const k of keys) {
     const l = ASCII_LAYOUT[k];
     if (l === undefined) fail('field', 0);
-    const v = m.fields[k]!;
+    const v = m.fields[k] as string | Uint8Array;
     if (l.prefix === 0 && v.length !== l.len) fail('length', 0);
     if (v.length > l.len) fail('max', 0);
     size += l.prefix + v.length;
@@ -348,7 +348,7 @@ export function encodeAsciiByHand(m: Message): Uint8Array {
   for (const k of keys) {
     out[bm + ((k - 1) >> 3)]! |= 0x80 >> ((k - 1) & 7);
     const l = ASCII_LAYOUT[k]!;
-    const v = m.fields[k]!;
+    const v = m.fields[k] as string | Uint8Array;
     if (l.prefix === 2) {
       out[p++] = 0x30 + Math.floor(v.length / 10);
       out[p++] = 0x30 + (v.length % 10);
@@ -394,7 +394,7 @@ export function encodeBcdByHand(m: Message): Uint8Array {
   for (const k of keys) {
     const l = ASCII_LAYOUT[k];
     if (l === undefined) fail('field', 0);
-    const v = m.fields[k]!;
+    const v = m.fields[k] as string | Uint8Array;
     if (v.length > l.len || (l.prefix === 0 && v.length !== l.len)) fail('length', 0);
     const prefixBytes = l.prefix === 0 ? 0 : l.prefix === 2 ? 1 : 2;
     size += prefixBytes + (typeof v === 'string' && !BCD_TEXT.has(k) ? (v.length + 1) >> 1 : v.length);
@@ -407,7 +407,7 @@ export function encodeBcdByHand(m: Message): Uint8Array {
   for (const k of keys) {
     out[bm + ((k - 1) >> 3)]! |= 0x80 >> ((k - 1) & 7);
     const l = ASCII_LAYOUT[k]!;
-    const v = m.fields[k]!;
+    const v = m.fields[k] as string | Uint8Array;
     if (l.prefix === 2) {
       out[p++] = ((Math.floor(v.length / 10) % 10) << 4) | (v.length % 10);
     } else if (l.prefix === 3) {

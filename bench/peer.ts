@@ -22,7 +22,7 @@ const FORMATS = { 55: { ContentType: 'b', Label: 'ICC data', LenType: 'lllvar', 
 export function toPeerData(m: Message): Record<string, string> {
   const data: Record<string, string> = { 0: m.mti };
   for (const [k, v] of Object.entries(m.fields)) {
-    if (v !== undefined) data[k] = typeof v === 'string' ? v : Buffer.from(v).toString('hex').toUpperCase();
+    if (v !== undefined) data[k] = typeof v === 'string' ? v : Buffer.from(v as Uint8Array).toString('hex').toUpperCase();
   }
   return data;
 }

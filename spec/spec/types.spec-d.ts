@@ -1,5 +1,5 @@
 import { describe, expectTypeOf, it } from 'vitest';
-import { createCodec, defineSpec, type Infer, presets } from '../../src/index.js';
+import { type BerTlv, createCodec, defineSpec, type Infer, presets, type TlvEntry, type Track2 } from '../../src/index.js';
 
 const spec = defineSpec({
   name: 'typed',
@@ -48,5 +48,32 @@ describe('Infer', () => {
     const withHeader = defineSpec({ ...spec, header: { length: 5, encoding: 'binary' } });
     expectTypeOf<Infer<typeof withHeader>['header']>().toEqualTypeOf<Uint8Array>();
     expectTypeOf<Infer<typeof spec>['header']>().toEqualTypeOf<undefined>();
+  });
+});
+
+describe('Infer with subfields', () => {
+  const nested = defineSpec({
+    name: 'nested',
+    mti: { encoding: 'ascii' },
+    bitmap: { format: 'binary' },
+    fields: {
+      3: { kind: 'n', length: 6, encoding: 'ascii', subfields: { type: 'positional', fields: { 1: { kind: 'n', length: 2, encoding: 'ascii' }, 2: { kind: 'n', length: 4, encoding: 'ascii' } } } },
+      35: { kind: 'z', length: 37, prefix: 'LL/ascii', encoding: 'ascii', subfields: { type: 'track2' } },
+      48: { kind: 'ans', length: 999, prefix: 'LLL/ascii', encoding: 'ascii', subfields: { type: 'tlv', tagLength: 2, lengthDigits: 2, encoding: 'ascii' } },
+      55: { kind: 'b', length: 255, prefix: 'LLL/ascii', encoding: 'binary', subfields: { type: 'ber-tlv' } },
+      127: { kind: 'ans', length: 999, prefix: 'LLL/ascii', encoding: 'ascii', subfields: { type: 'bitmapped', bitmap: { format: 'binary' }, fields: { 2: { kind: 'b', length: 8, encoding: 'binary' } } } },
+    },
+  });
+  type N = Infer<typeof nested>['fields'];
+
+  it('types positional subfields as a required object and bitmapped ones as optional', () => {
+    expectTypeOf<NonNullable<N[3]>>().toEqualTypeOf<{ 1: string; 2: string }>();
+    expectTypeOf<NonNullable<N[127]>[2]>().toEqualTypeOf<Uint8Array | undefined>();
+  });
+
+  it('types Track 2, TLV and BER-TLV values', () => {
+    expectTypeOf<NonNullable<N[35]>>().toEqualTypeOf<Track2>();
+    expectTypeOf<NonNullable<N[48]>>().toEqualTypeOf<TlvEntry[]>();
+    expectTypeOf<NonNullable<N[55]>>().toEqualTypeOf<BerTlv[]>();
   });
 });

@@ -111,6 +111,29 @@ describe('robustness', () => {
     );
   });
 
+  it('mutated frames with subfields (TLV lengths, sub-bitmaps, BER-TLV, Track 2) only ever produce an Iso8583Error', () => {
+    const specs = loadFixtures()
+      .map((f) => f.spec)
+      .filter((spec) => spec.name.startsWith('structured'));
+    expect(specs.length).toBeGreaterThanOrEqual(2);
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...specs).chain((spec) => {
+          const nested = Object.entries(spec.fields)
+            .filter(([, f]) => f.subfields !== undefined)
+            .map(([k]) => Number(k));
+          return fc.tuple(fc.constant(spec), arbitraryMessage(spec, { fields: nested, maxFields: 2 }), fc.array(mutation, { minLength: 1, maxLength: 3 }));
+        }),
+        ([spec, message, edits]) => {
+          const codec = createCodec(spec) as unknown as Codec<Message>;
+          onlyIsoErrors(() => codec.decode(mutate(codec.encode(message as Message), edits)));
+          countFrames(1);
+        },
+      ),
+      { numRuns: FUZZ_RUNS * 2 },
+    );
+  });
+
   it('mutated frames of random specs only ever produce an Iso8583Error', () => {
     fc.assert(
       fc.property(

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createCodec, type Message, presets, validateSpec } from '../../src/index.js';
+import { createCodec, type Message, presets, structuredPreset, validateSpec } from '../../src/index.js';
+import { loadFixtures } from '../helpers/fixtures.js';
 import { arbitraryMessage, arbitrarySpec } from '../../src/testing/index.js';
 import { FUZZ_RUNS, countFrames } from './budget.js';
 
@@ -18,6 +19,31 @@ describe('round trips', () => {
           expect(codec.encode(back)).toEqual(b);
         }),
         { numRuns: FUZZ_RUNS },
+      );
+    });
+  }
+
+  const structured = [
+    ...Object.values(presets).map((p) => structuredPreset(p, { de48: { type: 'tlv', tagLength: 2, lengthDigits: 3, encoding: p.fields[48].encoding } })),
+    ...loadFixtures()
+      .map((f) => f.spec)
+      .filter((spec) => spec.name.startsWith('structured')),
+  ];
+  for (const spec of structured) {
+    it(`holds with subfields (positional, bitmapped, TLV, BER-TLV, Track 2) for ${spec.name}`, () => {
+      const codec = createCodec(spec) as unknown as { decode(b: Uint8Array): Message; encode(m: Message): Uint8Array };
+      const nested = Object.entries(spec.fields)
+        .filter(([, f]) => f.subfields !== undefined)
+        .map(([k]) => Number(k));
+      fc.assert(
+        fc.property(arbitraryMessage(spec, { fields: nested, maxFields: 4 }), (m) => {
+          const b = codec.encode(m as Message);
+          countFrames(1);
+          const back = codec.decode(b);
+          expect(back).toEqual(m);
+          expect(codec.encode(back)).toEqual(b);
+        }),
+        { numRuns: Math.max(20, FUZZ_RUNS >> 1) },
       );
     });
   }

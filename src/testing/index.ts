@@ -9,10 +9,24 @@
  */
 import fc from 'fast-check';
 import { getConverter } from '../codecs/registry.js';
+import { createCodec } from '../message/codec.js';
+import { EMV_TAGS } from '../subfields/emv-tags.js';
 import { parsePrefix } from '../prefixes/length-prefix.js';
 import type { Infer } from '../spec/infer.js';
 import { KIND_ALPHABETS } from '../spec/kinds.js';
-import type { BitmapSpec, FieldKind, FieldSpec, FieldValue, LengthUnit, Message, MessageSpec, ScalarValue } from '../spec/types.js';
+import type {
+  BerTlv,
+  BitmapSpec,
+  FieldKind,
+  FieldSpec,
+  FieldValue,
+  LengthUnit,
+  Message,
+  MessageSpec,
+  ScalarValue,
+  SubfieldLayout,
+  TlvEntry,
+} from '../spec/types.js';
 import { isFieldNumberAllowed } from '../spec/validate-spec.js';
 
 /** Characters (as one-char strings) a field may hold: its kind's alphabet that its converter can also carry. */
@@ -62,6 +76,94 @@ function stringOf(chars: readonly string[], length: number): fc.Arbitrary<string
  * ```
  */
 export function arbitraryFieldValue<F extends FieldSpec>(field: F): fc.Arbitrary<FieldValue> {
+  if (field.subfields !== undefined) return structuredArbitrary(field, field.subfields);
+  return scalarArbitrary(field);
+}
+
+const DIGITS = '0123456789'.split('');
+const EMV_TAG_LIST = Object.keys(EMV_TAGS);
+
+/** Values for a field with subfields, kept to those that fit the field (checked by encoding them once). */
+function structuredArbitrary(field: FieldSpec, layout: SubfieldLayout): fc.Arbitrary<FieldValue> {
+  const probe = createCodec({ name: 'probe', mti: { encoding: 'ascii' }, bitmap: { format: 'binary' }, fields: { 2: field } });
+  const fits = (v: FieldValue): boolean => {
+    try {
+      probe.encode({ mti: '0100', fields: { 2: v } } as never);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  let raw: fc.Arbitrary<FieldValue>;
+  switch (layout.type) {
+    case 'track2':
+      raw = fc
+        .tuple(fc.integer({ min: 12, max: 19 }), fc.integer({ min: 0, max: 12 }))
+        .chain(([panLength, extra]) =>
+          fc.record({
+            pan: stringOf(DIGITS, panLength),
+            expiry: stringOf(DIGITS, 4),
+            serviceCode: stringOf(DIGITS, 3),
+            discretionary: stringOf(DIGITS, extra),
+          }),
+        );
+      break;
+    case 'positional': {
+      const keys = Object.keys(layout.fields);
+      raw = fc.tuple(...keys.map((k) => arbitraryFieldValue(layout.fields[Number(k)]!))).map((vals) => {
+        const out: Record<number, FieldValue> = {};
+        keys.forEach((k, i) => (out[Number(k)] = vals[i]!));
+        return out;
+      });
+      break;
+    }
+    case 'bitmapped': {
+      const keys = Object.keys(layout.fields).map(Number);
+      raw = fc.subarray(keys, { minLength: 0, maxLength: Math.min(keys.length, 6) }).chain((picked) =>
+        fc.tuple(...picked.map((k) => arbitraryFieldValue(layout.fields[k]!))).map((vals) => {
+          const out: Record<number, FieldValue> = {};
+          picked.forEach((k, i) => (out[k] = vals[i]!));
+          return out;
+        }),
+      );
+      break;
+    }
+    case 'tlv': {
+      const known = Object.entries(layout.tags ?? {});
+      const text = getConverter(layout.encoding).charset;
+      const ans: string[] = [];
+      for (let c = 0x20; c < 0x7f; c++) if (text === undefined || text[c] === 1) ans.push(String.fromCharCode(c));
+      const knownTags = new Set(known.map(([t]) => t));
+      const unknownEntry: fc.Arbitrary<TlvEntry> = fc
+        .record({ tag: stringOf(ans, layout.tagLength), value: fc.integer({ min: 0, max: 12 }).chain((n) => stringOf(ans, n)) })
+        .filter((e) => !knownTags.has(e.tag));
+      const entries: fc.Arbitrary<TlvEntry>[] = known.map(([tag, spec]) =>
+        scalarArbitrary({ ...spec, prefix: `${'L'.repeat(layout.lengthDigits)}/ascii`, length: Math.min(spec.length, 10 ** layout.lengthDigits - 1) }).map((value) => ({ tag, value })),
+      );
+      if (layout.unknownTags !== 'reject') entries.push(unknownEntry);
+      raw = entries.length === 0 ? fc.constant([]) : fc.array(fc.oneof(...entries), { maxLength: 5 });
+      break;
+    }
+    case 'ber-tlv': {
+      const dictionary = layout.tags === undefined ? EMV_TAG_LIST : Object.keys(layout.tags);
+      const primitiveTags = dictionary.filter((t) => (parseInt(t.slice(0, 2), 16) & 0x20) === 0);
+      const constructedTags = dictionary.filter((t) => (parseInt(t.slice(0, 2), 16) & 0x20) !== 0);
+      const primitive: fc.Arbitrary<BerTlv> = fc.record({
+        tag: layout.unknownTags === 'reject' ? fc.constantFrom(...primitiveTags) : fc.oneof(fc.constantFrom(...primitiveTags), fc.constantFrom('DF01', 'DF8101', '9F7F', '1F20')),
+        value: fc.oneof({ weight: 5, arbitrary: fc.uint8Array({ maxLength: 16 }) }, { weight: 1, arbitrary: fc.uint8Array({ minLength: 128, maxLength: 200 }) }),
+      });
+      const constructed: fc.Arbitrary<BerTlv> =
+        constructedTags.length === 0
+          ? primitive
+          : fc.record({ tag: fc.constantFrom(...constructedTags), value: fc.array(primitive, { maxLength: 3 }) });
+      raw = fc.array(fc.oneof({ weight: 4, arbitrary: primitive }, { weight: 1, arbitrary: constructed }), { maxLength: 8 });
+      break;
+    }
+  }
+  return raw.filter(fits);
+}
+
+function scalarArbitrary(field: FieldSpec): fc.Arbitrary<ScalarValue> {
   const shape = parsePrefix(field.prefix);
   const fixed = shape === undefined || shape.type === 'fixed';
   const converter = getConverter(field.encoding);

@@ -95,6 +95,15 @@ describe('iso8583 CLI (built)', () => {
     expect(cli(['--bogus']).status).toBe(1);
   });
 
+  it('describes a frame with card data masked, and unmasks only on request', () => {
+    const r = cli(['describe', '--spec', 'iso87ascii', hex]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^2\s+Primary account number \(PAN\)\s+411111\*{6}1111$/m);
+    expect(r.stdout).toMatch(/^52\s+.*\[hidden, 8 bytes\]$/m);
+    expect(r.stdout).not.toContain(PAN);
+    expect(cli(['describe', '--spec', 'iso87ascii', '--unmask', hex]).stdout).toContain(PAN);
+  });
+
   it('prints help, version and the preset list', () => {
     expect(cli(['--help']).stdout).toContain('iso8583 decode');
     expect(cli(['--version']).stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);

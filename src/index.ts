@@ -35,7 +35,7 @@ export { describe, type DescribeOptions } from './describe/describe.js';
 export { hidden, maskPan } from './describe/mask.js';
 export { EMV_TAGS } from './subfields/emv-tags.js';
 export { formatTrack2, parseTrack2 } from './subfields/track2.js';
-export type { Infer, InferField, InferLayout } from './spec/infer.js';
+export type { HeaderValue, Infer, InferField, InferHeader, InferLayout } from './spec/infer.js';
 export { defineSpec } from './spec/define-spec.js';
 export { validateSpec, validateFieldSpec } from './spec/validate-spec.js';
 export { FIELD_KINDS, KIND_ALPHABETS, type CharTable } from './spec/kinds.js';
@@ -45,6 +45,7 @@ export {
   binaryConverter,
   type ConvertContext,
   type Converter,
+  type SpecializedConverter,
   converterNames,
   ebcdic037Converter,
   ebcdic1047Converter,
@@ -81,6 +82,7 @@ export {
   type Iso87Dialect,
   type Iso87Element,
   type Iso87Fields,
+  type Iso87Kinds,
   type Iso87Preset,
   ISO87_ELEMENTS,
   iso87ascii,

@@ -1,10 +1,8 @@
 import type { FieldSpec, FixedPad, MessageSpec } from '../spec/types.js';
-import { type Iso87Element, ISO87_ELEMENTS } from './iso87-elements.js';
-
-type Elements = typeof ISO87_ELEMENTS;
+import { type Iso87Element, ISO87_ELEMENTS, type Iso87Kinds } from './iso87-elements.js';
 
 /** The field table of an ISO 8583:1987 preset, keeping each element's literal `kind` for `Infer`. */
-export type Iso87Fields = { readonly [K in keyof Elements]: FieldSpec & { readonly kind: Elements[K]['kind'] } };
+export type Iso87Fields = { readonly [K in keyof Iso87Kinds]: FieldSpec & { readonly kind: Iso87Kinds[K] } };
 
 /** A preset message spec over the 1987 element table. */
 export interface Iso87Preset extends MessageSpec {

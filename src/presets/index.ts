@@ -49,5 +49,5 @@ export const presets = { iso87ascii, iso87binary, iso87ebcdic } as const;
 
 export type { Iso87Dialect, Iso87Fields, Iso87Preset } from './build-preset.js';
 export { buildIso87Preset } from './build-preset.js';
-export { type Iso87Element, ISO87_ELEMENTS } from './iso87-elements.js';
+export { type Iso87Element, ISO87_ELEMENTS, type Iso87Kinds } from './iso87-elements.js';
 export { type StructuredPresetOptions, structuredPreset, withSubfields } from './structured.js';

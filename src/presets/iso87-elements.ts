@@ -31,7 +31,7 @@ export interface Iso87Element {
  * - 55 (reserved ISO in 1987) is binary `b ..999` LLLVAR because it carries EMV chip data in practice.
  * - 65 is the tertiary bitmap slot; with `bitmap.tertiary` off it is an 8-byte binary element.
  */
-export const ISO87_ELEMENTS = {
+const ISO87_TABLE = {
   2: { kind: 'n', length: 19, lengthDigits: 2, description: 'Primary account number (PAN)', sensitive: 'pan' },
   3: { kind: 'n', length: 6, lengthDigits: 0, description: 'Processing code' },
   4: { kind: 'n', length: 12, lengthDigits: 0, description: 'Amount, transaction' },
@@ -160,3 +160,18 @@ export const ISO87_ELEMENTS = {
   127: { kind: 'ans', length: 999, lengthDigits: 3, description: 'Reserved private' },
   128: { kind: 'b', length: 8, lengthDigits: 0, description: 'Message authentication code (MAC)' },
 } as const satisfies Record<number, Iso87Element>;
+
+/**
+ * The ISO 8583:1987 data elements 2–128 as a table of {@link Iso87Element} rows (see the notes above on our
+ * deliberate readings of the standard).
+ *
+ * Why: tooling (documentation, spec editors, other dialects) can build on the same facts the presets use.
+ */
+export const ISO87_ELEMENTS: Readonly<Record<number, Iso87Element>> = ISO87_TABLE;
+
+/**
+ * The kind of each 1987 data element, by number, as literal types.
+ *
+ * Why: keeps `Infer` exact for the presets (kind `b` → `Uint8Array`) without exporting the raw table's type.
+ */
+export type Iso87Kinds = { readonly [K in keyof typeof ISO87_TABLE]: (typeof ISO87_TABLE)[K]['kind'] };

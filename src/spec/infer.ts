@@ -28,7 +28,7 @@ export type InferLayout<L> = L extends { readonly type: 'positional'; readonly f
           : FieldValue;
 
 /** The value type of a header spec: bytes for the binary converters, text otherwise. */
-type HeaderValue<H> = H extends { readonly encoding: infer E }
+export type HeaderValue<H> = H extends { readonly encoding: infer E }
   ? [E] extends ['binary' | 'nop']
     ? Uint8Array
     : 'binary' extends E
@@ -37,7 +37,7 @@ type HeaderValue<H> = H extends { readonly encoding: infer E }
   : ScalarValue;
 
 /** The static type of a header: required when the spec declares one, absent when it has none. */
-type InferHeader<S> = 'header' extends keyof S
+export type InferHeader<S> = 'header' extends keyof S
   ? undefined extends S['header' & keyof S]
     ? { header?: ScalarValue }
     : { header: HeaderValue<S['header' & keyof S]> }

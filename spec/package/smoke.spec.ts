@@ -51,6 +51,12 @@ describe('built package', () => {
     expect(esm.isIso8583Error(fromCjs)).toBe(true);
   });
 
+  it('packs only dist, the README, the changelog and the license', () => {
+    const listing = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--silent'], { cwd: root }).toString()) as { files: { path: string }[] }[];
+    const tops = new Set(listing[0]!.files.map((f) => f.path.split('/')[0]));
+    expect([...tops].sort()).toEqual(['CHANGELOG.md', 'LICENSE', 'README.md', 'dist', 'package.json']);
+  });
+
   it('installs from the packed tarball and works from ESM, CJS and the iso8583 bin', () => {
     const work = mkdtempSync(join(tmpdir(), 'iso8583-pack-'));
     execFileSync('npm', ['pack', '--silent', '--pack-destination', work], { cwd: root, stdio: 'pipe' });
@@ -76,6 +82,23 @@ describe('built package', () => {
       cwd: app,
     }).toString();
     expect(JSON.parse(out)).toEqual({ mti: '0800', fields: { 11: '000001' } });
+    // TypeScript consumers: the package's types resolve under node16 (ESM and CJS) and bundler resolution.
+    const tsSource = `
+      import { createCodec, presets, type Infer } from 'iso8583-codec';
+      import { arbitraryMessage } from 'iso8583-codec/testing';
+      import { readFrames } from 'iso8583-codec/net';
+      const codec = createCodec(presets.iso87ascii);
+      const m: Infer<typeof presets.iso87ascii> = codec.decode(new Uint8Array());
+      const emv: Uint8Array | undefined = m.fields[55];
+      void emv; void arbitraryMessage; void readFrames;
+    `;
+    writeFileSync(join(app, 'types.mts'), tsSource);
+    writeFileSync(join(app, 'types.cts'), tsSource.replace("import { arbitraryMessage } from 'iso8583-codec/testing';", '').replace('void arbitraryMessage; ', ''));
+    writeFileSync(join(app, 'types.ts'), tsSource);
+    const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+    const base = ['--noEmit', '--strict', '--skipLibCheck', '--types', 'node', '--typeRoots', join(root, 'node_modules', '@types')];
+    execFileSync(process.execPath, [tsc, ...base, '--module', 'node16', '--moduleResolution', 'node16', 'types.mts', 'types.cts'], { cwd: app });
+    execFileSync(process.execPath, [tsc, ...base, '--module', 'esnext', '--moduleResolution', 'bundler', 'types.ts'], { cwd: app });
   }, 120_000);
 });
 

@@ -49,6 +49,11 @@ export function registerConverter(converter: Converter): void {
  * Returns the converter registered under `name`, or throws `UNKNOWN_CONVERTER`.
  *
  * Why: specs are resolved when compiled, so an unknown name fails before the first frame, not during it.
+ *
+ * @example
+ * ```ts
+ * const ascii = getConverter('ascii'); // the built-in ASCII converter
+ * ```
  */
 export function getConverter(name: string): Converter {
   const c = BUILT_IN.get(name) ?? userConverters.get(name);

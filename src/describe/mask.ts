@@ -3,6 +3,11 @@
  *
  * Why: PCI DSS allows at most the BIN and the last four digits to be shown; shorter values are hidden entirely,
  * because showing 10 of 11 digits would reveal the number.
+ *
+ * @example
+ * ```ts
+ * maskPan('4111111111111111'); // '411111******1111'
+ * ```
  */
 export function maskPan(pan: string, bin: 6 | 8 = 6): string {
   if (pan.length < bin + 4 + 2) return '*'.repeat(pan.length);

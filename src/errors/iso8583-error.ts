@@ -58,6 +58,11 @@ function formatMessage(code: ErrorCode, detail: string, location: ErrorLocation)
  *
  * Why: an ESM and a CJS copy of the package define two different classes, so `instanceof` can lie; the brand
  * is a registered symbol both copies share.
+ *
+ * @example
+ * ```ts
+ * try { codec.decode(frame); } catch (e) { if (isIso8583Error(e)) console.warn(e.code, e.field, e.offset); }
+ * ```
  */
 export function isIso8583Error(value: unknown): value is Iso8583Error {
   return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;

@@ -59,6 +59,11 @@ export function valueToJSON(value: FieldValue, spec: FieldSpec | undefined): JSO
  * Turns a decoded message into plain JSON data, writing binary values as uppercase hex.
  *
  * Why: JSON has no byte type; the CLI, fixtures and logs need one agreed, reversible text form.
+ *
+ * @example
+ * ```ts
+ * console.log(JSON.stringify(messageToJSON(codec.decode(frame), presets.iso87ascii)));
+ * ```
  */
 export function messageToJSON(message: Message, spec: MessageSpec): MessageJSON {
   const out: MessageJSON = { mti: message.mti, fields: {} };
@@ -140,6 +145,11 @@ export function valueFromJSON(json: unknown, spec: FieldSpec, field: string): Fi
  * binary).
  *
  * Why: the inverse of {@link messageToJSON}; used by the CLI's `encode` and by fixture tests.
+ *
+ * @example
+ * ```ts
+ * const bytes = codec.encode(messageFromJSON(JSON.parse(text), presets.iso87ascii));
+ * ```
  */
 export function messageFromJSON(json: unknown, spec: MessageSpec): Message {
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {

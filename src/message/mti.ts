@@ -111,6 +111,11 @@ export function responseMti(mti: string): string {
  * Returns the repeat variant of an MTI (`0100` → `0101`, `0420` → `0421`); a repeat stays a repeat.
  *
  * Why: a sender that got no answer retransmits with the repeat origin, and receivers match it to the original.
+ *
+ * @example
+ * ```ts
+ * repeatMti('0100'); // '0101'
+ * ```
  */
 export function repeatMti(mti: string): string {
   const p = mtiParts(mti);
@@ -123,6 +128,11 @@ export function repeatMti(mti: string): string {
  * Returns the advice variant of a request (`0100` → `0120`, `0200` → `0220`, `0400` → `0420`).
  *
  * Why: when the acquirer or a stand-in decided without the issuer, the same transaction is sent later as an advice.
+ *
+ * @example
+ * ```ts
+ * adviceMti('0100'); // '0120'
+ * ```
  */
 export function adviceMti(mti: string): string {
   const p = mtiParts(mti);

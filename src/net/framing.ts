@@ -109,6 +109,11 @@ export function readLength(f: FramingSpec, b: Uint8Array, at: number): number {
  * Encodes one frame: length header, fixed header, message.
  *
  * Why: the writer side of {@link readFrames}; the same spec frames both directions.
+ *
+ * @example
+ * ```ts
+ * socket.write(encodeFrame({ length: 'binary2' }, { message: codec.encode(reply) }));
+ * ```
  */
 export function encodeFrame(f: FramingSpec, frame: Frame): Uint8Array {
   const headerBytes = f.headerBytes ?? 0;

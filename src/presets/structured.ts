@@ -35,6 +35,12 @@ export interface StructuredPresetOptions {
  * subfields (8-byte binary sub-bitmap), and optionally DE48 as TLV.
  *
  * Why: one call away from a structured view of the usual places where ISO 8583 nests data.
+ *
+ * @example
+ * ```ts
+ * const codec = createCodec(structuredPreset(presets.iso87ascii));
+ * const emv = codec.decode(frame).fields[55]; // BerTlv[]
+ * ```
  */
 export function structuredPreset<S extends MessageSpec>(preset: S, options: StructuredPresetOptions = {}): S {
   const text = preset.fields[127]?.encoding ?? 'ascii';

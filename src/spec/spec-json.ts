@@ -8,6 +8,11 @@ import { validateSpec } from './validate-spec.js';
  *
  * Why: a network's table can be shipped as a file, reviewed in a diff, and loaded by the CLI with `--spec`.
  * The format is documented by `docs/spec.schema.json`.
+ *
+ * @example
+ * ```ts
+ * writeFileSync('northwind.json', specToJSON(northwind));
+ * ```
  */
 export function specToJSON(spec: MessageSpec): string {
   return JSON.stringify(validateSpec(spec), null, 2);
@@ -18,6 +23,11 @@ export function specToJSON(spec: MessageSpec): string {
  *
  * Why: the inverse of {@link specToJSON}; a spec file that is not valid JSON or not a consistent spec fails here
  * with `INVALID_SPEC`, before any frame is read.
+ *
+ * @example
+ * ```ts
+ * const spec = specFromJSON(readFileSync('northwind.json', 'utf8'));
+ * ```
  */
 export function specFromJSON(json: string | unknown): MessageSpec {
   let data: unknown = json;

@@ -268,6 +268,11 @@ function headerArbitrary(spec: MessageSpec): fc.Arbitrary<ScalarValue | undefine
  * An Arbitrary of encoded frames of valid messages for a spec.
  *
  * Why: the input side of a decoder or a network handler; mutate these frames to fuzz error paths.
+ *
+ * @example
+ * ```ts
+ * fc.assert(fc.property(arbitraryFrame(spec, codec.encode), (frame) => { codec.decode(frame); }));
+ * ```
  */
 export function arbitraryFrame<const S extends MessageSpec>(
   spec: S,

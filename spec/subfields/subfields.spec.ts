@@ -211,3 +211,12 @@ group('validation of layouts', () => {
     expect(codec.decode(out).fields[127]?.[3]?.[2]).toBe('CD');
   });
 });
+
+group('BER-TLV tags', () => {
+  // Regression: a 4-byte tag must be refused on decode, as it is on encode, so decode and encode agree.
+  it('refuses a four-byte tag whose last byte ends it', () => {
+    const codec = codecFor(55, { kind: 'b', length: 999, prefix: 'LLL/ascii', encoding: 'binary', subfields: { type: 'ber-tlv' } });
+    const frame = Uint8Array.from([...ascii('0100'), 0, 0, 0, 0, 0, 0, 0x02, 0, ...ascii('005'), 0x9f, 0x81, 0x81, 0x01, 0x00]);
+    expect(catchIso(() => codec.decode(frame)).code).toBe('INVALID_TLV');
+  });
+});

@@ -34,11 +34,13 @@ export function compileBerTlv(path: string, layout: BerTlvLayout): CompiledField
       const first = r.buf[r.pos]!;
       let tagEnd = r.pos + 1;
       if ((first & 0x1f) === 0x1f) {
-        do {
+        // Subsequent tag bytes: the top bit says another follows; we accept tags of up to 3 bytes.
+        for (;;) {
           if (tagEnd >= end) throw malformed('tag runs past the end of the data', path, start);
-          tagEnd++;
-        } while ((r.buf[tagEnd - 1]! & 0x80) !== 0 && tagEnd - r.pos < 4);
-        if ((r.buf[tagEnd - 1]! & 0x80) !== 0) throw malformed('tag longer than 3 bytes', path, start);
+          const b = r.buf[tagEnd++]!;
+          if ((b & 0x80) === 0) break;
+          if (tagEnd - start >= 3) throw malformed('tag longer than 3 bytes', path, start);
+        }
       }
       const tag = toHex(r.buf.subarray(r.pos, tagEnd));
       const tagPath = `${path}.${tag}`;

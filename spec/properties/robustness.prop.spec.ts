@@ -134,6 +134,37 @@ describe('robustness', () => {
     );
   });
 
+  it('frames that still decode after mutation re-encode to exactly the same bytes (one canonical form)', () => {
+    const specs = [
+      ...Object.values(presets),
+      ...loadFixtures()
+        .map((f) => f.spec)
+        .filter((spec) => spec.name.startsWith('structured')),
+    ];
+    let decoded = 0;
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...specs).chain((spec) => fc.tuple(fc.constant(spec), arbitraryMessage(spec, { maxFields: 6 }), fc.array(mutation, { minLength: 1, maxLength: 2 }))),
+        ([spec, message, edits]) => {
+          const codec = createCodec(spec) as unknown as Codec<Message>;
+          const bytes = mutate(codec.encode(message as Message), edits);
+          let m: Message;
+          try {
+            m = codec.decode(bytes);
+          } catch (e) {
+            if (!isIso8583Error(e)) throw e;
+            return;
+          }
+          decoded++;
+          expect(codec.encode(m)).toEqual(bytes);
+        },
+      ),
+      { numRuns: FUZZ_RUNS * 2 },
+    );
+    countFrames(FUZZ_RUNS * 2);
+    expect(decoded).toBeGreaterThan(0);
+  });
+
   it('mutated frames of random specs only ever produce an Iso8583Error', () => {
     fc.assert(
       fc.property(

@@ -72,7 +72,7 @@ export function compileField(path: string, spec: FieldSpec): CompiledField {
       decode(r) {
         const text = scalar.decode(r) as string;
         // Errors point at the track data itself, just after the length prefix.
-        return parseTrack2(text, path, r.pos - trackConverter.byteLength(text.length));
+        return parseTrack2(text, separator, path, r.pos - trackConverter.byteLength(text.length));
       },
       encode(w, value) {
         scalar.encode(w, formatTrack2(value, separator, path, w.pos));

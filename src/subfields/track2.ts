@@ -20,9 +20,9 @@ function bad(detail: string, field: string, offset: number): Iso8583Error {
  * Wire facts: the separator is `=` in ASCII/EBCDIC and the nibble `D` in packed BCD; the PAN is up to 19 digits,
  * then YYMM and a 3-digit service code, then discretionary data to the end.
  */
-export function parseTrack2(text: string, field: string, offset: number): Track2 {
-  let sep = text.indexOf('=');
-  if (sep < 0) sep = text.indexOf('D');
+export function parseTrack2(text: string, separator: '=' | 'D', field: string, offset: number): Track2 {
+  // Only the field's own separator counts, so decoding and re-encoding always give back the same bytes.
+  const sep = text.indexOf(separator);
   if (sep < 1 || sep > 19) throw bad('track 2 has no separator after a 1-19 digit PAN', field, offset);
   const pan = text.slice(0, sep);
   const expiry = text.slice(sep + 1, sep + 5);

@@ -187,6 +187,26 @@ describe('client and server over loopback', () => {
     expect(answers.map((a) => a.fields[39])).toEqual(['00', '00', '00']);
   });
 
+  it('handles at most maxInFlightPerConnection requests of one connection at once', async () => {
+    let running = 0;
+    let peak = 0;
+    const { port } = await start(
+      async (m) => {
+        running++;
+        peak = Math.max(peak, running);
+        await sleep(5);
+        running--;
+        return approve(m, { header: undefined, remoteAddress: undefined });
+      },
+      { maxInFlightPerConnection: 4 },
+    );
+    const c = await client(port);
+    const answers = await Promise.all(Array.from({ length: 40 }, (_, i) => c.request(request(i))));
+    expect(answers).toHaveLength(40);
+    expect(peak).toBeLessThanOrEqual(4);
+    expect(peak).toBeGreaterThan(1);
+  });
+
   it('drains an in-flight slow handler on graceful close', async () => {
     let finished = false;
     const { server, port } = await start(async (m) => {

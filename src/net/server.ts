@@ -37,6 +37,11 @@ export interface ServerOptions {
   readonly systemError?: (request: Message) => Message | undefined;
   /** Largest incoming frame (default 8 KiB); a larger one closes that connection. */
   readonly maxFrameBytes?: number;
+  /**
+   * Most requests handled at once per connection (default 256). Beyond it the server stops reading that socket
+   * until one finishes, so a flooding peer meets TCP backpressure instead of growing the server's memory.
+   */
+  readonly maxInFlightPerConnection?: number;
   /** Where events are logged; entries never contain field values. */
   readonly logger?: NetLogger;
 }
@@ -106,6 +111,7 @@ export function createServer(options: ServerOptions): Server {
   const formatError = options.formatError ?? defaultFormatError;
   const systemError = options.systemError ?? defaultSystemError;
   const maxFrameBytes = options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
+  const maxInFlight = options.maxInFlightPerConnection ?? 256;
   const sockets = new Set<Socket>();
   const inFlight = new Set<Promise<void>>();
   let closing = false;
@@ -146,12 +152,19 @@ export function createServer(options: ServerOptions): Server {
 
   const serve = async (socket: Socket): Promise<void> => {
     try {
+      const mine = new Set<Promise<void>>();
       for await (const frame of readFrames(socket, framing, { maxFrameBytes })) {
         const job = handle(socket, frame).catch((e: unknown) =>
           logger.error('request failed', { error: e instanceof Error ? e.name : typeof e }),
         );
         inFlight.add(job);
-        void job.finally(() => inFlight.delete(job));
+        mine.add(job);
+        void job.finally(() => {
+          inFlight.delete(job);
+          mine.delete(job);
+        });
+        // Backpressure: stop pulling frames from this socket while it has too many requests in flight.
+        while (mine.size >= maxInFlight) await Promise.race(mine);
       }
     } catch (e) {
       logger.warn('connection closed on a bad frame', { code: (e as { code?: string }).code ?? 'error' });

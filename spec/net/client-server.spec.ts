@@ -268,3 +268,27 @@ describe('client and server over loopback', () => {
     expect(isIso8583NetError(e) && e.code).toBe('CONNECT_FAILED');
   });
 });
+
+describe('server under random input', () => {
+  it('survives random byte streams on many connections and keeps answering a well-behaved client', async () => {
+    const { server, port } = await start(approve, { maxFrameBytes: 2048 });
+    let seed = 42;
+    const random = (): number => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed;
+    };
+    for (let k = 0; k < 20; k++) {
+      const raw = await rawSocket(port);
+      raw.socket.on('error', () => {});
+      const bytes = Buffer.alloc(1 + (random() % 600));
+      for (let i = 0; i < bytes.length; i++) bytes[i] = random() & 0xff;
+      // Half the streams carry a plausible length header followed by garbage.
+      if (k % 2 === 0 && bytes.length > 2) bytes.writeUInt16BE(Math.min(bytes.length - 2, 2048), 0);
+      raw.socket.write(bytes);
+    }
+    const c = await client(port);
+    const answers = await Promise.all([1, 2, 3].map((i) => c.request(request(i))));
+    expect(answers.map((a) => a.fields[39])).toEqual(['00', '00', '00']);
+    expect(server.connections).toBeGreaterThanOrEqual(1);
+  });
+});

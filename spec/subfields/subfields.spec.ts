@@ -195,6 +195,8 @@ group('validation of layouts', () => {
     ['subfield 0', f('n', 6, { subfields: { type: 'positional', fields: { 0: f('n', 6) } } })],
     ['an unknown layout', f('n', 6, { subfields: { type: 'nested' } as never })],
     ['padding on a container', f('n', 6, { pad: { side: 'left', char: '0' }, subfields: { type: 'positional', fields: { 1: f('n', 6) } } })],
+    ['fixed subfields that do not add up to their field', f('n', 6, { subfields: { type: 'positional', fields: { 1: f('n', 2), 2: f('n', 2) } } })],
+    ['odd packed subfields in a packed field', f('n', 6, { encoding: 'bcd', subfields: { type: 'positional', fields: { 1: f('n', 3, { encoding: 'bcd' }), 2: f('n', 3, { encoding: 'bcd' }) } } })],
   ])('rejects %s', (_what, field) => {
     expect(catchIso(() => codecFor(48, field)).code).toBe('INVALID_SPEC');
   });

@@ -125,9 +125,25 @@ function validateLayout(layout: unknown, field: FieldSpec, path: string): void {
     }
   };
   switch (type) {
-    case 'positional':
+    case 'positional': {
       subfieldMap(layout.fields, 1, 999);
+      // A fixed container of fixed subfields must add up exactly, or no value could ever be encoded.
+      const fixedBytes = (f: FieldSpec): number | undefined => {
+        const shape = parsePrefix(f.prefix);
+        if (shape === undefined || shape.type !== 'fixed') return undefined;
+        const c = getConverter(f.encoding);
+        const unit = f.lengthUnit ?? c.lengthUnits[0];
+        const units = c.unit === 'digits' && unit === 'bytes' ? f.length * 2 : c.unit === 'bytes' && unit === 'chars' ? f.length / 2 : f.length;
+        return c.byteLength(units);
+      };
+      const outer = fixedBytes(field);
+      const inner = Object.values(layout.fields as Record<string, FieldSpec>).map(fixedBytes);
+      if (outer !== undefined && inner.every((b) => b !== undefined)) {
+        const sum = (inner as number[]).reduce((a, b) => a + b, 0);
+        if (sum !== outer) fail(`fixed subfields take ${sum} bytes but the field holds ${outer}`, path);
+      }
       return;
+    }
     case 'bitmapped': {
       const bm = layout.bitmap;
       if (!isObject(bm) || (bm.format !== 'binary' && bm.format !== 'hex')) fail('subfields.bitmap.format must be binary or hex', path);

@@ -340,8 +340,45 @@ export function arbitraryFieldSpec(): fc.Arbitrary<FieldSpec> {
 }
 
 /**
+ * One random valid field with subfields: a TLV, BER-TLV, bitmapped, positional or Track 2 container, its inner
+ * fields drawn from {@link arbitraryFieldSpec} where the layout allows.
+ *
+ * Why: exercises every layout × container encoding combination a spec may declare.
+ */
+export function arbitraryStructuredFieldSpec(): fc.Arbitrary<FieldSpec> {
+  const text = fc.constantFrom(...TEXT_ENCODINGS);
+  // Inner scalar fields of bitmapped layouts: any variable field spec (fixed ones too) without subfields.
+  const inner = arbitraryFieldSpec();
+  return fc.oneof(
+    text.map((e): FieldSpec => ({
+      kind: 'ans', length: 999, prefix: `LLL/${e}`, encoding: e,
+      subfields: { type: 'tlv', tagLength: 2, lengthDigits: 2, encoding: e },
+    })),
+    fc.constantFrom('LLL/ascii', 'LLL/bcd', 'B2').map((prefix): FieldSpec => ({
+      kind: 'b', length: 999, prefix, encoding: 'binary', subfields: { type: 'ber-tlv' },
+    })),
+    fc.tuple(text, fc.uniqueArray(fc.integer({ min: 1, max: 64 }), { minLength: 1, maxLength: 4 }), fc.array(inner, { minLength: 4, maxLength: 4 }), fc.constantFrom<'binary' | 'hex'>('binary', 'hex')).map(
+      ([e, numbers, specs, format]): FieldSpec => {
+        const fields: Record<number, FieldSpec> = {};
+        numbers.forEach((n, i) => (fields[n] = specs[i]!));
+        return { kind: 'ans', length: 9999, prefix: `LLLL/${e}`, encoding: e, subfields: { type: 'bitmapped', bitmap: { format }, fields } };
+      },
+    ),
+    text.map((e): FieldSpec => ({
+      kind: 'n', length: 6, encoding: e,
+      subfields: { type: 'positional', fields: { 1: { kind: 'n', length: 2, encoding: e }, 2: { kind: 'n', length: 4, encoding: e } } },
+    })),
+    fc.constantFrom('ascii', 'ebcdic037', 'bcd').map((e): FieldSpec => {
+      const spec: { -readonly [K in keyof FieldSpec]: FieldSpec[K] } = { kind: 'z', length: 37, prefix: e === 'bcd' ? 'LL/bcd' : `LL/${e}`, encoding: e, subfields: { type: 'track2' } };
+      if (e === 'bcd') spec.nibblePad = { side: 'right', nibble: 'F' };
+      return spec;
+    }),
+  );
+}
+
+/**
  * An Arbitrary of random valid message specs (converters, prefixes, length units, pads, bitmaps, headers,
- * tertiary bitmaps); every one passes `validateSpec`.
+ * tertiary bitmaps, and now and then fields with subfields); every one passes `validateSpec`.
  *
  * Why: tooling that consumes specs (documentation generators, spec editors, your own codec wrappers) should work
  * for every valid spec, not just the presets.
@@ -364,7 +401,7 @@ export function arbitrarySpec(): fc.Arbitrary<MessageSpec> {
         maxLength: 12,
       });
       return numbers.chain((ns) =>
-        fc.tuple(...ns.map(() => arbitraryFieldSpec())).map((specs) => {
+        fc.tuple(...ns.map(() => fc.oneof({ weight: 5, arbitrary: arbitraryFieldSpec() }, { weight: 1, arbitrary: arbitraryStructuredFieldSpec() }))).map((specs) => {
           const fields: Record<number, FieldSpec> = {};
           ns.forEach((n, i) => {
             fields[n] = specs[i]!;

@@ -1,7 +1,7 @@
 import { ErrorCode } from '../errors/codes.js';
 import { Iso8583Error } from '../errors/iso8583-error.js';
 import type { ScalarValue } from '../spec/types.js';
-import { type ConvertContext, type Converter, type SpecializedConverter } from './converter.js';
+import { type ConvertContext, type Converter, memoizeByContext, type SpecializedConverter } from './converter.js';
 import { scratchFor, scratchString } from './strings.js';
 import { HEX_DIGIT_CODES } from './hex.js';
 
@@ -25,9 +25,11 @@ export const bcdConverter: Converter = {
   charset,
   byteLength: (units) => (units + 1) >> 1,
   specialize: specializeBcd,
-  decode: (src, offset, units, ctx) => specializeBcd(ctx).decode(src, offset, units),
-  encode: (value, dst, offset, ctx) => specializeBcd(ctx).encode(value, dst, offset),
+  decode: (src, offset, units, ctx) => bindBcd(ctx).decode(src, offset, units),
+  encode: (value, dst, offset, ctx) => bindBcd(ctx).encode(value, dst, offset),
 };
+
+const bindBcd = memoizeByContext((ctx) => specializeBcd(ctx));
 
 /** Binds the BCD converter to one field's alphabet and pad rule (tables built once per field). */
 function specializeBcd(ctx: ConvertContext): SpecializedConverter {

@@ -61,6 +61,24 @@ export interface SpecializedConverter {
   encode(value: ScalarValue, dst: Uint8Array, offset: number): void;
 }
 
+/**
+ * Wraps a specialising function so that each context object is specialised once; used by built-in converters for
+ * their context-taking `decode`/`encode`, which callers outside the codec (tests, user code) may call repeatedly.
+ */
+export function memoizeByContext(
+  fn: (ctx: ConvertContext) => SpecializedConverter,
+): (ctx: ConvertContext) => SpecializedConverter {
+  const cache = new WeakMap<ConvertContext, SpecializedConverter>();
+  return (ctx) => {
+    let bound = cache.get(ctx);
+    if (bound === undefined) {
+      bound = fn(ctx);
+      cache.set(ctx, bound);
+    }
+    return bound;
+  };
+}
+
 /** Binds a converter to a field context, using its own specialisation when it has one. */
 export function specialize(converter: Converter, ctx: ConvertContext): SpecializedConverter {
   if (converter.specialize !== undefined) return converter.specialize(ctx);

@@ -1,10 +1,7 @@
 import type { CharTable } from '../spec/kinds.js';
 import type { ScalarValue } from '../spec/types.js';
-import { type ConvertContext, type Converter, invalidCharacter, type SpecializedConverter } from './converter.js';
+import { type ConvertContext, type Converter, invalidCharacter, memoizeByContext, type SpecializedConverter } from './converter.js';
 import { latin1String, scratchFor, scratchString } from './strings.js';
-
-/** One-character strings for char codes 0–255, so decoding appends a cached string instead of building one. */
-export const CHAR_STRINGS: readonly string[] = Array.from({ length: 256 }, (_, c) => String.fromCharCode(c));
 
 /**
  * Builds a single-byte text converter from a byte→char-code table.
@@ -58,6 +55,7 @@ export function singleByteTextConverter(name: string, toChar: Uint16Array, repre
     };
   }
 
+  const bind = memoizeByContext(specializeText);
   return {
     name,
     valueType: 'string',
@@ -66,7 +64,7 @@ export function singleByteTextConverter(name: string, toChar: Uint16Array, repre
     charset,
     byteLength: (units) => units,
     specialize: specializeText,
-    decode: (src, offset, units, ctx) => specializeText(ctx).decode(src, offset, units),
-    encode: (value, dst, offset, ctx) => specializeText(ctx).encode(value, dst, offset),
+    decode: (src, offset, units, ctx) => bind(ctx).decode(src, offset, units),
+    encode: (value, dst, offset, ctx) => bind(ctx).encode(value, dst, offset),
   };
 }

@@ -9,7 +9,7 @@ import type { Infer } from '../spec/infer.js';
 import { KIND_ALPHABETS } from '../spec/kinds.js';
 import type { Message, MessageSpec, ScalarValue } from '../spec/types.js';
 import { validateSpec } from '../spec/validate-spec.js';
-import { type CompiledField, compileField, describeType } from './compile-field.js';
+import { type CompiledField, compileField, describeType, located } from './compile-field.js';
 
 /**
  * A compiled codec for one spec: decode frames into messages and encode messages into frames.
@@ -91,9 +91,7 @@ function compileCodec(spec: MessageSpec): Codec<Message> {
       try {
         message.header = headerCodec!.decode(frame, at, headerUnits);
       } catch (e) {
-        throw isIso8583Error(e)
-          ? e.locate('header', at)
-          : new Iso8583Error(ErrorCode.CONVERTER_FAILED, 'converter failed', { field: 'header', offset: at });
+        throw located(e, 'header', at);
       }
     }
     const mtiAt = r.take(mtiBytes, 'mti');
@@ -208,9 +206,7 @@ function compileCodec(spec: MessageSpec): Codec<Message> {
       try {
         headerCodec!.encode(h as ScalarValue, w.buf, at);
       } catch (e) {
-        throw isIso8583Error(e)
-          ? e.locate('header', at)
-          : new Iso8583Error(ErrorCode.CONVERTER_FAILED, 'converter failed', { field: 'header', offset: at });
+        throw located(e, 'header', at);
       }
     }
     const mtiAt = w.reserve(mtiBytes);

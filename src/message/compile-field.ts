@@ -8,6 +8,7 @@ import { compilePrefix, type LengthPrefix, parsePrefix } from '../prefixes/lengt
 import { KIND_ALPHABETS } from '../spec/kinds.js';
 import type { FieldSpec, FieldValue, LengthUnit, ScalarValue } from '../spec/types.js';
 import { compileLayout } from '../subfields/compile-layout.js';
+import { unitMapping } from '../codecs/units.js';
 import { formatTrack2, parseTrack2 } from '../subfields/track2.js';
 
 /**
@@ -31,29 +32,6 @@ const DEFAULT_NIBBLE_PAD = { side: 'left', nibble: '0' } as const;
 export function located(e: unknown, path: string, offset: number): Iso8583Error {
   if (isIso8583Error(e)) return e.locate(path, offset);
   return new Iso8583Error(ErrorCode.CONVERTER_FAILED, 'converter failed', { field: path, offset });
-}
-
-/**
- * How a count written in `unit` maps to value units of `converter`, and back.
- * Only the combinations `validateSpec` accepts reach here.
- */
-export interface UnitMapping {
-  /** Value units for a decoded count, or -1 when the count cannot be right (odd hex chars). */
-  toUnits(count: number): number;
-  /** Count to write for a value of `units` units. */
-  toCount(units: number): number;
-}
-
-export function unitMapping(converter: Converter, unit: LengthUnit): UnitMapping {
-  if (converter.unit === 'digits' && unit === 'bytes') {
-    // Packed digits counted in bytes: a count of N bytes carries 2N nibbles (pad included).
-    return { toUnits: (count) => count * 2, toCount: (units) => (units + 1) >> 1 };
-  }
-  if (converter.unit === 'bytes' && unit === 'chars') {
-    // Hex text counted in characters: two characters per value byte.
-    return { toUnits: (count) => ((count & 1) === 1 ? -1 : count >> 1), toCount: (units) => units * 2 };
-  }
-  return { toUnits: (count) => count, toCount: (units) => units };
 }
 
 /**
@@ -82,31 +60,63 @@ export function compileField(path: string, spec: FieldSpec): CompiledField {
   return compileContainerField(path, spec, compileLayout(path, layout));
 }
 
-/** A field whose bytes hold subfields: the prefix and length are the field's, the content the layout's. */
-function compileContainerField(path: string, spec: FieldSpec, inner: CompiledField): CompiledField {
-  const converter = getConverter(spec.encoding);
+/**
+ * The length axis of a field, shared by plain fields and fields with subfields: a fixed number of value units, or a
+ * prefix whose count is checked against the field's maximum both ways.
+ */
+interface FieldLength {
+  /** The prefix, or undefined for a fixed field. */
+  readonly prefix: LengthPrefix | undefined;
+  /** Value units of a fixed field (0 when prefixed). */
+  readonly fixedUnits: number;
+  /** Reads the prefix at the cursor and returns the value units it announces (checked against the maximum). */
+  readUnits(r: ByteReader): number;
+  /** Writes the prefix for a value of `units` units (checked against the maximum); `start` locates errors. */
+  writeUnits(w: ByteWriter, units: number, start: number): void;
+}
+
+function compileLength(path: string, spec: FieldSpec, converter: Converter): FieldLength {
   const unit: LengthUnit = spec.lengthUnit ?? converter.lengthUnits[0] ?? converter.unit;
   const mapping = unitMapping(converter, unit);
   const shape = parsePrefix(spec.prefix);
   const prefix = shape === undefined || shape.type === 'fixed' ? undefined : compilePrefix(shape, spec.prefix ?? '');
-  const fixedUnits = prefix === undefined ? mapping.toUnits(spec.length) : 0;
+  const max = spec.length;
+  const tooLong = (count: number, offset: number): Iso8583Error =>
+    new Iso8583Error(ErrorCode.LENGTH_EXCEEDS_MAX, `length ${count} exceeds maximum ${max}`, { field: path, offset });
+  return {
+    prefix,
+    fixedUnits: prefix === undefined ? mapping.toUnits(max) : 0,
+    readUnits(r) {
+      const start = r.pos;
+      const count = prefix!.read(r, path);
+      if (count > max) throw tooLong(count, start);
+      const units = mapping.toUnits(count);
+      if (units < 0) {
+        throw new Iso8583Error(ErrorCode.INVALID_LENGTH_PREFIX, `length ${count} is not a whole number of bytes`, {
+          field: path,
+          offset: start,
+        });
+      }
+      return units;
+    },
+    writeUnits(w, units, start) {
+      const count = mapping.toCount(units);
+      if (count > max) throw tooLong(count, start);
+      prefix!.write(w, count);
+    },
+  };
+}
+
+/** A field whose bytes hold subfields: the prefix and length are the field's, the content the layout's. */
+function compileContainerField(path: string, spec: FieldSpec, inner: CompiledField): CompiledField {
+  const converter = getConverter(spec.encoding);
+  const { prefix, fixedUnits, readUnits, writeUnits } = compileLength(path, spec, converter);
   // Whole bytes of content: a packed-digit container counts two digits per byte.
   const unitsOfBytes = (bytes: number): number => (converter.unit === 'digits' ? bytes * 2 : bytes);
   return {
     path,
     decode(r) {
-      const start = r.pos;
-      let units = fixedUnits;
-      if (prefix !== undefined) {
-        const count = prefix.read(r, path);
-        if (count > spec.length) {
-          throw new Iso8583Error(ErrorCode.LENGTH_EXCEEDS_MAX, `length ${count} exceeds maximum ${spec.length}`, {
-            field: path,
-            offset: start,
-          });
-        }
-        units = mapping.toUnits(count);
-      }
+      const units = prefix === undefined ? fixedUnits : readUnits(r);
       const bytes = converter.byteLength(units);
       const at = r.take(bytes, path);
       const sub = new ByteReader(r.buf, at, at + bytes);
@@ -125,23 +135,13 @@ function compileContainerField(path: string, spec: FieldSpec, inner: CompiledFie
       inner.encode(tmp, value);
       const content = tmp.finish();
       const units = unitsOfBytes(content.length);
-      if (prefix === undefined) {
-        if (units !== fixedUnits) {
-          throw new Iso8583Error(
-            units > fixedUnits ? ErrorCode.LENGTH_EXCEEDS_MAX : ErrorCode.INVALID_LENGTH,
-            `subfields take ${units} but the field is fixed at ${fixedUnits}`,
-            { field: path, offset: start },
-          );
-        }
-      } else {
-        const count = mapping.toCount(units);
-        if (count > spec.length) {
-          throw new Iso8583Error(ErrorCode.LENGTH_EXCEEDS_MAX, `length ${count} exceeds maximum ${spec.length}`, {
-            field: path,
-            offset: start,
-          });
-        }
-        prefix.write(w, count);
+      if (prefix !== undefined) writeUnits(w, units, start);
+      else if (units !== fixedUnits) {
+        throw new Iso8583Error(
+          units > fixedUnits ? ErrorCode.LENGTH_EXCEEDS_MAX : ErrorCode.INVALID_LENGTH,
+          `subfields take ${units} but the field is fixed at ${fixedUnits}`,
+          { field: path, offset: start },
+        );
       }
       const at = w.reserve(content.length);
       const buf = w.buf;
@@ -154,18 +154,13 @@ function compileContainerField(path: string, spec: FieldSpec, inner: CompiledFie
 export function compileScalarField(path: string, spec: FieldSpec): CompiledField {
   const converter = getConverter(spec.encoding);
   const unit: LengthUnit = spec.lengthUnit ?? converter.lengthUnits[0] ?? converter.unit;
-  const mapping = unitMapping(converter, unit);
+  const { prefix, fixedUnits, readUnits, writeUnits } = compileLength(path, spec, converter);
   const isBytes = converter.valueType === 'bytes';
   const kind = spec.kind;
   const ctx: ConvertContext = {
     alphabet: kind === 'b' ? undefined : KIND_ALPHABETS[kind],
     nibblePad: spec.nibblePad ?? DEFAULT_NIBBLE_PAD,
   };
-  const shape = parsePrefix(spec.prefix);
-  const prefix: LengthPrefix | undefined =
-    shape === undefined || shape.type === 'fixed' ? undefined : compilePrefix(shape, spec.prefix ?? '');
-  const maxCount = spec.length;
-  const fixedUnits = prefix === undefined ? mapping.toUnits(spec.length) : 0;
   // Packed digits counted in bytes with an F pad: the pad nibble is dropped on decode and restored on encode.
   const stripsPadF =
     prefix !== undefined && converter.unit === 'digits' && unit === 'bytes' && ctx.nibblePad.nibble === 'F';
@@ -189,24 +184,7 @@ export function compileScalarField(path: string, spec: FieldSpec): CompiledField
   }
 
   function decode(r: ByteReader): ScalarValue {
-    const start = r.pos;
-    let units = fixedUnits;
-    if (prefix !== undefined) {
-      const count = prefix.read(r, path);
-      if (count > maxCount) {
-        throw new Iso8583Error(ErrorCode.LENGTH_EXCEEDS_MAX, `length ${count} exceeds maximum ${maxCount}`, {
-          field: path,
-          offset: start,
-        });
-      }
-      units = mapping.toUnits(count);
-      if (units < 0) {
-        throw new Iso8583Error(ErrorCode.INVALID_LENGTH_PREFIX, `length ${count} is not a whole number of bytes`, {
-          field: path,
-          offset: start,
-        });
-      }
-    }
+    let units = prefix === undefined ? fixedUnits : readUnits(r);
     const at = r.take(converter.byteLength(units), path);
     if (stripsPadF && units > 0) {
       // N bytes hold 2N nibbles; an F in the pad position means the value has 2N - 1 digits.
@@ -265,14 +243,7 @@ export function compileScalarField(path: string, spec: FieldSpec): CompiledField
           });
         }
       }
-      const count = mapping.toCount(valueUnits);
-      if (count > maxCount) {
-        throw new Iso8583Error(ErrorCode.LENGTH_EXCEEDS_MAX, `length ${count} exceeds maximum ${maxCount}`, {
-          field: path,
-          offset: start,
-        });
-      }
-      prefix.write(w, count);
+      writeUnits(w, valueUnits, start);
     }
     if (signed) checkSign(value as string, w.pos);
     const at = w.reserve(converter.byteLength(units));

@@ -2,6 +2,7 @@ import { getConverter, hasConverter } from '../codecs/registry.js';
 import { ErrorCode } from '../errors/codes.js';
 import { Iso8583Error } from '../errors/iso8583-error.js';
 import { parsePrefix } from '../prefixes/length-prefix.js';
+import { unitMapping } from '../codecs/units.js';
 import { isFieldKind, KIND_ALPHABETS } from './kinds.js';
 import type { FieldSpec, MessageSpec } from './types.js';
 
@@ -132,9 +133,7 @@ function validateLayout(layout: unknown, field: FieldSpec, path: string): void {
         const shape = parsePrefix(f.prefix);
         if (shape === undefined || shape.type !== 'fixed') return undefined;
         const c = getConverter(f.encoding);
-        const unit = f.lengthUnit ?? c.lengthUnits[0];
-        const units = c.unit === 'digits' && unit === 'bytes' ? f.length * 2 : c.unit === 'bytes' && unit === 'chars' ? f.length / 2 : f.length;
-        return c.byteLength(units);
+        return c.byteLength(unitMapping(c, f.lengthUnit ?? c.lengthUnits[0] ?? c.unit).toUnits(f.length));
       };
       const outer = fixedBytes(field);
       const inner = Object.values(layout.fields as Record<string, FieldSpec>).map(fixedBytes);

@@ -1,4 +1,4 @@
-import { compileBitmap, setBit } from '../bitmap/bitmap.js';
+import { compileBitmap, hasBit, setBit } from '../bitmap/bitmap.js';
 import { ErrorCode } from '../errors/codes.js';
 import { Iso8583Error } from '../errors/iso8583-error.js';
 import { type CompiledField, compileField, describeType } from '../message/compile-field.js';
@@ -62,7 +62,7 @@ function compileBitmapped(path: string, layout: BitmappedLayout): CompiledField 
       if (extended) bitmap.read(r, bits, 1);
       const out: Record<number, FieldValue> = {};
       for (let n = secondary ? 2 : 1; n <= (extended ? 128 : 64); n++) {
-        if ((bits[(n - 1) >> 3]! & (0x80 >> ((n - 1) & 7))) === 0) continue;
+        if (!hasBit(bits, n)) continue;
         const field = fields[n];
         if (field === undefined) {
           throw new Iso8583Error(ErrorCode.UNKNOWN_FIELD, 'the sub-bitmap announces a subfield the layout does not define', {
@@ -91,7 +91,7 @@ function compileBitmapped(path: string, layout: BitmappedLayout): CompiledField 
       bitmap.write(w, bits, 0);
       if (extended) bitmap.write(w, bits, 1);
       for (let n = secondary ? 2 : 1; n <= last; n++) {
-        if ((bits[(n - 1) >> 3]! & (0x80 >> ((n - 1) & 7))) !== 0) fields[n]!.encode(w, obj[n]);
+        if (hasBit(bits, n)) fields[n]!.encode(w, obj[n]);
       }
     },
   };

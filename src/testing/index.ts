@@ -9,6 +9,7 @@
  */
 import fc from 'fast-check';
 import { getConverter } from '../codecs/registry.js';
+import { unitMapping } from '../codecs/units.js';
 import { createCodec } from '../message/codec.js';
 import { EMV_TAGS } from '../subfields/emv-tags.js';
 import { parsePrefix } from '../prefixes/length-prefix.js';
@@ -37,15 +38,6 @@ export function fieldAlphabet(field: FieldSpec): string[] {
   const out: string[] = [];
   for (let c = 0; c < 256; c++) if (kind[c] === 1 && (charset === undefined || charset[c] === 1)) out.push(String.fromCharCode(c));
   return out;
-}
-
-/** Value units (chars, digits, bytes of value) of a length counted in the field's `lengthUnit`. */
-function unitsOfCount(field: FieldSpec, count: number): number {
-  const converter = getConverter(field.encoding);
-  const unit = field.lengthUnit ?? converter.lengthUnits[0];
-  if (converter.unit === 'digits' && unit === 'bytes') return count * 2;
-  if (converter.unit === 'bytes' && unit === 'chars') return Math.floor(count / 2);
-  return count;
 }
 
 /** Lengths biased toward short values, reaching the maximum now and then. */
@@ -168,7 +160,7 @@ function scalarArbitrary(field: FieldSpec): fc.Arbitrary<ScalarValue> {
   const fixed = shape === undefined || shape.type === 'fixed';
   const converter = getConverter(field.encoding);
   const unit = field.lengthUnit ?? converter.lengthUnits[0];
-  const maxUnits = unitsOfCount(field, field.length);
+  const maxUnits = unitMapping(converter, unit ?? converter.unit).toUnits(field.length);
   // Packed digits counted in bytes with an F pad drop a trailing/leading F on decode: keep values round-trippable.
   const padF = !fixed && converter.unit === 'digits' && unit === 'bytes' && field.nibblePad?.nibble === 'F';
   // Packed digits counted in bytes without an F pad cannot tell "123" from "0123": such values have even lengths.

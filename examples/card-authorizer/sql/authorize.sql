@@ -1,0 +1,98 @@
+-- One statement per authorization decision (0100/0101/0200): $1 idem_key, $2 request_hash, $3 pan, $4 amount,
+-- $5 currency, $6 mcc, $7 today (date), $8 mti, $9 auth_code candidate.
+-- Returns one row: response_code, approved, auth_code, duplicate (true when the stored answer is returned).
+with
+previous as (               -- the linked previous transaction: the same request seen before
+  select t.* from transactions t where t.idem_key = $1
+),
+card as (                   -- card status and options
+  select c.* from cards c where c.pan = $3
+),
+card_check as (
+  select case
+    when c.status = 'lost' then '41'
+    when c.status = 'stolen' then '43'
+    when c.status = 'blocked' then '62'
+    when c.expiry < to_char($7::date, 'YYMM') then '54'
+    when c.allowed_mccs is not null and not ($6::text = any (c.allowed_mccs)) then '57'
+  end as code
+  from card c
+),
+decision as (               -- account status, rolling limits, authorizable amount, decision: on the locked row's newest version
+  update accounts a
+  -- The stages below are derived tables in one correlated subquery, not a WITH: a WITH inside the subquery is
+  -- computed once per statement, so after waiting for the row lock it would keep the stale holds of the snapshot
+  -- (the storm test catches exactly that). Correlated derived tables are re-evaluated on the newest row version.
+  set (holds, card_spend, decision_seq, last_decision) = (
+    select
+      case when outcome.approved > 0
+        then active_holds.buckets || jsonb_build_object(outcome.hold_day::text,
+               coalesce((active_holds.buckets ->> outcome.hold_day::text)::bigint, 0) + outcome.approved)
+        else active_holds.buckets end,
+      case when outcome.approved > 0
+        then a.card_spend || jsonb_build_object((select id::text from card),
+               rolling_limits.days || jsonb_build_object($7::date::text, jsonb_build_array(
+                 coalesce((rolling_limits.days -> $7::date::text ->> 0)::bigint, 0) + outcome.approved,
+                 coalesce((rolling_limits.days -> $7::date::text ->> 1)::int, 0) + 1)))
+        else a.card_spend end,
+      a.decision_seq + 1,
+      jsonb_build_object('code', outcome.code, 'approved', outcome.approved, 'hold_day', outcome.hold_day)
+    from
+      (select case when a.status = 'closed' then '05' when a.currency <> $5::char(3) then '12' end as code
+      ) as account_status,
+      (select coalesce(jsonb_object_agg(key, value), '{}') as buckets, coalesce(sum((value #>> '{}')::bigint), 0) as held
+       from jsonb_each(a.holds) where key::date >= $7::date
+      ) as active_holds,
+      (select coalesce(jsonb_object_agg(key, value), '{}') as days,
+              coalesce(sum((value ->> 0)::bigint), 0) as spent, coalesce(sum((value ->> 1)::int), 0) as used
+       from jsonb_each(coalesce(a.card_spend -> (select id::text from card), '{}')) where key::date > $7::date - 30
+      ) as rolling_limits,
+      lateral (
+        select greatest(0, least(a.balance - active_holds.held,
+                                 coalesce(c.limit_amount_30d - rolling_limits.spent, a.balance))) as amount,
+               c.limit_count_30d is not null and rolling_limits.used >= c.limit_count_30d as count_reached,
+               coalesce(c.limit_amount_30d - rolling_limits.spent, $4::bigint) < $4::bigint
+                 and a.balance - active_holds.held >= $4::bigint as amount_limited,
+               c.partial_allowed, c.hold_days
+        from card c
+      ) as authorizable,
+      lateral (
+        select coalesce((select code from card_check), account_status.code,
+                 case
+                   when authorizable.count_reached then '65'
+                   when authorizable.amount >= $4::bigint then '00'
+                   when authorizable.partial_allowed and authorizable.amount > 0 then '10'
+                   when authorizable.amount_limited then '61'
+                   else '51'
+                 end) as code
+      ) as verdict,
+      lateral (
+        select verdict.code,
+               case verdict.code when '00' then $4::bigint when '10' then authorizable.amount else 0 end as approved,
+               $7::date + authorizable.hold_days as hold_day
+      ) as outcome
+  )
+  where a.id = (select account_id from card) and not exists (select 1 from previous)
+  returning a.id as account_id, a.decision_seq, a.last_decision
+),
+inserted as (               -- insert the new transaction; a concurrent twin makes this fail and the caller retry
+  insert into transactions (idem_key, request_hash, account_id, card_id, mti, amount, approved, response_code,
+                            auth_code, hold_day, decision_seq)
+  select $1, $2, d.account_id, (select id from card), $8, $4::bigint, (d.last_decision ->> 'approved')::bigint,
+         d.last_decision ->> 'code',
+         case when (d.last_decision ->> 'approved')::bigint > 0 then $9 end,
+         case when (d.last_decision ->> 'approved')::bigint > 0 then (d.last_decision ->> 'hold_day')::date end,
+         d.decision_seq
+  from decision d
+  union all
+  select $1, $2, null, null, $8, $4::bigint, 0, '14', null, null, null
+  where not exists (select 1 from card) and not exists (select 1 from previous)
+  returning response_code, approved, auth_code
+)
+select response_code, approved, auth_code, false as duplicate from inserted
+union all
+select case when p.request_hash = $2 then p.response_code else '94' end,
+       case when p.request_hash = $2 then p.approved else 0 end,
+       case when p.request_hash = $2 then p.auth_code end,
+       true
+from previous p;

@@ -1,0 +1,51 @@
+-- Reference authorizer schema. Money is BIGINT minor units. Run inside a schema of its own (search_path).
+--
+-- Concurrency design (see README): every decision that moves money locks exactly one row, the card's account, and
+-- keeps on that row everything the decision depends on: the ledger balance, the active holds bucketed by expiry day,
+-- and each card's spend bucketed by day for the rolling 30-day limits. The decision is computed from that locked
+-- row's newest version (an UPDATE that always matches re-reads it after waiting), so no snapshot can be stale.
+
+create table accounts (
+  id            bigint primary key,
+  currency      char(3) not null,
+  status        text    not null default 'open' check (status in ('open', 'closed')),
+  balance       bigint  not null check (balance >= 0),
+  -- Holds by expiry day: {"2026-12-01": 1250, ...}. A bucket counts while its day >= today; expired buckets are
+  -- pruned by the next decision on the account, so no background job is needed.
+  holds         jsonb   not null default '{}',
+  -- Card spend by day for rolling limits: {"<card id>": {"2026-11-24": [amount, count], ...}}.
+  card_spend    jsonb   not null default '{}',
+  -- Serialization order of decisions on this account (the order the row lock granted them).
+  decision_seq  bigint  not null default 0,
+  -- The latest decision, written and returned by the deciding UPDATE.
+  last_decision jsonb
+);
+
+create table cards (
+  id              bigint  primary key,
+  pan             text    not null unique,
+  account_id      bigint  not null references accounts (id),
+  status          text    not null default 'active' check (status in ('active', 'blocked', 'lost', 'stolen')),
+  expiry          char(4) not null,                 -- YYMM
+  allowed_mccs    text[],                           -- null: all merchant types
+  partial_allowed boolean not null default false,
+  limit_amount_30d bigint,                          -- null: no amount limit
+  limit_count_30d  integer,                         -- null: no count limit
+  hold_days       integer not null default 7
+);
+
+create table transactions (
+  id            bigserial primary key,
+  idem_key      text    not null unique,            -- MTI class + DE7 + DE11 + DE32 + DE37 + DE41
+  request_hash  text    not null,                   -- what the request said; same key, other hash → 94
+  account_id    bigint,
+  card_id       bigint,
+  mti           char(4) not null,
+  amount        bigint  not null,
+  approved      bigint  not null default 0,
+  response_code char(2) not null,
+  auth_code     char(6),
+  hold_day      date,
+  decision_seq  bigint,
+  created_at    timestamptz not null default now()
+);

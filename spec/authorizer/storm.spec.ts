@@ -1,0 +1,162 @@
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { authorize, type AuthorizationRequest, migrate, QUERIES } from '../../examples/card-authorizer/src/db.js';
+
+/**
+ * Storms against the real Postgres: many concurrent connections deciding on ONE account. The decisions are
+ * replayed through a pure reference model in the order the account row lock granted them (decision_seq); every
+ * answer must match: no overspend, and no false decline. The same storm against the naive statement must break.
+ */
+const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const schema = `authz_${process.pid}_${randomUUID().slice(0, 8)}`;
+const CLIENTS = 64;
+const TODAY = '2026-11-24';
+let pool: pg.Pool;
+
+beforeAll(async () => {
+  pool = new pg.Pool({
+    connectionString: DATABASE_URL,
+    max: CLIENTS,
+    // Every connection works in this run's own schema; statement_timeout bounds a stuck decision.
+    options: `-c search_path=${schema} -c statement_timeout=5000`,
+  });
+  await migrate(pool, schema);
+});
+
+afterAll(async () => {
+  await pool?.query(`drop schema if exists "${schema}" cascade`);
+  await pool?.end();
+});
+
+interface CardSetup {
+  readonly accountId: number;
+  readonly balance: bigint;
+  readonly partial: boolean;
+  readonly limitAmount: bigint | null;
+  readonly limitCount: number | null;
+}
+
+async function seed(setup: CardSetup): Promise<string> {
+  const pan = `4${String(setup.accountId).padStart(15, '0')}`;
+  await pool.query('insert into accounts (id, currency, balance) values ($1, $2, $3)', [setup.accountId, '978', setup.balance.toString()]);
+  await pool.query(
+    'insert into cards (id, pan, account_id, expiry, partial_allowed, limit_amount_30d, limit_count_30d) values ($1, $2, $1, $3, $4, $5, $6)',
+    [setup.accountId, pan, '2912', setup.partial, setup.limitAmount?.toString() ?? null, setup.limitCount],
+  );
+  return pan;
+}
+
+function request(pan: string, amount: bigint, key = randomUUID()): AuthorizationRequest {
+  return { idemKey: key, requestHash: `h-${amount}`, pan, amount, currency: '978', mcc: '5411', today: TODAY, mti: '0100' };
+}
+
+/** Runs `perClient` requests on each of CLIENTS concurrent workers. */
+async function storm(pan: string, perClient: number, amountOf: () => bigint, statement = QUERIES.authorize): Promise<void> {
+  await Promise.all(
+    Array.from({ length: CLIENTS }, async () => {
+      for (let i = 0; i < perClient; i++) await authorize(pool, request(pan, amountOf()), statement);
+    }),
+  );
+}
+
+/** The reference model: the same rules as the statement, applied one decision at a time. */
+function replay(setup: CardSetup, decisions: { amount: bigint; code: string; approved: bigint }[]): string[] {
+  let held = 0n;
+  let spent = 0n;
+  let used = 0;
+  const mismatches: string[] = [];
+  decisions.forEach((d, i) => {
+    const byFunds = setup.balance - held;
+    const byLimit = setup.limitAmount === null ? byFunds : setup.limitAmount - spent;
+    const available = byFunds < byLimit ? byFunds : byLimit;
+    const authorizable = available < 0n ? 0n : available;
+    let code: string;
+    let approved = 0n;
+    if (setup.limitCount !== null && used >= setup.limitCount) code = '65';
+    else if (authorizable >= d.amount) [code, approved] = ['00', d.amount];
+    else if (setup.partial && authorizable > 0n) [code, approved] = ['10', authorizable];
+    else if (byLimit < d.amount && byFunds >= d.amount) code = '61';
+    else code = '51';
+    if (code !== d.code || approved !== d.approved) {
+      mismatches.push(`#${i}: model ${code}/${approved}, database ${d.code}/${d.approved}`);
+    }
+    held += approved;
+    if (approved > 0n) {
+      spent += approved;
+      used++;
+    }
+  });
+  return mismatches;
+}
+
+async function decisions(accountId: number): Promise<{ amount: bigint; code: string; approved: bigint }[]> {
+  const { rows } = await pool.query<{ amount: string; response_code: string; approved: string }>(
+    'select amount, response_code, approved from transactions where account_id = $1 order by decision_seq',
+    [accountId],
+  );
+  return rows.map((r) => ({ amount: BigInt(r.amount), code: r.response_code, approved: BigInt(r.approved) }));
+}
+
+const random = (min: number, max: number) => () => BigInt(min + Math.floor(Math.random() * (max - min + 1)));
+
+describe('decision storms on one account (real Postgres, 64 connections)', () => {
+  it('never approves money that is not there and never declines money that is', async () => {
+    const setup: CardSetup = { accountId: 1, balance: 500_000n, partial: false, limitAmount: null, limitCount: null };
+    const pan = await seed(setup);
+    await storm(pan, 10, random(500, 5_000));
+    const list = await decisions(1);
+    expect(list).toHaveLength(CLIENTS * 10);
+    expect(replay(setup, list)).toEqual([]);
+    const approved = list.reduce((s, d) => s + d.approved, 0n);
+    expect(approved).toBeLessThanOrEqual(setup.balance);
+    expect(list.some((d) => d.code === '51')).toBe(true); // the storm did run the account dry
+    const { rows } = await pool.query<{ held: string }>(
+      "select coalesce(sum(value::bigint), 0) as held from accounts, jsonb_each_text(holds) where id = 1",
+    );
+    expect(BigInt(rows[0]!.held)).toBe(approved);
+  });
+
+  it('keeps partial approvals and rolling amount and count limits exact under the same storm', async () => {
+    const setup: CardSetup = { accountId: 2, balance: 400_000n, partial: true, limitAmount: 300_000n, limitCount: 500 };
+    const pan = await seed(setup);
+    await storm(pan, 10, random(500, 9_000));
+    const list = await decisions(2);
+    expect(replay(setup, list)).toEqual([]);
+    expect(list.some((d) => d.code === '10')).toBe(true);
+    expect(list.reduce((s, d) => s + d.approved, 0n)).toBeLessThanOrEqual(setup.limitAmount!);
+  });
+
+  it('answers a storm of identical requests with one decision, one hold and identical answers', async () => {
+    const setup: CardSetup = { accountId: 3, balance: 100_000n, partial: false, limitAmount: null, limitCount: null };
+    const pan = await seed(setup);
+    const twin = request(pan, 7_500n, `dup-${randomUUID()}`);
+    const answers = await Promise.all(Array.from({ length: 32 }, () => authorize(pool, twin)));
+    const distinct = new Set(answers.map((a) => `${a.responseCode}/${a.approved}/${a.authCode}`));
+    expect([...distinct]).toHaveLength(1);
+    expect(answers[0]!.responseCode).toBe('00');
+    expect(answers.filter((a) => !a.duplicate)).toHaveLength(1);
+    const { rows } = await pool.query<{ n: string; held: string }>(
+      "select (select count(*) from transactions where account_id = 3) as n, (select coalesce(sum(value::bigint), 0) from accounts, jsonb_each_text(holds) where id = 3) as held",
+    );
+    expect(rows[0]).toEqual({ n: '1', held: '7500' });
+    // The same key with another content is refused with 94 and holds nothing.
+    const changed = await authorize(pool, { ...twin, requestHash: 'other', amount: 1n });
+    expect([changed.responseCode, changed.approved]).toEqual(['94', 0n]);
+  });
+
+  it('the naive variant (FOR UPDATE in a CTE, sums over transactions) overspends under the same storm', async () => {
+    let overspent = false;
+    for (let round = 0; round < 5 && !overspent; round++) {
+      const setup: CardSetup = { accountId: 100 + round, balance: 100_000n, partial: false, limitAmount: null, limitCount: null };
+      const pan = await seed(setup);
+      await storm(pan, 5, random(2_000, 6_000), QUERIES.naiveAuthorize);
+      const { rows } = await pool.query<{ approved: string }>(
+        'select coalesce(sum(approved), 0) as approved from transactions where account_id = $1',
+        [setup.accountId],
+      );
+      overspent = BigInt(rows[0]!.approved) > setup.balance;
+    }
+    expect(overspent).toBe(true);
+  });
+});

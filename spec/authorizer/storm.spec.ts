@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authorize, type AuthorizationRequest, migrate, QUERIES } from '../../examples/card-authorizer/src/db.js';
+import { type CardSetup, replay } from './model.js';
 
 /**
  * Storms against the real Postgres: many concurrent connections deciding on ONE account. The decisions are
@@ -29,14 +30,6 @@ afterAll(async () => {
   await pool?.end();
 });
 
-interface CardSetup {
-  readonly accountId: number;
-  readonly balance: bigint;
-  readonly partial: boolean;
-  readonly limitAmount: bigint | null;
-  readonly limitCount: number | null;
-}
-
 async function seed(setup: CardSetup): Promise<string> {
   const pan = `4${String(setup.accountId).padStart(15, '0')}`;
   await pool.query('insert into accounts (id, currency, balance) values ($1, $2, $3)', [setup.accountId, '978', setup.balance.toString()]);
@@ -58,36 +51,6 @@ async function storm(pan: string, perClient: number, amountOf: () => bigint, sta
       for (let i = 0; i < perClient; i++) await authorize(pool, request(pan, amountOf()), statement);
     }),
   );
-}
-
-/** The reference model: the same rules as the statement, applied one decision at a time. */
-function replay(setup: CardSetup, decisions: { amount: bigint; code: string; approved: bigint }[]): string[] {
-  let held = 0n;
-  let spent = 0n;
-  let used = 0;
-  const mismatches: string[] = [];
-  decisions.forEach((d, i) => {
-    const byFunds = setup.balance - held;
-    const byLimit = setup.limitAmount === null ? byFunds : setup.limitAmount - spent;
-    const available = byFunds < byLimit ? byFunds : byLimit;
-    const authorizable = available < 0n ? 0n : available;
-    let code: string;
-    let approved = 0n;
-    if (setup.limitCount !== null && used >= setup.limitCount) code = '65';
-    else if (authorizable >= d.amount) [code, approved] = ['00', d.amount];
-    else if (setup.partial && authorizable > 0n) [code, approved] = ['10', authorizable];
-    else if (byLimit < d.amount && byFunds >= d.amount) code = '61';
-    else code = '51';
-    if (code !== d.code || approved !== d.approved) {
-      mismatches.push(`#${i}: model ${code}/${approved}, database ${d.code}/${d.approved}`);
-    }
-    held += approved;
-    if (approved > 0n) {
-      spent += approved;
-      used++;
-    }
-  });
-  return mismatches;
 }
 
 async function decisions(accountId: number): Promise<{ amount: bigint; code: string; approved: bigint }[]> {

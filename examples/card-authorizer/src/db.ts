@@ -6,6 +6,9 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Pool, PoolClient } from 'pg';
 
+/** Thrown by {@link authorizeWithin} when the decision missed its deadline (it was rolled back). */
+export class DeadlineExceeded extends Error {}
+
 const sql = (name: string): string => readFileSync(new URL(`../sql/${name}`, import.meta.url), 'utf8');
 
 /** The query pack, loaded once. */
@@ -70,7 +73,24 @@ export async function authorize(
   request: AuthorizationRequest,
   statement: string = QUERIES.authorize,
 ): Promise<AuthorizationResult> {
-  const params = [
+  const params = paramsOf(request);
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await run(client, statement, params);
+    } catch (e) {
+      if ((e as { code?: string }).code === '23505' && attempt === 0) continue; // unique_violation: a twin won
+      throw e;
+    }
+  }
+}
+
+/** One run of the decision statement, without the retry (inside a caller's transaction). */
+export function authorizeOnce(client: Pool | PoolClient, request: AuthorizationRequest): Promise<AuthorizationResult> {
+  return run(client, QUERIES.authorize, paramsOf(request));
+}
+
+function paramsOf(request: AuthorizationRequest): string[] {
+  return [
     request.idemKey,
     request.requestHash,
     request.pan,
@@ -81,18 +101,57 @@ export async function authorize(
     request.mti,
     newAuthCode(),
   ];
-  for (let attempt = 0; ; attempt++) {
+}
+
+async function run(client: Pool | PoolClient, statement: string, params: string[]): Promise<AuthorizationResult> {
+  const { rows } = await client.query<{ response_code: string; approved: string; auth_code: string | null; duplicate: boolean }>(
+    statement,
+    params,
+  );
+  const row = rows[0];
+  if (row === undefined) throw new Error('the decision statement returned no row');
+  return { responseCode: row.response_code, approved: BigInt(row.approved), authCode: row.auth_code, duplicate: row.duplicate };
+}
+
+/**
+ * Decides inside a transaction that commits only if the decision is ready before the deadline.
+ *
+ * Why: an approval must never go out after the deadline, and a hold must never stay behind an answer the acquirer
+ * gave up on. `statement_timeout` stops a slow statement at the deadline, and a decision that completes later than
+ * the deadline is rolled back and answered 91: nothing is held, and a retransmission is decided afresh.
+ */
+export async function authorizeWithin(pool: Pool, request: AuthorizationRequest, deadlineMs: number): Promise<AuthorizationResult> {
+  const deadline = Date.now() + deadlineMs;
+  const client = await pool.connect();
+  let open = false;
+  try {
+    const left = Math.max(1, Math.floor(deadline - Date.now()));
+    await client.query('begin');
+    open = true;
+    await client.query(`set local statement_timeout = ${left}`);
+    let result: AuthorizationResult;
     try {
-      const { rows } = await client.query<{ response_code: string; approved: string; auth_code: string | null; duplicate: boolean }>(
-        statement,
-        params,
-      );
-      const row = rows[0];
-      if (row === undefined) throw new Error('the decision statement returned no row');
-      return { responseCode: row.response_code, approved: BigInt(row.approved), authCode: row.auth_code, duplicate: row.duplicate };
+      result = await authorizeOnce(client, request);
     } catch (e) {
-      if ((e as { code?: string }).code === '23505' && attempt === 0) continue; // unique_violation: a twin won
-      throw e;
+      if ((e as { code?: string }).code !== '23505') throw e;
+      // A twin committed first: roll back our attempt (its hold included) and read the stored answer.
+      await client.query('rollback');
+      open = false;
+      return await authorize(client, request);
     }
+    if (Date.now() > deadline) {
+      await client.query('rollback');
+      open = false;
+      return { responseCode: '91', approved: 0n, authCode: null, duplicate: false };
+    }
+    await client.query('commit');
+    open = false;
+    return result;
+  } catch (e) {
+    if (open) await client.query('rollback').catch(() => undefined);
+    if ((e as { code?: string }).code === '57014') return { responseCode: '91', approved: 0n, authCode: null, duplicate: false };
+    throw e;
+  } finally {
+    client.release();
   }
 }

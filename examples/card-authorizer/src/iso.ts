@@ -1,0 +1,65 @@
+/**
+ * Mapping between ISO 8583 authorization messages (iso87ascii) and the decision statement's request and answer.
+ */
+import { createHash } from 'node:crypto';
+import { type Infer, mtiParts, presets, responseMti } from '../../../src/index.js';
+import type { AuthorizationRequest, AuthorizationResult } from './db.js';
+
+/** A message in the ASCII 1987 preset, the authorizer's wire format. */
+export type IsoMessage = Infer<typeof presets.iso87ascii>;
+
+/** MTIs the decision statement answers: authorization and financial requests, and their repeats. */
+export const DECIDED_MTIS = new Set(['0100', '0101', '0200', '0201']);
+
+/** Elements echoed in every answer so the acquirer can pair it with its request. */
+const ECHOED = [2, 3, 4, 7, 11, 12, 13, 32, 37, 41, 42, 49] as const;
+
+/** YYYY-MM-DD of a Date in UTC: the business date passed to the statement. */
+export function businessDate(now: Date): string {
+  return now.toISOString().slice(0, 10);
+}
+
+/**
+ * The idempotency key: message class (a repeat 0101 has the key of its 0100) with DE7, DE11, DE32, DE37 and DE41.
+ * Why: a retransmission carries the same identifiers and must get the stored answer, never a second hold.
+ */
+export function idempotencyKey(m: IsoMessage): string {
+  const { messageClass } = mtiParts(m.mti);
+  return [messageClass, m.fields[7], m.fields[11], m.fields[32], m.fields[37], m.fields[41]].map((v) => v ?? '').join('|');
+}
+
+/** A digest of what the request asks for; the same key with another digest is answered 94. */
+export function requestHash(m: IsoMessage): string {
+  return createHash('sha256')
+    .update([m.fields[2], m.fields[3], m.fields[4], m.fields[49], m.fields[18], m.fields[42]].map((v) => v ?? '').join('|'))
+    .digest('hex');
+}
+
+/** The statement's request for an ISO authorization message (amount as BigInt minor units from DE4). */
+export function toAuthorizationRequest(m: IsoMessage, today: string): AuthorizationRequest {
+  return {
+    idemKey: idempotencyKey(m),
+    requestHash: requestHash(m),
+    pan: m.fields[2] ?? '',
+    amount: BigInt(m.fields[4] ?? '0'),
+    currency: m.fields[49] ?? '',
+    mcc: m.fields[18] ?? '',
+    today,
+    mti: m.mti.slice(0, 3) + '0',
+  };
+}
+
+/** The answer message: echoed elements, DE39, DE38 when approved, and DE4 + DE54 on a partial approval. */
+export function toResponse(request: IsoMessage, result: Pick<AuthorizationResult, 'responseCode' | 'approved' | 'authCode'>): IsoMessage {
+  const fields: IsoMessage['fields'] = {};
+  for (const n of ECHOED) if (request.fields[n] !== undefined) fields[n] = request.fields[n];
+  fields[39] = result.responseCode;
+  if (result.authCode !== null) fields[38] = result.authCode;
+  if (result.responseCode === '10') {
+    // Partial approval: DE4 carries the approved amount, DE54 the requested one (account type 00, amount type 57,
+    // currency, C, 12 digits).
+    fields[4] = result.approved.toString().padStart(12, '0');
+    fields[54] = `0057${request.fields[49] ?? '000'}C${(request.fields[4] ?? '').padStart(12, '0')}`;
+  }
+  return { mti: responseMti(request.mti), fields };
+}

@@ -1,0 +1,130 @@
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { migrate } from '../../examples/card-authorizer/src/db.js';
+import type { IsoMessage } from '../../examples/card-authorizer/src/iso.js';
+import { AUTHORIZER_FRAMING, startAuthorizer } from '../../examples/card-authorizer/src/server.js';
+import { createCodec, type Message, presets } from '../../src/index.js';
+import { type Client, connect, type Server } from '../../src/net/index.js';
+import { replay } from './model.js';
+
+/** The authorizer over real TCP against the real Postgres, each run in its own schema. */
+const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const schema = `authz_tcp_${process.pid}_${randomUUID().slice(0, 8)}`;
+const codec = createCodec(presets.iso87ascii) as unknown as { decode(b: Uint8Array): Message; encode(m: Message): Uint8Array };
+const PAN = '4000000000000001';
+let pool: pg.Pool;
+let server: Server;
+let port: number;
+const clients: Client[] = [];
+
+beforeAll(async () => {
+  pool = new pg.Pool({ connectionString: DATABASE_URL, max: 32, options: `-c search_path=${schema}` });
+  await migrate(pool, schema);
+  await pool.query("insert into accounts (id, currency, balance) values (1, '978', 200000), (2, '978', 50000)");
+  await pool.query(
+    "insert into cards (id, pan, account_id, expiry, partial_allowed) values (1, $1, 1, '2912', false), (2, '4000000000000002', 2, '2912', true)",
+    [PAN],
+  );
+  ({ server, port } = await startAuthorizer({ pool, clock: () => new Date('2026-11-24T10:00:00Z') }));
+});
+
+afterAll(async () => {
+  await Promise.all(clients.map((c) => c.close()));
+  await server?.close(1000);
+  await pool?.query(`drop schema if exists "${schema}" cascade`);
+  await pool?.end();
+});
+
+async function client(): Promise<Client> {
+  const c = await connect({ host: '127.0.0.1', port, codec, framing: AUTHORIZER_FRAMING, timeoutMs: 10_000 });
+  clients.push(c);
+  return c;
+}
+
+let stan = 0;
+function auth(amount: number, pan = PAN, mti = '0100'): IsoMessage {
+  stan++;
+  return {
+    mti,
+    fields: {
+      2: pan,
+      3: '000000',
+      4: String(amount).padStart(12, '0'),
+      7: '1124100000',
+      11: String(stan % 1_000_000).padStart(6, '0'),
+      18: '5411',
+      32: '123456',
+      37: `RRN${String(stan).padStart(9, '0')}`,
+      41: `T${String(stan % 10_000_000).padStart(7, '0')}`,
+      49: '978',
+    },
+  };
+}
+
+describe('authorizer over TCP', () => {
+  it('answers echo without the database', async () => {
+    const c = await client();
+    const answer = await c.request({ mti: '0800', fields: { 7: '1124100000', 11: '000001', 41: 'ECHO0001', 70: '301' } }, { timeoutMs: 2000 });
+    expect(answer.mti).toBe('0810');
+    expect(answer.fields[39]).toBe('00');
+  });
+
+  it('approves, and answers a repeat with the same stored answer and no second hold', async () => {
+    const c = await client();
+    const request = auth(1_000);
+    const first = await c.request(request);
+    expect(first.mti).toBe('0110');
+    expect(first.fields[39]).toBe('00');
+    expect(first.fields[38]).toMatch(/^[A-Z0-9]{6}$/);
+    const repeat = await c.request({ ...request, mti: '0101' });
+    expect([repeat.fields[39], repeat.fields[38]]).toEqual(['00', first.fields[38]]);
+    const { rows } = await pool.query<{ n: string }>('select count(*) as n from transactions where idem_key like $1', [`1|%|${request.fields[11]}|%`]);
+    expect(rows[0]!.n).toBe('1');
+  });
+
+  it('approves partially with DE54 when the card allows it', async () => {
+    const c = await client();
+    const answer = await c.request(auth(80_000, '4000000000000002'));
+    expect(answer.fields[39]).toBe('10');
+    expect(answer.fields[4]).toBe('000000050000');
+    expect(answer.fields[54]).toBe('0057978C000000080000');
+  });
+
+  it('answers an unknown card 14 and an unsupported message 30, keeping the connection', async () => {
+    const c = await client();
+    expect((await c.request(auth(100, '4999999999999999'))).fields[39]).toBe('14');
+    expect((await c.request({ mti: '0300', fields: { 11: '777777', 41: 'TERM0300' } })).fields[39]).toBe('30');
+    expect((await c.request(auth(100))).fields[39]).toBe('00');
+  });
+
+  it('never approves after the deadline and holds nothing then', async () => {
+    const slow = await startAuthorizer({ pool, deadlineMs: 0, clock: () => new Date('2026-11-24T10:00:00Z') });
+    const c = await connect({ host: '127.0.0.1', port: slow.port, codec, framing: AUTHORIZER_FRAMING });
+    clients.push(c);
+    const request = auth(100);
+    const answer = await c.request(request);
+    expect(answer.fields[39]).toBe('91');
+    const { rows } = await pool.query<{ n: string }>('select count(*) as n from transactions where idem_key like $1', [`1|%|${request.fields[11]}|%`]);
+    expect(rows[0]!.n).toBe('0');
+    await slow.server.close(100);
+  });
+
+  it('keeps one account exact under 64 TCP clients: every decision matches the model', async () => {
+    await pool.query("insert into accounts (id, currency, balance) values (9, '978', 300000)");
+    await pool.query("insert into cards (id, pan, account_id, expiry) values (9, '4000000000000009', 9, '2912')");
+    const connections = await Promise.all(Array.from({ length: 64 }, () => client()));
+    await Promise.all(
+      connections.map(async (c) => {
+        for (let i = 0; i < 5; i++) await c.request(auth(1_000 + Math.floor(Math.random() * 4_000), '4000000000000009'));
+      }),
+    );
+    const { rows } = await pool.query<{ amount: string; response_code: string; approved: string }>(
+      'select amount, response_code, approved from transactions where account_id = 9 order by decision_seq',
+    );
+    const list = rows.map((r) => ({ amount: BigInt(r.amount), code: r.response_code, approved: BigInt(r.approved) }));
+    expect(list).toHaveLength(320);
+    expect(replay({ accountId: 9, balance: 300_000n, partial: false, limitAmount: null, limitCount: null }, list)).toEqual([]);
+    expect(list.some((d) => d.code === '51')).toBe(true);
+  });
+});

@@ -98,6 +98,17 @@ describe('authorizer over TCP', () => {
     expect((await c.request(auth(100))).fields[39]).toBe('00');
   });
 
+  it('releases a hold on an 0400 reversal naming its original in DE90, and acknowledges with 0410', async () => {
+    const c = await client();
+    const original = auth(3_000);
+    expect((await c.request(original)).fields[39]).toBe('00');
+    const de90 = `0100${original.fields[11]}${original.fields[7]}${original.fields[32]!.padStart(11, '0')}${'0'.repeat(11)}`;
+    const answer = await c.request({ mti: '0400', fields: { ...original.fields, 11: '999001', 90: de90 } });
+    expect([answer.mti, answer.fields[39]]).toEqual(['0410', '00']);
+    const { rows } = await pool.query<{ released: string }>("select released from transactions where mti = '0400'");
+    expect(rows.map((r) => r.released)).toEqual(['3000']);
+  });
+
   it('never approves after the deadline and holds nothing then', async () => {
     const slow = await startAuthorizer({ pool, deadlineMs: 0, clock: () => new Date('2026-11-24T10:00:00Z') });
     const c = await connect({ host: '127.0.0.1', port: slow.port, codec, framing: AUTHORIZER_FRAMING });

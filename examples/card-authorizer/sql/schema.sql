@@ -15,6 +15,15 @@ create table accounts (
   holds         jsonb   not null default '{}',
   -- Card spend by day for rolling limits: {"<card id>": {"2026-11-24": [amount, count], ...}}.
   card_spend    jsonb   not null default '{}',
+  -- Recent authorizations by link key (DE90 original data elements, or DE37+DE41+DE42+PAN):
+  -- {"<link>": {"a": approved, "r": released, "d": "hold day"}}, pruned once the hold day has passed. Reversals
+  -- read and update it here, on the locked row, so a hold is released exactly once whatever the interleaving.
+  links         jsonb   not null default '{}',
+  -- Second way to find a recent authorization: {"<digest of DE37+DE41+DE42+PAN>": "<link>"}.
+  aliases       jsonb   not null default '{}',
+  -- Reversals that arrived before their original: {"<link or alias>": amount left held, -1 for a full reversal}.
+  -- The original, when it comes, holds at most that amount and removes the entry.
+  orphans       jsonb   not null default '{}',
   -- Serialization order of decisions on this account (the order the row lock granted them).
   decision_seq  bigint  not null default 0,
   -- The latest decision, written and returned by the deciding UPDATE.
@@ -47,5 +56,7 @@ create table transactions (
   auth_code     char(6),
   hold_day      date,
   decision_seq  bigint,
+  link          text,                             -- link key of an authorization (see accounts.links)
+  released      bigint  not null default 0,          -- for a reversal: the hold it actually released
   created_at    timestamptz not null default now()
 );

@@ -16,6 +16,7 @@ export const QUERIES = {
   schema: sql('schema.sql'),
   authorize: sql('authorize.sql'),
   naiveAuthorize: sql('naive-authorize.sql'),
+  reverse: sql('reverse.sql'),
 } as const;
 
 /** An authorization request as the decision statement needs it. */
@@ -32,6 +33,32 @@ export interface AuthorizationRequest {
   /** The business date (a parameter, so tests can move the clock). */
   readonly today: string;
   readonly mti: string;
+  /** This request in DE90 form (MTI, STAN, DE7, acquirer): how a later reversal names it. */
+  readonly link: string;
+  /** A digest of DE37 + DE41 + DE42 + PAN: how a reversal without DE90 names it. */
+  readonly alias: string;
+}
+
+/** A reversal as the reversal statement needs it. */
+export interface ReversalRequest {
+  readonly idemKey: string;
+  readonly requestHash: string;
+  readonly pan: string;
+  /** What stays held after the reversal (DE95's actual amount), or -1n for a full reversal. */
+  readonly keep: bigint;
+  readonly today: string;
+  readonly mti: string;
+  /** The original in DE90 form, or '' when the reversal carries no DE90. */
+  readonly link: string;
+  /** The original's DE37 + DE41 + DE42 + PAN digest. */
+  readonly alias: string;
+}
+
+/** The answer to a reversal: response code, the hold actually released, whether it was a replay. */
+export interface ReversalResult {
+  readonly responseCode: string;
+  readonly released: bigint;
+  readonly duplicate: boolean;
 }
 
 /** The answer: ISO 8583 response code, approved amount, authorization code, and whether it was a replay. */
@@ -100,7 +127,37 @@ function paramsOf(request: AuthorizationRequest): string[] {
     request.today,
     request.mti,
     newAuthCode(),
+    request.link,
+    request.alias,
   ];
+}
+
+/**
+ * Runs the reversal statement: releases the original's hold exactly once (or remembers a reversal that came
+ * first), with the same one-retry rule for a concurrent twin as {@link authorize}.
+ */
+export async function reverse(client: Pool | PoolClient, request: ReversalRequest): Promise<ReversalResult> {
+  const params = [
+    request.idemKey,
+    request.requestHash,
+    request.pan,
+    request.keep.toString(),
+    request.today,
+    request.mti,
+    request.link,
+    request.alias,
+  ];
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const { rows } = await client.query<{ response_code: string; released: string; duplicate: boolean }>(QUERIES.reverse, params);
+      const row = rows[0];
+      if (row === undefined) throw new Error('the reversal statement returned no row');
+      return { responseCode: row.response_code, released: BigInt(row.released), duplicate: row.duplicate };
+    } catch (e) {
+      if ((e as { code?: string }).code === '23505' && attempt === 0) continue;
+      throw e;
+    }
+  }
 }
 
 async function run(client: Pool | PoolClient, statement: string, params: string[]): Promise<AuthorizationResult> {

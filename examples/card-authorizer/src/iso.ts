@@ -3,7 +3,7 @@
  */
 import { createHash } from 'node:crypto';
 import { type Infer, mtiParts, presets, responseMti } from '../../../src/index.js';
-import type { AuthorizationRequest, AuthorizationResult } from './db.js';
+import type { AuthorizationRequest, AuthorizationResult, ReversalRequest } from './db.js';
 
 /** A message in the ASCII 1987 preset, the authorizer's wire format. */
 export type IsoMessage = Infer<typeof presets.iso87ascii>;
@@ -35,6 +35,19 @@ export function requestHash(m: IsoMessage): string {
     .digest('hex');
 }
 
+/** How a reversal's DE90 names this request: original MTI (a repeat names its original), STAN, DE7, acquirer. */
+export function linkOf(m: IsoMessage): string {
+  const mti = `${m.mti.slice(0, 3)}${Number(m.mti[3]) & ~1}`;
+  return `${mti}${m.fields[11] ?? ''}${m.fields[7] ?? ''}${(m.fields[32] ?? '').padStart(11, '0')}`;
+}
+
+/** The DE37 + DE41 + DE42 + PAN digest that names a request when a reversal has no DE90. */
+export function aliasOf(m: IsoMessage): string {
+  return createHash('sha256')
+    .update([m.fields[37], m.fields[41], m.fields[42], m.fields[2]].map((v) => v ?? '').join('|'))
+    .digest('hex');
+}
+
 /** The statement's request for an ISO authorization message (amount as BigInt minor units from DE4). */
 export function toAuthorizationRequest(m: IsoMessage, today: string): AuthorizationRequest {
   return {
@@ -46,6 +59,31 @@ export function toAuthorizationRequest(m: IsoMessage, today: string): Authorizat
     mcc: m.fields[18] ?? '',
     today,
     mti: m.mti.slice(0, 3) + '0',
+    link: linkOf(m),
+    alias: aliasOf(m),
+  };
+}
+
+/** MTIs answered by the reversal statement. */
+export const REVERSAL_MTIS = new Set(['0400', '0401', '0420', '0421']);
+
+/**
+ * The reversal statement's request: the original named by DE90 (its first 31 digits: MTI, STAN, DE7, acquirer)
+ * or by DE37 + DE41 + DE42 + PAN; what stays held from DE95's first 12 digits (a partial reversal), or -1.
+ */
+export function toReversalRequest(m: IsoMessage, today: string): ReversalRequest {
+  const de90 = m.fields[90];
+  const de95 = m.fields[95];
+  const keep = de95 !== undefined && /^[0-9]{12}/.test(de95) && Number(de95.slice(0, 12)) > 0 ? BigInt(de95.slice(0, 12)) : -1n;
+  return {
+    idemKey: idempotencyKey(m),
+    requestHash: requestHash(m),
+    pan: m.fields[2] ?? '',
+    keep,
+    today,
+    mti: m.mti.slice(0, 3) + '0',
+    link: de90 !== undefined && /[1-9]/.test(de90) ? de90.slice(0, 31) : '',
+    alias: aliasOf(m),
   };
 }
 

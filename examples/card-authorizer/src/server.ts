@@ -5,8 +5,8 @@
 import type { Pool } from 'pg';
 import { createCodec, type Message, presets, responseMti } from '../../../src/index.js';
 import { createServer, type FramingSpec, type NetLogger, type Server } from '../../../src/net/index.js';
-import { authorizeWithin, type AuthorizationResult } from './db.js';
-import { businessDate, DECIDED_MTIS, type IsoMessage, toAuthorizationRequest, toResponse } from './iso.js';
+import { authorizeWithin, type AuthorizationResult, reverse } from './db.js';
+import { businessDate, DECIDED_MTIS, type IsoMessage, REVERSAL_MTIS, toAuthorizationRequest, toResponse, toReversalRequest } from './iso.js';
 
 /** The authorizer's frames: a 2-byte binary length header, then the ASCII 1987 message. */
 export const AUTHORIZER_FRAMING: FramingSpec = { length: 'binary2' };
@@ -40,6 +40,15 @@ export async function startAuthorizer(options: AuthorizerOptions): Promise<{ ser
         const fields: IsoMessage['fields'] = { 7: request.fields[7], 11: request.fields[11], 39: '00', 70: request.fields[70] };
         if (request.fields[41] !== undefined) fields[41] = request.fields[41];
         return { mti: '0810', fields };
+      }
+      if (REVERSAL_MTIS.has(mti) && request.fields[2] !== undefined) {
+        // Reversals are facts: acknowledged once processed, the original's hold released exactly once.
+        try {
+          const result = await reverse(options.pool, toReversalRequest(request, businessDate(clock())));
+          return toResponse(request, { responseCode: result.responseCode, approved: 0n, authCode: null });
+        } catch {
+          return toResponse(request, { responseCode: '96', approved: 0n, authCode: null });
+        }
       }
       if (!DECIDED_MTIS.has(mti)) {
         let answerMti: string;

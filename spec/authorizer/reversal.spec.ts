@@ -1,0 +1,101 @@
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { authorize, type AuthorizationRequest, migrate, reverse, type ReversalRequest } from '../../examples/card-authorizer/src/db.js';
+
+/** Reversals against the real Postgres: a hold is released exactly once, whatever arrives first. */
+const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const schema = `authz_rev_${process.pid}_${randomUUID().slice(0, 8)}`;
+const TODAY = '2026-11-24';
+let pool: pg.Pool;
+let nextAccount = 1;
+
+beforeAll(async () => {
+  pool = new pg.Pool({ connectionString: DATABASE_URL, max: 64, options: `-c search_path=${schema} -c statement_timeout=5000` });
+  await migrate(pool, schema);
+});
+
+afterAll(async () => {
+  await pool?.query(`drop schema if exists "${schema}" cascade`);
+  await pool?.end();
+});
+
+async function account(balance: bigint): Promise<{ id: number; pan: string }> {
+  const id = nextAccount++;
+  const pan = `5${String(id).padStart(15, '0')}`;
+  await pool.query('insert into accounts (id, currency, balance) values ($1, $2, $3)', [id, '978', balance.toString()]);
+  await pool.query("insert into cards (id, pan, account_id, expiry) values ($1, $2, $1, '2912')", [id, pan]);
+  return { id, pan };
+}
+
+function auth(pan: string, amount: bigint, link = randomUUID()): AuthorizationRequest {
+  return { idemKey: `auth-${link}`, requestHash: 'h', pan, amount, currency: '978', mcc: '5411', today: TODAY, mti: '0100', link, alias: `alias-${link}` };
+}
+function reversal(pan: string, link: string, keep = -1n, key = randomUUID()): ReversalRequest {
+  return { idemKey: `rev-${key}`, requestHash: 'r', pan, keep, today: TODAY, mti: '0400', link, alias: `alias-${link}` };
+}
+
+async function held(accountId: number): Promise<bigint> {
+  const { rows } = await pool.query<{ held: string }>(
+    'select coalesce(sum(value::bigint), 0) as held from accounts, jsonb_each_text(holds) where id = $1',
+    [accountId],
+  );
+  return BigInt(rows[0]!.held);
+}
+
+async function orphans(accountId: number): Promise<unknown> {
+  return (await pool.query<{ orphans: unknown }>('select orphans from accounts where id = $1', [accountId])).rows[0]!.orphans;
+}
+
+describe('reversals', () => {
+  it('release the whole hold once; a repeat gets the stored answer and a second reversal releases nothing', async () => {
+    const { id, pan } = await account(50_000n);
+    const a = auth(pan, 10_000n);
+    expect((await authorize(pool, a)).responseCode).toBe('00');
+    expect(await held(id)).toBe(10_000n);
+    const r = reversal(pan, a.link);
+    expect(await reverse(pool, r)).toEqual({ responseCode: '00', released: 10_000n, duplicate: false });
+    expect(await reverse(pool, r)).toEqual({ responseCode: '00', released: 10_000n, duplicate: true });
+    expect((await reverse(pool, reversal(pan, a.link))).released).toBe(0n);
+    expect(await held(id)).toBe(0n);
+  });
+
+  it('release only the difference on a partial reversal (DE95 actual amount)', async () => {
+    const { id, pan } = await account(50_000n);
+    const a = auth(pan, 10_000n);
+    await authorize(pool, a);
+    expect((await reverse(pool, reversal(pan, a.link, 4_000n))).released).toBe(6_000n);
+    expect(await held(id)).toBe(4_000n);
+  });
+
+  it('find the original by DE37 + DE41 + DE42 + PAN when the reversal has no DE90', async () => {
+    const { id, pan } = await account(50_000n);
+    const a = auth(pan, 2_500n);
+    await authorize(pool, a);
+    expect((await reverse(pool, { ...reversal(pan, a.link), link: '' })).released).toBe(2_500n);
+    expect(await held(id)).toBe(0n);
+  });
+
+  it('leave nothing held when the reversal arrives before its original', async () => {
+    const { id, pan } = await account(50_000n);
+    const a = auth(pan, 7_000n);
+    expect((await reverse(pool, reversal(pan, a.link))).released).toBe(0n);
+    expect(await authorize(pool, a)).toMatchObject({ responseCode: '00', approved: 7_000n });
+    expect(await held(id)).toBe(0n);
+    expect(await orphans(id)).toEqual({});
+  });
+
+  it('keep every hold right when 64 originals and their reversals race in random order', async () => {
+    const { id, pan } = await account(10_000_000n);
+    const pairs = Array.from({ length: 64 }, () => auth(pan, BigInt(1_000 + Math.floor(Math.random() * 9_000))));
+    const partial = new Set(pairs.filter((_, i) => i % 4 === 0).map((p) => p.link));
+    const jobs = pairs.flatMap((p) => [
+      () => authorize(pool, p),
+      () => reverse(pool, reversal(pan, p.link, partial.has(p.link) ? 500n : -1n)),
+    ]);
+    jobs.sort(() => Math.random() - 0.5);
+    await Promise.all(jobs.map((job) => job()));
+    expect(await held(id)).toBe(500n * BigInt(partial.size));
+    expect(await orphans(id)).toEqual({});
+  });
+});

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { authorize, type AuthorizationRequest, migrate, reverse, type ReversalRequest } from '../../examples/card-authorizer/src/db.js';
+import { advise, type AdviceRequest, authorize, type AuthorizationRequest, migrate, reverse, type ReversalRequest } from '../../examples/card-authorizer/src/db.js';
 
-/** Reversals against the real Postgres: a hold is released exactly once, whatever arrives first. */
+/** Reversals and advices against the real Postgres: a hold is released exactly once, whatever arrives first. */
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const schema = `authz_rev_${process.pid}_${randomUUID().slice(0, 8)}`;
 const TODAY = '2026-11-24';
@@ -97,5 +97,52 @@ describe('reversals', () => {
     await Promise.all(jobs.map((job) => job()));
     expect(await held(id)).toBe(500n * BigInt(partial.size));
     expect(await orphans(id)).toEqual({});
+  });
+});
+
+function advice(pan: string, mti: '0120' | '0220', amount: bigint, originalLink = '', key = randomUUID()): AdviceRequest {
+  return { idemKey: `adv-${key}`, requestHash: 'a', pan, amount, today: TODAY, mti, originalLink, alias: `alias-${originalLink || key}`, link: `own-${key}` };
+}
+
+async function balance(accountId: number): Promise<bigint> {
+  return BigInt((await pool.query<{ balance: string }>('select balance from accounts where id = $1', [accountId])).rows[0]!.balance);
+}
+
+describe('advices', () => {
+  it('store and acknowledge an authorization advice even beyond the funds, holding its amount', async () => {
+    const { id, pan } = await account(1_000n);
+    const a = advice(pan, '0120', 5_000n);
+    expect(await advise(pool, a)).toEqual({ responseCode: '00', released: 0n, duplicate: false });
+    expect(await advise(pool, a)).toMatchObject({ responseCode: '00', duplicate: true });
+    expect(await held(id)).toBe(5_000n);
+    // It is a fact now: a later authorization sees the funds taken.
+    expect((await authorize(pool, auth(pan, 100n))).responseCode).toBe('51');
+  });
+
+  it('complete a pre-auth: release what it still holds and debit the completed amount', async () => {
+    const { id, pan } = await account(50_000n);
+    const preAuth = auth(pan, 10_000n);
+    await authorize(pool, preAuth);
+    expect((await advise(pool, advice(pan, '0220', 8_500n, preAuth.link))).released).toBe(10_000n);
+    expect(await held(id)).toBe(0n);
+    expect(await balance(id)).toBe(41_500n);
+  });
+
+  it('debit an offline purchase advice with no pre-auth, even into overdraft', async () => {
+    const { id, pan } = await account(1_000n);
+    expect((await advise(pool, advice(pan, '0220', 3_000n))).responseCode).toBe('00');
+    expect(await balance(id)).toBe(-2_000n);
+  });
+
+  it('settle a completion racing a reversal of the same pre-auth: the hold is released once', async () => {
+    const { id, pan } = await account(1_000_000n);
+    const preAuths = Array.from({ length: 32 }, () => auth(pan, 4_000n));
+    await Promise.all(preAuths.map((p) => authorize(pool, p)));
+    const jobs = preAuths.flatMap((p) => [() => reverse(pool, reversal(pan, p.link)), () => advise(pool, advice(pan, '0220', 3_000n, p.link))]);
+    jobs.sort(() => Math.random() - 0.5);
+    const results = await Promise.all(jobs.map((job) => job()));
+    expect(results.reduce((s, r) => s + r.released, 0n)).toBe(32n * 4_000n);
+    expect(await held(id)).toBe(0n);
+    expect(await balance(id)).toBe(1_000_000n - 32n * 3_000n);
   });
 });

@@ -109,6 +109,17 @@ describe('authorizer over TCP', () => {
     expect(rows.map((r) => r.released)).toEqual(['3000']);
   });
 
+  it('acknowledges a completion advice (0220) of a pre-auth with 0230 and settles it', async () => {
+    const c = await client();
+    const preAuth = auth(2_000);
+    expect((await c.request(preAuth)).fields[39]).toBe('00');
+    const completion = { mti: '0220', fields: { ...preAuth.fields, 4: '000000001800', 11: '999002' } };
+    const answer = await c.request(completion);
+    expect([answer.mti, answer.fields[39]]).toEqual(['0230', '00']);
+    const { rows } = await pool.query<{ released: string }>("select released from transactions where mti = '0220'");
+    expect(rows.map((r) => r.released)).toEqual(['2000']);
+  });
+
   it('never approves after the deadline and holds nothing then', async () => {
     const slow = await startAuthorizer({ pool, deadlineMs: 0, clock: () => new Date('2026-11-24T10:00:00Z') });
     const c = await connect({ host: '127.0.0.1', port: slow.port, codec, framing: AUTHORIZER_FRAMING });

@@ -9,7 +9,7 @@ create table accounts (
   id            bigint primary key,
   currency      char(3) not null,
   status        text    not null default 'open' check (status in ('open', 'closed')),
-  balance       bigint  not null check (balance >= 0),
+  balance       bigint  not null,                  -- may go below 0: advices are facts, never declined for funds
   -- Holds by expiry day: {"2026-12-01": 1250, ...}. A bucket counts while its day >= today; expired buckets are
   -- pruned by the next decision on the account, so no background job is needed.
   holds         jsonb   not null default '{}',

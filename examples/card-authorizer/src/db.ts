@@ -17,6 +17,7 @@ export const QUERIES = {
   authorize: sql('authorize.sql'),
   naiveAuthorize: sql('naive-authorize.sql'),
   reverse: sql('reverse.sql'),
+  advise: sql('advise.sql'),
 } as const;
 
 /** An authorization request as the decision statement needs it. */
@@ -210,5 +211,50 @@ export async function authorizeWithin(pool: Pool, request: AuthorizationRequest,
     throw e;
   } finally {
     client.release();
+  }
+}
+
+/** An advice (0120 authorization advice, 0220 financial advice or completion). */
+export interface AdviceRequest {
+  readonly idemKey: string;
+  readonly requestHash: string;
+  readonly pan: string;
+  readonly amount: bigint;
+  readonly today: string;
+  readonly mti: '0120' | '0220';
+  /** The pre-auth a completion completes, in DE90 form ('' without DE90). */
+  readonly originalLink: string;
+  /** The pre-auth's DE37 + DE41 + DE42 + PAN digest (for a 0120: this advice's own). */
+  readonly alias: string;
+  /** This advice's own link (how a reversal of a 0120 names it). */
+  readonly link: string;
+}
+
+/**
+ * Runs the advice statement: advices are facts, always stored and acknowledged, never declined for funds; a
+ * completion releases its pre-auth's remaining hold exactly once and debits the amount.
+ */
+export async function advise(client: Pool | PoolClient, request: AdviceRequest): Promise<ReversalResult> {
+  const params = [
+    request.idemKey,
+    request.requestHash,
+    request.pan,
+    request.amount.toString(),
+    request.today,
+    request.mti,
+    request.originalLink,
+    request.alias,
+    request.link,
+  ];
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const { rows } = await client.query<{ response_code: string; released: string; duplicate: boolean }>(QUERIES.advise, params);
+      const row = rows[0];
+      if (row === undefined) throw new Error('the advice statement returned no row');
+      return { responseCode: row.response_code, released: BigInt(row.released), duplicate: row.duplicate };
+    } catch (e) {
+      if ((e as { code?: string }).code === '23505' && attempt === 0) continue;
+      throw e;
+    }
   }
 }

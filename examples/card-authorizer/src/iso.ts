@@ -3,7 +3,7 @@
  */
 import { createHash } from 'node:crypto';
 import { type Infer, mtiParts, presets, responseMti } from '../../../src/index.js';
-import type { AuthorizationRequest, AuthorizationResult, ReversalRequest } from './db.js';
+import type { AdviceRequest, AuthorizationRequest, AuthorizationResult, ReversalRequest } from './db.js';
 
 /** A message in the ASCII 1987 preset, the authorizer's wire format. */
 export type IsoMessage = Infer<typeof presets.iso87ascii>;
@@ -100,4 +100,28 @@ export function toResponse(request: IsoMessage, result: Pick<AuthorizationResult
     fields[54] = `0057${request.fields[49] ?? '000'}C${(request.fields[4] ?? '').padStart(12, '0')}`;
   }
   return { mti: responseMti(request.mti), fields };
+}
+
+/** Advice MTIs and the advice kind the statement takes. */
+export const ADVICE_MTIS: ReadonlyMap<string, '0120' | '0220'> = new Map([
+  ['0120', '0120'],
+  ['0121', '0120'],
+  ['0220', '0220'],
+  ['0221', '0220'],
+]);
+
+/** The advice statement's request: a 0220 names its pre-auth by DE90 or DE37 + DE41 + DE42 + PAN. */
+export function toAdviceRequest(m: IsoMessage, today: string): AdviceRequest {
+  const de90 = m.fields[90];
+  return {
+    idemKey: idempotencyKey(m),
+    requestHash: requestHash(m),
+    pan: m.fields[2] ?? '',
+    amount: BigInt(m.fields[4] ?? '0'),
+    today,
+    mti: ADVICE_MTIS.get(m.mti) ?? '0220',
+    originalLink: de90 !== undefined && /[1-9]/.test(de90) ? de90.slice(0, 31) : '',
+    alias: aliasOf(m),
+    link: linkOf(m),
+  };
 }

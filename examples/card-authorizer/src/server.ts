@@ -5,8 +5,18 @@
 import type { Pool } from 'pg';
 import { createCodec, type Message, presets, responseMti } from '../../../src/index.js';
 import { createServer, type FramingSpec, type NetLogger, type Server } from '../../../src/net/index.js';
-import { authorizeWithin, type AuthorizationResult, reverse } from './db.js';
-import { businessDate, DECIDED_MTIS, type IsoMessage, REVERSAL_MTIS, toAuthorizationRequest, toResponse, toReversalRequest } from './iso.js';
+import { advise, authorizeWithin, type AuthorizationResult, reverse } from './db.js';
+import {
+  ADVICE_MTIS,
+  businessDate,
+  DECIDED_MTIS,
+  type IsoMessage,
+  REVERSAL_MTIS,
+  toAdviceRequest,
+  toAuthorizationRequest,
+  toResponse,
+  toReversalRequest,
+} from './iso.js';
 
 /** The authorizer's frames: a 2-byte binary length header, then the ASCII 1987 message. */
 export const AUTHORIZER_FRAMING: FramingSpec = { length: 'binary2' };
@@ -41,10 +51,14 @@ export async function startAuthorizer(options: AuthorizerOptions): Promise<{ ser
         if (request.fields[41] !== undefined) fields[41] = request.fields[41];
         return { mti: '0810', fields };
       }
-      if (REVERSAL_MTIS.has(mti) && request.fields[2] !== undefined) {
-        // Reversals are facts: acknowledged once processed, the original's hold released exactly once.
+      if ((REVERSAL_MTIS.has(mti) || ADVICE_MTIS.has(mti)) && request.fields[2] !== undefined && request.fields[4] !== undefined) {
+        // Reversals and advices are facts: acknowledged once stored, never declined for funds; a hold is
+        // released exactly once.
         try {
-          const result = await reverse(options.pool, toReversalRequest(request, businessDate(clock())));
+          const today = businessDate(clock());
+          const result = REVERSAL_MTIS.has(mti)
+            ? await reverse(options.pool, toReversalRequest(request, today))
+            : await advise(options.pool, toAdviceRequest(request, today));
           return toResponse(request, { responseCode: result.responseCode, approved: 0n, authCode: null });
         } catch {
           return toResponse(request, { responseCode: '96', approved: 0n, authCode: null });

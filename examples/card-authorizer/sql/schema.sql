@@ -5,7 +5,7 @@
 -- and each card's spend bucketed by day for the rolling 30-day limits. The decision is computed from that locked
 -- row's newest version (an UPDATE that always matches re-reads it after waiting), so no snapshot can be stale.
 
-create table accounts (
+create table if not exists accounts (
   id            bigint primary key,
   currency      char(3) not null,
   status        text    not null default 'open' check (status in ('open', 'closed')),
@@ -30,7 +30,7 @@ create table accounts (
   last_decision jsonb
 );
 
-create table cards (
+create table if not exists cards (
   id              bigint  primary key,
   pan             text    not null unique,
   account_id      bigint  not null references accounts (id),
@@ -43,7 +43,7 @@ create table cards (
   hold_days       integer not null default 7
 );
 
-create table transactions (
+create table if not exists transactions (
   id            bigserial primary key,
   idem_key      text    not null unique,            -- MTI class + DE7 + DE11 + DE32 + DE37 + DE41
   request_hash  text    not null,                   -- what the request said; same key, other hash → 94

@@ -1,0 +1,71 @@
+/**
+ * Opens the authorizer's database: the Postgres named by DATABASE_URL, or, without it, an embedded Postgres
+ * (PGlite, in memory) served on a loopback port through its socket adapter, so the same `pg` code runs.
+ */
+import pg from 'pg';
+import { migrate } from './db.js';
+
+/** An open database: a pg pool, and how to close everything that was started for it. */
+export interface Database {
+  readonly pool: pg.Pool;
+  /** Where it is, for the log (never credentials). */
+  readonly description: string;
+  close(): Promise<void>;
+}
+
+/** Opens (and migrates) the database; `schema` isolates the tables on a shared server. */
+export async function openDatabase(options: { url?: string | undefined; schema?: string } = {}): Promise<Database> {
+  const url = options.url ?? process.env.DATABASE_URL;
+  if (url !== undefined && url !== '') {
+    const schema = options.schema ?? process.env.AUTHORIZER_SCHEMA ?? 'authorizer';
+    const pool = new pg.Pool({ connectionString: url, max: 32, options: `-c search_path=${schema}` });
+    await migrate(pool, schema);
+    return { pool, description: `Postgres (DATABASE_URL), schema ${schema}`, close: () => pool.end() };
+  }
+  const { PGlite } = await import('@electric-sql/pglite');
+  const { PGLiteSocketServer } = await import('@electric-sql/pglite-socket');
+  const db = await PGlite.create();
+  const port = 20000 + Math.floor(Math.random() * 20000);
+  const server = new PGLiteSocketServer({ db, port, host: '127.0.0.1', maxConnections: 1 });
+  await server.start();
+  // PGlite is one session: one pooled connection, so transactions never interleave.
+  const pool = new pg.Pool({ connectionString: `postgres://postgres@127.0.0.1:${port}/postgres`, max: 1 });
+  await migrate(pool, 'public');
+  return {
+    pool,
+    description: `embedded Postgres (PGlite) on 127.0.0.1:${port}`,
+    async close() {
+      await pool.end();
+      await server.stop();
+      await db.close();
+    },
+  };
+}
+
+/**
+ * Seeds demo accounts and cards: `count` accounts of 1,000.00 EUR, each with one card; every 10th card allows
+ * partial approval, every 7th has a 30-day limit of 500.00 and 20 uses, card 13 is blocked and card 17 expired.
+ */
+export async function seed(pool: pg.Pool, count = 100): Promise<void> {
+  for (let id = 1; id <= count; id++) {
+    await pool.query("insert into accounts (id, currency, balance) values ($1, '978', 100000) on conflict do nothing", [id]);
+    await pool.query(
+      `insert into cards (id, pan, account_id, status, expiry, partial_allowed, limit_amount_30d, limit_count_30d)
+       values ($1, $2, $1, $3, $4, $5, $6, $7) on conflict do nothing`,
+      [
+        id,
+        demoPan(id),
+        id === 13 ? 'blocked' : 'active',
+        id === 17 ? '2401' : '2912',
+        id % 10 === 0,
+        id % 7 === 0 ? '50000' : null,
+        id % 7 === 0 ? 20 : null,
+      ],
+    );
+  }
+}
+
+/** The demo PAN of card `id` (test-range numbers, never real cards). */
+export function demoPan(id: number): string {
+  return `400000${String(id).padStart(10, '0')}`;
+}

@@ -14,8 +14,9 @@ if (command === 'seed') {
 } else {
   if (process.env.DATABASE_URL === undefined) await seed(database.pool);
   const port = Number(process.env.PORT ?? 8583);
-  const { server } = await startAuthorizer({ pool: database.pool, port, deadlineMs: Number(process.env.DEADLINE_MS ?? 1000) });
-  console.log(`authorizer listening on 127.0.0.1:${port} (2-byte length header, ISO 8583:1987 ASCII), ${database.description}`);
+  const started = await startAuthorizer({ pool: database.pool, port, deadlineMs: Number(process.env.DEADLINE_MS ?? 1000) });
+  const server = started.server;
+  console.log(`authorizer listening on 127.0.0.1:${started.port} (2-byte length header, ISO 8583:1987 ASCII), ${database.description}`);
   const stop = async (): Promise<void> => {
     await server.close(2000);
     await database.close();

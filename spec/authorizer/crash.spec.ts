@@ -1,0 +1,114 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { migrate } from '../../examples/card-authorizer/src/db.js';
+import type { IsoMessage } from '../../examples/card-authorizer/src/iso.js';
+import { AUTHORIZER_FRAMING } from '../../examples/card-authorizer/src/server.js';
+import { createCodec, type Message, presets } from '../../src/index.js';
+import { connect } from '../../src/net/index.js';
+import { replay } from './model.js';
+
+/**
+ * Crash test: the authorizer process is killed (SIGKILL) in the middle of a storm, restarted, and every request is
+ * retransmitted as a repeat (0101). Each request answered before the crash gets its original answer again; nothing
+ * is held twice or lost, and the account still matches the model.
+ */
+const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const schema = `authz_crash_${process.pid}_${randomUUID().slice(0, 8)}`;
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const codec = createCodec(presets.iso87ascii) as unknown as { decode(b: Uint8Array): Message; encode(m: Message): Uint8Array };
+let pool: pg.Pool;
+
+beforeAll(async () => {
+  pool = new pg.Pool({ connectionString: DATABASE_URL, max: 4, options: `-c search_path=${schema}` });
+  await migrate(pool, schema);
+  await pool.query("insert into accounts (id, currency, balance) values (1, '978', 150000)");
+  await pool.query("insert into cards (id, pan, account_id, expiry) values (1, '4000000000000001', 1, '2912')");
+});
+
+afterAll(async () => {
+  await pool?.query(`drop schema if exists "${schema}" cascade`);
+  await pool?.end();
+});
+
+function startProcess(): Promise<{ child: ChildProcess; port: number }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'examples/card-authorizer/src/main.ts'], {
+    cwd: root,
+    env: { ...process.env, DATABASE_URL, AUTHORIZER_SCHEMA: schema, PORT: '0', DEADLINE_MS: '5000' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const m = /listening on 127\.0\.0\.1:(\d+)/.exec(out);
+      if (m) resolve({ child, port: Number(m[1]) });
+    });
+    child.once('exit', (code) => reject(new Error(`authorizer exited early (${code})`)));
+  });
+}
+
+function request(n: number): IsoMessage {
+  return {
+    mti: '0100',
+    fields: {
+      2: '4000000000000001', 3: '000000', 4: String(1_000 + ((n * 7919) % 4_000)).padStart(12, '0'), 7: '1124100000',
+      11: String(n).padStart(6, '0'), 18: '5411', 32: '123456', 37: `CRASH${String(n).padStart(7, '0')}`,
+      41: `C${String(n).padStart(7, '0')}`, 49: '978',
+    },
+  };
+}
+
+describe('crash and restart of the authorizer process', () => {
+  it('gives every retransmitted request its original answer and holds nothing twice', async () => {
+    const first = await startProcess();
+    const requests = Array.from({ length: 120 }, (_, i) => request(i + 1));
+    const answers = new Map<number, Message>();
+    const clients = await Promise.all(
+      Array.from({ length: 12 }, () => connect({ host: '127.0.0.1', port: first.port, codec, framing: AUTHORIZER_FRAMING, timeoutMs: 10_000 })),
+    );
+    let killed = false;
+    await Promise.all(
+      clients.map(async (client, k) => {
+        for (let i = k; i < requests.length; i += clients.length) {
+          try {
+            answers.set(i, await client.request(requests[i]! as Message));
+          } catch {
+            return; // the process died under us: CLOSED
+          }
+          if (!killed && answers.size >= 50) {
+            killed = true;
+            first.child.kill('SIGKILL');
+          }
+        }
+      }),
+    );
+    expect(killed).toBe(true);
+    await Promise.all(clients.map((c) => c.close()));
+
+    const second = await startProcess();
+    try {
+      const client = await connect({ host: '127.0.0.1', port: second.port, codec, framing: AUTHORIZER_FRAMING, timeoutMs: 10_000 });
+      for (let i = 0; i < requests.length; i++) {
+        const repeat = await client.request({ ...requests[i]!, mti: '0101' } as Message);
+        const before = answers.get(i);
+        if (before !== undefined) {
+          expect([repeat.fields[39], repeat.fields[38], repeat.fields[4]]).toEqual([before.fields[39], before.fields[38], before.fields[4]]);
+        }
+      }
+      await client.close();
+    } finally {
+      second.child.kill('SIGTERM');
+    }
+    const { rows } = await pool.query<{ amount: string; response_code: string; approved: string }>(
+      'select amount, response_code, approved from transactions where account_id = 1 order by decision_seq',
+    );
+    expect(rows).toHaveLength(requests.length); // one decision per request: none lost, none doubled
+    const list = rows.map((r) => ({ amount: BigInt(r.amount), code: r.response_code, approved: BigInt(r.approved) }));
+    expect(replay({ accountId: 1, balance: 150_000n, partial: false, limitAmount: null, limitCount: null }, list)).toEqual([]);
+    const held = await pool.query<{ held: string }>("select coalesce(sum(value::bigint), 0) as held from accounts, jsonb_each_text(holds) where id = 1");
+    expect(BigInt(held.rows[0]!.held)).toBe(list.reduce((s, d) => s + d.approved, 0n));
+  }, 120_000);
+});

@@ -77,8 +77,7 @@ decision as (               -- account status, rolling limits, authorizable amou
       ) as verdict,
       (select coalesce(jsonb_object_agg(key, value), '{}') as entries,
               coalesce((select jsonb_object_agg(al.alias, al.link) from jsonb_each_text(a.aliases) as al(alias, link)
-                        where exists (select 1 from jsonb_each(a.links) l
-                                      where l.key = al.link and (l.value ->> 'd')::date >= $7::date)), '{}') as aliases
+                        where (a.links -> al.link ->> 'd')::date >= $7::date), '{}') as aliases
        from jsonb_each(a.links) where (value ->> 'd')::date >= $7::date
       ) as recent_links,
       -- A reversal that came first: what it leaves held (-1: nothing).

@@ -150,7 +150,11 @@ export async function reverse(client: Pool | PoolClient, request: ReversalReques
   ];
   for (let attempt = 0; ; attempt++) {
     try {
-      const { rows } = await client.query<{ response_code: string; released: string; duplicate: boolean }>(QUERIES.reverse, params);
+      const { rows } = await client.query<{ response_code: string; released: string; duplicate: boolean }>({
+        name: 'reverse',
+        text: QUERIES.reverse,
+        values: params,
+      });
       const row = rows[0];
       if (row === undefined) throw new Error('the reversal statement returned no row');
       return { responseCode: row.response_code, released: BigInt(row.released), duplicate: row.duplicate };
@@ -161,10 +165,16 @@ export async function reverse(client: Pool | PoolClient, request: ReversalReques
   }
 }
 
+/** Prepared-statement names: each connection plans a statement of the pack once, not on every request. */
+const STATEMENT_NAMES = new Map<string, string>([
+  [QUERIES.authorize, 'authorize'],
+  [QUERIES.naiveAuthorize, 'naive_authorize'],
+]);
+
 async function run(client: Pool | PoolClient, statement: string, params: string[]): Promise<AuthorizationResult> {
+  const name = STATEMENT_NAMES.get(statement);
   const { rows } = await client.query<{ response_code: string; approved: string; auth_code: string | null; duplicate: boolean }>(
-    statement,
-    params,
+    name === undefined ? { text: statement, values: params } : { name, text: statement, values: params },
   );
   const row = rows[0];
   if (row === undefined) throw new Error('the decision statement returned no row');
@@ -248,7 +258,11 @@ export async function advise(client: Pool | PoolClient, request: AdviceRequest):
   ];
   for (let attempt = 0; ; attempt++) {
     try {
-      const { rows } = await client.query<{ response_code: string; released: string; duplicate: boolean }>(QUERIES.advise, params);
+      const { rows } = await client.query<{ response_code: string; released: string; duplicate: boolean }>({
+        name: 'advise',
+        text: QUERIES.advise,
+        values: params,
+      });
       const row = rows[0];
       if (row === undefined) throw new Error('the advice statement returned no row');
       return { responseCode: row.response_code, released: BigInt(row.released), duplicate: row.duplicate };

@@ -1,0 +1,82 @@
+/**
+ * Open-loop load generator for the reference authorizer: requests are scheduled at a fixed arrival rate and each
+ * latency is measured from its scheduled send time (so a slow server cannot slow the generator down and hide its
+ * own queueing). Reports p50 / p99 / p99.9 and throughput, with a progress line.
+ *
+ * Run: DATABASE_URL=postgres://postgres@127.0.0.1:5432/test npm run bench:authorizer -- [mode] [rate/s] [seconds]
+ *   mode: cards (default: spread over 10,000 cards), hot (one account), echo (0800 only, no database)
+ */
+import { randomUUID } from 'node:crypto';
+import { openDatabase } from '../examples/card-authorizer/src/database.js';
+import { AUTHORIZER_FRAMING, startAuthorizer } from '../examples/card-authorizer/src/server.js';
+import { createCodec, type Message, presets } from '../src/index.js';
+import { connect } from '../src/net/index.js';
+
+const [mode = 'cards', rateArg = '1000', secondsArg = '10'] = process.argv.slice(2);
+const rate = Number(rateArg);
+const seconds = Number(secondsArg);
+const CARDS = mode === 'hot' ? 1 : 10_000;
+
+const database = await openDatabase({ url: process.env.DATABASE_URL, schema: `authz_load_${randomUUID().slice(0, 8)}` });
+const pool = database.pool;
+await pool.query(`insert into accounts (id, currency, balance) select g, '978', 100000000000 from generate_series(1, $1::int) g`, [CARDS]);
+await pool.query(`insert into cards (id, pan, account_id, expiry) select g, '4' || lpad(g::text, 15, '0'), g, '2912' from generate_series(1, $1::int) g`, [CARDS]);
+const { server, port } = await startAuthorizer({ pool, deadlineMs: 1000 });
+const codec = createCodec(presets.iso87ascii) as unknown as { decode(b: Uint8Array): Message; encode(m: Message): Uint8Array };
+const clients = await Promise.all(Array.from({ length: 8 }, () => connect({ host: '127.0.0.1', port, codec, framing: AUTHORIZER_FRAMING, timeoutMs: 5000 })));
+
+const total = Math.round(rate * (seconds + 1));
+const latencies: number[] = [];
+const codes = new Map<string, number>();
+let errors = 0;
+let stan = 0;
+const start = performance.now();
+const pending: Promise<void>[] = [];
+let progressAt = start;
+
+for (let i = 0; i < total; i++) {
+  const scheduled = start + (i * 1000) / rate;
+  const wait = scheduled - performance.now();
+  if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+  stan++;
+  const card = 1 + Math.floor(Math.random() * CARDS);
+  const fields: Message['fields'] = { 7: '1124120000', 11: String(stan % 1_000_000).padStart(6, '0'), 41: `L${String(stan % 10_000_000).padStart(7, '0')}` };
+  const message: Message =
+    mode === 'echo'
+      ? { mti: '0800', fields: { ...fields, 70: '301' } }
+      : {
+          mti: '0100',
+          fields: { ...fields, 2: `4${String(card).padStart(15, '0')}`, 3: '000000', 4: '000000000500', 18: '5411', 32: '123456', 37: `L${String(stan).padStart(11, '0')}`, 49: '978' },
+        };
+  pending.push(
+    clients[i % clients.length]!.request(message).then(
+      (answer) => {
+        // The first second warms connections, prepared statements and the JIT; it is not measured.
+        if (scheduled - start >= 1000) latencies.push(performance.now() - scheduled);
+        const code = String(answer.fields[39]);
+        codes.set(code, (codes.get(code) ?? 0) + 1);
+      },
+      () => {
+        errors++;
+      },
+    ),
+  );
+  if (performance.now() - progressAt > 1000) {
+    progressAt = performance.now();
+    process.stderr.write(`\r${i + 1}/${total} sent, ${latencies.length} answered`);
+  }
+}
+await Promise.all(pending);
+const elapsed = (performance.now() - start) / 1000;
+process.stderr.write('\n');
+latencies.sort((a, b) => a - b);
+const pct = (p: number): string => (latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? NaN).toFixed(2);
+console.log(
+  `mode ${mode}, offered ${rate}/s for ${seconds}s (+1s warm-up): ${latencies.length} measured, ` +
+    `${(total / elapsed).toFixed(0)}/s overall, errors ${errors}; latency ms p50 ${pct(50)} p99 ${pct(99)} p99.9 ${pct(99.9)} max ${pct(100)}; ` +
+    `codes ${[...codes].map(([c, n]) => `${c}:${n}`).join(' ')}; ${database.description}`,
+);
+await Promise.all(clients.map((c) => c.close()));
+await server.close(1000);
+if (process.env.DATABASE_URL !== undefined) await pool.query(`drop schema if exists ${(await pool.query('select current_schema() as s')).rows[0].s} cascade`);
+await database.close();

@@ -100,8 +100,7 @@ describe('the authorizer against a model', () => {
               expect([result.responseCode, result.approved]).toEqual([slot.answer.code, slot.answer.approved]);
               continue;
             }
-            // Model: prune, decide, hold (less what an early reversal left), remember the link.
-            for (const [k, l] of m.links) if (l.d < today) m.links.delete(k);
+            // Model: decide, hold (less what an early reversal left), remember the link.
             const available = Math.max(0, m.balance - active(m));
             const [code, approved] = available >= slot.amount ? ['00', slot.amount] : m.partial && available > 0 ? ['10', available] : ['51', 0];
             const early = m.orphans.get(slot.link);

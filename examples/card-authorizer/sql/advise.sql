@@ -1,10 +1,13 @@
 -- One statement per advice (0120 authorization advice, 0220 financial advice or completion): $1 idem_key,
 -- $2 request_hash, $3 pan, $4 amount, $5 today (date), $6 mti ('0120' or '0220'), $7 link of the original pre-auth
--- (DE90 form, '' without DE90), $8 alias of the original (DE37+DE41+DE42+PAN), $9 this advice's own link.
+-- (DE90 form, '' without DE90), $8 alias (for a 0220: the pre-auth's DE37+DE41+DE42+PAN; for a 0120: its own),
+-- $9 this advice's own link.
 -- Advices are facts: always stored and acknowledged (00), never declined for funds.
 --   0120: the network approved on our behalf; hold the amount like an approval (a later reversal can release it).
---   0220 with its pre-auth found: the completion releases what the pre-auth still holds and debits the amount.
---   0220 without a pre-auth: an offline purchase; debit the amount.
+--   0220 with its pre-auth found: the completion releases what the pre-auth still holds (on the pre-auth's newest
+--        row version, so exactly once) and debits the amount.
+--   0220 without a pre-auth: an offline purchase; debit the amount. "Without" is trusted only behind the same fence
+--        as reversals: if the account moved since the snapshot, nothing changes and the answer is 'retry'.
 with
 previous as (
   select t.* from transactions t where t.idem_key = $1
@@ -12,38 +15,42 @@ previous as (
 card as (
   select c.* from cards c where c.pan = $3
 ),
+fence as (
+  select a.decision_seq from accounts a where a.id = (select account_id from card)
+),
+original as (               -- the pre-auth a completion completes
+  update transactions t
+  set last_release = t.approved - t.released, released = t.approved
+  where $6::text = '0220' and t.id = (
+      select o.id from transactions o
+      where o.account_id = (select account_id from card) and o.mti in ('0100', '0200', '0120')
+        and ((o.link = $7 and $7 <> '') or o.alias = $8)
+      order by (o.link = $7) desc, o.id limit 1)
+    and not exists (select 1 from previous)
+  returning t.hold_day, t.last_release
+),
 decision as (
   update accounts a
-  set (balance, holds, links, aliases, orphans, decision_seq, last_decision) = (
+  set (balance, holds, orphans, decision_seq, last_decision) = (
     select
-      a.balance - case when $6::text = '0220' then $4::bigint else 0 end,
+      a.balance - case when $6::text = '0220' and not stale.retry then $4::bigint else 0 end,
       case
         when $6::text = '0120' and advice_hold.amount > 0
           then a.holds || jsonb_build_object(advice_hold.day::text,
                  coalesce((a.holds ->> advice_hold.day::text)::bigint, 0) + advice_hold.amount)
-        when $6::text = '0220' and completion.release > 0 and pre_auth.day >= $5::date
-          then a.holds || jsonb_build_object(pre_auth.day::text,
-                 greatest(0, coalesce((a.holds ->> pre_auth.day::text)::bigint, 0) - completion.release))
+        when found.release > 0 and found.day >= $5::date
+          then a.holds || jsonb_build_object(found.day::text,
+                 greatest(0, coalesce((a.holds ->> found.day::text)::bigint, 0) - found.release))
         else a.holds end,
-      case
-        when $6::text = '0120'
-          then a.links || jsonb_build_object($9::text, jsonb_build_object(
-                 'a', $4::bigint, 'r', $4::bigint - advice_hold.amount, 'd', advice_hold.day))
-        when pre_auth.entry is not null
-          then a.links || jsonb_build_object(target.link, pre_auth.entry || jsonb_build_object('a', (pre_auth.entry ->> 'a')::bigint,
-                 'r', (pre_auth.entry ->> 'a')::bigint))
-        else a.links end,
-      case when $6::text = '0120' then a.aliases || jsonb_build_object($8::text, $9::text) else a.aliases end,
       case when $6::text = '0120' then a.orphans - $9::text - $8::text else a.orphans end,
-      a.decision_seq + 1,
-      jsonb_build_object('code', '00', 'released', completion.release, 'held', advice_hold.amount)
+      case when stale.retry then a.decision_seq else a.decision_seq + 1 end,
+      jsonb_build_object('code', case when stale.retry then 'retry' else '00' end, 'released', found.release,
+                         'held', advice_hold.amount)
     from
-      (select case when a.links ? $7::text then $7::text else a.aliases ->> $8::text end as link) as target,
-      lateral (select a.links -> target.link as entry, (a.links -> target.link ->> 'd')::date as day) as pre_auth,
-      lateral (
-        select case when $6::text = '0220' and pre_auth.entry is not null
-                    then (pre_auth.entry ->> 'a')::bigint - (pre_auth.entry ->> 'r')::bigint else 0 end as release
-      ) as completion,
+      (select exists (select 1 from original) as exists,
+              coalesce((select last_release from original), 0) as release,
+              (select hold_day from original) as day) as found,
+      lateral (select $6::text = '0220' and not found.exists and a.decision_seq <> (select decision_seq from fence) as retry) as stale,
       lateral (
         -- An authorization advice whose reversal came first holds at most what the reversal left.
         select case when early.keep is null then $4::bigint else greatest(0, least($4::bigint, early.keep)) end as amount,
@@ -56,17 +63,21 @@ decision as (
 ),
 inserted as (
   insert into transactions (idem_key, request_hash, account_id, card_id, mti, amount, approved, response_code,
-                            hold_day, decision_seq, link, released)
+                            hold_day, decision_seq, link, alias, released)
   select $1, $2, d.account_id, (select id from card), $6, $4::bigint, $4::bigint, '00',
          case when $6::text = '0120' then $5::date + (select hold_days from card) end,
-         d.decision_seq, case when $6::text = '0120' then $9 else coalesce(nullif($7::text, ''), $8::text) end,
-         (d.last_decision ->> 'released')::bigint
-  from decision d
+         d.decision_seq,
+         case when $6::text = '0120' then $9 else nullif($7::text, '') end, $8,
+         case when $6::text = '0120' then $4::bigint - (d.last_decision ->> 'held')::bigint
+              else (d.last_decision ->> 'released')::bigint end
+  from decision d where d.last_decision ->> 'code' = '00'
   union all
-  select $1, $2, null, null, $6, $4::bigint, 0, '14', null, null, null, 0
+  select $1, $2, null, null, $6, $4::bigint, 0, '14', null, null, null, null, 0
   where not exists (select 1 from card) and not exists (select 1 from previous)
   returning response_code, released
 )
 select response_code, released, false as duplicate from inserted
+union all
+select 'retry', 0, false from decision d where d.last_decision ->> 'code' = 'retry'
 union all
 select case when p.request_hash = $2 then p.response_code else '94' end, p.released, true from previous p;

@@ -1,6 +1,6 @@
 -- One statement per authorization decision (0100/0101/0200): $1 idem_key, $2 request_hash, $3 pan, $4 amount,
 -- $5 currency, $6 mcc, $7 today (date), $8 mti, $9 auth_code candidate, $10 link (the DE90 form of this request),
--- $11 alias (digest of DE37+DE41+DE42+PAN).
+-- $11 alias (digest of DE37+DE41+DE42+PAN), stored on the transaction for reversals and completions to find.
 -- Returns one row: response_code, approved, auth_code, duplicate (true when the stored answer is returned).
 with
 previous as (               -- the linked previous transaction: the same request seen before
@@ -24,7 +24,7 @@ decision as (               -- account status, rolling limits, authorizable amou
   -- The stages below are derived tables in one correlated subquery, not a WITH: a WITH inside the subquery is
   -- computed once per statement, so after waiting for the row lock it would keep the stale holds of the snapshot
   -- (the storm test catches exactly that). Correlated derived tables are re-evaluated on the newest row version.
-  set (holds, card_spend, links, aliases, orphans, decision_seq, last_decision) = (
+  set (holds, card_spend, orphans, decision_seq, last_decision) = (
     select
       case when outcome.held > 0
         then active_holds.buckets || jsonb_build_object(outcome.hold_day::text,
@@ -36,16 +36,10 @@ decision as (               -- account status, rolling limits, authorizable amou
                  coalesce((rolling_limits.days -> $7::date::text ->> 0)::bigint, 0) + outcome.approved,
                  coalesce((rolling_limits.days -> $7::date::text ->> 1)::int, 0) + 1)))
         else a.card_spend end,
-      case when outcome.approved > 0
-        then recent_links.entries || jsonb_build_object($10::text, jsonb_build_object(
-               'a', outcome.approved, 'r', outcome.approved - outcome.held, 'd', outcome.hold_day))
-        else recent_links.entries end,
-      case when outcome.approved > 0
-        then recent_links.aliases || jsonb_build_object($11::text, $10::text)
-        else recent_links.aliases end,
       a.orphans - $10::text - $11::text,
       a.decision_seq + 1,
-      jsonb_build_object('code', outcome.code, 'approved', outcome.approved, 'hold_day', outcome.hold_day)
+      jsonb_build_object('code', outcome.code, 'approved', outcome.approved, 'hold_day', outcome.hold_day,
+                         'held', outcome.held)
     from
       (select case when a.status = 'closed' then '05' when a.currency <> $5::char(3) then '12' end as code
       ) as account_status,
@@ -75,11 +69,6 @@ decision as (               -- account status, rolling limits, authorizable amou
                    else '51'
                  end) as code
       ) as verdict,
-      (select coalesce(jsonb_object_agg(key, value), '{}') as entries,
-              coalesce((select jsonb_object_agg(al.alias, al.link) from jsonb_each_text(a.aliases) as al(alias, link)
-                        where (a.links -> al.link ->> 'd')::date >= $7::date), '{}') as aliases
-       from jsonb_each(a.links) where (value ->> 'd')::date >= $7::date
-      ) as recent_links,
       -- A reversal that came first: what it leaves held (-1: nothing).
       (select coalesce((a.orphans ->> $10::text)::bigint, (a.orphans ->> $11::text)::bigint) as keep) as early_reversal,
       lateral (
@@ -98,15 +87,16 @@ decision as (               -- account status, rolling limits, authorizable amou
 ),
 inserted as (               -- insert the new transaction; a concurrent twin makes this fail and the caller retry
   insert into transactions (idem_key, request_hash, account_id, card_id, mti, amount, approved, response_code,
-                            auth_code, hold_day, decision_seq, link)
+                            auth_code, hold_day, decision_seq, link, alias, released)
   select $1, $2, d.account_id, (select id from card), $8, $4::bigint, (d.last_decision ->> 'approved')::bigint,
          d.last_decision ->> 'code',
          case when (d.last_decision ->> 'approved')::bigint > 0 then $9 end,
          case when (d.last_decision ->> 'approved')::bigint > 0 then (d.last_decision ->> 'hold_day')::date end,
-         d.decision_seq, $10
+         d.decision_seq, $10, $11,
+         (d.last_decision ->> 'approved')::bigint - (d.last_decision ->> 'held')::bigint
   from decision d
   union all
-  select $1, $2, null, null, $8, $4::bigint, 0, '14', null, null, null, $10
+  select $1, $2, null, null, $8, $4::bigint, 0, '14', null, null, null, $10, $11, 0
   where not exists (select 1 from card) and not exists (select 1 from previous)
   returning response_code, approved, auth_code
 )

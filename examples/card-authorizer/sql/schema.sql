@@ -1,9 +1,10 @@
 -- Reference authorizer schema. Money is BIGINT minor units. Run inside a schema of its own (search_path).
 --
--- Concurrency design (see README): every decision that moves money locks exactly one row, the card's account, and
--- keeps on that row everything the decision depends on: the ledger balance, the active holds bucketed by expiry day,
--- and each card's spend bucketed by day for the rolling 30-day limits. The decision is computed from that locked
--- row's newest version (an UPDATE that always matches re-reads it after waiting), so no snapshot can be stale.
+-- Concurrency design (see README): every decision that moves money locks the card's account row and keeps on it
+-- everything an authorization depends on: the ledger balance, the active holds bucketed by expiry day, and each
+-- card's spend bucketed by day for the rolling 30-day limits. The decision is computed from that locked row's
+-- newest version (an UPDATE that always matches re-reads it after waiting), so no snapshot can be stale. A
+-- reversal or completion first locks its original's transaction row (released exactly once), then the account.
 
 create table if not exists accounts (
   id            bigint primary key,
@@ -15,12 +16,6 @@ create table if not exists accounts (
   holds         jsonb   not null default '{}',
   -- Card spend by day for rolling limits: {"<card id>": {"2026-11-24": [amount, count], ...}}.
   card_spend    jsonb   not null default '{}',
-  -- Recent authorizations by link key (DE90 original data elements, or DE37+DE41+DE42+PAN):
-  -- {"<link>": {"a": approved, "r": released, "d": "hold day"}}, pruned once the hold day has passed. Reversals
-  -- read and update it here, on the locked row, so a hold is released exactly once whatever the interleaving.
-  links         jsonb   not null default '{}',
-  -- Second way to find a recent authorization: {"<digest of DE37+DE41+DE42+PAN>": "<link>"}.
-  aliases       jsonb   not null default '{}',
   -- Reversals that arrived before their original: {"<link or alias>": amount left held, -1 for a full reversal}.
   -- The original, when it comes, holds at most that amount and removes the entry.
   orphans       jsonb   not null default '{}',
@@ -56,7 +51,15 @@ create table if not exists transactions (
   auth_code     char(6),
   hold_day      date,
   decision_seq  bigint,
-  link          text,                             -- link key of an authorization (see accounts.links)
-  released      bigint  not null default 0,          -- for a reversal: the hold it actually released
+  link          text,                             -- DE90 form of this request (MTI, STAN, DE7, acquirer)
+  alias         text,                             -- digest of DE37 + DE41 + DE42 + PAN
+  -- Authorizations: how much of the approval has been released so far (reversals, completions); reversals and
+  -- advices: what this message released.
+  released      bigint  not null default 0,
+  -- Scratch written and returned by the UPDATE that releases from an authorization (its newest row version).
+  last_release  bigint  not null default 0,
   created_at    timestamptz not null default now()
 );
+
+create index if not exists transactions_link on transactions (link) where link is not null;
+create index if not exists transactions_alias on transactions (alias) where alias is not null;

@@ -156,14 +156,19 @@ export async function reverse(client: Pool | PoolClient, request: ReversalReques
         values: params,
       });
       const row = rows[0];
+      // The fence saw the account move since the snapshot while the original was not found: run it again.
+      if (row?.response_code === 'retry' && attempt < MAX_FENCE_RETRIES) continue;
       if (row === undefined) throw new Error('the reversal statement returned no row');
       return { responseCode: row.response_code, released: BigInt(row.released), duplicate: row.duplicate };
     } catch (e) {
-      if ((e as { code?: string }).code === '23505' && attempt === 0) continue;
+      if ((e as { code?: string }).code === '23505' && attempt < MAX_FENCE_RETRIES) continue;
       throw e;
     }
   }
 }
+
+/** How often a reversal or advice is re-run when its fence or its unique key says a concurrent change won. */
+const MAX_FENCE_RETRIES = 20;
 
 /** Prepared-statement names: each connection plans a statement of the pack once, not on every request. */
 const STATEMENT_NAMES = new Map<string, string>([
@@ -207,7 +212,7 @@ export async function authorizeWithin(pool: Pool, request: AuthorizationRequest,
       open = false;
       return await authorize(client, request);
     }
-    if (Date.now() > deadline) {
+    if (Date.now() >= deadline) {
       await client.query('rollback');
       open = false;
       return { responseCode: '91', approved: 0n, authCode: null, duplicate: false };
@@ -264,10 +269,12 @@ export async function advise(client: Pool | PoolClient, request: AdviceRequest):
         values: params,
       });
       const row = rows[0];
+      // The fence saw the account move since the snapshot while the original was not found: run it again.
+      if (row?.response_code === 'retry' && attempt < MAX_FENCE_RETRIES) continue;
       if (row === undefined) throw new Error('the advice statement returned no row');
       return { responseCode: row.response_code, released: BigInt(row.released), duplicate: row.duplicate };
     } catch (e) {
-      if ((e as { code?: string }).code === '23505' && attempt === 0) continue;
+      if ((e as { code?: string }).code === '23505' && attempt < MAX_FENCE_RETRIES) continue;
       throw e;
     }
   }

@@ -4,11 +4,13 @@
  * own queueing). Reports p50 / p99 / p99.9 and throughput, with a progress line.
  *
  * Run: DATABASE_URL=postgres://postgres@127.0.0.1:5432/test npm run bench:authorizer -- [mode] [rate/s] [seconds]
+ * The authorizer is started as a child process (`npm run authorizer`) on a schema of its own, dropped afterwards.
  *   mode: cards (default: spread over 10,000 cards), hot (one account), echo (0800 only, no database)
  */
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { openDatabase } from '../examples/card-authorizer/src/database.js';
-import { AUTHORIZER_FRAMING, startAuthorizer } from '../examples/card-authorizer/src/server.js';
+import { AUTHORIZER_FRAMING } from '../examples/card-authorizer/src/server.js';
 import { createCodec, type Message, presets } from '../src/index.js';
 import { connect } from '../src/net/index.js';
 
@@ -17,11 +19,27 @@ const rate = Number(rateArg);
 const seconds = Number(secondsArg);
 const CARDS = mode === 'hot' ? 1 : 10_000;
 
-const database = await openDatabase({ url: process.env.DATABASE_URL, schema: `authz_load_${randomUUID().slice(0, 8)}` });
+if (process.env.DATABASE_URL === undefined) throw new Error('set DATABASE_URL: the load generator measures the authorizer on a real Postgres');
+const schema = `authz_load_${randomUUID().slice(0, 8)}`;
+const database = await openDatabase({ url: process.env.DATABASE_URL, schema });
 const pool = database.pool;
 await pool.query(`insert into accounts (id, currency, balance) select g, '978', 100000000000 from generate_series(1, $1::int) g`, [CARDS]);
 await pool.query(`insert into cards (id, pan, account_id, expiry) select g, '4' || lpad(g::text, 15, '0'), g, '2912' from generate_series(1, $1::int) g`, [CARDS]);
-const { server, port } = await startAuthorizer({ pool, deadlineMs: 1000 });
+// The authorizer runs in its own process, as in production: the generator's timers and the server's event loop
+// do not share a thread.
+const child = spawn(process.execPath, ['--import', 'tsx', 'examples/card-authorizer/src/main.ts'], {
+  env: { ...process.env, AUTHORIZER_SCHEMA: schema, PORT: '0', DEADLINE_MS: '1000' },
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
+const port = await new Promise<number>((resolve, reject) => {
+  let out = '';
+  child.stdout!.on('data', (chunk: Buffer) => {
+    out += chunk.toString();
+    const m = /listening on 127\.0\.0\.1:(\d+)/.exec(out);
+    if (m) resolve(Number(m[1]));
+  });
+  child.once('exit', (code) => reject(new Error(`authorizer exited (${code})`)));
+});
 const codec = createCodec(presets.iso87ascii) as unknown as { decode(b: Uint8Array): Message; encode(m: Message): Uint8Array };
 const clients = await Promise.all(Array.from({ length: 8 }, () => connect({ host: '127.0.0.1', port, codec, framing: AUTHORIZER_FRAMING, timeoutMs: 5000 })));
 
@@ -53,6 +71,7 @@ for (let i = 0; i < total; i++) {
       (answer) => {
         // The first second warms connections, prepared statements and the JIT; it is not measured.
         if (scheduled - start >= 1000) latencies.push(performance.now() - scheduled);
+        if (process.env.LOAD_TRACE !== undefined && performance.now() - scheduled > 20) process.stderr.write(`slow ${(scheduled - start).toFixed(0)}ms: ${(performance.now() - scheduled).toFixed(1)}\n`);
         const code = String(answer.fields[39]);
         codes.set(code, (codes.get(code) ?? 0) + 1);
       },
@@ -77,6 +96,9 @@ console.log(
     `codes ${[...codes].map(([c, n]) => `${c}:${n}`).join(' ')}; ${database.description}`,
 );
 await Promise.all(clients.map((c) => c.close()));
-await server.close(1000);
-if (process.env.DATABASE_URL !== undefined) await pool.query(`drop schema if exists ${(await pool.query('select current_schema() as s')).rows[0].s} cascade`);
+await new Promise<void>((resolve) => {
+  child.once('exit', () => resolve());
+  child.kill('SIGTERM');
+});
+await pool.query(`drop schema if exists "${schema}" cascade`);
 await database.close();

@@ -18,7 +18,9 @@ export async function openDatabase(options: { url?: string | undefined; schema?:
   const url = options.url ?? process.env.DATABASE_URL;
   if (url !== undefined && url !== '') {
     const schema = options.schema ?? process.env.AUTHORIZER_SCHEMA ?? 'authorizer';
-    const pool = new pg.Pool({ connectionString: url, max: 32, options: `-c search_path=${schema}` });
+    // Idle connections stay open: re-opening one (connect, authenticate, re-prepare the pack) costs a request's
+    // whole latency budget.
+    const pool = new pg.Pool({ connectionString: url, max: 32, idleTimeoutMillis: 0, options: `-c search_path=${schema}` });
     await migrate(pool, schema);
     return { pool, description: `Postgres (DATABASE_URL), schema ${schema}`, close: () => pool.end() };
   }

@@ -146,3 +146,23 @@ describe('advices', () => {
     expect(await balance(id)).toBe(1_000_000n - 32n * 3_000n);
   });
 });
+
+describe('hold expiry', () => {
+  it('follows the merchant-type rule, and an expired hold stops counting without any job', async () => {
+    const { id, pan } = await account(10_000n);
+    await pool.query("insert into hold_rules (mcc, days) values ('7011', 30) on conflict (mcc) do update set days = 30");
+    const hotel = { ...auth(pan, 6_000n), mcc: '7011' };
+    const grocery = auth(pan, 3_000n);
+    await authorize(pool, hotel);
+    await authorize(pool, grocery);
+    const { rows } = await pool.query<{ hold_day: string }>(
+      "select to_char(hold_day, 'YYYY-MM-DD') as hold_day from transactions where account_id = $1 order by id",
+      [id],
+    );
+    expect(rows.map((r) => r.hold_day)).toEqual(['2026-12-24', '2026-12-01']);
+    // Eight days later the grocery hold has expired: 4,000 is available again, not 1,000.
+    const later = { ...auth(pan, 4_000n), today: '2026-12-02' };
+    expect((await authorize(pool, later)).responseCode).toBe('00');
+    expect((await authorize(pool, { ...auth(pan, 1n), today: '2026-12-02' })).responseCode).toBe('51');
+  });
+});

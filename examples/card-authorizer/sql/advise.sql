@@ -54,7 +54,7 @@ decision as (
       lateral (
         -- An authorization advice whose reversal came first holds at most what the reversal left.
         select case when early.keep is null then $4::bigint else greatest(0, least($4::bigint, early.keep)) end as amount,
-               $5::date + (select hold_days from card) as day
+               $5::date + coalesce((select hold_days from card), 7) as day
         from (select coalesce((a.orphans ->> $9::text)::bigint, (a.orphans ->> $8::text)::bigint) as keep) as early
       ) as advice_hold
   )
@@ -65,7 +65,7 @@ inserted as (
   insert into transactions (idem_key, request_hash, account_id, card_id, mti, amount, approved, response_code,
                             hold_day, decision_seq, link, alias, released)
   select $1, $2, d.account_id, (select id from card), $6, $4::bigint, $4::bigint, '00',
-         case when $6::text = '0120' then $5::date + (select hold_days from card) end,
+         case when $6::text = '0120' then $5::date + coalesce((select hold_days from card), 7) end,
          d.decision_seq,
          case when $6::text = '0120' then $9 else nullif($7::text, '') end, $8,
          case when $6::text = '0120' then $4::bigint - (d.last_decision ->> 'held')::bigint

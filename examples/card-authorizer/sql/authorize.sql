@@ -56,7 +56,8 @@ decision as (               -- account status, rolling limits, authorizable amou
                c.limit_count_30d is not null and rolling_limits.used >= c.limit_count_30d as count_reached,
                coalesce(c.limit_amount_30d - rolling_limits.spent, $4::bigint) < $4::bigint
                  and a.balance - active_holds.held >= $4::bigint as amount_limited,
-               c.partial_allowed, c.hold_days
+               c.partial_allowed,
+               coalesce(c.hold_days, (select r.days from hold_rules r where r.mcc = $6::text), 7) as hold_days
         from card c
       ) as authorizable,
       lateral (

@@ -35,7 +35,14 @@ create table if not exists cards (
   partial_allowed boolean not null default false,
   limit_amount_30d bigint,                          -- null: no amount limit
   limit_count_30d  integer,                         -- null: no count limit
-  hold_days       integer not null default 7
+  hold_days       integer                           -- null: the merchant-type rule (hold_rules), else 7 days
+);
+
+-- How long a hold lives, by merchant type (MCC): hotels and car rental hold longer than a grocery store.
+-- A card's own hold_days, when set, wins; without a rule the hold lives 7 days.
+create table if not exists hold_rules (
+  mcc  text    primary key,
+  days integer not null check (days between 1 and 31)
 );
 
 create table if not exists transactions (

@@ -166,3 +166,14 @@ describe('hold expiry', () => {
     expect((await authorize(pool, { ...auth(pan, 1n), today: '2026-12-02' })).responseCode).toBe('51');
   });
 });
+
+describe('card options', () => {
+  it('decline a channel or merchant type the card does not allow with 57', async () => {
+    const { id, pan } = await account(10_000n);
+    await pool.query("update cards set allowed_channels = '{pos}', allowed_mccs = '{5411,5812}' where id = $1", [id]);
+    expect((await authorize(pool, auth(pan, 100n))).responseCode).toBe('00');
+    expect((await authorize(pool, { ...auth(pan, 100n), channel: 'ecom' })).responseCode).toBe('57');
+    expect((await authorize(pool, { ...auth(pan, 100n), mcc: '7995' })).responseCode).toBe('57');
+    expect(await held(id)).toBe(100n);
+  });
+});

@@ -1,6 +1,7 @@
 -- One statement per authorization decision (0100/0101/0200): $1 idem_key, $2 request_hash, $3 pan, $4 amount,
 -- $5 currency, $6 mcc, $7 today (date), $8 mti, $9 auth_code candidate, $10 link (the DE90 form of this request),
--- $11 alias (digest of DE37+DE41+DE42+PAN), stored on the transaction for reversals and completions to find.
+-- $11 alias (digest of DE37+DE41+DE42+PAN), stored on the transaction for reversals and completions to find,
+-- $12 channel ('pos', 'ecom' or 'atm').
 -- Returns one row: response_code, approved, auth_code, duplicate (true when the stored answer is returned).
 with
 previous as (               -- the linked previous transaction: the same request seen before
@@ -16,6 +17,7 @@ card_check as (
     when c.status = 'blocked' then '62'
     when c.expiry < to_char($7::date, 'YYMM') then '54'
     when c.allowed_mccs is not null and not ($6::text = any (c.allowed_mccs)) then '57'
+    when c.allowed_channels is not null and not ($12::text = any (c.allowed_channels)) then '57'
   end as code
   from card c
 ),

@@ -32,6 +32,7 @@ create table if not exists cards (
   status          text    not null default 'active' check (status in ('active', 'blocked', 'lost', 'stolen')),
   expiry          char(4) not null,                 -- YYMM
   allowed_mccs    text[],                           -- null: all merchant types
+  allowed_channels text[],                          -- 'pos', 'ecom', 'atm'; null: all channels
   partial_allowed boolean not null default false,
   limit_amount_30d bigint,                          -- null: no amount limit
   limit_count_30d  integer,                         -- null: no count limit

@@ -38,6 +38,8 @@ export interface AuthorizationRequest {
   readonly link: string;
   /** A digest of DE37 + DE41 + DE42 + PAN: how a reversal without DE90 names it. */
   readonly alias: string;
+  /** Where the card is used: 'pos', 'ecom' or 'atm' (default 'pos'); checked against the card's allowed channels. */
+  readonly channel?: 'pos' | 'ecom' | 'atm';
 }
 
 /** A reversal as the reversal statement needs it. */
@@ -130,6 +132,7 @@ function paramsOf(request: AuthorizationRequest): string[] {
     newAuthCode(),
     request.link,
     request.alias,
+    request.channel ?? 'pos',
   ];
 }
 

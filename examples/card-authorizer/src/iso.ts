@@ -61,7 +61,18 @@ export function toAuthorizationRequest(m: IsoMessage, today: string): Authorizat
     mti: m.mti.slice(0, 3) + '0',
     link: linkOf(m),
     alias: aliasOf(m),
+    channel: channelOf(m),
   };
+}
+
+/**
+ * The channel of a request: ATM for MCC 6011, e-commerce when the POS condition code (DE25) is 59 or the entry mode
+ * (DE22) starts with 81, else point of sale.
+ */
+export function channelOf(m: IsoMessage): 'pos' | 'ecom' | 'atm' {
+  if (m.fields[18] === '6011') return 'atm';
+  if (m.fields[25] === '59' || (m.fields[22] ?? '').startsWith('81')) return 'ecom';
+  return 'pos';
 }
 
 /** MTIs answered by the reversal statement. */

@@ -177,3 +177,54 @@ describe('card options', () => {
     expect(await held(id)).toBe(100n);
   });
 });
+
+describe('incremental authorizations', () => {
+  it('add to their pre-auth: one hold day, and the completion releases both', async () => {
+    const { id, pan } = await account(50_000n);
+    await pool.query("insert into hold_rules (mcc, days) values ('7011', 30) on conflict (mcc) do update set days = 30");
+    const preAuth = { ...auth(pan, 10_000n), mcc: '7011' };
+    await authorize(pool, preAuth);
+    const incremental = { ...auth(pan, 5_000n), mcc: '7011', today: '2026-11-26', incrementOf: preAuth.link };
+    expect((await authorize(pool, incremental)).responseCode).toBe('00');
+    const { rows } = await pool.query<{ approved: string; hold_day: string }>(
+      "select approved, to_char(hold_day, 'YYYY-MM-DD') as hold_day from transactions where account_id = $1 order by id",
+      [id],
+    );
+    expect(rows).toEqual([
+      { approved: '15000', hold_day: '2026-12-24' },
+      { approved: '5000', hold_day: '2026-12-24' },
+    ]);
+    expect(await held(id)).toBe(15_000n);
+    const completion = await advise(pool, advice(pan, '0220', 14_000n, preAuth.link));
+    expect(completion.released).toBe(15_000n);
+    expect(await held(id)).toBe(0n);
+  });
+
+  it('are declined for funds like any authorization, leaving the pre-auth unchanged', async () => {
+    const { id, pan } = await account(12_000n);
+    const preAuth = auth(pan, 10_000n);
+    await authorize(pool, preAuth);
+    expect((await authorize(pool, { ...auth(pan, 5_000n), incrementOf: preAuth.link })).responseCode).toBe('51');
+    const { rows } = await pool.query<{ approved: string }>('select approved from transactions where account_id = $1 order by id limit 1', [id]);
+    expect(rows[0]!.approved).toBe('10000');
+    expect(await held(id)).toBe(10_000n);
+  });
+});
+
+describe('incrementals racing reversals of their pre-auth', () => {
+  it('end with nothing held once every pre-auth is reversed, whatever the order', async () => {
+    const { id, pan } = await account(10_000_000n);
+    const preAuths = Array.from({ length: 24 }, () => auth(pan, 2_000n));
+    await Promise.all(preAuths.map((p) => authorize(pool, p)));
+    const jobs = preAuths.flatMap((p) => [
+      () => authorize(pool, { ...auth(pan, 1_000n), incrementOf: p.link }),
+      () => reverse(pool, reversal(pan, p.link)),
+    ]);
+    jobs.sort(() => Math.random() - 0.5);
+    await Promise.all(jobs.map((job) => job()));
+    // An incremental that landed after its pre-auth was reversed still holds its own amount, on the pre-auth's
+    // row: reverse the pre-auth again to release it, exactly as an acquirer would reverse the incremental.
+    await Promise.all(preAuths.map((p) => reverse(pool, reversal(pan, p.link))));
+    expect(await held(id)).toBe(0n);
+  });
+});

@@ -1,7 +1,9 @@
 -- One statement per authorization decision (0100/0101/0200): $1 idem_key, $2 request_hash, $3 pan, $4 amount,
 -- $5 currency, $6 mcc, $7 today (date), $8 mti, $9 auth_code candidate, $10 link (the DE90 form of this request),
 -- $11 alias (digest of DE37+DE41+DE42+PAN), stored on the transaction for reversals and completions to find,
--- $12 channel ('pos', 'ecom' or 'atm').
+-- $12 channel ('pos', 'ecom' or 'atm'), $13 link of the pre-auth an incremental authorization adds to ('' if none).
+-- An incremental is decided like any authorization; its hold joins the pre-auth's hold day, and the pre-auth's
+-- approved amount grows by it, so the pre-auth's completion or reversal later releases both.
 -- Returns one row: response_code, approved, auth_code, duplicate (true when the stored answer is returned).
 with
 previous as (               -- the linked previous transaction: the same request seen before
@@ -9,6 +11,15 @@ previous as (               -- the linked previous transaction: the same request
 ),
 card as (                   -- card status and options
   select c.* from cards c where c.pan = $3
+),
+pre_auth as (               -- the linked previous transaction of an incremental authorization
+  -- Locked before the account row (the SET below reads it first), the same order as reversals and completions
+  -- take: pre-auth row, then account. Opposite orders would deadlock under load.
+  select t.id, t.hold_day from transactions t
+  where $13::text <> '' and t.link = $13 and t.mti in ('0100', '0200') and t.approved > 0
+    and t.account_id = (select account_id from card)
+  order by t.id limit 1
+  for update of t
 ),
 card_check as (
   select case
@@ -43,7 +54,8 @@ decision as (               -- account status, rolling limits, authorizable amou
       jsonb_build_object('code', outcome.code, 'approved', outcome.approved, 'hold_day', outcome.hold_day,
                          'held', outcome.held)
     from
-      (select case when a.status = 'closed' then '05' when a.currency <> $5::char(3) then '12' end as code
+      (select case when a.status = 'closed' then '05' when a.currency <> $5::char(3) then '12' end as code,
+              (select hold_day from pre_auth) as pre_auth_day
       ) as account_status,
       (select coalesce(jsonb_object_agg(key, value), '{}') as buckets, coalesce(sum((value #>> '{}')::bigint), 0) as held
        from jsonb_each(a.holds) where key::date >= $7::date
@@ -77,7 +89,7 @@ decision as (               -- account status, rolling limits, authorizable amou
       lateral (
         select verdict.code,
                case verdict.code when '00' then $4::bigint when '10' then authorizable.amount else 0 end as approved,
-               $7::date + authorizable.hold_days as hold_day
+               coalesce((select hold_day from pre_auth), $7::date + authorizable.hold_days) as hold_day
       ) as decided,
       lateral (
         select decided.code, decided.approved, decided.hold_day,
@@ -87,6 +99,13 @@ decision as (               -- account status, rolling limits, authorizable amou
   )
   where a.id = (select account_id from card) and not exists (select 1 from previous)
   returning a.id as account_id, a.decision_seq, a.last_decision
+),
+grown as (                  -- an incremental's approval joins its pre-auth, for the completion or reversal to come
+  update transactions t set approved = t.approved + (d.last_decision ->> 'held')::bigint,
+                            released = t.released + (d.last_decision ->> 'approved')::bigint - (d.last_decision ->> 'held')::bigint
+  from decision d
+  where t.id = (select id from pre_auth) and (d.last_decision ->> 'approved')::bigint > 0
+  returning t.id
 ),
 inserted as (               -- insert the new transaction; a concurrent twin makes this fail and the caller retry
   insert into transactions (idem_key, request_hash, account_id, card_id, mti, amount, approved, response_code,

@@ -40,6 +40,8 @@ export interface AuthorizationRequest {
   readonly alias: string;
   /** Where the card is used: 'pos', 'ecom' or 'atm' (default 'pos'); checked against the card's allowed channels. */
   readonly channel?: 'pos' | 'ecom' | 'atm';
+  /** For an incremental authorization: the pre-auth's link (from DE90); '' or absent otherwise. */
+  readonly incrementOf?: string;
 }
 
 /** A reversal as the reversal statement needs it. */
@@ -108,7 +110,11 @@ export async function authorize(
     try {
       return await run(client, statement, params);
     } catch (e) {
-      if ((e as { code?: string }).code === '23505' && attempt === 0) continue; // unique_violation: a twin won
+      const code = (e as { code?: string }).code;
+      if (code === '23505' && attempt === 0) continue; // unique_violation: a twin won
+      // deadlock_detected: an incremental (account, then pre-auth row) met a reversal of the same pre-auth (pre-auth
+      // row, then account); Postgres rolled one back whole, and it simply runs again.
+      if (code === '40P01' && attempt < MAX_FENCE_RETRIES) continue;
       throw e;
     }
   }
@@ -133,6 +139,7 @@ function paramsOf(request: AuthorizationRequest): string[] {
     request.link,
     request.alias,
     request.channel ?? 'pos',
+    request.incrementOf ?? '',
   ];
 }
 
@@ -164,7 +171,8 @@ export async function reverse(client: Pool | PoolClient, request: ReversalReques
       if (row === undefined) throw new Error('the reversal statement returned no row');
       return { responseCode: row.response_code, released: BigInt(row.released), duplicate: row.duplicate };
     } catch (e) {
-      if ((e as { code?: string }).code === '23505' && attempt < MAX_FENCE_RETRIES) continue;
+      const code = (e as { code?: string }).code;
+      if ((code === '23505' || code === '40P01') && attempt < MAX_FENCE_RETRIES) continue;
       throw e;
     }
   }
@@ -209,8 +217,10 @@ export async function authorizeWithin(pool: Pool, request: AuthorizationRequest,
     try {
       result = await authorizeOnce(client, request);
     } catch (e) {
-      if ((e as { code?: string }).code !== '23505') throw e;
-      // A twin committed first: roll back our attempt (its hold included) and read the stored answer.
+      const code = (e as { code?: string }).code;
+      if (code !== '23505' && code !== '40P01') throw e;
+      // A twin committed first (or a deadlock victim): roll back our attempt, its hold included, and run again
+      // outside the transaction; a twin's stored answer is then returned.
       await client.query('rollback');
       open = false;
       return await authorize(client, request);
@@ -277,7 +287,8 @@ export async function advise(client: Pool | PoolClient, request: AdviceRequest):
       if (row === undefined) throw new Error('the advice statement returned no row');
       return { responseCode: row.response_code, released: BigInt(row.released), duplicate: row.duplicate };
     } catch (e) {
-      if ((e as { code?: string }).code === '23505' && attempt < MAX_FENCE_RETRIES) continue;
+      const code = (e as { code?: string }).code;
+      if ((code === '23505' || code === '40P01') && attempt < MAX_FENCE_RETRIES) continue;
       throw e;
     }
   }

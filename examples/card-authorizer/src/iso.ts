@@ -62,6 +62,8 @@ export function toAuthorizationRequest(m: IsoMessage, today: string): Authorizat
     link: linkOf(m),
     alias: aliasOf(m),
     channel: channelOf(m),
+    // An 0100 that names a previous authorization in DE90 is an incremental authorization of it.
+    incrementOf: m.fields[90] !== undefined && /[1-9]/.test(m.fields[90]) ? m.fields[90].slice(0, 31) : '',
   };
 }
 

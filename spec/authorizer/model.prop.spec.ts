@@ -27,6 +27,7 @@ afterAll(async () => {
 type Command =
   | { kind: 'auth'; account: 0 | 1; slot: number; amount: number }
   | { kind: 'repeat'; slot: number }
+  | { kind: 'increment'; slot: number; amount: number }
   | { kind: 'reverse'; slot: number; keep: number }
   | { kind: 'complete'; slot: number; amount: number }
   | { kind: 'advice'; account: 0 | 1; amount: number }
@@ -36,6 +37,7 @@ const SLOTS = 6;
 const command: fc.Arbitrary<Command> = fc.oneof(
   { weight: 5, arbitrary: fc.record({ kind: fc.constant('auth' as const), account: fc.constantFrom(0 as const, 1 as const), slot: fc.nat(SLOTS - 1), amount: fc.integer({ min: 100, max: 40_000 }) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('repeat' as const), slot: fc.nat(SLOTS - 1) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('increment' as const), slot: fc.nat(SLOTS - 1), amount: fc.integer({ min: 100, max: 20_000 }) }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('reverse' as const), slot: fc.nat(SLOTS - 1), keep: fc.oneof(fc.constant(-1), fc.integer({ min: 0, max: 20_000 })) }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('complete' as const), slot: fc.nat(SLOTS - 1), amount: fc.integer({ min: 100, max: 30_000 }) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('advice' as const), account: fc.constantFrom(0 as const, 1 as const), amount: fc.integer({ min: 100, max: 30_000 }) }) },
@@ -110,6 +112,25 @@ describe('the authorizer against a model', () => {
             if (approved > 0) m.links.set(slot.link, { a: approved, r: approved - heldAmount, d: today + 7 });
             expect([result.responseCode, result.approved]).toEqual([code, BigInt(approved)]);
             slot.answer = { code, approved: BigInt(approved) };
+          } else if (c.kind === 'increment') {
+            const slot = slots[c.slot];
+            if (slot?.answer === undefined) continue;
+            const m = model[slot.account]!;
+            const key = randomUUID();
+            const result = await authorize(pool, {
+              idemKey: key, requestHash: `i${c.amount}`, pan: pans[slot.account]!, amount: BigInt(c.amount), currency: '978',
+              mcc: '5411', today: date, mti: '0100', link: `inc-${key}`, alias: `alias-inc-${key}`, incrementOf: slot.link,
+            });
+            const available = Math.max(0, m.balance - active(m));
+            const [code, approved] = available >= c.amount ? ['00', c.amount] : m.partial && available > 0 ? ['10', available] : ['51', 0];
+            const preAuth = m.links.get(slot.link);
+            const day = preAuth?.d ?? today + 7;
+            if (approved > 0) {
+              addHold(m, day, approved);
+              if (preAuth !== undefined) preAuth.a += approved;
+              else m.links.set(`inc-${key}`, { a: approved, r: 0, d: day });
+            }
+            expect([result.responseCode, result.approved]).toEqual([code, BigInt(approved)]);
           } else if (c.kind === 'reverse') {
             const slot = slots[c.slot];
             if (slot === undefined) continue;

@@ -186,13 +186,14 @@ describe('incremental authorizations', () => {
     await authorize(pool, preAuth);
     const incremental = { ...auth(pan, 5_000n), mcc: '7011', today: '2026-11-26', incrementOf: preAuth.link };
     expect((await authorize(pool, incremental)).responseCode).toBe('00');
-    const { rows } = await pool.query<{ approved: string; hold_day: string }>(
-      "select approved, to_char(hold_day, 'YYYY-MM-DD') as hold_day from transactions where account_id = $1 order by id",
+    const { rows } = await pool.query<{ approved: string; hold_total: string; hold_day: string }>(
+      "select approved, hold_total, to_char(hold_day, 'YYYY-MM-DD') as hold_day from transactions where account_id = $1 order by id",
       [id],
     );
+    // The answers stay as given; the pre-auth's hold now stands for both.
     expect(rows).toEqual([
-      { approved: '15000', hold_day: '2026-12-24' },
-      { approved: '5000', hold_day: '2026-12-24' },
+      { approved: '10000', hold_total: '15000', hold_day: '2026-12-24' },
+      { approved: '5000', hold_total: '0', hold_day: '2026-12-24' },
     ]);
     expect(await held(id)).toBe(15_000n);
     const completion = await advise(pool, advice(pan, '0220', 14_000n, preAuth.link));
@@ -205,8 +206,8 @@ describe('incremental authorizations', () => {
     const preAuth = auth(pan, 10_000n);
     await authorize(pool, preAuth);
     expect((await authorize(pool, { ...auth(pan, 5_000n), incrementOf: preAuth.link })).responseCode).toBe('51');
-    const { rows } = await pool.query<{ approved: string }>('select approved from transactions where account_id = $1 order by id limit 1', [id]);
-    expect(rows[0]!.approved).toBe('10000');
+    const { rows } = await pool.query<{ hold_total: string }>('select hold_total from transactions where account_id = $1 order by id limit 1', [id]);
+    expect(rows[0]!.hold_total).toBe('10000');
     expect(await held(id)).toBe(10_000n);
   });
 });

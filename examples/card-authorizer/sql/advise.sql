@@ -20,7 +20,7 @@ fence as (
 ),
 original as (               -- the pre-auth a completion completes
   update transactions t
-  set last_release = t.approved - t.released, released = t.approved
+  set last_release = t.hold_total - t.released, released = t.hold_total
   where $6::text = '0220' and t.id = (
       select o.id from transactions o
       where o.account_id = (select account_id from card) and o.mti in ('0100', '0200', '0120')
@@ -63,16 +63,17 @@ decision as (
 ),
 inserted as (
   insert into transactions (idem_key, request_hash, account_id, card_id, mti, amount, approved, response_code,
-                            hold_day, decision_seq, link, alias, released)
+                            hold_day, decision_seq, link, alias, hold_total, released)
   select $1, $2, d.account_id, (select id from card), $6, $4::bigint, $4::bigint, '00',
          case when $6::text = '0120' then $5::date + coalesce((select hold_days from card), 7) end,
          d.decision_seq,
          case when $6::text = '0120' then $9 else nullif($7::text, '') end, $8,
+         case when $6::text = '0120' then $4::bigint else 0 end,
          case when $6::text = '0120' then $4::bigint - (d.last_decision ->> 'held')::bigint
               else (d.last_decision ->> 'released')::bigint end
   from decision d where d.last_decision ->> 'code' = '00'
   union all
-  select $1, $2, null, null, $6, $4::bigint, 0, '14', null, null, null, null, 0
+  select $1, $2, null, null, $6, $4::bigint, 0, '14', null, null, null, null, 0, 0
   where not exists (select 1 from card) and not exists (select 1 from previous)
   returning response_code, released
 )

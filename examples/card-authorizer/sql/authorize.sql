@@ -16,7 +16,7 @@ pre_auth as (               -- the linked previous transaction of an incremental
   -- Locked before the account row (the SET below reads it first), the same order as reversals and completions
   -- take: pre-auth row, then account. Opposite orders would deadlock under load.
   select t.id, t.hold_day from transactions t
-  where $13::text <> '' and t.link = $13 and t.mti in ('0100', '0200') and t.approved > 0
+  where $13::text <> '' and t.link = $13 and t.mti in ('0100', '0200') and t.hold_total > 0
     and t.account_id = (select account_id from card)
   order by t.id limit 1
   for update of t
@@ -101,7 +101,7 @@ decision as (               -- account status, rolling limits, authorizable amou
   returning a.id as account_id, a.decision_seq, a.last_decision
 ),
 grown as (                  -- an incremental's approval joins its pre-auth, for the completion or reversal to come
-  update transactions t set approved = t.approved + (d.last_decision ->> 'held')::bigint,
+  update transactions t set hold_total = t.hold_total + (d.last_decision ->> 'approved')::bigint,
                             released = t.released + (d.last_decision ->> 'approved')::bigint - (d.last_decision ->> 'held')::bigint
   from decision d
   where t.id = (select id from pre_auth) and (d.last_decision ->> 'approved')::bigint > 0
@@ -109,16 +109,19 @@ grown as (                  -- an incremental's approval joins its pre-auth, for
 ),
 inserted as (               -- insert the new transaction; a concurrent twin makes this fail and the caller retry
   insert into transactions (idem_key, request_hash, account_id, card_id, mti, amount, approved, response_code,
-                            auth_code, hold_day, decision_seq, link, alias, released)
+                            auth_code, hold_day, decision_seq, link, alias, hold_total, released)
   select $1, $2, d.account_id, (select id from card), $8, $4::bigint, (d.last_decision ->> 'approved')::bigint,
          d.last_decision ->> 'code',
          case when (d.last_decision ->> 'approved')::bigint > 0 then $9 end,
          case when (d.last_decision ->> 'approved')::bigint > 0 then (d.last_decision ->> 'hold_day')::date end,
          d.decision_seq, $10, $11,
-         (d.last_decision ->> 'approved')::bigint - (d.last_decision ->> 'held')::bigint
+         -- An incremental's approval is released through its pre-auth, never through its own row.
+         case when exists (select 1 from pre_auth) then 0 else (d.last_decision ->> 'approved')::bigint end,
+         case when exists (select 1 from pre_auth) then 0
+              else (d.last_decision ->> 'approved')::bigint - (d.last_decision ->> 'held')::bigint end
   from decision d
   union all
-  select $1, $2, null, null, $8, $4::bigint, 0, '14', null, null, null, $10, $11, 0
+  select $1, $2, null, null, $8, $4::bigint, 0, '14', null, null, null, $10, $11, 0, 0
   where not exists (select 1 from card) and not exists (select 1 from previous)
   returning response_code, approved, auth_code
 )

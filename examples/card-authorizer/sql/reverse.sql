@@ -19,10 +19,10 @@ fence as (                  -- the account as this statement's snapshot saw it
 ),
 original as (               -- the linked previous transaction, released on its newest row version
   update transactions t
-  set last_release = case when $4::bigint < 0 then t.approved - t.released
-                          else greatest(0, t.approved - t.released - $4::bigint) end,
-      released = t.released + case when $4::bigint < 0 then t.approved - t.released
-                                   else greatest(0, t.approved - t.released - $4::bigint) end
+  set last_release = case when $4::bigint < 0 then t.hold_total - t.released
+                          else greatest(0, t.hold_total - t.released - $4::bigint) end,
+      released = t.released + case when $4::bigint < 0 then t.hold_total - t.released
+                                   else greatest(0, t.hold_total - t.released - $4::bigint) end
   where t.id = (
       select o.id from transactions o
       where o.account_id = (select account_id from card) and o.mti in ('0100', '0200', '0120')

@@ -61,8 +61,10 @@ create table if not exists transactions (
   decision_seq  bigint,
   link          text,                             -- DE90 form of this request (MTI, STAN, DE7, acquirer)
   alias         text,                             -- digest of DE37 + DE41 + DE42 + PAN
-  -- Authorizations: how much of the approval has been released so far (reversals, completions); reversals and
-  -- advices: what this message released.
+  -- Authorizations: the amount their hold stands for (the approval, plus any incrementals), and how much of it has
+  -- been released so far (reversals, completions); reversals and advices: what this message released. The answer
+  -- itself (approved) never changes, so a repeat always gets the original answer.
+  hold_total    bigint  not null default 0,
   released      bigint  not null default 0,
   -- Scratch written and returned by the UPDATE that releases from an authorization (its newest row version).
   last_release  bigint  not null default 0,

@@ -132,6 +132,34 @@ describe('authorizer over TCP', () => {
     await slow.server.close(100);
   });
 
+  it('keeps 10,000 cards exact under 64 TCP clients: every touched account matches the model', async () => {
+    await pool.query("insert into accounts (id, currency, balance) select g, '978', 20000 from generate_series(20000, 29999) g");
+    await pool.query("insert into cards (id, pan, account_id, expiry) select g, '4' || lpad(g::text, 15, '0'), g, '2912' from generate_series(20000, 29999) g");
+    const connections = await Promise.all(Array.from({ length: 64 }, () => client()));
+    const pick = (): number => 20_000 + (Math.random() < 0.2 ? Math.floor(Math.random() * 20) : Math.floor(Math.random() * 10_000));
+    await Promise.all(
+      connections.map(async (c) => {
+        for (let i = 0; i < 30; i++) {
+          const answer = await c.request(auth(1_000 + Math.floor(Math.random() * 5_000), `4${String(pick()).padStart(15, '0')}`));
+          expect(['00', '51']).toContain(answer.fields[39]);
+        }
+      }),
+    );
+    const { rows } = await pool.query<{ account_id: string; amount: string; response_code: string; approved: string }>(
+      'select account_id, amount, response_code, approved from transactions where account_id between 20000 and 29999 order by account_id, decision_seq',
+    );
+    expect(rows).toHaveLength(64 * 30);
+    const byAccount = new Map<string, { amount: bigint; code: string; approved: bigint }[]>();
+    for (const r of rows) {
+      const list = byAccount.get(r.account_id) ?? [];
+      list.push({ amount: BigInt(r.amount), code: r.response_code, approved: BigInt(r.approved) });
+      byAccount.set(r.account_id, list);
+    }
+    for (const [accountId, list] of byAccount) {
+      expect(replay({ accountId: Number(accountId), balance: 20_000n, partial: false, limitAmount: null, limitCount: null }, list)).toEqual([]);
+    }
+  }, 120_000);
+
   it('keeps one account exact under 64 TCP clients: every decision matches the model', async () => {
     await pool.query("insert into accounts (id, currency, balance) values (9, '978', 300000)");
     await pool.query("insert into cards (id, pan, account_id, expiry) values (9, '4000000000000009', 9, '2912')");

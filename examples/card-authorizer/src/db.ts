@@ -158,24 +158,7 @@ export async function reverse(client: Pool | PoolClient, request: ReversalReques
     request.link,
     request.alias,
   ];
-  for (let attempt = 0; ; attempt++) {
-    try {
-      const { rows } = await client.query<{ response_code: string; released: string; duplicate: boolean }>({
-        name: 'reverse',
-        text: QUERIES.reverse,
-        values: params,
-      });
-      const row = rows[0];
-      // The fence saw the account move since the snapshot while the original was not found: run it again.
-      if (row?.response_code === 'retry' && attempt < MAX_FENCE_RETRIES) continue;
-      if (row === undefined) throw new Error('the reversal statement returned no row');
-      return { responseCode: row.response_code, released: BigInt(row.released), duplicate: row.duplicate };
-    } catch (e) {
-      const code = (e as { code?: string }).code;
-      if ((code === '23505' || code === '40P01') && attempt < MAX_FENCE_RETRIES) continue;
-      throw e;
-    }
-  }
+  return runReleasing(client, 'reverse', QUERIES.reverse, params);
 }
 
 /** How often a reversal or advice is re-run when its fence or its unique key says a concurrent change won. */
@@ -274,17 +257,21 @@ export async function advise(client: Pool | PoolClient, request: AdviceRequest):
     request.alias,
     request.link,
   ];
+  return runReleasing(client, 'advise', QUERIES.advise, params);
+}
+
+/**
+ * Runs a reversal or advice statement, again while it answers 'retry' (its fence saw the account move while the
+ * original was not found) or fails on a concurrent twin (unique key) or as a deadlock victim: each run is atomic, so
+ * running it again is always safe.
+ */
+async function runReleasing(client: Pool | PoolClient, name: string, text: string, params: string[]): Promise<ReversalResult> {
   for (let attempt = 0; ; attempt++) {
     try {
-      const { rows } = await client.query<{ response_code: string; released: string; duplicate: boolean }>({
-        name: 'advise',
-        text: QUERIES.advise,
-        values: params,
-      });
+      const { rows } = await client.query<{ response_code: string; released: string; duplicate: boolean }>({ name, text, values: params });
       const row = rows[0];
-      // The fence saw the account move since the snapshot while the original was not found: run it again.
       if (row?.response_code === 'retry' && attempt < MAX_FENCE_RETRIES) continue;
-      if (row === undefined) throw new Error('the advice statement returned no row');
+      if (row === undefined || row.response_code === 'retry') throw new Error(`the ${name} statement gave no answer`);
       return { responseCode: row.response_code, released: BigInt(row.released), duplicate: row.duplicate };
     } catch (e) {
       const code = (e as { code?: string }).code;

@@ -27,7 +27,7 @@ export async function openDatabase(options: { url?: string | undefined; schema?:
   const { PGlite } = await import('@electric-sql/pglite');
   const { PGLiteSocketServer } = await import('@electric-sql/pglite-socket');
   const db = await PGlite.create();
-  const port = 20000 + Math.floor(Math.random() * 20000);
+  const port = await freePort();
   const server = new PGLiteSocketServer({ db, port, host: '127.0.0.1', maxConnections: 1 });
   await server.start();
   // PGlite is one session: one pooled connection, so transactions never interleave.
@@ -42,6 +42,20 @@ export async function openDatabase(options: { url?: string | undefined; schema?:
       await db.close();
     },
   };
+}
+
+/** A loopback port the system just handed out as free (asked with port 0, then released). */
+async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      probe.close(() => resolve(port));
+    });
+  });
 }
 
 /**

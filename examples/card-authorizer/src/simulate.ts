@@ -18,12 +18,20 @@ export interface SimulationSummary {
 const codec = createCodec(presets.iso87ascii) as unknown as { decode(b: Uint8Array): Message; encode(m: Message): Uint8Array };
 
 /** Sends `count` messages over `clients` connections to the authorizer at host:port. */
-export async function simulate(options: { host?: string; port: number; count?: number; clients?: number; cards?: number }): Promise<SimulationSummary> {
+export async function simulate(options: {
+  host?: string;
+  port: number;
+  count?: number;
+  clients?: number;
+  cards?: number;
+  /** Client-side timeout per request (default 5000 ms). */
+  timeoutMs?: number;
+}): Promise<SimulationSummary> {
   const count = options.count ?? 500;
   const cards = options.cards ?? 100;
   const connections: Client[] = await Promise.all(
     Array.from({ length: options.clients ?? 8 }, () =>
-      connect({ host: options.host ?? '127.0.0.1', port: options.port, codec, framing: AUTHORIZER_FRAMING, timeoutMs: 5000 }),
+      connect({ host: options.host ?? '127.0.0.1', port: options.port, codec, framing: AUTHORIZER_FRAMING, timeoutMs: options.timeoutMs ?? 5000 }),
     ),
   );
   const byKind = new Map<string, Map<string, number>>();

@@ -21,11 +21,7 @@ fence as (
 original as (               -- the pre-auth a completion completes
   update transactions t
   set last_release = t.hold_total - t.released, released = t.hold_total
-  where $6::text = '0220' and t.id = (
-      select o.id from transactions o
-      where o.account_id = (select account_id from card) and o.mti in ('0100', '0200', '0120')
-        and ((o.link = $7 and $7 <> '') or o.alias = $8)
-      order by (o.link = $7) desc, o.id limit 1)
+  where $6::text = '0220' and t.id = original_of((select account_id from card), $7::text, $8::text)
     and not exists (select 1 from previous)
   returning t.hold_day, t.last_release
 ),

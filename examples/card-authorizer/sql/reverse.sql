@@ -23,11 +23,7 @@ original as (               -- the linked previous transaction, released on its 
                           else greatest(0, t.hold_total - t.released - $4::bigint) end,
       released = t.released + case when $4::bigint < 0 then t.hold_total - t.released
                                    else greatest(0, t.hold_total - t.released - $4::bigint) end
-  where t.id = (
-      select o.id from transactions o
-      where o.account_id = (select account_id from card) and o.mti in ('0100', '0200', '0120')
-        and ((o.link = $7 and $7 <> '') or o.alias = $8)
-      order by (o.link = $7) desc, o.id limit 1)
+  where t.id = original_of((select account_id from card), $7::text, $8::text)
     and not exists (select 1 from previous)
   returning t.hold_day, t.last_release
 ),

@@ -73,3 +73,15 @@ create table if not exists transactions (
 
 create index if not exists transactions_link on transactions (link) where link is not null;
 create index if not exists transactions_alias on transactions (alias) where alias is not null;
+
+-- The linked previous transaction a reversal or completion names: the account's authorization (0100, 0200 or
+-- 0120) with that DE90 link, else with that DE37+DE41+DE42+PAN alias. One definition for every statement that
+-- needs it; read in the calling statement's snapshot.
+create or replace function original_of(account bigint, link text, alias text) returns bigint
+language sql stable as $$
+  select o.id from transactions o
+  where o.account_id = original_of.account and o.mti in ('0100', '0200', '0120')
+    and ((o.link = original_of.link and original_of.link <> '') or o.alias = original_of.alias)
+  order by (o.link = original_of.link) desc, o.id
+  limit 1
+$$;

@@ -57,7 +57,7 @@ describe('built package', () => {
     expect([...tops].sort()).toEqual(['CHANGELOG.md', 'LICENSE', 'README.md', 'dist', 'package.json']);
   });
 
-  it('installs from the packed tarball and works from ESM, CJS and the iso8583 bin', () => {
+  it('installs from the packed tarball and works from ESM, CJS, TypeScript and `npx iso8583`', () => {
     const work = mkdtempSync(join(tmpdir(), 'iso8583-pack-'));
     execFileSync('npm', ['pack', '--silent', '--pack-destination', work], { cwd: root, stdio: 'pipe' });
     const tgz = readdirSync(work).find((f) => f.endsWith('.tgz'));
@@ -78,9 +78,8 @@ describe('built package', () => {
     const expected = '30383030' + '0020000000000000' + '303030303031';
     expect(execFileSync(process.execPath, ['a.mjs'], { cwd: app }).toString()).toBe(expected);
     expect(execFileSync(process.execPath, ['b.cjs'], { cwd: app }).toString()).toBe(expected);
-    const out = execFileSync(join(app, 'node_modules', '.bin', 'iso8583'), ['decode', '--spec', 'iso87ascii', expected], {
-      cwd: app,
-    }).toString();
+    // `npx iso8583` as a user types it; --no forbids a registry download, so only the installed tarball's bin can answer.
+    const out = execFileSync('npx', ['--no', 'iso8583', 'decode', '--spec', 'iso87ascii', expected], { cwd: app }).toString();
     expect(JSON.parse(out)).toEqual({ mti: '0800', fields: { 11: '000001' } });
     // TypeScript consumers: the package's types resolve under node16 (ESM and CJS) and bundler resolution.
     const tsSource = `

@@ -41,7 +41,114 @@ describe('code blocks in the docs', () => {
   });
 
   it('type-check against the library', () => {
-    const dir = join(root, '.tmp', 'doc-blocks');
+    expect(typeProblems('doc-blocks', all)).toEqual([]);
+  }, 60_000);
+});
+
+/**
+ * The `@example` blocks of the JSDoc (the API reference typedoc builds) compile too. An example shows one call, so
+ * it may lean on a fixed context instead of spelling out its setup: every export of the three entry points that it
+ * does not import or declare itself, and the values in {@link exampleContext} that it does not declare itself.
+ */
+const exampleContext: Record<string, string> = {
+  frame: 'declare const frame: Uint8Array;',
+  text: 'declare const text: string;',
+  codec: 'declare const codec: __Codec<__Infer<typeof __presets.iso87ascii>>;',
+  reply: 'declare const reply: __Infer<typeof __presets.iso87ascii>;',
+  spec: 'declare const spec: typeof __presets.iso87ascii;',
+  northwind: 'declare const northwind: __MessageSpec;',
+  socket: "declare const socket: import('node:net').Socket;",
+  handle: 'declare function handle(message: __Infer<typeof __presets.iso87ascii>): void;',
+  myHandler: 'declare function myHandler(message: __Infer<typeof __presets.iso87ascii>): { fields: { 39?: string | undefined } };',
+  fc: "import fc from 'fast-check';",
+  expect: "import { expect } from 'vitest';",
+  readFileSync: "import { readFileSync } from 'node:fs';",
+  writeFileSync: "import { writeFileSync } from 'node:fs';",
+};
+
+const entryPoints = { 'iso8583-codec': 'src/index.ts', 'iso8583-codec/testing': 'src/testing/index.ts', 'iso8583-codec/net': 'src/net/index.ts' };
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(join(root, dir), { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? sourceFiles(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
+  );
+}
+
+function jsdocExamples(file: string): Block[] {
+  const lines = readFileSync(join(root, file), 'utf8').split('\n');
+  const out: Block[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    if (!/^\s*\* @example\s*$/.test(lines[i]!) || !/^\s*\* ```ts\s*$/.test(lines[i + 1] ?? '')) continue;
+    let j = i + 2;
+    while (j < lines.length && !/^\s*\* ```\s*$/.test(lines[j]!)) j++;
+    const code = lines.slice(i + 2, j).map((l) => l.replace(/^\s*\* ?/, '')).join('\n');
+    out.push({ file, line: i + 2, code, preamble: '' });
+    i = j;
+  }
+  return out;
+}
+
+/** Names a block binds at its top level (imports and declarations): the context must not bind them again. */
+function boundNames(code: string): Set<string> {
+  const names = new Set<string>();
+  const add = (n: ts.BindingName | ts.Identifier | undefined): void => {
+    if (n !== undefined && ts.isIdentifier(n)) names.add(n.text);
+  };
+  for (const st of ts.createSourceFile('block.ts', code, ts.ScriptTarget.ES2022).statements) {
+    if (ts.isImportDeclaration(st) && st.importClause !== undefined) {
+      add(st.importClause.name);
+      const nb = st.importClause.namedBindings;
+      if (nb !== undefined && ts.isNamespaceImport(nb)) add(nb.name);
+      if (nb !== undefined && ts.isNamedImports(nb)) nb.elements.forEach((e) => add(e.name));
+    } else if (ts.isVariableStatement(st)) st.declarationList.declarations.forEach((d) => add(d.name));
+    else if (ts.isFunctionDeclaration(st) || ts.isClassDeclaration(st) || ts.isTypeAliasDeclaration(st) || ts.isInterfaceDeclaration(st)) add(st.name);
+  }
+  return names;
+}
+
+function publicExports(): Map<string, string> {
+  const program = ts.createProgram(Object.values(entryPoints).map((f) => join(root, f)), { strict: true, module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext });
+  const checker = program.getTypeChecker();
+  const owner = new Map<string, string>();
+  for (const [specifier, file] of Object.entries(entryPoints)) {
+    const symbol = checker.getSymbolAtLocation(program.getSourceFile(join(root, file))!)!;
+    for (const e of checker.getExportsOfModule(symbol)) if (!owner.has(e.name)) owner.set(e.name, specifier);
+  }
+  return owner;
+}
+
+describe('@example blocks in the JSDoc', () => {
+  const examples = sourceFiles('src').flatMap(jsdocExamples);
+
+  it('exist on the top-level functions', () => {
+    expect(examples.length).toBeGreaterThan(20);
+    expect(new Set(examples.map((b) => b.file))).toContain(join('src', 'message', 'codec.ts'));
+  });
+
+  it('type-check against the library, with the documented context', () => {
+    const exportsBySpecifier = publicExports();
+    const withContext = examples.map((b) => {
+      const bound = boundNames(b.code);
+      const imports = new Map<string, string[]>();
+      for (const [name, specifier] of exportsBySpecifier) {
+        if (bound.has(name) || name in exampleContext) continue;
+        imports.set(specifier, [...(imports.get(specifier) ?? []), name]);
+      }
+      const preamble = [
+        "import type { Codec as __Codec, Infer as __Infer, MessageSpec as __MessageSpec } from 'iso8583-codec';",
+        "import { presets as __presets } from 'iso8583-codec';",
+        ...[...imports].map(([specifier, names]) => `import { ${names.join(', ')} } from '${specifier}';`),
+        ...Object.entries(exampleContext).filter(([name]) => !bound.has(name)).map(([, line]) => line),
+      ].join(' ');
+      return { ...b, preamble };
+    });
+    expect(typeProblems('jsdoc-examples', withContext)).toEqual([]);
+  }, 60_000);
+});
+
+/** Compiles each block (its preamble on its first line) as a module against the sources; returns located problems. */
+function typeProblems(dirName: string, all: readonly Block[]): string[] {
+    const dir = join(root, '.tmp', dirName);
     rmSync(dir, { recursive: true, force: true });
     mkdirSync(dir, { recursive: true });
     const files = all.map((b, k) => {
@@ -63,7 +170,7 @@ describe('code blocks in the docs', () => {
         'iso8583-codec/net': [join(root, 'src', 'net', 'index.ts')],
       },
     });
-    const problems = ts
+    return ts
       .getPreEmitDiagnostics(program)
       .filter((d) => d.file !== undefined && d.file.fileName.startsWith(dir))
       .map((d) => {
@@ -72,6 +179,4 @@ describe('code blocks in the docs', () => {
         const { line } = d.file!.getLineAndCharacterOfPosition(d.start ?? 0);
         return `${b.file}:${b.line + line}: ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}`;
       });
-    expect(problems).toEqual([]);
-  }, 60_000);
-});
+}

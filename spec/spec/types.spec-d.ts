@@ -1,5 +1,7 @@
 import { describe, expectTypeOf, it } from 'vitest';
 import { type BerTlv, createCodec, defineSpec, type Infer, presets, type TlvEntry, type Track2 } from '../../src/index.js';
+import type fc from 'fast-check';
+import { arbitraryFieldValue } from '../../src/testing/index.js';
 
 const spec = defineSpec({
   name: 'typed',
@@ -75,5 +77,13 @@ describe('Infer with subfields', () => {
     expectTypeOf<NonNullable<N[35]>>().toEqualTypeOf<Track2>();
     expectTypeOf<NonNullable<N[48]>>().toEqualTypeOf<TlvEntry[]>();
     expectTypeOf<NonNullable<N[55]>>().toEqualTypeOf<BerTlv[]>();
+  });
+});
+
+describe('arbitraryFieldValue', () => {
+  it('generates values of the type the field infers', () => {
+    expectTypeOf(arbitraryFieldValue(spec.fields[2])).toEqualTypeOf<fc.Arbitrary<string>>();
+    expectTypeOf(arbitraryFieldValue(spec.fields[52])).toEqualTypeOf<fc.Arbitrary<Uint8Array>>();
+    expectTypeOf(arbitraryFieldValue(presets.iso87ascii.fields[55])).toEqualTypeOf<fc.Arbitrary<Uint8Array>>();
   });
 });

@@ -13,7 +13,7 @@ import { unitMapping } from '../codecs/units.js';
 import { createCodec } from '../message/codec.js';
 import { EMV_TAGS } from '../subfields/emv-tags.js';
 import { parsePrefix } from '../prefixes/length-prefix.js';
-import type { Infer } from '../spec/infer.js';
+import type { Infer, InferField } from '../spec/infer.js';
 import { KIND_ALPHABETS } from '../spec/kinds.js';
 import type {
   BerTlv,
@@ -56,7 +56,7 @@ function stringOf(chars: readonly string[], length: number): fc.Arbitrary<string
 }
 
 /**
- * An Arbitrary of valid values for one field: strings over exactly the characters the kind allows and the
+ * An Arbitrary of valid values for one field, typed as the field infers (`string`, `Uint8Array` or a structure): strings over exactly the characters the kind allows and the
  * converter can carry, `Uint8Array` for kind `b`; exactly the fixed length for fixed fields, 0 to the maximum
  * (biased short) for variable ones.
  *
@@ -67,9 +67,10 @@ function stringOf(chars: readonly string[], length: number): fc.Arbitrary<string
  * fc.assert(fc.property(arbitraryFieldValue(presets.iso87ascii.fields[2]), (pan) => pan.length <= 19));
  * ```
  */
-export function arbitraryFieldValue<F extends FieldSpec>(field: F): fc.Arbitrary<FieldValue> {
-  if (field.subfields !== undefined) return structuredArbitrary(field, field.subfields);
-  return scalarArbitrary(field);
+export function arbitraryFieldValue<F extends FieldSpec>(field: F): fc.Arbitrary<InferField<F>> {
+  // The values are generated from this very field, so they have the type its spec infers to.
+  const values = field.subfields !== undefined ? structuredArbitrary(field, field.subfields) : scalarArbitrary(field);
+  return values as fc.Arbitrary<InferField<F>>;
 }
 
 const DIGITS = '0123456789'.split('');

@@ -12,6 +12,9 @@ import { describe, expect, it } from 'vitest';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const docs = ['README.md', ...readdirSync(join(root, 'docs')).filter((f) => f.endsWith('.md')).map((f) => join('docs', f))];
 
+/** The package's entry points by import specifier: blocks import these and compile against the sources. */
+const entryPoints = { 'iso8583-codec': 'src/index.ts', 'iso8583-codec/testing': 'src/testing/index.ts', 'iso8583-codec/net': 'src/net/index.ts' };
+
 interface Block {
   readonly file: string;
   readonly line: number;
@@ -65,8 +68,6 @@ const exampleContext: Record<string, string> = {
   readFileSync: "import { readFileSync } from 'node:fs';",
   writeFileSync: "import { writeFileSync } from 'node:fs';",
 };
-
-const entryPoints = { 'iso8583-codec': 'src/index.ts', 'iso8583-codec/testing': 'src/testing/index.ts', 'iso8583-codec/net': 'src/net/index.ts' };
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(join(root, dir), { withFileTypes: true }).flatMap((e) =>
@@ -148,35 +149,31 @@ describe('@example blocks in the JSDoc', () => {
 
 /** Compiles each block (its preamble on its first line) as a module against the sources; returns located problems. */
 function typeProblems(dirName: string, all: readonly Block[]): string[] {
-    const dir = join(root, '.tmp', dirName);
-    rmSync(dir, { recursive: true, force: true });
-    mkdirSync(dir, { recursive: true });
-    const files = all.map((b, k) => {
-      const path = join(dir, `block${k}.ts`);
-      writeFileSync(path, `${b.preamble}\n${b.code}\nexport {};\n`);
-      return path;
+  const dir = join(root, '.tmp', dirName);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const files = all.map((b, k) => {
+    const path = join(dir, `block${k}.ts`);
+    writeFileSync(path, `${b.preamble}\n${b.code}\nexport {};\n`);
+    return path;
+  });
+  const program = ts.createProgram(files, {
+    strict: true,
+    noEmit: true,
+    target: ts.ScriptTarget.ES2022,
+    module: ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    skipLibCheck: true,
+    types: ['node'],
+    paths: Object.fromEntries(Object.entries(entryPoints).map(([specifier, file]) => [specifier, [join(root, file)]])),
+  });
+  return ts
+    .getPreEmitDiagnostics(program)
+    .filter((d) => d.file !== undefined && d.file.fileName.startsWith(dir))
+    .map((d) => {
+      const k = Number(/block(\d+)\.ts$/.exec(d.file!.fileName)![1]);
+      const b = all[k]!;
+      const { line } = d.file!.getLineAndCharacterOfPosition(d.start ?? 0);
+      return `${b.file}:${b.line + line}: ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}`;
     });
-    const program = ts.createProgram(files, {
-      strict: true,
-      noEmit: true,
-      target: ts.ScriptTarget.ES2022,
-      module: ts.ModuleKind.NodeNext,
-      moduleResolution: ts.ModuleResolutionKind.NodeNext,
-      skipLibCheck: true,
-      types: ['node'],
-      paths: {
-        'iso8583-codec': [join(root, 'src', 'index.ts')],
-        'iso8583-codec/testing': [join(root, 'src', 'testing', 'index.ts')],
-        'iso8583-codec/net': [join(root, 'src', 'net', 'index.ts')],
-      },
-    });
-    return ts
-      .getPreEmitDiagnostics(program)
-      .filter((d) => d.file !== undefined && d.file.fileName.startsWith(dir))
-      .map((d) => {
-        const k = Number(/block(\d+)\.ts$/.exec(d.file!.fileName)![1]);
-        const b = all[k]!;
-        const { line } = d.file!.getLineAndCharacterOfPosition(d.start ?? 0);
-        return `${b.file}:${b.line + line}: ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}`;
-      });
 }

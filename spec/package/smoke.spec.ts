@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -52,14 +52,14 @@ describe('built package', () => {
   });
 
   it('packs only dist, the README, the changelog and the license', () => {
-    const listing = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--silent'], { cwd: root }).toString()) as { files: { path: string }[] }[];
+    const listing = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--silent', '--ignore-scripts'], { cwd: root }).toString()) as { files: { path: string }[] }[];
     const tops = new Set(listing[0]!.files.map((f) => f.path.split('/')[0]));
     expect([...tops].sort()).toEqual(['CHANGELOG.md', 'LICENSE', 'README.md', 'dist', 'package.json']);
   });
 
   it('installs from the packed tarball and works from ESM, CJS, TypeScript and `npx iso8583`', () => {
     const work = mkdtempSync(join(tmpdir(), 'iso8583-pack-'));
-    execFileSync('npm', ['pack', '--silent', '--pack-destination', work], { cwd: root, stdio: 'pipe' });
+    execFileSync('npm', ['pack', '--silent', '--ignore-scripts', '--pack-destination', work], { cwd: root, stdio: 'pipe' });
     const tgz = readdirSync(work).find((f) => f.endsWith('.tgz'));
     expect(tgz).toBeDefined();
     const app = join(work, 'app');
@@ -99,6 +99,46 @@ describe('built package', () => {
     execFileSync(process.execPath, [tsc, ...base, '--module', 'node16', '--moduleResolution', 'node16', 'types.mts', 'types.cts'], { cwd: app });
     execFileSync(process.execPath, [tsc, ...base, '--module', 'esnext', '--moduleResolution', 'bundler', 'types.ts'], { cwd: app });
   }, 120_000);
+});
+
+describe('packing and publishing', () => {
+  // A copy of what a fresh clone has (no dist/), sharing node_modules: packing there must build the package itself.
+  // (The tests above pack the repository with --ignore-scripts: `pretest` built dist/ already, and a rebuild
+  // would empty dist/ under the other test files running in parallel.)
+  const cleanCopy = (): string => {
+    const dir = mkdtempSync(join(tmpdir(), 'iso8583-clean-'));
+    for (const entry of ['package.json', 'tsup.config.ts', 'tsconfig.json', 'src', 'README.md', 'CHANGELOG.md', 'LICENSE']) {
+      cpSync(join(root, entry), join(dir, entry), { recursive: true });
+    }
+    symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'));
+    return dir;
+  };
+
+  it('builds dist/ before packing, so a clean checkout never packs an empty package', () => {
+    const dir = cleanCopy();
+    const listing = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--silent'], { cwd: dir }).toString()) as { files: { path: string }[] }[];
+    const paths = listing[0]!.files.map((f) => f.path);
+    for (const entry of ['index', 'testing', 'net']) {
+      expect(paths).toEqual(expect.arrayContaining([`dist/${entry}.js`, `dist/${entry}.cjs`, `dist/${entry}.d.ts`, `dist/${entry}.d.cts`]));
+    }
+    expect(paths).toContain('dist/cli.js');
+  }, 120_000);
+
+  it('refuses to publish while package.json names no repository', () => {
+    const dir = cleanCopy();
+    const guard = (): string => {
+      try {
+        execFileSync('npm', ['run', '--silent', 'prepublishOnly'], { cwd: dir, stdio: 'pipe' });
+        return 'passed';
+      } catch (e) {
+        return (e as { stderr: Buffer }).stderr.toString();
+      }
+    };
+    execFileSync('npm', ['pkg', 'delete', 'repository'], { cwd: dir });
+    expect(guard()).toContain('package.json has no repository');
+    execFileSync('npm', ['pkg', 'set', 'repository.type=git', 'repository.url=git+https://example.invalid/iso8583-codec.git'], { cwd: dir });
+    expect(guard()).toBe('passed');
+  }, 60_000);
 });
 
 describe('built net subpath', () => {

@@ -61,6 +61,7 @@ const exampleContext: Record<string, string> = {
   spec: 'declare const spec: typeof __presets.iso87ascii;',
   northwind: 'declare const northwind: __MessageSpec;',
   socket: "declare const socket: import('node:net').Socket;",
+  client: "declare const client: import('iso8583-codec/net').Client;",
   handle: 'declare function handle(message: __Infer<typeof __presets.iso87ascii>): void;',
   myHandler: 'declare function myHandler(message: __Infer<typeof __presets.iso87ascii>): { fields: { 39?: string | undefined } };',
   fc: "import fc from 'fast-check';",
@@ -107,13 +108,17 @@ function boundNames(code: string): Set<string> {
   return names;
 }
 
-function publicExports(): Map<string, string> {
+/** Every public export: the entry point that first exports it, and its declaration. */
+function publicExports(): Map<string, { specifier: string; declaration: ts.Declaration | undefined }> {
   const program = ts.createProgram(Object.values(entryPoints).map((f) => join(root, f)), { strict: true, module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext });
   const checker = program.getTypeChecker();
-  const owner = new Map<string, string>();
+  const owner = new Map<string, { specifier: string; declaration: ts.Declaration | undefined }>();
   for (const [specifier, file] of Object.entries(entryPoints)) {
     const symbol = checker.getSymbolAtLocation(program.getSourceFile(join(root, file))!)!;
-    for (const e of checker.getExportsOfModule(symbol)) if (!owner.has(e.name)) owner.set(e.name, specifier);
+    for (const e of checker.getExportsOfModule(symbol)) {
+      const target = e.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(e) : e;
+      if (!owner.has(e.name)) owner.set(e.name, { specifier, declaration: target.declarations?.[0] });
+    }
   }
   return owner;
 }
@@ -121,17 +126,22 @@ function publicExports(): Map<string, string> {
 describe('@example blocks in the JSDoc', () => {
   const examples = sourceFiles('src').flatMap(jsdocExamples);
 
-  it('exist on the top-level functions', () => {
-    expect(examples.length).toBeGreaterThan(20);
-    expect(new Set(examples.map((b) => b.file))).toContain(join('src', 'message', 'codec.ts'));
+  const exported = publicExports();
+
+  it('accompany every exported function', () => {
+    const without = [...exported]
+      .filter(([, { declaration }]) => declaration !== undefined && ts.isFunctionDeclaration(declaration))
+      .filter(([, { declaration }]) => !ts.getJSDocTags(declaration!).some((t) => t.tagName.text === 'example'))
+      .map(([name]) => name);
+    expect(without).toEqual([]);
+    expect(examples.length).toBeGreaterThan(40);
   });
 
   it('type-check against the library, with the documented context', () => {
-    const exportsBySpecifier = publicExports();
     const withContext = examples.map((b) => {
       const bound = boundNames(b.code);
       const imports = new Map<string, string[]>();
-      for (const [name, specifier] of exportsBySpecifier) {
+      for (const [name, { specifier }] of exported) {
         if (bound.has(name) || name in exampleContext) continue;
         imports.set(specifier, [...(imports.get(specifier) ?? []), name]);
       }

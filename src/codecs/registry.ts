@@ -63,12 +63,30 @@ export function getConverter(name: string): Converter {
   return c;
 }
 
-/** Tells whether a converter is registered under `name` (built in or added by the user). */
+/**
+ * Tells whether a converter is registered under `name` (built in or added by the user).
+ *
+ * Why: a loader of JSON specs can say which converter a table lacks before `createCodec` refuses the whole spec.
+ *
+ * @example
+ * ```ts
+ * hasConverter('ebcdic037'); // true
+ * ```
+ */
 export function hasConverter(name: string): boolean {
   return BUILT_IN.has(name) || userConverters.has(name);
 }
 
-/** Lists every registered converter name, built-ins first. */
+/**
+ * Lists every registered converter name, built-ins first.
+ *
+ * Why: a CLI or spec editor can offer exactly the choices the codec accepts.
+ *
+ * @example
+ * ```ts
+ * converterNames().includes('bcd'); // true
+ * ```
+ */
 export function converterNames(): string[] {
   return [...BUILT_IN.keys(), ...userConverters.keys()];
 }

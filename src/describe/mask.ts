@@ -14,7 +14,16 @@ export function maskPan(pan: string, bin: 6 | 8 = 6): string {
   return pan.slice(0, bin) + '*'.repeat(pan.length - bin - 4) + pan.slice(-4);
 }
 
-/** Replaces a value by its size only: `[hidden, 8 bytes]`. */
+/**
+ * Replaces a value by its size only: `[hidden, 8 bytes]`.
+ *
+ * Why: a dump that says how long a PIN block or a cryptogram was helps debugging without showing it.
+ *
+ * @example
+ * ```ts
+ * hidden(8, 'bytes'); // '[hidden, 8 bytes]'
+ * ```
+ */
 export function hidden(length: number, unit: 'chars' | 'bytes'): string {
   return `[hidden, ${length} ${unit === 'chars' ? (length === 1 ? 'char' : 'chars') : length === 1 ? 'byte' : 'bytes'}]`;
 }

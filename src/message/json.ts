@@ -17,14 +17,33 @@ export interface MessageJSON {
   fields: { [field: string]: JSONValue };
 }
 
-/** Uppercase hex of a byte array. */
+/**
+ * Uppercase hex of a byte array.
+ *
+ * Why: binary fields travel through JSON and logs as hex; this needs no `Buffer`, so it runs in any runtime.
+ *
+ * @example
+ * ```ts
+ * toHex(new Uint8Array([0x9f, 0x02])); // '9F02'
+ * ```
+ */
 export function toHex(bytes: Uint8Array): string {
   let s = '';
   for (let i = 0; i < bytes.length; i++) s += (bytes[i]! < 16 ? '0' : '') + bytes[i]!.toString(16);
   return s.toUpperCase();
 }
 
-/** Parses hex text (either case, even length, no separators) into bytes; returns `undefined` if it is not hex. */
+/**
+ * Parses hex text (either case, even length, no separators) into bytes; returns `undefined` if it is not hex.
+ *
+ * Why: returning `undefined` rather than throwing lets each caller raise the error its own input deserves.
+ *
+ * @example
+ * ```ts
+ * fromHex('9f02'); // Uint8Array [0x9f, 0x02]
+ * fromHex('9f0');  // undefined
+ * ```
+ */
 export function fromHex(hex: string): Uint8Array | undefined {
   if (hex.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(hex)) return undefined;
   const out = new Uint8Array(hex.length / 2);
@@ -36,7 +55,16 @@ function berToJSON(list: BerTlv[]): JSONValue {
   return list.map((e) => ({ tag: e.tag, value: e.value instanceof Uint8Array ? toHex(e.value) : berToJSON(e.value) }));
 }
 
-/** The JSON form of one field value, guided by its spec. */
+/**
+ * The JSON form of one field value, guided by its spec.
+ *
+ * Why: logs or stores a single field (DE55, say) in the same form `messageToJSON` gives the whole message.
+ *
+ * @example
+ * ```ts
+ * valueToJSON(new Uint8Array([0x01, 0x02]), presets.iso87ascii.fields[52]); // '0102'
+ * ```
+ */
 export function valueToJSON(value: FieldValue, spec: FieldSpec | undefined): JSONValue {
   if (value instanceof Uint8Array) return toHex(value);
   if (typeof value === 'string') return value;
@@ -101,7 +129,16 @@ function berFromJSON(json: unknown, field: string): BerTlv[] {
   }));
 }
 
-/** Reads the JSON form of one field value back, guided by its spec. */
+/**
+ * Reads the JSON form of one field value back, guided by its spec.
+ *
+ * Why: the inverse of {@link valueToJSON}; `field` names the field in the `Iso8583Error` thrown for bad input.
+ *
+ * @example
+ * ```ts
+ * valueFromJSON('0102', presets.iso87ascii.fields[52], '52'); // Uint8Array [0x01, 0x02]
+ * ```
+ */
 export function valueFromJSON(json: unknown, spec: FieldSpec, field: string): FieldValue {
   const layout = spec.subfields;
   if (layout === undefined) {

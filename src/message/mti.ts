@@ -142,12 +142,32 @@ export function adviceMti(mti: string): string {
   return `${p.version}${p.messageClass}2${p.origin}`;
 }
 
-/** Tells whether the MTI is a repeat (odd origin digit: `0101`, `0421`). */
+/**
+ * Tells whether the MTI is a repeat (odd origin digit: `0101`, `0421`).
+ *
+ * Why: a repeat is a retransmission of a request already sent; it must get the original decision, not a new one.
+ *
+ * @example
+ * ```ts
+ * isRepeatMti('0101'); // true
+ * isRepeatMti('0100'); // false
+ * ```
+ */
 export function isRepeatMti(mti: string): boolean {
   return Number(mtiParts(mti).origin) % 2 === 1;
 }
 
-/** Tells whether the MTI is an answer (odd function digit: `0110`, `0430`, `0810`). */
+/**
+ * Tells whether the MTI is an answer (odd function digit: `0110`, `0430`, `0810`).
+ *
+ * Why: a connection carries requests and answers both ways; this routes each to the right side.
+ *
+ * @example
+ * ```ts
+ * isResponseMti('0110'); // true
+ * isResponseMti('0800'); // false
+ * ```
+ */
 export function isResponseMti(mti: string): boolean {
   return Number(mtiParts(mti).messageFunction) % 2 === 1;
 }

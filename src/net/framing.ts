@@ -28,7 +28,17 @@ export interface Frame {
   readonly message: Uint8Array;
 }
 
-/** Bytes of the length header for a framing. */
+/**
+ * Bytes of the length header for a framing.
+ *
+ * Why: a proxy or a capture reader that sizes buffers itself needs the header width the framing implies.
+ *
+ * @example
+ * ```ts
+ * lengthBytes({ length: 'ascii', digits: 4 }); // 4
+ * lengthBytes({ length: 'binary2' });          // 2
+ * ```
+ */
 export function lengthBytes(f: FramingSpec): number {
   switch (f.length) {
     case 'binary2':
@@ -41,7 +51,17 @@ export function lengthBytes(f: FramingSpec): number {
   }
 }
 
-/** Largest body (header + message) the length header can announce. */
+/**
+ * Largest body (header + message) the length header can announce.
+ *
+ * Why: a sender can refuse a message that no frame of this framing can carry before it writes any byte of it.
+ *
+ * @example
+ * ```ts
+ * maxAnnounced({ length: 'binary2' }); // 65535
+ * maxAnnounced({ length: 'bcd2' });    // 9999
+ * ```
+ */
 export function maxAnnounced(f: FramingSpec): number {
   switch (f.length) {
     case 'binary2':
@@ -55,7 +75,17 @@ export function maxAnnounced(f: FramingSpec): number {
   }
 }
 
-/** Checks a framing spec; throws `INVALID_FRAMING`. */
+/**
+ * Checks a framing spec; throws `INVALID_FRAMING`.
+ *
+ * Why: `connect`, `createServer` and `readFrames` call it; call it yourself on framing read from configuration
+ * to fail at start-up rather than at the first connection.
+ *
+ * @example
+ * ```ts
+ * validateFraming({ length: 'ascii', digits: 4, headerBytes: 5 });
+ * ```
+ */
 export function validateFraming(f: FramingSpec): void {
   if (!['binary2', 'bcd2', 'ascii', 'none'].includes(f.length)) {
     throw new Iso8583NetError(NetErrorCode.INVALID_FRAMING, 'length must be binary2, bcd2, ascii or none');
@@ -71,6 +101,13 @@ export function validateFraming(f: FramingSpec): void {
 /**
  * Reads the body length from a complete length header at `at` (already excluding the header itself when the
  * framing counts it). Throws `INVALID_FRAME`.
+ *
+ * Why: the frame reader's own parser, for code that reads frames from something other than a stream (a capture file).
+ *
+ * @example
+ * ```ts
+ * readLength({ length: 'binary2' }, new Uint8Array([0x01, 0x2c]), 0); // 300
+ * ```
  */
 export function readLength(f: FramingSpec, b: Uint8Array, at: number): number {
   let n = 0;

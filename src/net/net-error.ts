@@ -46,7 +46,20 @@ export class Iso8583NetError extends Error {
   }
 }
 
-/** Tells whether `value` is an {@link Iso8583NetError} from any loaded copy of the library. */
+/**
+ * Tells whether `value` is an {@link Iso8583NetError} from any loaded copy of the library.
+ *
+ * Why: `instanceof` fails when the ESM and the CJS copy of the package are both loaded; the brand this checks
+ * does not.
+ *
+ * @example
+ * ```ts
+ * const answer = await client.request({ mti: '0800', fields: { 11: '000001', 70: '301' } }).catch((e: unknown) => {
+ *   if (isIso8583NetError(e) && e.code === 'TIMEOUT') return undefined; // no answer in time
+ *   throw e;
+ * });
+ * ```
+ */
 export function isIso8583NetError(value: unknown): value is Iso8583NetError {
   return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
 }

@@ -32,6 +32,14 @@ export type PrefixShape =
 /**
  * Parses a prefix string: `"fixed"`, `"L/enc"`…`"LLLL/enc"` (digit count through converter `enc`), `"B1"`, `"B2"`.
  * Returns `undefined` for anything else.
+ *
+ * Why: tools that show or translate a spec read the prefix grammar exactly as the codec does.
+ *
+ * @example
+ * ```ts
+ * parsePrefix('LL/bcd'); // { type: 'digits', digits: 2, encoding: 'bcd' }
+ * parsePrefix('B2');     // { type: 'binary', bytes: 2 }
+ * ```
  */
 export function parsePrefix(prefix: string | undefined): PrefixShape | undefined {
   if (prefix === undefined || prefix === 'fixed') return { type: 'fixed' };

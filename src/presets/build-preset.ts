@@ -54,7 +54,20 @@ function fieldFor(el: Iso87Element, d: Iso87Dialect): FieldSpec {
   return spec;
 }
 
-/** Builds a preset from the 1987 element table and a dialect. */
+/**
+ * Builds a preset from the 1987 element table and a dialect.
+ *
+ * Why: a network that writes the 1987 elements in its own mix of encodings needs one dialect record, not a
+ * hand-copied table of 128 elements.
+ *
+ * @example
+ * ```ts
+ * const packedEbcdic = buildIso87Preset({
+ *   name: 'iso87-packed-ebcdic', mtiEncoding: 'bcd', numericEncoding: 'bcd', trackEncoding: 'bcd',
+ *   textEncoding: 'ebcdic037', prefixEncoding: 'bcd',
+ * });
+ * ```
+ */
 export function buildIso87Preset(d: Iso87Dialect): Iso87Preset {
   const fields: Record<number, FieldSpec> = {};
   for (const [key, el] of Object.entries(ISO87_ELEMENTS)) fields[Number(key)] = fieldFor(el, d);

@@ -16,7 +16,18 @@ function fail(detail: string, field?: string): never {
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** Checks one field spec against the converters and prefixes it names; throws `INVALID_SPEC` at the first problem. */
+/**
+ * Checks one field spec against the converters and prefixes it names; throws `INVALID_SPEC` at the first problem.
+ *
+ * Why: a spec editor or a loader of per-field overrides can check one row as it is written, without a whole
+ * message spec; `path` names the row in the error.
+ *
+ * @example
+ * ```ts
+ * validateFieldSpec({ kind: 'n', length: 19, prefix: 'LL/ascii', encoding: 'ascii' }, '2'); // passes
+ * validateFieldSpec({ kind: 'n', length: 19, prefix: 'LL/ascii', encoding: 'morse' }, '2'); // throws INVALID_SPEC
+ * ```
+ */
 export function validateFieldSpec(field: unknown, path: string): asserts field is FieldSpec {
   if (!isObject(field)) fail('field spec must be an object', path);
   const { kind, length, prefix, encoding, lengthUnit, pad, nibblePad } = field;

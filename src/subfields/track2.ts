@@ -19,6 +19,15 @@ function bad(detail: string, field: string, offset: number): Iso8583Error {
  *
  * Wire facts: the separator is `=` in ASCII/EBCDIC and the nibble `D` in packed BCD; the PAN is up to 19 digits,
  * then YYMM and a 3-digit service code, then discretionary data to the end.
+ *
+ * Why: the split the `track2` layout applies to DE35, for Track 2 text that reaches you some other way; `field`
+ * and `offset` only locate the `Iso8583Error` thrown for text that is not Track 2.
+ *
+ * @example
+ * ```ts
+ * parseTrack2('4111111111111111=28122010000', '=', '35', 0);
+ * // { pan: '4111111111111111', expiry: '2812', serviceCode: '201', discretionary: '0000' }
+ * ```
  */
 export function parseTrack2(text: string, separator: '=' | 'D', field: string, offset: number): Track2 {
   // Only the field's own separator counts, so decoding and re-encoding always give back the same bytes.
@@ -33,7 +42,18 @@ export function parseTrack2(text: string, separator: '=' | 'D', field: string, o
   return { pan, expiry, serviceCode, discretionary: text.slice(sep + 8) };
 }
 
-/** Joins a {@link Track2} back into text with the given separator (`=` for text, `D` for packed BCD). */
+/**
+ * Joins a {@link Track2} back into text with the given separator (`=` for text, `D` for packed BCD).
+ *
+ * Why: the encoder's half of {@link parseTrack2}, for Track 2 built outside a codec; `field` and `offset` only
+ * locate the `Iso8583Error` thrown for a value that cannot be joined.
+ *
+ * @example
+ * ```ts
+ * formatTrack2({ pan: '4111111111111111', expiry: '2812', serviceCode: '201', discretionary: '0000' }, '=', '35', 0);
+ * // '4111111111111111=28122010000'
+ * ```
+ */
 export function formatTrack2(value: unknown, separator: '=' | 'D', field: string, offset: number): string {
   const t = value as Partial<Track2> | null;
   if (typeof t !== 'object' || t === null || Array.isArray(t)) {

@@ -30,7 +30,16 @@ import type {
 } from '../spec/types.js';
 import { isFieldNumberAllowed } from '../spec/validate-spec.js';
 
-/** Characters (as one-char strings) a field may hold: its kind's alphabet that its converter can also carry. */
+/**
+ * Characters (as one-char strings) a field may hold: its kind's alphabet that its converter can also carry.
+ *
+ * Why: generators and editors offer exactly the characters the codec accepts for the field, no more.
+ *
+ * @example
+ * ```ts
+ * fieldAlphabet(presets.iso87ascii.fields[4]).join(''); // '0123456789'
+ * ```
+ */
 export function fieldAlphabet(field: FieldSpec): string[] {
   if (field.kind === 'b') return [];
   const kind = KIND_ALPHABETS[field.kind];
@@ -278,7 +287,17 @@ export function arbitraryFrame<const S extends MessageSpec>(
 const TEXT_ENCODINGS = ['ascii', 'ebcdic037', 'ebcdic500', 'ebcdic1047'] as const;
 const PREFIX_TEXT = [...TEXT_ENCODINGS, 'bcd'] as const;
 
-/** One random valid field spec: converter × prefix × padding, with a matching kind and length unit. */
+/**
+ * One random valid field spec: converter × prefix × padding, with a matching kind and length unit.
+ *
+ * Why: code that takes one field row (validators, editors, converters of other libraries' tables) is tested
+ * against every combination, not the few a preset uses.
+ *
+ * @example
+ * ```ts
+ * fc.assert(fc.property(arbitraryFieldSpec(), (field) => { validateFieldSpec(field, '2'); }));
+ * ```
+ */
 export function arbitraryFieldSpec(): fc.Arbitrary<FieldSpec> {
   const kindAndEncoding: fc.Arbitrary<{ kind: FieldKind; encoding: string; lengthUnit: LengthUnit }> = fc.oneof(
     fc.record({
@@ -337,6 +356,11 @@ export function arbitraryFieldSpec(): fc.Arbitrary<FieldSpec> {
  * fields drawn from {@link arbitraryFieldSpec} where the layout allows.
  *
  * Why: exercises every layout × container encoding combination a spec may declare.
+ *
+ * @example
+ * ```ts
+ * fc.assert(fc.property(arbitraryStructuredFieldSpec(), (field) => field.subfields !== undefined));
+ * ```
  */
 export function arbitraryStructuredFieldSpec(): fc.Arbitrary<FieldSpec> {
   const text = fc.constantFrom(...TEXT_ENCODINGS);
@@ -375,6 +399,11 @@ export function arbitraryStructuredFieldSpec(): fc.Arbitrary<FieldSpec> {
  *
  * Why: tooling that consumes specs (documentation generators, spec editors, your own codec wrappers) should work
  * for every valid spec, not just the presets.
+ *
+ * @example
+ * ```ts
+ * fc.assert(fc.property(arbitrarySpec(), (spec) => { createCodec(specFromJSON(specToJSON(spec))); }));
+ * ```
  */
 export function arbitrarySpec(): fc.Arbitrary<MessageSpec> {
   const bitmap: fc.Arbitrary<BitmapSpec> = fc.oneof(

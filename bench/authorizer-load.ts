@@ -5,10 +5,13 @@
  *
  * Run: DATABASE_URL=postgres://postgres@127.0.0.1:5432/test npm run bench:authorizer -- [mode] [rate/s] [seconds]
  * The authorizer is started as a child process (`npm run authorizer`) on a schema of its own, dropped afterwards.
- *   mode: cards (default: spread over 10,000 cards), hot (one account), echo (0800 only, no database)
+ *   mode: cards (default: spread over 10,000 cards), hot (one account), echo (0800 only, no database; the same
+ *   load then goes to the hand-written baseline server, bench/echo-baseline.ts, and the ratios are reported)
+ * TICKER=timer schedules sends with setTimeout instead of the ticker thread (see threadTicks).
  */
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { Worker } from 'node:worker_threads';
 import { openDatabase } from '../examples/card-authorizer/src/database.js';
 import { AUTHORIZER_FRAMING } from '../examples/card-authorizer/src/server.js';
 import { createCodec, type Message, presets } from '../src/index.js';
@@ -18,90 +21,193 @@ const [mode = 'cards', rateArg = '1000', secondsArg = '10'] = process.argv.slice
 const rate = Number(rateArg);
 const seconds = Number(secondsArg);
 const CARDS = mode === 'hot' ? 1 : 10_000;
+const total = Math.round(rate * (seconds + 1));
+
+/** What one run measured. */
+interface RunResult {
+  readonly latencies: number[];
+  readonly lateness: number[];
+  readonly codes: Map<string, number>;
+  readonly errors: number;
+  readonly perSecond: number;
+}
+
+/**
+ * Send slots from a plain timer: Node's timers have millisecond granularity, so a slot fires up to a millisecond
+ * late, and that lateness is counted against the server.
+ */
+async function* timerTicks(): AsyncGenerator<{ i: number; t0: number }> {
+  const t0 = performance.now() + 20;
+  for (let i = 0; i < total; i++) {
+    const wait = t0 + (i * 1000) / rate - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    yield { i, t0 };
+  }
+}
+
+/**
+ * Send slots from a ticker thread that sleeps to each slot with `Atomics.wait` (a futex with a sub-millisecond
+ * timeout: no spinning, so Postgres keeps its CPU) and wakes this thread's event loop with a message. Both threads
+ * read one clock, `performance.timeOrigin + performance.now()`. The thread is started (without this process's
+ * loader flags) and ready before the first slot is fixed, so its start-up is never counted as lateness.
+ */
+async function* threadTicks(): AsyncGenerator<{ i: number; t0: number }> {
+  const ticker = new Worker(
+    `const { parentPort } = require('node:worker_threads');
+     parentPort.once('message', ({ t0, rate, total }) => {
+       const cell = new Int32Array(new SharedArrayBuffer(4));
+       for (let i = 0; i < total; i++) {
+         const wait = t0 + (i * 1000) / rate - (performance.timeOrigin + performance.now());
+         if (wait > 0) Atomics.wait(cell, 0, 0, wait);
+         parentPort.postMessage(i);
+       }
+     });
+     parentPort.postMessage('ready');`,
+    { eval: true, execArgv: [] },
+  );
+  await new Promise<void>((resolve) => ticker.once('message', () => resolve()));
+  const t0 = performance.now() + 20;
+  const due: number[] = [];
+  let wake: (() => void) | undefined;
+  ticker.on('message', (i: number) => {
+    due.push(i);
+    wake?.();
+  });
+  ticker.postMessage({ t0: performance.timeOrigin + t0, rate, total });
+  for (let sent = 0; sent < total; ) {
+    if (due.length === 0) await new Promise<void>((r) => (wake = r));
+    wake = undefined;
+    while (due.length > 0) {
+      yield { i: due.shift()!, t0 };
+      sent++;
+    }
+  }
+  await ticker.terminate();
+}
+
+/** Server processes still running: killed if this process ends early, so none is left holding connections. */
+const running = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
+/** Starts a server process and resolves with the port it prints (`listening on 127.0.0.1:<port>`). */
+async function startServer(args: string[], env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; port: number }> {
+  const child = spawn(process.execPath, args, { env: { ...process.env, ...env, PORT: '0' }, stdio: ['ignore', 'pipe', 'inherit'] });
+  running.add(child);
+  child.once('exit', () => running.delete(child));
+  const port = await new Promise<number>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const m = /listening on 127\.0\.0\.1:(\d+)/.exec(out);
+      if (m) resolve(Number(m[1]));
+    });
+    child.once('exit', (code) => reject(new Error(`server exited (${code})`)));
+  });
+  return { child, port };
+}
+
+async function stopServer(child: ChildProcess): Promise<void> {
+  await new Promise<void>((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}
+
+/** Drives `total` requests at `rate` against the server on `port` through 8 client connections. */
+async function drive(port: number, label: string): Promise<RunResult> {
+  const codec = createCodec(presets.iso87ascii) as unknown as { decode(b: Uint8Array): Message; encode(m: Message): Uint8Array };
+  const clients = await Promise.all(Array.from({ length: 8 }, () => connect({ host: '127.0.0.1', port, codec, framing: AUTHORIZER_FRAMING, timeoutMs: 5000 })));
+  const latencies: number[] = [];
+  const lateness: number[] = [];
+  const codes = new Map<string, number>();
+  let errors = 0;
+  let stan = 0;
+  const pending: Promise<void>[] = [];
+  let progressAt = performance.now();
+  let start = NaN;
+  for await (const tick of process.env.TICKER === 'timer' ? timerTicks() : threadTicks()) {
+    const i = tick.i;
+    start = tick.t0;
+    const scheduled = start + (i * 1000) / rate;
+    // The first second warms connections, prepared statements and the JIT; it is not measured.
+    const measured = scheduled - start >= 1000;
+    if (measured) lateness.push(performance.now() - scheduled);
+    stan++;
+    const card = 1 + Math.floor(Math.random() * CARDS);
+    const fields: Message['fields'] = { 7: '1124120000', 11: String(stan % 1_000_000).padStart(6, '0'), 41: `L${String(stan % 10_000_000).padStart(7, '0')}` };
+    const message: Message =
+      mode === 'echo'
+        ? { mti: '0800', fields: { ...fields, 70: '301' } }
+        : {
+            mti: '0100',
+            fields: { ...fields, 2: `4${String(card).padStart(15, '0')}`, 3: '000000', 4: '000000000500', 18: '5411', 32: '123456', 37: `L${String(stan).padStart(11, '0')}`, 49: '978' },
+          };
+    pending.push(
+      clients[i % clients.length]!.request(message).then(
+        (answer) => {
+          if (measured) latencies.push(performance.now() - scheduled);
+          if (process.env.LOAD_TRACE !== undefined && performance.now() - scheduled > 20) process.stderr.write(`slow ${(scheduled - start).toFixed(0)}ms: ${(performance.now() - scheduled).toFixed(1)}\n`);
+          const code = String(answer.fields[39] ?? '(none)');
+          codes.set(code, (codes.get(code) ?? 0) + 1);
+        },
+        () => {
+          errors++;
+        },
+      ),
+    );
+    if (performance.now() - progressAt > 1000) {
+      progressAt = performance.now();
+      process.stderr.write(`\r${label}: ${i + 1}/${total} sent, ${latencies.length} answered`);
+    }
+  }
+  await Promise.all(pending);
+  const perSecond = total / ((performance.now() - start) / 1000);
+  process.stderr.write('\n');
+  await Promise.all(clients.map((c) => c.close()));
+  latencies.sort((a, b) => a - b);
+  lateness.sort((a, b) => a - b);
+  return { latencies, lateness, codes, errors, perSecond };
+}
+
+const pct = (sorted: readonly number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+
+function report(label: string, r: RunResult, where: string): void {
+  const ms = (sorted: readonly number[], p: number): string => pct(sorted, p).toFixed(2);
+  console.log(
+    `${label}: mode ${mode}, offered ${rate}/s for ${seconds}s (+1s warm-up): ${r.latencies.length} measured, ` +
+      `${r.perSecond.toFixed(0)}/s overall, errors ${r.errors}; latency ms p50 ${ms(r.latencies, 50)} p99 ${ms(r.latencies, 99)} ` +
+      `p99.9 ${ms(r.latencies, 99.9)} max ${ms(r.latencies, 100)}; generator lateness p50 ${ms(r.lateness, 50)} p99 ${ms(r.lateness, 99)}; ` +
+      `codes ${[...r.codes].map(([c, n]) => `${c}:${n}`).join(' ')}; ${where}`,
+  );
+}
 
 if (process.env.DATABASE_URL === undefined) throw new Error('set DATABASE_URL: the load generator measures the authorizer on a real Postgres');
 const schema = `authz_load_${randomUUID().slice(0, 8)}`;
 const database = await openDatabase({ url: process.env.DATABASE_URL, schema });
-const pool = database.pool;
-await pool.query(`insert into accounts (id, currency, balance) select g, '978', 100000000000 from generate_series(1, $1::int) g`, [CARDS]);
-await pool.query(`insert into cards (id, pan, account_id, expiry) select g, '4' || lpad(g::text, 15, '0'), g, '2912' from generate_series(1, $1::int) g`, [CARDS]);
+await database.pool.query(`insert into accounts (id, currency, balance) select g, '978', 100000000000 from generate_series(1, $1::int) g`, [CARDS]);
+await database.pool.query(`insert into cards (id, pan, account_id, expiry) select g, '4' || lpad(g::text, 15, '0'), g, '2912' from generate_series(1, $1::int) g`, [CARDS]);
+// Statistics for the seeded tables, as a live database has them: otherwise autovacuum may analyze them in the
+// middle of the run, and every connection re-plans its prepared statements at once. (Not `transactions`: analyzed
+// empty, it would plan sequential scans of a table that grows during the run.)
+await database.pool.query('analyze accounts, cards');
 // The authorizer runs in its own process, as in production: the generator's timers and the server's event loop
 // do not share a thread.
-const child = spawn(process.execPath, ['--import', 'tsx', 'examples/card-authorizer/src/main.ts'], {
-  env: { ...process.env, AUTHORIZER_SCHEMA: schema, PORT: '0', DEADLINE_MS: '1000' },
-  stdio: ['ignore', 'pipe', 'inherit'],
-});
-const port = await new Promise<number>((resolve, reject) => {
-  let out = '';
-  child.stdout!.on('data', (chunk: Buffer) => {
-    out += chunk.toString();
-    const m = /listening on 127\.0\.0\.1:(\d+)/.exec(out);
-    if (m) resolve(Number(m[1]));
-  });
-  child.once('exit', (code) => reject(new Error(`authorizer exited (${code})`)));
-});
-const codec = createCodec(presets.iso87ascii) as unknown as { decode(b: Uint8Array): Message; encode(m: Message): Uint8Array };
-const clients = await Promise.all(Array.from({ length: 8 }, () => connect({ host: '127.0.0.1', port, codec, framing: AUTHORIZER_FRAMING, timeoutMs: 5000 })));
-
-const total = Math.round(rate * (seconds + 1));
-const latencies: number[] = [];
-const codes = new Map<string, number>();
-let errors = 0;
-let stan = 0;
-const start = performance.now();
-const pending: Promise<void>[] = [];
-let progressAt = start;
-
-for (let i = 0; i < total; i++) {
-  const scheduled = start + (i * 1000) / rate;
-  // A plain timer: it fires up to a millisecond late and that lateness is counted against the server. Spinning
-  // on setImmediate up to the slot measured echo p99 1.07–1.29 ms instead of 1.59, but on 2 cores it took CPU from
-  // Postgres and pushed the many-cards p99 to 12–25 ms, so the timer it is (see bench/RESULTS.md).
-  const wait = scheduled - performance.now();
-  if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-  stan++;
-  const card = 1 + Math.floor(Math.random() * CARDS);
-  const fields: Message['fields'] = { 7: '1124120000', 11: String(stan % 1_000_000).padStart(6, '0'), 41: `L${String(stan % 10_000_000).padStart(7, '0')}` };
-  const message: Message =
-    mode === 'echo'
-      ? { mti: '0800', fields: { ...fields, 70: '301' } }
-      : {
-          mti: '0100',
-          fields: { ...fields, 2: `4${String(card).padStart(15, '0')}`, 3: '000000', 4: '000000000500', 18: '5411', 32: '123456', 37: `L${String(stan).padStart(11, '0')}`, 49: '978' },
-        };
-  pending.push(
-    clients[i % clients.length]!.request(message).then(
-      (answer) => {
-        // The first second warms connections, prepared statements and the JIT; it is not measured.
-        if (scheduled - start >= 1000) latencies.push(performance.now() - scheduled);
-        if (process.env.LOAD_TRACE !== undefined && performance.now() - scheduled > 20) process.stderr.write(`slow ${(scheduled - start).toFixed(0)}ms: ${(performance.now() - scheduled).toFixed(1)}\n`);
-        const code = String(answer.fields[39]);
-        codes.set(code, (codes.get(code) ?? 0) + 1);
-      },
-      () => {
-        errors++;
-      },
-    ),
-  );
-  if (performance.now() - progressAt > 1000) {
-    progressAt = performance.now();
-    process.stderr.write(`\r${i + 1}/${total} sent, ${latencies.length} answered`);
-  }
+const authorizer = await startServer(['--import', 'tsx', 'examples/card-authorizer/src/main.ts'], { AUTHORIZER_SCHEMA: schema, DEADLINE_MS: '1000' });
+const ours = await drive(authorizer.port, 'authorizer');
+await stopServer(authorizer.child);
+report('authorizer', ours, database.description);
+if (mode === 'echo') {
+  // Each run starts from a clean heap (npm run bench:authorizer passes --expose-gc), so the first run's garbage
+  // is not collected during the second.
+  (globalThis as { gc?: () => void }).gc?.();
+  const baseline = await startServer(['--import', 'tsx', 'bench/echo-baseline.ts'], {});
+  const floor = await drive(baseline.port, 'baseline');
+  await stopServer(baseline.child);
+  report('hand-written baseline', floor, 'bench/echo-baseline.ts');
+  const ratio = (p: number): string => (pct(ours.latencies, p) / pct(floor.latencies, p)).toFixed(2);
+  console.log(`authorizer / baseline: p50 ${ratio(50)}x, p99 ${ratio(99)}x, p99.9 ${ratio(99.9)}x`);
 }
-await Promise.all(pending);
-const elapsed = (performance.now() - start) / 1000;
-process.stderr.write('\n');
-latencies.sort((a, b) => a - b);
-const pct = (p: number): string => (latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? NaN).toFixed(2);
-console.log(
-  `mode ${mode}, offered ${rate}/s for ${seconds}s (+1s warm-up): ${latencies.length} measured, ` +
-    `${(total / elapsed).toFixed(0)}/s overall, errors ${errors}; latency ms p50 ${pct(50)} p99 ${pct(99)} p99.9 ${pct(99.9)} max ${pct(100)}; ` +
-    `codes ${[...codes].map(([c, n]) => `${c}:${n}`).join(' ')}; ${database.description}`,
-);
-await Promise.all(clients.map((c) => c.close()));
-await new Promise<void>((resolve) => {
-  child.once('exit', () => resolve());
-  child.kill('SIGTERM');
-});
-await pool.query(`drop schema if exists "${schema}" cascade`);
+await database.pool.query(`drop schema if exists "${schema}" cascade`);
 await database.close();

@@ -193,9 +193,10 @@ export async function authorizeWithin(pool: Pool, request: AuthorizationRequest,
   let open = false;
   try {
     const left = Math.max(1, Math.floor(deadline - Date.now()));
-    await client.query('begin');
+    // One round trip for both (a simple query may hold several statements); `open` is set first, so a failure of
+    // either still rolls back.
     open = true;
-    await client.query(`set local statement_timeout = ${left}`);
+    await client.query(`begin; set local statement_timeout = ${left}`);
     let result: AuthorizationResult;
     try {
       result = await authorizeOnce(client, request);
@@ -278,5 +279,52 @@ async function runReleasing(client: Pool | PoolClient, name: string, text: strin
       if ((code === '23505' || code === '40P01') && attempt < MAX_FENCE_RETRIES) continue;
       throw e;
     }
+  }
+}
+
+/** A request for a card that cannot exist (PANs start with a non-zero digit): the statement answers 14. */
+const WARM_UP_REQUEST: AuthorizationRequest = {
+  idemKey: 'warm-up',
+  requestHash: 'warm-up',
+  pan: '0000000000000000',
+  amount: 0n,
+  currency: '978',
+  mcc: '0000',
+  today: new Date().toISOString().slice(0, 10),
+  mti: '0100',
+  link: 'warm-up',
+  alias: 'warm-up',
+};
+
+/**
+ * Postgres plans a prepared statement afresh for each of its first five executions on a connection and only then
+ * may settle on a generic plan; planning the decision statement costs about 1.3 ms, executing it about 0.6 ms.
+ */
+const EXECUTIONS_TO_GENERIC_PLAN = 6;
+
+/**
+ * Opens `connections` pool connections at once and runs the decision statement on each, inside a transaction that
+ * is rolled back, until Postgres has settled on its generic plan: every connection then has its backend started,
+ * its caches filled and the statement prepared and planned.
+ *
+ * Why: otherwise the first burst of traffic pays for all of that at the same moment (measured on 2 cores at
+ * 1,000 requests/s over 10,000 cards: a backlog of 130 to 440 ms that took seconds to drain); a server warms up
+ * before it listens.
+ */
+export async function warmUp(pool: Pool, connections: number): Promise<void> {
+  const clients = await Promise.all(Array.from({ length: connections }, () => pool.connect()));
+  try {
+    await Promise.all(
+      clients.map(async (client) => {
+        await client.query('begin');
+        try {
+          for (let i = 0; i < EXECUTIONS_TO_GENERIC_PLAN; i++) await authorizeOnce(client, WARM_UP_REQUEST);
+        } finally {
+          await client.query('rollback');
+        }
+      }),
+    );
+  } finally {
+    for (const client of clients) client.release();
   }
 }

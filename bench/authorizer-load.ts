@@ -236,5 +236,10 @@ if (mode !== 'echo') {
   console.log(`authorizer / baseline: p50 ${ratio(50)}x, p99 ${ratio(99)}x, p99.9 ${ratio(99.9)}x`);
 }
 await stopServer(authorizer.child);
+const autovacuum = await database.pool.query<{ relname: string; autovacuum_count: string; autoanalyze_count: string }>(
+  `select relname, autovacuum_count, autoanalyze_count from pg_stat_user_tables where schemaname = $1 and (autovacuum_count > 0 or autoanalyze_count > 0)`,
+  [schema],
+);
+console.log(`autovacuum during the run: ${autovacuum.rows.map((r) => `${r.relname} vacuumed ${r.autovacuum_count}, analyzed ${r.autoanalyze_count}`).join('; ') || 'none'}`);
 await database.pool.query(`drop schema if exists "${schema}" cascade`);
 await database.close();

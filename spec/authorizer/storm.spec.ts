@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { authorize, type AuthorizationRequest, migrate, QUERIES } from '../../examples/card-authorizer/src/db.js';
+import { authorize, type AuthorizationRequest, migrate, QUERIES, warmUp } from '../../examples/card-authorizer/src/db.js';
 import { type CardSetup, replay } from './model.js';
 
 /**
@@ -156,5 +156,19 @@ describe('decision storms on one account (real Postgres, 64 connections)', () =>
       overspent = BigInt(rows[0]!.approved) > setup.balance;
     }
     expect(overspent).toBe(true);
+  });
+});
+
+describe('warming the pool before listening', () => {
+  it('prepares the decision statement on every connection at once and leaves no row or hold behind', async () => {
+    const pan = await seed({ accountId: 900_001, balance: 10_000n, partial: false, limitAmount: null, limitCount: null });
+    const before = await pool.query('select balance, holds, decision_seq from accounts where id = 900001');
+    // Sixteen connections at once: with one shared idempotency key they would queue one behind the other.
+    await warmUp(pool, 16);
+    expect(pool.totalCount).toBeGreaterThanOrEqual(16);
+    expect((await pool.query("select count(*)::int as n from transactions where idem_key like 'warm-up%'")).rows[0].n).toBe(0);
+    expect((await pool.query('select balance, holds, decision_seq from accounts where id = 900001')).rows).toEqual(before.rows);
+    // The warmed pool decides as before.
+    expect((await authorize(pool, request(pan, 2_500n))).responseCode).toBe('00');
   });
 });

@@ -282,9 +282,13 @@ async function runReleasing(client: Pool | PoolClient, name: string, text: strin
   }
 }
 
-/** A request for a card that cannot exist (PANs start with a non-zero digit): the statement answers 14. */
-const WARM_UP_REQUEST: AuthorizationRequest = {
-  idemKey: 'warm-up',
+/**
+ * A request for a card that cannot exist (PANs start with a non-zero digit): the statement answers 14. Each warm-up
+ * run gets its own idempotency key: runs sharing one would queue on the key's unique index entry, each behind the
+ * previous run's open transaction.
+ */
+const warmUpRequest = (run: string): AuthorizationRequest => ({
+  idemKey: `warm-up ${run}`,
   requestHash: 'warm-up',
   pan: '0000000000000000',
   amount: 0n,
@@ -294,7 +298,7 @@ const WARM_UP_REQUEST: AuthorizationRequest = {
   mti: '0100',
   link: 'warm-up',
   alias: 'warm-up',
-};
+});
 
 /**
  * Postgres plans a prepared statement afresh for each of its first five executions on a connection and only then
@@ -315,10 +319,10 @@ export async function warmUp(pool: Pool, connections: number): Promise<void> {
   const clients = await Promise.all(Array.from({ length: connections }, () => pool.connect()));
   try {
     await Promise.all(
-      clients.map(async (client) => {
+      clients.map(async (client, c) => {
         await client.query('begin');
         try {
-          for (let i = 0; i < EXECUTIONS_TO_GENERIC_PLAN; i++) await authorizeOnce(client, WARM_UP_REQUEST);
+          for (let i = 0; i < EXECUTIONS_TO_GENERIC_PLAN; i++) await authorizeOnce(client, warmUpRequest(`${c}.${i}`));
         } finally {
           await client.query('rollback');
         }

@@ -56,7 +56,7 @@ export {
   registerConverter,
 } from './codecs/index.js';
 export { parsePrefix, type PrefixShape } from './prefixes/length-prefix.js';
-export { type Codec, createCodec } from './message/codec.js';
+export { type Codec, createCodec, type FieldsOf, type PeekResult } from './message/codec.js';
 export {
   adviceMti,
   isRepeatMti,

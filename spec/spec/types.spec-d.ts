@@ -39,6 +39,15 @@ describe('Infer', () => {
     codec.encode({ mti: '0100', fields: { 4: 1000 } });
   });
 
+  it('types the fields peek returns from the spec', () => {
+    const codec = createCodec(spec);
+    const peeked = codec.peek(new Uint8Array(), [2, 52]);
+    expectTypeOf(peeked.mti).toEqualTypeOf<string | undefined>();
+    expectTypeOf(peeked.fields[2]).toEqualTypeOf<string | undefined>();
+    expectTypeOf(peeked.fields[52]).toEqualTypeOf<Uint8Array | undefined>();
+    expectTypeOf(createCodec(presets.iso87ascii).peek(new Uint8Array(), [11]).fields[52]).toEqualTypeOf<Uint8Array | undefined>();
+  });
+
   it('types preset fields by their ISO 8583:1987 kinds', () => {
     type A = Infer<typeof presets.iso87ascii>;
     expectTypeOf<A['fields'][2]>().toEqualTypeOf<string | undefined>();

@@ -26,6 +26,41 @@ export interface Codec<M = Message> {
   decode(frame: Uint8Array): M;
   /** Encodes a message, computing the bitmaps from the present fields. Throws only `Iso8583Error`, for any input. */
   encode(message: M): Uint8Array;
+  /**
+   * Reads the MTI and some fields of a frame that may not decode as a whole; never throws.
+   *
+   * Why: a server that cannot decode a request still owes the peer an answer it can pair (DE11, DE41 and the
+   * other matching fields echoed); `peek` reads as far as the frame allows. It reads the header and the MTI
+   * (`undefined` when its bytes are not four digits; the walk goes on, the MTI having a fixed width), then walks
+   * the bitmaps in field order, decoding every field with its own decoder (so each value returned is fully
+   * validated) until the wanted fields are all read or the first failure. It returns the wanted fields read before
+   * that; numbers the spec does not define are never found. Bitmaps are read as `bitmap.lenient` would read them
+   * (an empty extension bitmap or lowercase hex still says where each field is), and bytes after the last wanted
+   * field are never looked at, so a frame `decode` refuses can still give its fields here.
+   *
+   * @example
+   * ```ts
+   * const { mti, fields } = codec.peek(frame, [11, 41]);
+   * if (mti !== undefined && fields[11] !== undefined) console.log('answer', mti, 'STAN', fields[11]);
+   * ```
+   */
+  peek(frame: Uint8Array, fields: readonly number[]): PeekResult<M>;
+}
+
+/** The field table of a message type: `M['fields']`, or the dynamic one of {@link Message}. */
+export type FieldsOf<M> = M extends { fields: infer F } ? F : Message['fields'];
+
+/**
+ * What {@link Codec.peek} could read from a frame: the MTI when it is four digits, and the wanted fields found
+ * before the first failure, typed like the codec's messages.
+ *
+ * Why: a partial read is a result, not an error; its fields are as trustworthy as decoded ones.
+ */
+export interface PeekResult<M = Message> {
+  /** The MTI, or `undefined` when the frame is too short for it or it is not four digits. */
+  mti: string | undefined;
+  /** The wanted fields read before the first failure (or all of them); absent fields are missing keys. */
+  fields: Partial<FieldsOf<M>>;
 }
 
 /** Largest data element number a spec can hold (with a tertiary bitmap). */
@@ -80,52 +115,63 @@ function compileCodec(spec: MessageSpec): Codec<Message> {
   const headerCtx: ConvertContext = { alphabet: undefined, nibblePad: { side: 'left', nibble: '0' } };
   const headerCodec = headerConverter === undefined ? undefined : specialize(headerConverter, headerCtx);
 
+  /** Reads the header at the cursor. */
+  function readHeader(r: ByteReader): ScalarValue {
+    const at = r.take(header!.length, 'header');
+    try {
+      return headerCodec!.decode(r.buf, at, headerUnits);
+    } catch (e) {
+      throw located(e, 'header', at);
+    }
+  }
+
+  /** Reads the four MTI digits at the cursor. */
+  function readMti(r: ByteReader): string {
+    const at = r.take(mtiBytes, 'mti');
+    try {
+      return mtiCodec.decode(r.buf, at, 4) as string;
+    } catch (e) {
+      throw new Iso8583Error(ErrorCode.INVALID_MTI, 'MTI is not four digits', {
+        field: 'mti',
+        offset: isIso8583Error(e) && e.offset !== undefined ? e.offset : at,
+      });
+    }
+  }
+
+  /**
+   * Reads the primary bitmap and the extension bitmaps it announces into `bits`; returns the index of the last
+   * bitmap read (0 primary, 1 secondary, 2 tertiary).
+   */
+  function readBitmaps(r: ByteReader, bits: Uint8Array): number {
+    bitmap.read(r, bits, 0);
+    if ((bits[0]! & 0x80) === 0) return 0;
+    bitmap.read(r, bits, 1);
+    if (!tertiary || (bits[8]! & 0x80) === 0) return 1;
+    bitmap.read(r, bits, 2);
+    if ((bits[16]! & 0x80) !== 0) {
+      throw new Iso8583Error(ErrorCode.INVALID_BITMAP, 'bit 129 (a fourth bitmap) is not supported', {
+        field: 'bitmap',
+        offset: r.pos - bitmap.wireBytes,
+      });
+    }
+    return 2;
+  }
+
   function decodeFrame(frame: Uint8Array): Message {
     if (!(frame instanceof Uint8Array)) {
       throw new Iso8583Error(ErrorCode.INVALID_INPUT, `frame must be a Uint8Array, got ${describeType(frame)}`);
     }
     const r = new ByteReader(frame);
     const message: Message = { mti: '', fields: {} };
-    if (header !== undefined && headerConverter !== undefined) {
-      const at = r.take(header.length, 'header');
-      try {
-        message.header = headerCodec!.decode(frame, at, headerUnits);
-      } catch (e) {
-        throw located(e, 'header', at);
-      }
-    }
-    const mtiAt = r.take(mtiBytes, 'mti');
-    try {
-      message.mti = mtiCodec.decode(frame, mtiAt, 4) as string;
-    } catch (e) {
-      throw new Iso8583Error(ErrorCode.INVALID_MTI, 'MTI is not four digits', {
-        field: 'mti',
-        offset: isIso8583Error(e) && e.offset !== undefined ? e.offset : mtiAt,
-      });
-    }
+    if (header !== undefined) message.header = readHeader(r);
+    message.mti = readMti(r);
     const bits = new Uint8Array(24);
-    bitmap.read(r, bits, 0);
-    let lastBitmap = 0;
-    if ((bits[0]! & 0x80) !== 0) {
-      bitmap.read(r, bits, 1);
-      lastBitmap = 1;
-      if (tertiary && (bits[8]! & 0x80) !== 0) {
-        bitmap.read(r, bits, 2);
-        lastBitmap = 2;
-        if ((bits[16]! & 0x80) !== 0) {
-          throw new Iso8583Error(ErrorCode.INVALID_BITMAP, 'bit 129 (a fourth bitmap) is not supported', {
-            field: 'bitmap',
-            offset: r.pos - bitmap.wireBytes,
-          });
-        }
-      }
-    }
+    const lastByte = readBitmaps(r, bits) * 8 + 8;
     const out = message.fields;
-    const lastByte = lastBitmap * 8 + 8;
     for (let byteIndex = 0; byteIndex < lastByte; byteIndex++) {
       let byte = bits[byteIndex]!;
       // Bits 1, 65 (tertiary) and 129 are bitmap indicators, not data elements.
-      if ((byteIndex === 0 || (tertiary && byteIndex === 8) || byteIndex === 16) && byte !== 0) byte &= 0x7f;
+      if (byteIndex === 0 || (tertiary && byteIndex === 8) || byteIndex === 16) byte &= 0x7f;
       if (byte === 0) continue;
       for (let bit = 0; bit < 8; bit++) {
         if ((byte & (0x80 >> bit)) === 0) continue;
@@ -146,6 +192,54 @@ function compileCodec(spec: MessageSpec): Codec<Message> {
       });
     }
     return message;
+  }
+
+  function peekFrame(frame: unknown, wanted: unknown): { mti: string | undefined; fields: Message['fields'] } {
+    const found: { mti: string | undefined; fields: Message['fields'] } = { mti: undefined, fields: {} };
+    if (!(frame instanceof Uint8Array) || !Array.isArray(wanted)) return found;
+    // wants[n] === 1 for each wanted field the spec defines; the walk stops after the highest of them.
+    const wants = new Uint8Array(LAST_FIELD + 1);
+    let last = 0;
+    for (const n of wanted as unknown[]) {
+      if (typeof n === 'number' && Number.isInteger(n) && n >= 2 && n <= LAST_FIELD && fields[n] !== undefined) {
+        wants[n] = 1;
+        if (n > last) last = n;
+      }
+    }
+    try {
+      const r = new ByteReader(frame);
+      if (header !== undefined) {
+        try {
+          readHeader(r);
+        } catch (e) {
+          // A header of the right size that does not decode still leaves the MTI where it always is.
+          if (isIso8583Error(e) && e.code === ErrorCode.TRUNCATED) return found;
+        }
+      }
+      try {
+        found.mti = readMti(r);
+      } catch (e) {
+        if (isIso8583Error(e) && e.code === ErrorCode.TRUNCATED) return found;
+      }
+      if (last === 0) return found;
+      const bits = new Uint8Array(24);
+      const lastByte = readBitmaps(r, bits) * 8 + 8;
+      for (let byteIndex = 0; byteIndex < lastByte; byteIndex++) {
+        let byte = bits[byteIndex]!;
+        if (byteIndex === 0 || (tertiary && byteIndex === 8) || byteIndex === 16) byte &= 0x7f;
+        for (let bit = 0; byte !== 0 && bit < 8; bit++) {
+          if ((byte & (0x80 >> bit)) === 0) continue;
+          const n = byteIndex * 8 + bit + 1;
+          const field = fields[n];
+          if (n > last || field === undefined) return found;
+          const value = field.decode(r);
+          if (wants[n] === 1) found.fields[n] = value;
+        }
+      }
+    } catch {
+      // The first failure ends the walk; what was read before it stands.
+    }
+    return found;
   }
 
   const scratch = new ByteWriter(1024);
@@ -237,6 +331,7 @@ function compileCodec(spec: MessageSpec): Codec<Message> {
 
   return {
     spec,
+    peek: peekFrame as Codec<Message>['peek'],
     decode(frame) {
       try {
         return decodeFrame(frame);

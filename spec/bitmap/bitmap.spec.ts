@@ -30,8 +30,31 @@ describe('hex bitmaps', () => {
     codec.write(w, bits, 0);
     expect(new TextDecoder().decode(w.finish())).toBe('4210001102C04804');
     const back = new Uint8Array(24);
-    codec.read(new ByteReader(new TextEncoder().encode('4210001102c04804')), back, 0);
+    codec.read(new ByteReader(new TextEncoder().encode('4210001102C04804')), back, 0);
     expect([...back.subarray(0, 8)]).toEqual([...bits.subarray(0, 8)]);
+  });
+
+  it('refuse a lowercase digit with NON_CANONICAL_BITMAP at the bitmap, and read it when lenient', () => {
+    const text = new TextEncoder().encode('00004210001102c04804');
+    const e = catchIso(() => compileBitmap({ format: 'hex' }).read(new ByteReader(text, 4), new Uint8Array(24), 0));
+    expect(e.code).toBe('NON_CANONICAL_BITMAP');
+    expect(e.field).toBe('bitmap');
+    expect(e.offset).toBe(4);
+    const back = new Uint8Array(24);
+    compileBitmap({ format: 'hex', lenient: true }).read(new ByteReader(text, 4), back, 0);
+    expect([...back.subarray(0, 8)]).toEqual([0x42, 0x10, 0x00, 0x11, 0x02, 0xc0, 0x48, 0x04]);
+  });
+
+  it('refuse a lowercase digit in EBCDIC too', () => {
+    // EBCDIC 037: F0 is '0', 81 is 'a', C1 is 'A'.
+    const lower = Uint8Array.from([0x81, ...new Array(15).fill(0xf0)]);
+    expect(catchIso(() => compileBitmap({ format: 'hex', encoding: 'ebcdic037' }).read(new ByteReader(lower), new Uint8Array(24), 0)).code).toBe(
+      'NON_CANONICAL_BITMAP',
+    );
+    const upper = Uint8Array.from([0xc1, ...new Array(15).fill(0xf0)]);
+    const bits = new Uint8Array(24);
+    compileBitmap({ format: 'hex', encoding: 'ebcdic037' }).read(new ByteReader(upper), bits, 0);
+    expect(bits[0]).toBe(0xa0);
   });
 
   it('travel in EBCDIC when told so', () => {

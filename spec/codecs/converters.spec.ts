@@ -160,9 +160,11 @@ describe('hex converter', () => {
     expect(new TextDecoder().decode(encodeWith(hex, bytes(0x00, 0xab, 0x5f), ctx()))).toBe('00AB5F');
   });
 
-  it('decodes either case', () => {
-    const text = new TextEncoder().encode('00abCD');
-    expect([...(hex.decode(text, 0, 3, ctx()) as Uint8Array)]).toEqual([0x00, 0xab, 0xcd]);
+  it('decodes uppercase only, so a value has one byte form (a lowercase digit is refused with its offset)', () => {
+    expect([...(hex.decode(new TextEncoder().encode('00ABCD'), 0, 3, ctx()) as Uint8Array)]).toEqual([0x00, 0xab, 0xcd]);
+    const e = thrown(() => hex.decode(new TextEncoder().encode('00abCD'), 0, 3, ctx()));
+    expect(e.code).toBe('INVALID_CHARACTER');
+    expect(e.offset).toBe(2);
   });
 
   it('rejects a non-hex character with its offset', () => {

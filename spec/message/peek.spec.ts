@@ -71,6 +71,19 @@ describe('peek', () => {
     expect(tiny.peek(unknown, [11])).toEqual({ mti: '0800', fields: {} });
   });
 
+  it('reads the fields behind a bitmap in a form decode refuses (empty secondary, lowercase hex)', () => {
+    const emptySecondary = Uint8Array.from([...te.encode('0800'), 0x80, 0x20, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, ...te.encode('000042')]);
+    expect(catchIso(() => ascii.decode(emptySecondary)).code).toBe('NON_CANONICAL_BITMAP');
+    expect(ascii.peek(emptySecondary, [11])).toEqual({ mti: '0800', fields: { 11: '000042' } });
+    const hex = createCodec(
+      defineSpec({ name: 'hex-peek', mti: { encoding: 'ascii' }, bitmap: { format: 'hex' }, fields: { 9: presets.iso87ascii.fields[9], 11: presets.iso87ascii.fields[11] } }),
+    );
+    // 00a0…: bits 9 and 11, in lowercase.
+    const lower = te.encode('0800' + '00a0000000000000' + '00000001' + '000042');
+    expect(catchIso(() => hex.decode(lower)).code).toBe('NON_CANONICAL_BITMAP');
+    expect(hex.peek(lower, [11])).toEqual({ mti: '0800', fields: { 11: '000042' } });
+  });
+
   it('returns no MTI for a frame broken in the MTI, and still the fields behind it', () => {
     const broken = withByte(good, 2, 0x58); // '01X0'
     expect(catchIso(() => ascii.decode(broken)).code).toBe('INVALID_MTI');

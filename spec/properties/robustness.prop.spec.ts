@@ -1,9 +1,20 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type Codec, createCodec, isIso8583Error, type Message, presets } from '../../src/index.js';
+import {
+  type BitmapSpec,
+  type Codec,
+  createCodec,
+  isIso8583Error,
+  type Message,
+  type MessageSpec,
+  presets,
+  getConverter,
+  structuredPreset,
+  toHex,
+} from '../../src/index.js';
 import { arbitraryMessage, arbitrarySpec } from '../../src/testing/index.js';
 import { loadFixtures } from '../helpers/fixtures.js';
-import { countFrames, FUZZ_RUNS } from './budget.js';
+import { countFrames, FUZZ_RUNS, FUZZ_SEED } from './budget.js';
 
 const codecs = Object.values(presets).map((p) => createCodec(p) as unknown as Codec<Message>);
 
@@ -60,6 +71,239 @@ function mutate(frame: Uint8Array, edits: Mutation[]): Uint8Array {
   }
   return b;
 }
+
+/** Every preset, structured preset and fixture spec: the fixed specs the canonical law is checked on. */
+function fixedSpecs(): MessageSpec[] {
+  const structured = Object.values(presets).map((p) =>
+    structuredPreset(p, { de48: { type: 'tlv', tagLength: 2, lengthDigits: 3, encoding: p.fields[48].encoding } }),
+  );
+  const fromFixtures = [...new Set(loadFixtures().map((f) => f.spec))];
+  return [...Object.values(presets), ...structured, ...fromFixtures];
+}
+
+/** The same spec with other bitmap options (a frame of the twin is a frame the spec may be sent). */
+function twin(spec: MessageSpec, options: Partial<BitmapSpec>): MessageSpec {
+  return { ...spec, name: `${spec.name}~${JSON.stringify(options)}`, bitmap: { ...spec.bitmap, ...options } };
+}
+
+/**
+ * Edits that keep many frames valid, so the canonical law meets accepted frames that are not plain encodings:
+ * toggling the case of one of the frame's letters (ASCII and EBCDIC: hex digits, text), replacing one of its digits
+ * by another (ASCII and EBCDIC), announcing an empty secondary or tertiary bitmap, writing a hex bitmap digit in
+ * lowercase, and re-encoding the message with the secondary bitmap forced on or off.
+ */
+const softEdit = fc.oneof(
+  fc.record({ op: fc.constant('case' as const), at: fc.nat() }),
+  fc.record({ op: fc.constant('digit' as const), at: fc.nat(), digit: fc.integer({ min: 0, max: 9 }) }),
+  fc.record({ op: fc.constant('announce' as const), level: fc.constantFrom<1 | 2>(1, 2) }),
+  fc.record({ op: fc.constant('lowerBitmap' as const), at: fc.nat() }),
+  fc.record({ op: fc.constant('secondary' as const) }),
+);
+type SoftEdit = typeof softEdit extends fc.Arbitrary<infer E> ? E : never;
+
+const isAsciiLetter = (c: number): boolean => (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
+const isEbcdicLetter = (c: number): boolean => (c >= 0x81 && c <= 0xa9) || (c >= 0xc1 && c <= 0xe9);
+const isDigitByte = (c: number): boolean => (c >= 0x30 && c <= 0x39) || (c >= 0xf0 && c <= 0xf9);
+const RAW = { alphabet: undefined, nibblePad: { side: 'left', nibble: '0' } } as const;
+
+/** Where the bitmaps of a frame of `spec` start, and how many bytes each takes. */
+function bitmapLayout(spec: MessageSpec): { at: number; size: number; text: ReturnType<typeof getConverter> | undefined } {
+  const at = (spec.header?.length ?? 0) + getConverter(spec.mti.encoding).byteLength(4);
+  if (spec.bitmap.format === 'binary') return { at, size: 8, text: undefined };
+  const text = getConverter(spec.bitmap.encoding ?? 'ascii');
+  return { at, size: text.byteLength(16), text };
+}
+
+/** Sets the top bit (bit 1 or 65) of the bitmap starting at `at`. */
+function setTopBit(b: Uint8Array, at: number, text: ReturnType<typeof getConverter> | undefined): void {
+  if (text === undefined) {
+    b[at] = b[at]! | 0x80;
+    return;
+  }
+  const digit = parseInt(text.decode(b, at, 1, RAW) as string, 16) | 8;
+  text.encode(digit.toString(16).toUpperCase(), b, at, RAW);
+}
+
+/** The frame with an extension bitmap (1 secondary, 2 tertiary) announced but empty, or unchanged if it has one. */
+function announceEmpty(spec: MessageSpec, frame: Uint8Array, level: 1 | 2): Uint8Array {
+  const { at, size, text } = bitmapLayout(spec);
+  if (frame.length < at + size * level) return frame;
+  const topSet = (bitmapAt: number): boolean =>
+    text === undefined ? (frame[bitmapAt]! & 0x80) !== 0 : (parseInt(text.decode(frame, bitmapAt, 1, RAW) as string, 16) & 8) !== 0;
+  if (level === 2 && (spec.bitmap.tertiary !== true || !topSet(at) || topSet(at + size))) return frame;
+  if (level === 1 && topSet(at)) return frame;
+  const empty = new Uint8Array(size);
+  if (text !== undefined) text.encode('0'.repeat(16), empty, 0, RAW);
+  const b = Uint8Array.from([...frame.subarray(0, at + size * level), ...empty, ...frame.subarray(at + size * level)]);
+  setTopBit(b, at + size * (level - 1), text);
+  return b;
+}
+
+function softMutate(spec: MessageSpec, message: Message, frame: Uint8Array, edit: SoftEdit): Uint8Array {
+  switch (edit.op) {
+    case 'secondary': {
+      const flipped = twin(spec, { alwaysSecondary: spec.bitmap.alwaysSecondary !== true });
+      return (createCodec(flipped) as unknown as Codec<Message>).encode(message);
+    }
+    case 'announce':
+      return announceEmpty(spec, frame, edit.level);
+    case 'lowerBitmap': {
+      const { at, size, text } = bitmapLayout(spec);
+      const b = Uint8Array.from(frame);
+      if (text === undefined || b.length < at + size) return b;
+      // One of the primary bitmap's letters A–F, through the bitmap's converter.
+      const letters: number[] = [];
+      for (let i = 0; i < 16; i++) if (/[A-F]/.test(text.decode(b, at + i, 1, RAW) as string)) letters.push(at + i);
+      if (letters.length === 0) return b;
+      const i = letters[edit.at % letters.length]!;
+      text.encode((text.decode(b, i, 1, RAW) as string).toLowerCase(), b, i, RAW);
+      return b;
+    }
+    case 'case':
+    case 'digit': {
+      const b = Uint8Array.from(frame);
+      const wanted = edit.op === 'case' ? (c: number) => isAsciiLetter(c) || isEbcdicLetter(c) : isDigitByte;
+      const spots: number[] = [];
+      for (let i = 0; i < b.length; i++) if (wanted(b[i]!)) spots.push(i);
+      if (spots.length === 0) return b;
+      const i = spots[edit.at % spots.length]!;
+      const c = b[i]!;
+      if (edit.op === 'case') b[i] = isAsciiLetter(c) ? c ^ 0x20 : c ^ 0x40;
+      else b[i] = (c & 0xf0) | edit.digit;
+      return b;
+    }
+  }
+}
+
+/** What the canonical law met: frames tried, accepted by the codec, and accepted ones that were not its encodings. */
+interface CanonicalTally {
+  tried: number;
+  accepted: number;
+  acceptedEdited: number;
+  lenientRewritten: number;
+  refusedNonCanonical: number;
+}
+
+/**
+ * The canonical law on one frame: if `codec` accepts `bytes`, encoding the result gives exactly `bytes` back. A
+ * spec with `bitmap.lenient` may accept more (non-canonical bitmaps): its re-encoding is then the canonical frame,
+ * which the strict twin accepts with the same message, and it equals `bytes` whenever the strict twin accepts them.
+ */
+function checkCanonical(spec: MessageSpec, bytes: Uint8Array, edited: boolean, tally: CanonicalTally): void {
+  const codec = createCodec(spec) as unknown as Codec<Message>;
+  tally.tried++;
+  let m: Message;
+  try {
+    m = codec.decode(bytes);
+  } catch (e) {
+    if (!isIso8583Error(e)) throw e;
+    if (e.code === 'NON_CANONICAL_BITMAP') tally.refusedNonCanonical++;
+    return;
+  }
+  tally.accepted++;
+  if (edited) tally.acceptedEdited++;
+  const again = codec.encode(m);
+  if (spec.bitmap.lenient !== true) {
+    expect(toHex(again)).toBe(toHex(bytes));
+    return;
+  }
+  const strict = createCodec(twin(spec, { lenient: false })) as unknown as Codec<Message>;
+  expect(strict.decode(again)).toEqual(m);
+  let strictAccepts = true;
+  try {
+    strict.decode(bytes);
+  } catch (e) {
+    if (!isIso8583Error(e)) throw e;
+    expect(e.code).toBe('NON_CANONICAL_BITMAP');
+    strictAccepts = false;
+  }
+  if (strictAccepts) expect(toHex(again)).toBe(toHex(bytes));
+  else tally.lenientRewritten++;
+}
+
+describe('canonical form: any frame the codec accepts re-encodes to exactly its bytes', () => {
+  const specs = fixedSpecs();
+  const fresh = (): CanonicalTally => ({ tried: 0, accepted: 0, acceptedEdited: 0, lenientRewritten: 0, refusedNonCanonical: 0 });
+  const report = (name: string, t: CanonicalTally): void => {
+    console.log(
+      `[fuzz] canonical, ${name}: ${t.accepted} of ${t.tried} frames accepted (${t.acceptedEdited} edited, ` +
+        `${t.lenientRewritten} rewritten by lenient specs), ${t.refusedNonCanonical} refused as non-canonical; FUZZ_SEED=${FUZZ_SEED}`,
+    );
+    countFrames(t.tried);
+  };
+
+  it('holds for mutated frames of every preset, structured preset and fixture spec', () => {
+    const t = fresh();
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...specs).chain((spec) =>
+          fc.tuple(fc.constant(spec), arbitraryMessage(spec, { maxFields: 8 }), fc.array(mutation, { minLength: 1, maxLength: 2 }), softEdit),
+        ),
+        ([spec, message, edits, soft]) => {
+          const codec = createCodec(spec) as unknown as Codec<Message>;
+          const bytes = codec.encode(message as Message);
+          checkCanonical(spec, bytes, false, t);
+          checkCanonical(spec, mutate(bytes, edits), true, t);
+          checkCanonical(spec, softMutate(spec, message as Message, bytes, soft), true, t);
+        },
+      ),
+      { numRuns: FUZZ_RUNS * 2, seed: FUZZ_SEED },
+    );
+    report('fixed specs', t);
+    // Not vacuous: besides the plain encodings, many edited frames were accepted and checked, and the edits reached
+    // the non-canonical bitmaps the strict decoder must refuse.
+    expect(t.acceptedEdited).toBeGreaterThan(FUZZ_RUNS / 4);
+    expect(t.refusedNonCanonical).toBeGreaterThan(FUZZ_RUNS / 20);
+  });
+
+  it('holds for random and mutated frames of random specs (lenient and alwaysSecondary included)', () => {
+    const t = fresh();
+    fc.assert(
+      fc.property(
+        arbitrarySpec().chain((spec) =>
+          fc.tuple(fc.constant(spec), arbitraryMessage(spec), fc.array(mutation, { minLength: 1, maxLength: 2 }), softEdit, fc.uint8Array({ maxLength: 64 })),
+        ),
+        ([spec, message, edits, soft, noise]) => {
+          const codec = createCodec(spec) as unknown as Codec<Message>;
+          const bytes = codec.encode(message as Message);
+          checkCanonical(spec, bytes, false, t);
+          checkCanonical(spec, mutate(bytes, edits), true, t);
+          checkCanonical(spec, softMutate(spec, message as Message, bytes, soft), true, t);
+          // Random bytes behind the frame's own header, MTI and primary bitmap reach the field decoders.
+          const headLength = (spec.header?.length ?? 0) + (spec.mti.encoding === 'bcd' ? 2 : 4) + (spec.bitmap.format === 'binary' ? 8 : 16);
+          checkCanonical(spec, Uint8Array.from([...bytes.subarray(0, headLength), ...noise]), true, t);
+        },
+      ),
+      { numRuns: FUZZ_RUNS * 2, seed: FUZZ_SEED },
+    );
+    report('random specs', t);
+    expect(t.acceptedEdited).toBeGreaterThan(FUZZ_RUNS / 4);
+    expect(t.refusedNonCanonical).toBeGreaterThan(FUZZ_RUNS / 20);
+    expect(t.lenientRewritten).toBeGreaterThan(0);
+  });
+
+  it('holds for frames with announced but empty extension bitmaps and lowercase hex bitmaps', () => {
+    // The forms the lenient option exists for, built directly for every fixed spec with a hex or tertiary bitmap.
+    const t = fresh();
+    for (const spec of specs) {
+      for (const options of [{}, { lenient: true }, { alwaysSecondary: true }, { alwaysSecondary: true, lenient: true }]) {
+        const s = twin(spec, options);
+        const codec = createCodec(s) as unknown as Codec<Message>;
+        const alwaysTwin = createCodec(twin(spec, { alwaysSecondary: true })) as unknown as Codec<Message>;
+        const first = Number(Object.keys(spec.fields)[0]);
+        const sample = fc.sample(arbitraryMessage(spec, { only: [first], maxFields: 1 }), { numRuns: 3, seed: FUZZ_SEED });
+        for (const m of sample) {
+          const withEmpty = alwaysTwin.encode(m as Message);
+          checkCanonical(s, withEmpty, true, t);
+          const lowered = Uint8Array.from(codec.encode(m as Message), (c) => (c >= 0x41 && c <= 0x46 ? c + 0x20 : c));
+          checkCanonical(s, lowered, true, t);
+        }
+      }
+    }
+    report('extension and case forms', t);
+    expect(t.lenientRewritten).toBeGreaterThan(0);
+  });
+});
 
 describe('robustness', () => {
   it('random bytes only ever produce an Iso8583Error', () => {
@@ -132,37 +376,6 @@ describe('robustness', () => {
       ),
       { numRuns: FUZZ_RUNS * 2 },
     );
-  });
-
-  it('frames that still decode after mutation re-encode to exactly the same bytes (one canonical form)', () => {
-    const specs = [
-      ...Object.values(presets),
-      ...loadFixtures()
-        .map((f) => f.spec)
-        .filter((spec) => spec.name.startsWith('structured')),
-    ];
-    let decoded = 0;
-    fc.assert(
-      fc.property(
-        fc.constantFrom(...specs).chain((spec) => fc.tuple(fc.constant(spec), arbitraryMessage(spec, { maxFields: 6 }), fc.array(mutation, { minLength: 1, maxLength: 2 }))),
-        ([spec, message, edits]) => {
-          const codec = createCodec(spec) as unknown as Codec<Message>;
-          const bytes = mutate(codec.encode(message as Message), edits);
-          let m: Message;
-          try {
-            m = codec.decode(bytes);
-          } catch (e) {
-            if (!isIso8583Error(e)) throw e;
-            return;
-          }
-          decoded++;
-          expect(codec.encode(m)).toEqual(bytes);
-        },
-      ),
-      { numRuns: FUZZ_RUNS * 2 },
-    );
-    countFrames(FUZZ_RUNS * 2);
-    expect(decoded).toBeGreaterThan(0);
   });
 
   it('mutated frames of random specs only ever produce an Iso8583Error', () => {

@@ -28,6 +28,22 @@ describe('round trips', () => {
     });
   }
 
+  for (const preset of Object.values(presets)) {
+    // Some networks require the secondary bitmap on every message: the law holds for that form too.
+    const always = { ...preset, name: `${preset.name}+alwaysSecondary`, bitmap: { ...preset.bitmap, alwaysSecondary: true } };
+    const codec = createCodec(always) as unknown as LooseCodec;
+
+    it(`holds with bitmap.alwaysSecondary for ${preset.name}, every frame carrying a secondary bitmap`, () => {
+      fc.assert(
+        fc.property(arbitraryMessage(preset, { maxFields: 8 }), (m) => {
+          roundTrips(codec, m as Message);
+          expect((codec.encode(m as Message)[preset.mti.encoding === 'bcd' ? 2 : 4]! & 0x80) !== 0).toBe(true);
+        }),
+        { numRuns: Math.max(20, FUZZ_RUNS >> 1) },
+      );
+    });
+  }
+
   const structured = [
     ...Object.values(presets).map((p) => structuredPreset(p, { de48: { type: 'tlv', tagLength: 2, lengthDigits: 3, encoding: p.fields[48].encoding } })),
     ...loadFixtures()

@@ -26,8 +26,15 @@ const HEX_TEXT_ALPHABET = new Uint8Array(256);
 for (let c = 0; c < 256; c++) HEX_TEXT_ALPHABET[c] = HEX_NIBBLE[c]! >= 0 ? 1 : 0;
 const HEX_CTX: ConvertContext = { alphabet: HEX_TEXT_ALPHABET, nibblePad: { side: 'left', nibble: '0' } };
 
-/** Compiles a bitmap spec into a {@link BitmapCodec}. */
-export function compileBitmap(spec: Pick<BitmapSpec, 'format' | 'encoding'>, field = 'bitmap'): BitmapCodec {
+/** Char codes of the lowercase hex letters a–f: readable, never written (encode writes uppercase). */
+const isLowerHex = (c: number): boolean => c >= 0x61 && c <= 0x66;
+
+/**
+ * Compiles a bitmap spec into a {@link BitmapCodec}. A hex bitmap with a lowercase digit is refused with
+ * `NON_CANONICAL_BITMAP` (at the bitmap's first byte) unless `spec.lenient` is true, because encode writes
+ * uppercase and one message has one byte form.
+ */
+export function compileBitmap(spec: Pick<BitmapSpec, 'format' | 'encoding' | 'lenient'>, field = 'bitmap'): BitmapCodec {
   if (spec.format === 'binary') {
     return {
       wireBytes: 8,
@@ -49,6 +56,7 @@ export function compileBitmap(spec: Pick<BitmapSpec, 'format' | 'encoding'>, fie
   const converter = getConverter(spec.encoding ?? 'ascii');
   const wireBytes = converter.byteLength(16);
   const text = specialize(converter, HEX_CTX);
+  const lenient = spec.lenient === true;
   return {
     wireBytes,
     read(r, bits, index) {
@@ -63,7 +71,15 @@ export function compileBitmap(spec: Pick<BitmapSpec, 'format' | 'encoding'>, fie
         });
       }
       for (let i = 0; i < 8; i++) {
-        bits[index * 8 + i] = (HEX_NIBBLE[hex.charCodeAt(i * 2)]! << 4) | HEX_NIBBLE[hex.charCodeAt(i * 2 + 1)]!;
+        const hi = hex.charCodeAt(i * 2);
+        const lo = hex.charCodeAt(i * 2 + 1);
+        if (!lenient && (isLowerHex(hi) || isLowerHex(lo))) {
+          throw new Iso8583Error(ErrorCode.NON_CANONICAL_BITMAP, 'hex bitmap has a lowercase digit (encode writes uppercase)', {
+            field,
+            offset: at,
+          });
+        }
+        bits[index * 8 + i] = (HEX_NIBBLE[hi]! << 4) | HEX_NIBBLE[lo]!;
       }
     },
     write(w, bits, index) {
@@ -76,6 +92,16 @@ export function compileBitmap(spec: Pick<BitmapSpec, 'format' | 'encoding'>, fie
       text.encode(hex, w.buf, at);
     },
   };
+}
+
+/**
+ * Tells whether bitmap number `index` (0 primary, 1 secondary, 2 tertiary) in `bits` has no bit set.
+ *
+ * Why: an extension bitmap that is announced but empty is a form encode never writes; strict decoders refuse it.
+ */
+export function isEmptyBitmap(bits: Uint8Array, index: number): boolean {
+  for (let i = index * 8; i < index * 8 + 8; i++) if (bits[i] !== 0) return false;
+  return true;
 }
 
 /** Tells whether bit `n` (1-based) is set. */

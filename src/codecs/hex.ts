@@ -14,11 +14,16 @@ for (let n = 0; n < 16; n++) {
   if (n >= 10) HEX_NIBBLE[HEX_DIGIT_CODES[n]! + 0x20] = n;
 }
 
+/** Nibble value of an uppercase ASCII hex digit, or -1: the only digits the hex converter reads. */
+const UPPER_HEX_NIBBLE = new Int8Array(256).fill(-1);
+for (let n = 0; n < 16; n++) UPPER_HEX_NIBBLE[HEX_DIGIT_CODES[n]!] = n;
+
 /**
  * The hex converter: binary data carried as ASCII hex text, two characters per byte.
  *
- * Why: some links send binary elements (PIN block, MAC, EMV data) as printable hex. Decode accepts either case;
- * encode writes uppercase. A length counts bytes of the value (`bytes`) or hex characters on the wire (`chars`).
+ * Why: some links send binary elements (PIN block, MAC, EMV data) as printable hex. Encode writes uppercase and
+ * decode reads uppercase only (a lowercase digit is `INVALID_CHARACTER`), so a frame has one byte form and
+ * re-encodes to its own bytes. A length counts bytes of the value (`bytes`) or hex characters on the wire (`chars`).
  */
 export const hexConverter: Converter = {
   name: 'hex',
@@ -30,10 +35,10 @@ export const hexConverter: Converter = {
     const out = new Uint8Array(units);
     for (let i = 0; i < units; i++) {
       const p = offset + i * 2;
-      const hi = HEX_NIBBLE[src[p]!]!;
-      const lo = HEX_NIBBLE[src[p + 1]!]!;
+      const hi = UPPER_HEX_NIBBLE[src[p]!]!;
+      const lo = UPPER_HEX_NIBBLE[src[p + 1]!]!;
       if (hi < 0 || lo < 0) {
-        throw new Iso8583Error(ErrorCode.INVALID_CHARACTER, 'not a hex digit', { offset: hi < 0 ? p : p + 1 });
+        throw new Iso8583Error(ErrorCode.INVALID_CHARACTER, 'not an uppercase hex digit', { offset: hi < 0 ? p : p + 1 });
       }
       out[i] = (hi << 4) | lo;
     }

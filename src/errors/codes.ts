@@ -14,6 +14,11 @@ export const ErrorCode = {
   INVALID_MTI: 'INVALID_MTI',
   /** A bitmap is malformed (bad hex text, or a bit the spec cannot carry). */
   INVALID_BITMAP: 'INVALID_BITMAP',
+  /**
+   * A bitmap is well-formed but not in the one form encode writes (lowercase hex digits, an extension bitmap
+   * announced but empty, a secondary missing where the spec always writes one); `bitmap.lenient` accepts these.
+   */
+  NON_CANONICAL_BITMAP: 'NON_CANONICAL_BITMAP',
   /** The bitmap announces a field the spec does not define. */
   UNKNOWN_FIELD: 'UNKNOWN_FIELD',
   /** A length prefix holds something other than digits. */
@@ -44,6 +49,8 @@ export const ErrorCode = {
   UNKNOWN_CONVERTER: 'UNKNOWN_CONVERTER',
   /** A user-supplied converter threw something that is not an `Iso8583Error`. */
   CONVERTER_FAILED: 'CONVERTER_FAILED',
+  /** An options argument is not an object, names an unknown option, or gives an option a value it cannot take. */
+  INVALID_OPTION: 'INVALID_OPTION',
 } as const;
 
 /** The union of every stable error code string. */

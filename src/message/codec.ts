@@ -1,4 +1,4 @@
-import { compileBitmap, setBit } from '../bitmap/bitmap.js';
+import { type BitmapCodec, compileBitmap, isEmptyBitmap, setBit } from '../bitmap/bitmap.js';
 import { type ConvertContext, specialize } from '../codecs/converter.js';
 import { getConverter } from '../codecs/registry.js';
 import { ByteReader } from '../cursor/byte-reader.js';
@@ -8,7 +8,7 @@ import { Iso8583Error, isIso8583Error } from '../errors/iso8583-error.js';
 import type { Infer } from '../spec/infer.js';
 import { KIND_ALPHABETS } from '../spec/kinds.js';
 import type { Message, MessageSpec, ScalarValue } from '../spec/types.js';
-import { validateSpec } from '../spec/validate-spec.js';
+import { headerValueUnits, validateSpec } from '../spec/validate-spec.js';
 import { type CompiledField, compileField, describeType, located } from './compile-field.js';
 
 /**
@@ -100,18 +100,19 @@ function compileCodec(spec: MessageSpec): Codec<Message> {
     const n = Number(key);
     fields[n] = compileField(key, spec.fields[n]!);
   }
+  const lenient = spec.bitmap.lenient === true;
+  const alwaysSecondary = spec.bitmap.alwaysSecondary === true;
   const bitmap = compileBitmap(spec.bitmap);
+  // peek reads bitmaps leniently: a non-canonical bitmap still says where each field is.
+  const lenientBitmap = lenient ? bitmap : compileBitmap({ ...spec.bitmap, lenient: true });
   const mtiConverter = getConverter(spec.mti.encoding);
   const mtiBytes = mtiConverter.byteLength(4);
   const mtiCodec = specialize(mtiConverter, MTI_CTX);
   const header = spec.header;
   const headerConverter = header === undefined ? undefined : getConverter(header.encoding);
+  // Value units of the header (validated to fill header.length bytes exactly): BCD digits, hex bytes, characters.
   const headerUnits =
-    header === undefined || headerConverter === undefined
-      ? 0
-      : headerConverter.unit === 'digits'
-        ? header.length * 2
-        : header.length;
+    header === undefined || headerConverter === undefined ? 0 : headerValueUnits(headerConverter, header.length)!;
   const headerCtx: ConvertContext = { alphabet: undefined, nibblePad: { side: 'left', nibble: '0' } };
   const headerCodec = headerConverter === undefined ? undefined : specialize(headerConverter, headerCtx);
 
@@ -141,19 +142,33 @@ function compileCodec(spec: MessageSpec): Codec<Message> {
   /**
    * Reads the primary bitmap and the extension bitmaps it announces into `bits`; returns the index of the last
    * bitmap read (0 primary, 1 secondary, 2 tertiary).
+   *
+   * Canonical form (what encode writes, refused otherwise unless `lenient`): a secondary only when a field 65–128
+   * or a tertiary is present (always, with `alwaysSecondary`), a tertiary only when a field 130–192 is present.
+   * Errors point at the first byte of the offending bitmap.
    */
-  function readBitmaps(r: ByteReader, bits: Uint8Array): number {
-    bitmap.read(r, bits, 0);
-    if ((bits[0]! & 0x80) === 0) return 0;
-    bitmap.read(r, bits, 1);
-    if (!tertiary || (bits[8]! & 0x80) === 0) return 1;
-    bitmap.read(r, bits, 2);
+  function readBitmaps(r: ByteReader, bits: Uint8Array, codec: BitmapCodec, strict: boolean): number {
+    const primaryAt = r.pos;
+    codec.read(r, bits, 0);
+    if ((bits[0]! & 0x80) === 0) {
+      if (strict && alwaysSecondary) throw nonCanonical('bit 1 is not set but this spec always writes a secondary bitmap', primaryAt);
+      return 0;
+    }
+    const secondaryAt = r.pos;
+    codec.read(r, bits, 1);
+    if (!tertiary || (bits[8]! & 0x80) === 0) {
+      if (strict && !alwaysSecondary && isEmptyBitmap(bits, 1)) throw nonCanonical('the secondary bitmap is announced but empty', secondaryAt);
+      return 1;
+    }
+    const tertiaryAt = r.pos;
+    codec.read(r, bits, 2);
     if ((bits[16]! & 0x80) !== 0) {
       throw new Iso8583Error(ErrorCode.INVALID_BITMAP, 'bit 129 (a fourth bitmap) is not supported', {
         field: 'bitmap',
-        offset: r.pos - bitmap.wireBytes,
+        offset: tertiaryAt,
       });
     }
+    if (strict && isEmptyBitmap(bits, 2)) throw nonCanonical('the tertiary bitmap is announced but empty', tertiaryAt);
     return 2;
   }
 
@@ -166,7 +181,7 @@ function compileCodec(spec: MessageSpec): Codec<Message> {
     if (header !== undefined) message.header = readHeader(r);
     message.mti = readMti(r);
     const bits = new Uint8Array(24);
-    const lastByte = readBitmaps(r, bits) * 8 + 8;
+    const lastByte = readBitmaps(r, bits, bitmap, !lenient) * 8 + 8;
     const out = message.fields;
     for (let byteIndex = 0; byteIndex < lastByte; byteIndex++) {
       let byte = bits[byteIndex]!;
@@ -223,7 +238,7 @@ function compileCodec(spec: MessageSpec): Codec<Message> {
       }
       if (last === 0) return found;
       const bits = new Uint8Array(24);
-      const lastByte = readBitmaps(r, bits) * 8 + 8;
+      const lastByte = readBitmaps(r, bits, lenientBitmap, false) * 8 + 8;
       for (let byteIndex = 0; byteIndex < lastByte; byteIndex++) {
         let byte = bits[byteIndex]!;
         if (byteIndex === 0 || (tertiary && byteIndex === 8) || byteIndex === 16) byte &= 0x7f;
@@ -275,8 +290,11 @@ function compileCodec(spec: MessageSpec): Codec<Message> {
         throw new Iso8583Error(ErrorCode.UNKNOWN_FIELD, 'the spec does not define this field', { field: key });
       }
       setBit(bits, n);
-      present |= n > 128 ? 2 : n > 64 ? 1 : 0;
+      // The last bitmap needed: 0 primary, 1 secondary (a field 65–128), 2 tertiary (a field 130–192).
+      if (n > 128) present = 2;
+      else if (n > 64 && present === 0) present = 1;
     }
+    if (alwaysSecondary && present === 0) present = 1;
     if (present >= 2) setBit(bits, 65);
     if (present >= 1) setBit(bits, 1);
 
@@ -352,6 +370,11 @@ function compileCodec(spec: MessageSpec): Codec<Message> {
       }
     },
   };
+}
+
+/** The error for a bitmap in a form encode never writes, at the bitmap's first byte. */
+function nonCanonical(detail: string, offset: number): Iso8583Error {
+  return new Iso8583Error(ErrorCode.NON_CANONICAL_BITMAP, detail, { field: 'bitmap', offset });
 }
 
 /**

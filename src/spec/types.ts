@@ -202,6 +202,23 @@ export interface BitmapSpec {
   readonly encoding?: string;
   /** When true, bit 65 announces a tertiary bitmap (fields 130–192) instead of data element 65. */
   readonly tertiary?: boolean;
+  /**
+   * When true, encode writes the secondary bitmap on every message (bit 1 always set, the secondary all zeros when
+   * no field 65–128 is present), and decode expects it. Default: the secondary is written only when needed.
+   *
+   * Why: some networks require the secondary bitmap on every message; with this on, that form is the canonical
+   * one for the spec.
+   */
+  readonly alwaysSecondary?: boolean;
+  /**
+   * When true, decode also accepts bitmaps in forms encode never writes: lowercase hex digits, an extension bitmap
+   * announced but empty, and (with `alwaysSecondary`) a frame without the secondary. Such a frame re-encodes to
+   * other bytes. Default false: decode refuses them with `NON_CANONICAL_BITMAP`.
+   *
+   * Why: strict means one byte sequence per message (a MAC is computed over bytes); leniency for a network that
+   * sends such bitmaps is an explicit choice, visible in its spec.
+   */
+  readonly lenient?: boolean;
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { Converter } from '../codecs/converter.js';
 import { getConverter, hasConverter } from '../codecs/registry.js';
 import { ErrorCode } from '../errors/codes.js';
 import { Iso8583Error } from '../errors/iso8583-error.js';
@@ -197,6 +198,16 @@ function validateLayout(layout: unknown, field: FieldSpec, path: string): void {
   }
 }
 
+/**
+ * The value units a header of `length` wire bytes holds through `converter`: two digits a byte for BCD, one byte
+ * per two characters for hex text, one character or byte a byte otherwise; `undefined` when no whole number of
+ * units fills exactly `length` bytes (an odd length of hex text).
+ */
+export function headerValueUnits(converter: Converter, length: number): number | undefined {
+  const units = converter.unit === 'digits' ? length * 2 : converter.byteLength(1) === 2 ? length / 2 : length;
+  return Number.isInteger(units) && converter.byteLength(units) === length ? units : undefined;
+}
+
 /** Tells whether data element `n` may appear in a spec with (or without) a tertiary bitmap. */
 export function isFieldNumberAllowed(n: number, tertiary: boolean): boolean {
   if (n >= 2 && n <= 128) return !(tertiary && n === 65);
@@ -236,8 +247,8 @@ export function validateSpec(spec: unknown): MessageSpec {
     const bc = getConverter(bitmap.encoding);
     if (bc.valueType !== 'string' || bc.unit !== 'chars') fail('bitmap.encoding must be a text converter', 'bitmap');
   }
-  if (bitmap.tertiary !== undefined && typeof bitmap.tertiary !== 'boolean') {
-    fail('bitmap.tertiary must be a boolean', 'bitmap');
+  for (const flag of ['tertiary', 'alwaysSecondary', 'lenient'] as const) {
+    if (bitmap[flag] !== undefined && typeof bitmap[flag] !== 'boolean') fail(`bitmap.${flag} must be a boolean`, 'bitmap');
   }
   if (header !== undefined) {
     if (!isObject(header) || !Number.isInteger(header.length) || (header.length as number) < 1) {
@@ -245,6 +256,9 @@ export function validateSpec(spec: unknown): MessageSpec {
     }
     if (typeof header.encoding !== 'string' || !hasConverter(header.encoding)) {
       fail('header.encoding must name a registered converter', 'header');
+    }
+    if (headerValueUnits(getConverter(header.encoding), header.length as number) === undefined) {
+      fail(`header.length ${String(header.length)} is not a whole number of "${header.encoding}" units`, 'header');
     }
   }
   if (!isObject(fields)) fail('spec.fields must be an object');

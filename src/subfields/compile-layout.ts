@@ -1,4 +1,4 @@
-import { compileBitmap, hasBit, setBit } from '../bitmap/bitmap.js';
+import { compileBitmap, hasBit, isEmptyBitmap, setBit } from '../bitmap/bitmap.js';
 import { ErrorCode } from '../errors/codes.js';
 import { Iso8583Error } from '../errors/iso8583-error.js';
 import { type CompiledField, compileField, describeType } from '../message/compile-field.js';
@@ -59,7 +59,17 @@ function compileBitmapped(path: string, layout: BitmappedLayout): CompiledField 
       const bits = new Uint8Array(24);
       bitmap.read(r, bits, 0);
       const extended = secondary && (bits[0]! & 0x80) !== 0;
-      if (extended) bitmap.read(r, bits, 1);
+      if (extended) {
+        const at = r.pos;
+        bitmap.read(r, bits, 1);
+        // Encode writes the second sub-bitmap only for a subfield 65–128: an empty one has another byte form.
+        if (isEmptyBitmap(bits, 1)) {
+          throw new Iso8583Error(ErrorCode.NON_CANONICAL_BITMAP, 'the second sub-bitmap is announced but empty', {
+            field: `${path}.bitmap`,
+            offset: at,
+          });
+        }
+      }
       const out: Record<number, FieldValue> = {};
       for (let n = secondary ? 2 : 1; n <= (extended ? 128 : 64); n++) {
         if (!hasBit(bits, n)) continue;

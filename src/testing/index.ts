@@ -17,6 +17,7 @@ import type { Infer, InferField } from '../spec/infer.js';
 import { KIND_ALPHABETS } from '../spec/kinds.js';
 import type {
   BerTlv,
+  BitmappedLayout,
   BitmapSpec,
   FieldKind,
   FieldSpec,
@@ -28,7 +29,7 @@ import type {
   SubfieldLayout,
   TlvEntry,
 } from '../spec/types.js';
-import { isFieldNumberAllowed } from '../spec/validate-spec.js';
+import { headerValueUnits, isFieldNumberAllowed } from '../spec/validate-spec.js';
 
 /**
  * Characters (as one-char strings) a field may hold: its kind's alphabet that its converter can also carry.
@@ -255,11 +256,8 @@ function headerArbitrary(spec: MessageSpec): fc.Arbitrary<ScalarValue | undefine
   const h = spec.header;
   if (h === undefined) return fc.constant(undefined);
   const converter = getConverter(h.encoding);
-  if (converter.valueType === 'bytes') {
-    const n = converter.unit === 'bytes' && converter.byteLength(1) === 2 ? h.length / 2 : h.length;
-    return fc.uint8Array({ minLength: n, maxLength: n });
-  }
-  const units = converter.unit === 'digits' ? h.length * 2 : h.length;
+  const units = headerValueUnits(converter, h.length) ?? h.length;
+  if (converter.valueType === 'bytes') return fc.uint8Array({ minLength: units, maxLength: units });
   const chars: string[] = [];
   const charset = converter.charset;
   for (let c = 0; c < 256; c++) if (charset === undefined || charset[c] === 1) chars.push(String.fromCharCode(c));
@@ -374,12 +372,19 @@ export function arbitraryStructuredFieldSpec(): fc.Arbitrary<FieldSpec> {
     fc.constantFrom('LLL/ascii', 'LLL/bcd', 'B2').map((prefix): FieldSpec => ({
       kind: 'b', length: 999, prefix, encoding: 'binary', subfields: { type: 'ber-tlv' },
     })),
-    fc.tuple(text, fc.uniqueArray(fc.integer({ min: 1, max: 64 }), { minLength: 1, maxLength: 4 }), fc.array(inner, { minLength: 4, maxLength: 4 }), fc.constantFrom<'binary' | 'hex'>('binary', 'hex')).map(
-      ([e, numbers, specs, format]): FieldSpec => {
+    // Bitmapped subfields on one sub-bitmap (1–64), or on two (2–128, bit 1 announcing the second).
+    fc.boolean().chain((secondary) =>
+      fc.tuple(
+        text,
+        fc.uniqueArray(secondary ? fc.integer({ min: 2, max: 128 }) : fc.integer({ min: 1, max: 64 }), { minLength: 1, maxLength: 4 }),
+        fc.array(inner, { minLength: 4, maxLength: 4 }),
+        fc.constantFrom<'binary' | 'hex'>('binary', 'hex'),
+      ).map(([e, numbers, specs, format]): FieldSpec => {
         const fields: Record<number, FieldSpec> = {};
         numbers.forEach((n, i) => (fields[n] = specs[i]!));
-        return { kind: 'ans', length: 9999, prefix: `LLLL/${e}`, encoding: e, subfields: { type: 'bitmapped', bitmap: { format }, fields } };
-      },
+        const layout: BitmappedLayout = secondary ? { type: 'bitmapped', bitmap: { format }, secondary, fields } : { type: 'bitmapped', bitmap: { format }, fields };
+        return { kind: 'ans', length: 9999, prefix: `LLLL/${e}`, encoding: e, subfields: layout };
+      }),
     ),
     text.map((e): FieldSpec => ({
       kind: 'n', length: 6, encoding: e,
@@ -406,12 +411,24 @@ export function arbitraryStructuredFieldSpec(): fc.Arbitrary<FieldSpec> {
  * ```
  */
 export function arbitrarySpec(): fc.Arbitrary<MessageSpec> {
-  const bitmap: fc.Arbitrary<BitmapSpec> = fc.oneof(
+  const layout: fc.Arbitrary<BitmapSpec> = fc.oneof(
     fc.record({ format: fc.constant<'binary'>('binary'), tertiary: fc.boolean() }),
     fc.record({ format: fc.constant<'hex'>('hex'), encoding: fc.constantFrom(...TEXT_ENCODINGS), tertiary: fc.boolean() }),
   );
+  // The bitmap options, each absent, false or true (true a quarter of the time).
+  const flag = fc.constantFrom<boolean | undefined>(undefined, undefined, false, true);
+  const bitmap: fc.Arbitrary<BitmapSpec> = fc.tuple(layout, flag, flag).map(([bm, alwaysSecondary, lenient]) => {
+    const out: { -readonly [K in keyof BitmapSpec]: BitmapSpec[K] } = { ...bm };
+    if (alwaysSecondary !== undefined) out.alwaysSecondary = alwaysSecondary;
+    if (lenient !== undefined) out.lenient = lenient;
+    return out;
+  });
+  // Hex text headers take two characters per byte, so their wire length is even.
   const header = fc.option(
-    fc.record({ length: fc.integer({ min: 1, max: 12 }), encoding: fc.constantFrom('binary', 'ascii', 'ebcdic037') }),
+    fc.oneof(
+      fc.record({ length: fc.integer({ min: 1, max: 12 }), encoding: fc.constantFrom('binary', 'ascii', 'ebcdic037', 'bcd') }),
+      fc.record({ length: fc.integer({ min: 1, max: 6 }).map((n) => n * 2), encoding: fc.constant('hex') }),
+    ),
     { nil: undefined },
   );
   return fc

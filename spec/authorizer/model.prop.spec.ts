@@ -2,17 +2,30 @@ import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { advise, authorize, migrate, reverse } from '../../examples/card-authorizer/src/db.js';
+import { migrate } from '../../examples/card-authorizer/src/db.js';
+import { createAuthorizerHandler } from '../../examples/card-authorizer/src/handler.js';
+import type { IsoMessage } from '../../examples/card-authorizer/src/iso.js';
+import { AuthorizerModel, type ModelMessage } from './model.js';
 
 /**
- * Model-based test: random sequences of authorizations, repeats, reversals (full, partial, before their original),
- * completions, authorization advices and clock advances over two accounts. After every step the database's answer
- * and state (balance, active holds) equal a pure model of the same rules.
+ * Model-based test: random sequences of whole ISO 8583 messages over two accounts (one allowing partial approval)
+ * and a card not on file, handled by the authorizer's request handler on the real Postgres: authorizations and
+ * financial requests with every processing code (00, 01, 09 with its cashback, 20 refund, 30 balance inquiry, an
+ * unknown one), a wrong expiry or currency, repeats and retransmissions, incrementals, reversals (full, partial,
+ * malformed DE95, by DE90 or by RRN without it, with DE41 or DE42 dropped, before their original), completions and
+ * refund advices, authorization advices, originals without RRN, terminal or merchant (RRNs and terminals are shared
+ * between originals, so matching without DE90 meets real ambiguity), requests without DE11, and clock advances.
+ * After every message the answer (MTI and every element) and the accounts' balance and active holds equal the
+ * reference model's. Runs: MODEL_RUNS (default 25; 400 locally before changing the query pack).
  */
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const RUNS = Number(process.env.MODEL_RUNS ?? 25);
 const schema = `authz_model_${process.pid}_${randomUUID().slice(0, 8)}`;
 let pool: pg.Pool;
 let run = 0;
+let stan = 0;
+/** What the sequences reached: request MTI and DE3 type → answers (DE39) seen, for the coverage check. */
+const reached = new Map<string, number>();
 
 beforeAll(async () => {
   pool = new pg.Pool({ connectionString: DATABASE_URL, max: 2, options: `-c search_path=${schema}` });
@@ -24,168 +37,222 @@ afterAll(async () => {
   await pool?.end();
 });
 
+/** An original transaction a sequence may send, repeat, reverse, complete or increment (in any order). */
+interface Slot {
+  readonly card: 0 | 1 | 2; // 2: a PAN not on file
+  readonly mti: '0100' | '0200' | '0120';
+  readonly amount: number;
+  readonly processing: '00' | '01' | '09' | '20';
+  readonly rrn: string | undefined;
+  readonly terminal: string | undefined;
+  readonly merchant: string | undefined;
+  readonly acquirer: string | undefined;
+  readonly expiry: 'none' | 'right' | 'wrong';
+  readonly currency: '978' | '840';
+}
+
+type Keep = { kind: 'full' } | { kind: 'partial'; actual: number } | { kind: 'malformed'; de95: string };
+
 type Command =
-  | { kind: 'auth'; account: 0 | 1; slot: number; amount: number }
-  | { kind: 'repeat'; slot: number }
+  | { kind: 'send'; slot: number; repeat: boolean }
   | { kind: 'increment'; slot: number; amount: number }
-  | { kind: 'reverse'; slot: number; keep: number }
-  | { kind: 'complete'; slot: number; amount: number }
-  | { kind: 'advice'; account: 0 | 1; amount: number }
+  | { kind: 'reverse'; slot: number; byDe90: boolean; keep: Keep; drop: 'none' | 'terminal' | 'merchant'; advice: boolean }
+  | { kind: 'complete'; slot: number; amount: number; byDe90: boolean }
+  | { kind: 'offline'; card: 0 | 1; amount: number; refund: boolean }
+  | { kind: 'inquiry'; card: 0 | 1 | 2; expiry: 'none' | 'right' | 'wrong' }
+  | { kind: 'unknown-code'; card: 0 | 1 }
+  | { kind: 'no-stan'; card: 0 | 1; amount: number }
+  | { kind: 'retransmit'; changed: boolean }
   | { kind: 'clock'; days: number };
 
-const SLOTS = 6;
+const SLOTS = 8;
+/** Amounts that collide often (same-amount originals are where matching without DE90 must choose). */
+const amountArb = fc.oneof(fc.constantFrom(3_000, 4_000, 10_000), fc.integer({ min: 100, max: 40_000 }));
+const slotArb: fc.Arbitrary<Slot> = fc.record({
+  card: fc.oneof({ weight: 8, arbitrary: fc.constantFrom(0 as const, 1 as const) }, { weight: 1, arbitrary: fc.constant(2 as const) }),
+  mti: fc.oneof({ weight: 6, arbitrary: fc.constant('0100' as const) }, { weight: 1, arbitrary: fc.constant('0200' as const) }, { weight: 2, arbitrary: fc.constant('0120' as const) }),
+  amount: amountArb,
+  processing: fc.oneof({ weight: 6, arbitrary: fc.constant('00' as const) }, { weight: 1, arbitrary: fc.constantFrom('01' as const, '09' as const, '20' as const) }),
+  rrn: fc.oneof({ weight: 3, arbitrary: fc.constantFrom('RRN000000001', 'RRN000000002') }, { weight: 1, arbitrary: fc.constantFrom(undefined, '            ') }),
+  terminal: fc.oneof({ weight: 3, arbitrary: fc.constantFrom('TERM0001', 'TERM0002') }, { weight: 1, arbitrary: fc.constant(undefined) }),
+  merchant: fc.oneof({ weight: 3, arbitrary: fc.constant('MERCHANT0000001') }, { weight: 1, arbitrary: fc.constantFrom(undefined, '000000000000000') }),
+  acquirer: fc.oneof({ weight: 3, arbitrary: fc.constant('123456') }, { weight: 1, arbitrary: fc.constantFrom(undefined, '654321') }),
+  expiry: fc.oneof({ weight: 6, arbitrary: fc.constant('none' as const) }, { weight: 1, arbitrary: fc.constantFrom('right' as const, 'wrong' as const) }),
+  currency: fc.oneof({ weight: 12, arbitrary: fc.constant('978' as const) }, { weight: 1, arbitrary: fc.constant('840' as const) }),
+});
+const keepArb: fc.Arbitrary<Keep> = fc.oneof(
+  { weight: 3, arbitrary: fc.constant({ kind: 'full' as const }) },
+  { weight: 3, arbitrary: fc.record({ kind: fc.constant('partial' as const), actual: fc.integer({ min: 0, max: 42_000 }) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('malformed' as const),
+      de95: fc.constantFrom(` 00000005000${'0'.repeat(30)}`, `${'0'.repeat(19)}5000${'0'.repeat(19)}`, `00000000500000000000500 C00000000C00000000`),
+    }),
+  },
+);
+const slot = fc.nat(SLOTS - 1);
 const command: fc.Arbitrary<Command> = fc.oneof(
-  { weight: 5, arbitrary: fc.record({ kind: fc.constant('auth' as const), account: fc.constantFrom(0 as const, 1 as const), slot: fc.nat(SLOTS - 1), amount: fc.integer({ min: 100, max: 40_000 }) }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('repeat' as const), slot: fc.nat(SLOTS - 1) }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('increment' as const), slot: fc.nat(SLOTS - 1), amount: fc.integer({ min: 100, max: 20_000 }) }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('reverse' as const), slot: fc.nat(SLOTS - 1), keep: fc.oneof(fc.constant(-1), fc.integer({ min: 0, max: 20_000 })) }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('complete' as const), slot: fc.nat(SLOTS - 1), amount: fc.integer({ min: 100, max: 30_000 }) }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('advice' as const), account: fc.constantFrom(0 as const, 1 as const), amount: fc.integer({ min: 100, max: 30_000 }) }) },
+  { weight: 8, arbitrary: fc.record({ kind: fc.constant('send' as const), slot, repeat: fc.boolean() }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('increment' as const), slot, amount: fc.integer({ min: 100, max: 20_000 }) }) },
+  {
+    weight: 5,
+    arbitrary: fc.record({
+      kind: fc.constant('reverse' as const),
+      slot,
+      byDe90: fc.boolean(),
+      keep: keepArb,
+      drop: fc.constantFrom('none' as const, 'none' as const, 'terminal' as const, 'merchant' as const),
+      advice: fc.boolean(),
+    }),
+  },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('complete' as const), slot, amount: fc.integer({ min: 100, max: 30_000 }), byDe90: fc.boolean() }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('offline' as const), card: fc.constantFrom(0 as const, 1 as const), amount: fc.integer({ min: 100, max: 30_000 }), refund: fc.boolean() }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('inquiry' as const), card: fc.constantFrom(0 as const, 1 as const, 2 as const), expiry: fc.constantFrom('none' as const, 'right' as const, 'wrong' as const) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('unknown-code' as const), card: fc.constantFrom(0 as const, 1 as const) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('no-stan' as const), card: fc.constantFrom(0 as const, 1 as const), amount: amountArb }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('retransmit' as const), changed: fc.boolean() }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('clock' as const), days: fc.integer({ min: 1, max: 9 }) }) },
 );
 
-interface Link {
-  a: number;
-  r: number;
-  d: number;
-}
-interface AccountModel {
-  balance: number;
-  holds: Map<number, number>; // day → amount
-  links: Map<string, Link>;
-  orphans: Map<string, number>;
-  partial: boolean;
+const BASE_DAY = Date.UTC(2026, 10, 24) / 86_400_000;
+const EXPIRY = '2912';
+const amount12 = (n: number): string => String(n).padStart(12, '0');
+const nextStan = (): string => String((++stan % 999_999) + 1).padStart(6, '0');
+
+/** A message with the absent (undefined) elements left out. */
+function message(mti: string, fields: Record<number, string | undefined>): ModelMessage {
+  const present: Record<number, string> = {};
+  for (const [k, v] of Object.entries(fields)) if (v !== undefined) present[Number(k)] = v;
+  return { mti, fields: present };
 }
 
-const BASE_DAY = Date.UTC(2026, 10, 24) / 86_400_000;
-const dayString = (d: number): string => new Date(d * 86_400_000).toISOString().slice(0, 10);
+/** The repeat of an MTI: 0100 → 0101 (a repeat stays a repeat). */
+const repeatOf = (mti: string): string => `${mti.slice(0, 3)}${Number(mti[3]) | 1}`;
 
 describe('the authorizer against a model', () => {
-  it('matches the model after every step of random sequences', async () => {
-    await fc.assert(
-      fc.asyncProperty(fc.array(command, { minLength: 1, maxLength: 25 }), async (commands) => {
-        run++;
-        const ids = [run * 10 + 1, run * 10 + 2];
-        const pans = ids.map((id) => `6${String(id).padStart(15, '0')}`);
-        for (const [i, id] of ids.entries()) {
-          await pool.query("insert into accounts (id, currency, balance) values ($1, '978', 50000)", [id]);
-          await pool.query("insert into cards (id, pan, account_id, expiry, partial_allowed) values ($1, $2, $1, '2912', $3)", [id, pans[i], i === 1]);
-        }
-        const model: AccountModel[] = [0, 1].map((i) => ({ balance: 50_000, holds: new Map(), links: new Map(), orphans: new Map(), partial: i === 1 }));
-        const slots: ({ account: 0 | 1; amount: number; key: string; link: string; answer?: { code: string; approved: bigint } } | undefined)[] = [];
-        let today = BASE_DAY;
-        const active = (m: AccountModel): number => [...m.holds].filter(([d]) => d >= today).reduce((s, [, v]) => s + v, 0);
-        const addHold = (m: AccountModel, day: number, amount: number): void => {
-          m.holds.set(day, (m.holds.get(day) ?? 0) + amount);
-        };
-        const releaseHold = (m: AccountModel, day: number, amount: number): void => {
-          if (day >= today && amount > 0) m.holds.set(day, Math.max(0, (m.holds.get(day) ?? 0) - amount));
-        };
-
-        for (const c of commands) {
-          const date = dayString(today);
-          if (c.kind === 'clock') {
-            today += c.days;
-            continue;
-          }
-          if (c.kind === 'auth' || c.kind === 'repeat') {
-            const existing = slots[c.slot];
-            if (c.kind === 'repeat' && existing?.answer === undefined) continue;
-            const slot = c.kind === 'auth' && existing === undefined ? { account: c.account, amount: c.amount, key: randomUUID(), link: randomUUID() } : existing!;
-            slots[c.slot] = slot;
-            const m = model[slot.account]!;
-            const result = await authorize(pool, {
-              idemKey: slot.key, requestHash: `h${slot.amount}`, pan: pans[slot.account]!, amount: BigInt(slot.amount),
-              currency: '978', mcc: '5411', today: date, mti: '0100', link: slot.link, alias: `alias-${slot.link}`,
-            });
-            if (slot.answer !== undefined) {
-              expect([result.responseCode, result.approved]).toEqual([slot.answer.code, slot.answer.approved]);
-              continue;
-            }
-            // Model: decide, hold (less what an early reversal left), remember the link.
-            const available = Math.max(0, m.balance - active(m));
-            const [code, approved] = available >= slot.amount ? ['00', slot.amount] : m.partial && available > 0 ? ['10', available] : ['51', 0];
-            const early = m.orphans.get(slot.link);
-            m.orphans.delete(slot.link);
-            const heldAmount = early === undefined ? approved : Math.max(0, Math.min(approved, early));
-            if (heldAmount > 0) addHold(m, today + 7, heldAmount);
-            if (approved > 0) m.links.set(slot.link, { a: approved, r: approved - heldAmount, d: today + 7 });
-            expect([result.responseCode, result.approved]).toEqual([code, BigInt(approved)]);
-            slot.answer = { code, approved: BigInt(approved) };
-          } else if (c.kind === 'increment') {
-            const slot = slots[c.slot];
-            if (slot?.answer === undefined) continue;
-            const m = model[slot.account]!;
-            const key = randomUUID();
-            const result = await authorize(pool, {
-              idemKey: key, requestHash: `i${c.amount}`, pan: pans[slot.account]!, amount: BigInt(c.amount), currency: '978',
-              mcc: '5411', today: date, mti: '0100', link: `inc-${key}`, alias: `alias-inc-${key}`, incrementOf: slot.link,
-            });
-            const available = Math.max(0, m.balance - active(m));
-            const [code, approved] = available >= c.amount ? ['00', c.amount] : m.partial && available > 0 ? ['10', available] : ['51', 0];
-            const preAuth = m.links.get(slot.link);
-            const day = preAuth?.d ?? today + 7;
-            if (approved > 0) {
-              addHold(m, day, approved);
-              if (preAuth !== undefined) preAuth.a += approved;
-              else m.links.set(`inc-${key}`, { a: approved, r: 0, d: day });
-            }
-            expect([result.responseCode, result.approved]).toEqual([code, BigInt(approved)]);
-          } else if (c.kind === 'reverse') {
-            const slot = slots[c.slot];
-            if (slot === undefined) continue;
-            const m = model[slot.account]!;
-            const result = await reverse(pool, {
-              idemKey: randomUUID(), requestHash: 'r', pan: pans[slot.account]!, keep: BigInt(c.keep), today: date, mti: '0400',
-              link: slot.link, alias: `alias-${slot.link}`,
-            });
-            const link = m.links.get(slot.link);
-            let released = 0;
-            if (link === undefined) m.orphans.set(slot.link, c.keep);
-            else {
-              released = c.keep < 0 ? link.a - link.r : Math.max(0, link.a - link.r - c.keep);
-              releaseHold(m, link.d, released);
-              link.r += released;
-            }
-            expect(result.released).toBe(BigInt(released));
-          } else if (c.kind === 'complete') {
-            const slot = slots[c.slot];
-            if (slot === undefined) continue;
-            const m = model[slot.account]!;
-            const result = await advise(pool, {
-              idemKey: randomUUID(), requestHash: 'c', pan: pans[slot.account]!, amount: BigInt(c.amount), today: date, mti: '0220',
-              originalLink: slot.link, alias: `alias-${slot.link}`, link: randomUUID(),
-            });
-            const link = m.links.get(slot.link);
-            let released = 0;
-            if (link !== undefined) {
-              released = link.a - link.r;
-              releaseHold(m, link.d, released);
-              link.r = link.a;
-            }
-            m.balance -= c.amount;
-            expect(result.released).toBe(BigInt(released));
-          } else {
-            const m = model[c.account]!;
-            const own = randomUUID();
-            await advise(pool, {
-              idemKey: randomUUID(), requestHash: 'a', pan: pans[c.account]!, amount: BigInt(c.amount), today: date, mti: '0120',
-              originalLink: '', alias: `alias-${own}`, link: own,
-            });
-            addHold(m, today + 7, c.amount);
-            m.links.set(own, { a: c.amount, r: 0, d: today + 7 });
-          }
+  it(
+    'answers every message as the model does and keeps balances and holds equal to it',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(fc.array(slotArb, { minLength: SLOTS, maxLength: SLOTS }), fc.array(command, { minLength: 10, maxLength: 40, size: 'max' }), async (slots, commands) => {
+          run++;
+          const ids = [run * 10 + 1, run * 10 + 2];
+          const pans = [...ids.map((id) => `6${String(id).padStart(15, '0')}`), `7${String(run).padStart(15, '0')}`];
           for (const [i, id] of ids.entries()) {
-            const { rows } = await pool.query<{ balance: string; held: string }>(
-              `select balance, (select coalesce(sum(value::bigint), 0) from jsonb_each_text(holds) where key::date >= $2::date) as held
-               from accounts where id = $1`,
-              [id, dayString(today)],
-            );
-            expect([Number(rows[0]!.balance), Number(rows[0]!.held)]).toEqual([model[i]!.balance, active(model[i]!)]);
+            await pool.query("insert into accounts (id, currency, balance) values ($1, '978', 50000)", [id]);
+            await pool.query('insert into cards (id, pan, account_id, expiry, partial_allowed) values ($1, $2, $1, $3, $4)', [id, pans[i], EXPIRY, i === 1]);
           }
-        }
-      }),
-      { numRuns: Number(process.env.MODEL_RUNS ?? 25) },
-    );
-  }, 120_000);
+          let today = BASE_DAY;
+          const model = new AuthorizerModel(
+            ids.map((_, i) => ({ pan: pans[i]!, balance: 50_000, partial: i === 1, expiry: EXPIRY })),
+            today,
+          );
+          const handler = createAuthorizerHandler({ pool, deadlineMs: 600_000, clock: () => new Date(today * 86_400_000 + 36_000_000) });
+          // Every run has its own transmission time, so no two runs share an idempotency key.
+          const de7 = `11${String(24 + (run % 5)).padStart(2, '0')}${String(run % 1_000_000).padStart(6, '0')}`;
+          // The originals, with their STANs fixed up front: a reversal may name one that has not been sent yet.
+          const originals = slots.map((s) =>
+            message(s.mti, {
+              2: pans[s.card], 3: `${s.processing}0000`, 4: amount12(s.amount), 7: de7, 11: nextStan(),
+              14: s.expiry === 'none' ? undefined : s.expiry === 'right' ? EXPIRY : '2812', 18: '5411', 32: s.acquirer, 37: s.rrn,
+              41: s.terminal, 42: s.merchant, 49: s.currency,
+              54: s.processing === '09' ? `0040${s.currency}D${amount12(Math.floor(s.amount / 4) + 1)}` : undefined,
+            }),
+          );
+          const de90 = (m: ModelMessage): string =>
+            `${m.mti}${m.fields[11]}${m.fields[7]}${(m.fields[32] ?? '').padStart(11, '0')}${'0'.repeat(11)}`;
+          let last: ModelMessage | undefined;
+          const steps: string[] = [];
+
+          const send = async (m: ModelMessage): Promise<void> => {
+            steps.push(`${m.mti} ${JSON.stringify(m.fields)}`);
+            const expected = model.answer(m);
+            const actual = await handler(m as IsoMessage);
+            const fields = { ...(actual?.fields as Record<number, string>) };
+            if (expected.fields[38] === 'any' && typeof fields[38] === 'string' && /^[A-Z0-9]{6}$/.test(fields[38])) fields[38] = 'any';
+            expect({ mti: actual?.mti, fields }, steps.join('\n')).toEqual(expected);
+            model.learn(m, actual?.fields[38] as string | undefined);
+            const seen = `${m.mti[1]} ${expected.fields[39]}`;
+            reached.set(seen, (reached.get(seen) ?? 0) + 1);
+            last = m;
+          };
+
+          for (const c of commands) {
+            switch (c.kind) {
+              case 'clock':
+                today += c.days;
+                model.today = today;
+                continue;
+              case 'send': {
+                const m = originals[c.slot]!;
+                await send(c.repeat ? { ...m, mti: repeatOf(m.mti) } : m);
+                break;
+              }
+              case 'increment': {
+                const pre = originals[c.slot]!;
+                await send(message('0100', { ...pre.fields, 3: '000000', 4: amount12(c.amount), 11: nextStan(), 14: undefined, 37: undefined, 54: undefined, 90: de90(pre) }));
+                break;
+              }
+              case 'reverse': {
+                const o = originals[c.slot]!;
+                const de95 =
+                  c.keep.kind === 'full' ? undefined : c.keep.kind === 'partial' ? `${amount12(c.keep.actual)}${amount12(c.keep.actual)}C00000000C00000000` : c.keep.de95;
+                await send(
+                  message(c.advice ? '0420' : '0400', {
+                    ...o.fields, 11: nextStan(), 90: c.byDe90 ? de90(o) : undefined, 95: de95,
+                    41: c.drop === 'terminal' ? undefined : o.fields[41], 42: c.drop === 'merchant' ? undefined : o.fields[42],
+                  }),
+                );
+                break;
+              }
+              case 'complete': {
+                const o = originals[c.slot]!;
+                await send(message('0220', { ...o.fields, 4: amount12(c.amount), 11: nextStan(), 90: c.byDe90 ? de90(o) : undefined }));
+                break;
+              }
+              case 'offline':
+                await send(
+                  message('0220', { 2: pans[c.card], 3: c.refund ? '200000' : '000000', 4: amount12(c.amount), 7: de7, 11: nextStan(), 18: '5411', 41: 'TERM0009', 49: '978' }),
+                );
+                break;
+              case 'inquiry':
+                await send(
+                  message('0100', {
+                    2: pans[c.card], 3: '301000', 4: amount12(0), 7: de7, 11: nextStan(), 14: c.expiry === 'none' ? undefined : c.expiry === 'right' ? EXPIRY : '2701',
+                    18: '6011', 41: 'ATM00001', 49: '978',
+                  }),
+                );
+                break;
+              case 'unknown-code':
+                await send(message('0100', { 2: pans[c.card], 3: '500000', 4: amount12(1_000), 7: de7, 11: nextStan(), 18: '5411', 41: 'TERM0001', 49: '978' }));
+                break;
+              case 'no-stan':
+                await send(message('0100', { 2: pans[c.card], 3: '000000', 4: amount12(c.amount), 7: de7, 18: '5411', 41: 'TERM0001', 49: '978' }));
+                break;
+              case 'retransmit':
+                // The last message again as a repeat: its stored answer; with another amount, 94.
+                if (last !== undefined) {
+                  const fields = c.changed ? { ...last.fields, 4: amount12(Number(last.fields[4] ?? 0) + 1) } : last.fields;
+                  await send({ mti: repeatOf(last.mti), fields });
+                }
+                break;
+            }
+            for (const [i, id] of ids.entries()) {
+              const { rows } = await pool.query<{ balance: string; held: string }>(
+                `select balance, (select coalesce(sum(value::bigint), 0) from jsonb_each_text(holds) where key::date >= $2::date) as held
+                 from accounts where id = $1`,
+                [id, new Date(today * 86_400_000).toISOString().slice(0, 10)],
+              );
+              expect([Number(rows[0]!.balance), Number(rows[0]!.held)], steps.join('\n')).toEqual([model.balances[i], model.held(i)]);
+            }
+          }
+        }),
+        { numRuns: RUNS },
+      );
+      console.log([...reached].sort().map(([k, n]) => `${k}: ${n}`).join(', '));
+    },
+    // A hang guard only: about 25 messages per run, each with three statements, generous on a loaded machine.
+    Math.max(120_000, RUNS * 3_000),
+  );
 });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { advise, type AdviceRequest, authorize, type AuthorizationRequest, migrate, reverse, type ReversalRequest } from '../../examples/card-authorizer/src/db.js';
+import { advise, type AdviceRequest, authorize, type AuthorizationRequest, type Identifiers, migrate, reverse, type ReversalRequest } from '../../examples/card-authorizer/src/db.js';
 
 /** Reversals and advices against the real Postgres: a hold is released exactly once, whatever arrives first. */
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -28,11 +28,14 @@ async function account(balance: bigint): Promise<{ id: number; pan: string }> {
   return { id, pan };
 }
 
+/** The identifiers a reversal without DE90 names the original `link` by: its own RRN, one terminal and merchant. */
+const idsOf = (link: string): Identifiers => ({ rrn: `rrn-${link}`, terminal: 'TERM0001', merchant: 'MERCHANT0000001', acquirer: '123456' });
+
 function auth(pan: string, amount: bigint, link = randomUUID()): AuthorizationRequest {
-  return { idemKey: `auth-${link}`, requestHash: 'h', pan, amount, currency: '978', mcc: '5411', today: TODAY, mti: '0100', link, alias: `alias-${link}` };
+  return { idemKey: `auth-${link}`, requestHash: 'h', pan, amount, currency: '978', mcc: '5411', today: TODAY, mti: '0100', link, ids: idsOf(link) };
 }
-function reversal(pan: string, link: string, keep = -1n, key = randomUUID()): ReversalRequest {
-  return { idemKey: `rev-${key}`, requestHash: 'r', pan, keep, today: TODAY, mti: '0400', link, alias: `alias-${link}` };
+function reversal(original: AuthorizationRequest, keep = -1n, key = randomUUID()): ReversalRequest {
+  return { idemKey: `rev-${key}`, requestHash: 'r', pan: original.pan, amount: original.amount, keep, today: TODAY, mti: '0400', link: original.link, ids: idsOf(original.link) };
 }
 
 async function held(accountId: number): Promise<bigint> {
@@ -53,10 +56,10 @@ describe('reversals', () => {
     const a = auth(pan, 10_000n);
     expect((await authorize(pool, a)).responseCode).toBe('00');
     expect(await held(id)).toBe(10_000n);
-    const r = reversal(pan, a.link);
+    const r = reversal(a);
     expect(await reverse(pool, r)).toEqual({ responseCode: '00', released: 10_000n, duplicate: false });
     expect(await reverse(pool, r)).toEqual({ responseCode: '00', released: 10_000n, duplicate: true });
-    expect((await reverse(pool, reversal(pan, a.link))).released).toBe(0n);
+    expect((await reverse(pool, reversal(a))).released).toBe(0n);
     expect(await held(id)).toBe(0n);
   });
 
@@ -64,25 +67,39 @@ describe('reversals', () => {
     const { id, pan } = await account(50_000n);
     const a = auth(pan, 10_000n);
     await authorize(pool, a);
-    expect((await reverse(pool, reversal(pan, a.link, 4_000n))).released).toBe(6_000n);
+    expect((await reverse(pool, reversal(a, 4_000n))).released).toBe(6_000n);
     expect(await held(id)).toBe(4_000n);
   });
 
-  it('find the original by DE37 + DE41 + DE42 + PAN when the reversal has no DE90', async () => {
+  it('find the original by its RRN (DE37) and the terminal, merchant and acquirer when the reversal has no DE90', async () => {
     const { id, pan } = await account(50_000n);
     const a = auth(pan, 2_500n);
     await authorize(pool, a);
-    expect((await reverse(pool, { ...reversal(pan, a.link), link: '' })).released).toBe(2_500n);
+    expect((await reverse(pool, { ...reversal(a), link: '' })).released).toBe(2_500n);
     expect(await held(id)).toBe(0n);
   });
 
   it('leave nothing held when the reversal arrives before its original', async () => {
     const { id, pan } = await account(50_000n);
     const a = auth(pan, 7_000n);
-    expect((await reverse(pool, reversal(pan, a.link))).released).toBe(0n);
+    expect((await reverse(pool, reversal(a))).released).toBe(0n);
     expect(await authorize(pool, a)).toMatchObject({ responseCode: '00', approved: 7_000n });
     expect(await held(id)).toBe(0n);
     expect(await orphans(id)).toEqual({});
+  });
+
+  it('without DE90, at once, release each of a dozen same-amount originals under one RRN exactly once', async () => {
+    const { id, pan } = await account(1_000_000n);
+    // Indistinguishable but for their DE90 form: the same card, RRN, terminal, merchant, acquirer and amount.
+    const shared: Identifiers = { rrn: 'RRN000000777', terminal: 'TERM0001', merchant: 'MERCHANT0000001', acquirer: '123456' };
+    const originals = Array.from({ length: 12 }, () => ({ ...auth(pan, 2_000n), ids: shared }));
+    for (const o of originals) await authorize(pool, o);
+    expect(await held(id)).toBe(24_000n);
+    // Each reversal picks the oldest original still holding in its snapshot; one that lost it to a concurrent
+    // reversal sees nothing left on the newest row version and runs again, so none of them releases nothing.
+    const results = await Promise.all(originals.map((o) => reverse(pool, { ...reversal(o), link: '', ids: shared })));
+    expect(results.map((r) => r.released)).toEqual(originals.map(() => 2_000n));
+    expect(await held(id)).toBe(0n);
   });
 
   it('keep every hold right when 64 originals and their reversals race in random order', async () => {
@@ -91,7 +108,7 @@ describe('reversals', () => {
     const partial = new Set(pairs.filter((_, i) => i % 4 === 0).map((p) => p.link));
     const jobs = pairs.flatMap((p) => [
       () => authorize(pool, p),
-      () => reverse(pool, reversal(pan, p.link, partial.has(p.link) ? 500n : -1n)),
+      () => reverse(pool, reversal(p, partial.has(p.link) ? 500n : -1n)),
     ]);
     jobs.sort(() => Math.random() - 0.5);
     await Promise.all(jobs.map((job) => job()));
@@ -101,7 +118,7 @@ describe('reversals', () => {
 });
 
 function advice(pan: string, mti: '0120' | '0220', amount: bigint, originalLink = '', key = randomUUID()): AdviceRequest {
-  return { idemKey: `adv-${key}`, requestHash: 'a', pan, amount, today: TODAY, mti, originalLink, alias: `alias-${originalLink || key}`, link: `own-${key}` };
+  return { idemKey: `adv-${key}`, requestHash: 'a', pan, amount, today: TODAY, mti, originalLink, ids: idsOf(originalLink || key), link: `own-${key}` };
 }
 
 async function balance(accountId: number): Promise<bigint> {
@@ -138,7 +155,7 @@ describe('advices', () => {
     const { id, pan } = await account(1_000_000n);
     const preAuths = Array.from({ length: 32 }, () => auth(pan, 4_000n));
     await Promise.all(preAuths.map((p) => authorize(pool, p)));
-    const jobs = preAuths.flatMap((p) => [() => reverse(pool, reversal(pan, p.link)), () => advise(pool, advice(pan, '0220', 3_000n, p.link))]);
+    const jobs = preAuths.flatMap((p) => [() => reverse(pool, reversal(p)), () => advise(pool, advice(pan, '0220', 3_000n, p.link))]);
     jobs.sort(() => Math.random() - 0.5);
     const results = await Promise.all(jobs.map((job) => job()));
     expect(results.reduce((s, r) => s + r.released, 0n)).toBe(32n * 4_000n);
@@ -219,13 +236,13 @@ describe('incrementals racing reversals of their pre-auth', () => {
     await Promise.all(preAuths.map((p) => authorize(pool, p)));
     const jobs = preAuths.flatMap((p) => [
       () => authorize(pool, { ...auth(pan, 1_000n), incrementOf: p.link }),
-      () => reverse(pool, reversal(pan, p.link)),
+      () => reverse(pool, reversal(p)),
     ]);
     jobs.sort(() => Math.random() - 0.5);
     await Promise.all(jobs.map((job) => job()));
     // An incremental that landed after its pre-auth was reversed still holds its own amount, on the pre-auth's
     // row: reverse the pre-auth again to release it, exactly as an acquirer would reverse the incremental.
-    await Promise.all(preAuths.map((p) => reverse(pool, reversal(pan, p.link))));
+    await Promise.all(preAuths.map((p) => reverse(pool, reversal(p))));
     expect(await held(id)).toBe(0n);
   });
 });

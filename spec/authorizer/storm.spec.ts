@@ -41,7 +41,7 @@ async function seed(setup: CardSetup): Promise<string> {
 }
 
 function request(pan: string, amount: bigint, key = randomUUID()): AuthorizationRequest {
-  return { idemKey: key, requestHash: `h-${amount}`, pan, amount, currency: '978', mcc: '5411', today: TODAY, mti: '0100', link: `L-${key}`, alias: `A-${key}` };
+  return { idemKey: key, requestHash: `h-${amount}`, pan, amount, currency: '978', mcc: '5411', today: TODAY, mti: '0100', link: `L-${key}` };
 }
 
 /** Runs `perClient` requests on each of CLIENTS concurrent workers. */

@@ -1,13 +1,16 @@
 -- One statement per advice (0120 authorization advice, 0220 financial advice or completion): $1 idem_key,
 -- $2 request_hash, $3 pan, $4 amount, $5 today (date), $6 mti ('0120' or '0220'), $7 link of the original pre-auth
--- (DE90 form, '' without DE90), $8 alias (for a 0220: the pre-auth's DE37+DE41+DE42+PAN; for a 0120: its own),
--- $9 this advice's own link.
+-- (DE90 form, '' without DE90), $8 rrn (DE37), $9 this advice's own link, $10 terminal (DE41), $11 merchant (DE42),
+-- $12 acquirer (DE32), $13 processing (DE3 transaction type: '00', '01', '09' or '20'). Identifiers are '' when
+-- absent.
 -- Advices are facts: always stored and acknowledged (00), never declined for funds.
---   0120: the network approved on our behalf; hold the amount like an approval (a later reversal can release it).
---   0220 with its pre-auth found: the completion releases what the pre-auth still holds (on the pre-auth's newest
---        row version, so exactly once) and debits the amount.
+--   0120: the network approved on our behalf; hold the amount like an approval (a later reversal can release it),
+--        less what a reversal that came first left (the orphan that names it, as for an authorization).
+--   0220 with its pre-auth found (original_of(): by DE90, else by RRN and qualifiers): the completion releases what
+--        the pre-auth still holds (on the pre-auth's newest row version, so exactly once) and debits the amount.
 --   0220 without a pre-auth: an offline purchase; debit the amount. "Without" is trusted only behind the same fence
 --        as reversals: if the account moved since the snapshot, nothing changes and the answer is 'retry'.
+--   A refund (20): a 0220 credits the amount and releases nothing; a 0120 holds nothing.
 with
 previous as (
   select t.* from transactions t where t.idem_key = $1
@@ -18,27 +21,33 @@ card as (
 fence as (
   select a.decision_seq from accounts a where a.id = (select account_id from card)
 ),
-original as (               -- the pre-auth a completion completes
+chosen as (                 -- the pre-auth a completion completes, in this statement's snapshot
+  select t.id, t.hold_total - t.released as remaining from transactions t
+  where $6::text = '0220' and $13::text <> '20'
+    and t.id = original_of((select account_id from card), (select id from card), $7::text, $8::text, $10::text,
+                           $11::text, $12::text, $4::bigint)
+),
+original as (               -- that pre-auth, released on its newest row version
   update transactions t
   set last_release = t.hold_total - t.released, released = t.hold_total
-  where $6::text = '0220' and t.id = original_of((select account_id from card), $7::text, $8::text)
-    and not exists (select 1 from previous)
-  returning t.hold_day, t.last_release
+  where t.id = (select id from chosen) and not exists (select 1 from previous)
+  returning t.hold_day, t.last_release, t.last_release as remaining
 ),
 decision as (
   update accounts a
   set (balance, holds, orphans, decision_seq, last_decision) = (
     select
-      a.balance - case when $6::text = '0220' and not stale.retry then $4::bigint else 0 end,
+      a.balance + case when $6::text <> '0220' or stale.retry then 0
+                       when $13::text = '20' then $4::bigint else -$4::bigint end,
       case
-        when $6::text = '0120' and advice_hold.amount > 0
+        when advice_hold.amount > 0
           then a.holds || jsonb_build_object(advice_hold.day::text,
                  coalesce((a.holds ->> advice_hold.day::text)::bigint, 0) + advice_hold.amount)
         when found.release > 0 and found.day >= $5::date
           then a.holds || jsonb_build_object(found.day::text,
                  greatest(0, coalesce((a.holds ->> found.day::text)::bigint, 0) - found.release))
         else a.holds end,
-      case when $6::text = '0120' then a.orphans - $9::text - $8::text else a.orphans end,
+      case when $6::text = '0120' then live_orphans(a.orphans, $5::date) - coalesce(advice_hold.orphan, '') else a.orphans end,
       case when stale.retry then a.decision_seq else a.decision_seq + 1 end,
       jsonb_build_object('code', case when stale.retry then 'retry' else '00' end, 'released', found.release,
                          'held', advice_hold.amount)
@@ -46,12 +55,20 @@ decision as (
       (select exists (select 1 from original) as exists,
               coalesce((select last_release from original), 0) as release,
               (select hold_day from original) as day) as found,
-      lateral (select $6::text = '0220' and not found.exists and a.decision_seq <> (select decision_seq from fence) as retry) as stale,
+      lateral (
+        select ($6::text = '0220' and $13::text <> '20' and not found.exists and a.decision_seq <> (select decision_seq from fence))
+            or coalesce($7::text = '' and (select remaining from chosen) > 0 and (select remaining from original) = 0, false) as retry
+      ) as stale,
       lateral (
         -- An authorization advice whose reversal came first holds at most what the reversal left.
-        select case when early.keep is null then $4::bigint else greatest(0, least($4::bigint, early.keep)) end as amount,
+        select case when $6::text <> '0120' or $13::text = '20' then 0
+                    when early.keep is null then $4::bigint
+                    else greatest(0, least($4::bigint, early.keep)) end as amount,
+               early.key as orphan,
                $5::date + coalesce((select hold_days from card), 7) as day
-        from (select coalesce((a.orphans ->> $9::text)::bigint, (a.orphans ->> $8::text)::bigint) as keep) as early
+        from card c
+        left join orphan_for(a.orphans, $5::date, c.id, $4::bigint, $9::text, $8::text, $10::text, $11::text,
+                             $12::text) early on $6::text = '0120'
       ) as advice_hold
   )
   where a.id = (select account_id from card) and not exists (select 1 from previous)
@@ -59,17 +76,19 @@ decision as (
 ),
 inserted as (
   insert into transactions (idem_key, request_hash, account_id, card_id, mti, amount, approved, response_code,
-                            hold_day, decision_seq, link, alias, hold_total, released)
+                            hold_day, decision_seq, processing, link, rrn, terminal, merchant, acquirer, hold_total,
+                            released)
   select $1, $2, d.account_id, (select id from card), $6, $4::bigint, $4::bigint, '00',
-         case when $6::text = '0120' then $5::date + coalesce((select hold_days from card), 7) end,
-         d.decision_seq,
-         case when $6::text = '0120' then $9 else nullif($7::text, '') end, $8,
-         case when $6::text = '0120' then $4::bigint else 0 end,
-         case when $6::text = '0120' then $4::bigint - (d.last_decision ->> 'held')::bigint
+         case when $6::text = '0120' and $13::text <> '20' then $5::date + coalesce((select hold_days from card), 7) end,
+         d.decision_seq, $13,
+         case when $6::text = '0120' then $9 else nullif($7::text, '') end,
+         nullif($8::text, ''), nullif($10::text, ''), nullif($11::text, ''), nullif($12::text, ''),
+         case when $6::text = '0120' and $13::text <> '20' then $4::bigint else 0 end,
+         case when $6::text = '0120' and $13::text <> '20' then $4::bigint - (d.last_decision ->> 'held')::bigint
               else (d.last_decision ->> 'released')::bigint end
   from decision d where d.last_decision ->> 'code' = '00'
   union all
-  select $1, $2, null, null, $6, $4::bigint, 0, '14', null, null, null, null, 0, 0
+  select $1, $2, null, null, $6, $4::bigint, 0, '14', null, null, $13, null, null, null, null, null, 0, 0
   where not exists (select 1 from card) and not exists (select 1 from previous)
   returning response_code, released
 )

@@ -16,8 +16,9 @@ create table if not exists accounts (
   holds         jsonb   not null default '{}',
   -- Card spend by day for rolling limits: {"<card id>": {"2026-11-24": [amount, count], ...}}.
   card_spend    jsonb   not null default '{}',
-  -- Reversals that arrived before their original: {"<link or alias>": amount left held, -1 for a full reversal}.
-  -- The original, when it comes, holds at most that amount and removes the entry.
+  -- Reversals that arrived before their original (see orphan_for): {"<key>": {"card", "amount", "keep", "link",
+  -- "rrn", "terminal", "merchant", "acquirer", "day"}}; keep is what stays held, -1 for a full reversal. The
+  -- original, when it comes, holds at most that and removes the entry; an entry waits two business days.
   orphans       jsonb   not null default '{}',
   -- Serialization order of decisions on this account (the order the row lock granted them).
   decision_seq  bigint  not null default 0,
@@ -59,8 +60,13 @@ create table if not exists transactions (
   auth_code     char(6),
   hold_day      date,
   decision_seq  bigint,
+  processing    char(2),                          -- DE3 transaction type: 00, 01, 09, 20 (30 inquiries are not stored)
   link          text,                             -- DE90 form of this request (MTI, STAN, DE7, acquirer)
-  alias         text,                             -- digest of DE37 + DE41 + DE42 + PAN
+  -- The identifiers a reversal without DE90 names its original by; null when absent, blank or all zeros.
+  rrn           text,                             -- DE37
+  terminal      text,                             -- DE41
+  merchant      text,                             -- DE42
+  acquirer      text,                             -- DE32
   -- Authorizations: the amount their hold stands for (the approval, plus any incrementals), and how much of it has
   -- been released so far (reversals, completions); reversals and advices: what this message released. The answer
   -- itself (approved) never changes, so a repeat always gets the original answer.
@@ -72,16 +78,80 @@ create table if not exists transactions (
 );
 
 create index if not exists transactions_link on transactions (link) where link is not null;
-create index if not exists transactions_alias on transactions (alias) where alias is not null;
+create index if not exists transactions_rrn on transactions (card_id, rrn) where rrn is not null;
 
--- The linked previous transaction a reversal or completion names: the account's authorization (0100, 0200 or
--- 0120) with that DE90 link, else with that DE37+DE41+DE42+PAN alias. One definition for every statement that
--- needs it; read in the calling statement's snapshot.
-create or replace function original_of(account bigint, link text, alias text) returns bigint
+-- The original a reversal or completion names, among the account's authorizations (0100, 0200, 0120) of the same
+-- card, read in the calling statement's snapshot. One definition for every statement that needs it.
+--   With DE90 (link <> ''): the authorization whose own DE90 form (MTI, STAN, DE7, acquirer) is that link.
+--   Without DE90: the authorizations with that RRN (DE37, required: without it nothing is named), and the same
+--   terminal (DE41), merchant (DE42) and acquirer (DE32) wherever the reversal carries them ('' = not carried: it
+--   constrains nothing, and it matches nothing either). Several may qualify (RRNs are reused); the first of:
+--   the same amount (DE4 of a reversal is the original's, requested or approved), the most specific identifiers
+--   (the original carries exactly the identifiers the reversal does), one that still holds something, the oldest.
+create or replace function original_of(account bigint, card bigint, link text, rrn text, terminal text, merchant text,
+                                       acquirer text, amount bigint) returns bigint
 language sql stable as $$
   select o.id from transactions o
-  where o.account_id = original_of.account and o.mti in ('0100', '0200', '0120')
-    and ((o.link = original_of.link and original_of.link <> '') or o.alias = original_of.alias)
-  order by (o.link = original_of.link) desc, o.id
+  where o.account_id = original_of.account and o.card_id = original_of.card and o.mti in ('0100', '0200', '0120')
+    and case when original_of.link <> '' then o.link = original_of.link
+             else original_of.rrn <> '' and o.rrn = original_of.rrn
+                  and (original_of.terminal = '' or o.terminal = original_of.terminal)
+                  and (original_of.merchant = '' or o.merchant = original_of.merchant)
+                  and (original_of.acquirer = '' or o.acquirer = original_of.acquirer) end
+  order by (o.amount = original_of.amount or o.approved = original_of.amount) desc,
+           ((o.terminal is null) = (original_of.terminal = ''))::int + ((o.merchant is null) = (original_of.merchant = ''))::int
+             + ((o.acquirer is null) = (original_of.acquirer = ''))::int desc,
+           (o.hold_total > o.released) desc,
+           o.id
   limit 1
+$$;
+
+-- The orphans still waiting on `today`: an orphan stored on business date D waits for its original on D and D + 1,
+-- then is dropped by the next statement that rewrites the account's orphans (an original that comes later holds
+-- in full: a false decline until the hold expires, never an overspend).
+create or replace function live_orphans(orphans jsonb, today date) returns jsonb
+language sql immutable as $$
+  select coalesce(jsonb_object_agg(o.key, o.value), '{}') from jsonb_each(orphans) o
+  where (o.value ->> 'day')::date >= today - 1
+$$;
+
+-- The orphan an arriving authorization (0100, 0200) or authorization advice (0120) consumes: a live orphan of the
+-- same card and the same amount (the reversal's DE4), that names this very transaction: by its DE90 form when the
+-- reversal carried DE90, else by its RRN and every one of terminal, merchant and acquirer the reversal carried
+-- (the arriving transaction must carry each of them, equal). The orphan with the most specific identifiers wins,
+-- then the oldest. Called with the account row's `orphans` from the deciding UPDATE, so on its newest version.
+create or replace function orphan_for(orphans jsonb, today date, card bigint, amount bigint, link text, rrn text,
+                                      terminal text, merchant text, acquirer text) returns table (key text, keep bigint)
+language sql immutable as $$
+  select o.key, (o.value ->> 'keep')::bigint from jsonb_each(orphans) o
+  where (o.value ->> 'day')::date >= today - 1
+    and (o.value ->> 'card')::bigint = orphan_for.card and (o.value ->> 'amount')::bigint = orphan_for.amount
+    and case when o.value ->> 'link' is not null then o.value ->> 'link' = orphan_for.link
+             else o.value ->> 'rrn' = nullif(orphan_for.rrn, '')
+                  and (o.value ->> 'terminal' is null or o.value ->> 'terminal' = nullif(orphan_for.terminal, ''))
+                  and (o.value ->> 'merchant' is null or o.value ->> 'merchant' = nullif(orphan_for.merchant, ''))
+                  and (o.value ->> 'acquirer' is null or o.value ->> 'acquirer' = nullif(orphan_for.acquirer, '')) end
+  order by ((o.value ->> 'terminal' is null) = (orphan_for.terminal = ''))::int
+             + ((o.value ->> 'merchant' is null) = (orphan_for.merchant = ''))::int
+             + ((o.value ->> 'acquirer' is null) = (orphan_for.acquirer = ''))::int desc,
+           (o.value ->> 'seq')::bigint
+  limit 1
+$$;
+
+-- Why a card refuses a request before any money is looked at: lost 41, stolen 43, blocked 62, expired or an expiry
+-- in the request (DE14, YYMM; '' when absent) other than the card's 54, merchant type or channel not allowed 57;
+-- null when it does not. It takes the card's columns rather than reading the row, so Postgres inlines it into the
+-- calling statement as a plain expression (a function that reads a table is planned afresh by every statement).
+create or replace function card_refusal(status text, card_expiry text, allowed_mccs text[], allowed_channels text[],
+                                        today date, mcc text, channel text, expiry text) returns text
+language sql immutable as $$
+  select case
+    when status = 'lost' then '41'
+    when status = 'stolen' then '43'
+    when status = 'blocked' then '62'
+    when card_expiry < to_char(today, 'YYMM') then '54'
+    when expiry <> '' and expiry <> card_expiry then '54'
+    when allowed_mccs is not null and not (mcc = any (allowed_mccs)) then '57'
+    when allowed_channels is not null and not (channel = any (allowed_channels)) then '57'
+  end
 $$;

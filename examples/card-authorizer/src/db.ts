@@ -18,7 +18,29 @@ export const QUERIES = {
   naiveAuthorize: sql('naive-authorize.sql'),
   reverse: sql('reverse.sql'),
   advise: sql('advise.sql'),
+  inquire: sql('inquire.sql'),
 } as const;
+
+/**
+ * What names a transaction for a reversal or completion without DE90: DE37 (the retrieval reference number, without
+ * which nothing is named), DE41, DE42 and DE32. Each is '' when absent, blank or all zeros: an absent identifier is
+ * stored as null and identifies nothing.
+ */
+export interface Identifiers {
+  readonly rrn: string;
+  readonly terminal: string;
+  readonly merchant: string;
+  readonly acquirer: string;
+}
+
+/** A request that names nothing beyond its DE90 form. */
+export const NO_IDENTIFIERS: Identifiers = { rrn: '', terminal: '', merchant: '', acquirer: '' };
+
+/**
+ * DE3 transaction types the statements decide: goods and services, cash, purchase with cashback (DE4 includes the
+ * cash), refund. Balance inquiries (30) have their own statement; any other type is declined (12) before the database.
+ */
+export type ProcessingType = '00' | '01' | '09' | '20';
 
 /** An authorization request as the decision statement needs it. */
 export interface AuthorizationRequest {
@@ -36,12 +58,16 @@ export interface AuthorizationRequest {
   readonly mti: string;
   /** This request in DE90 form (MTI, STAN, DE7, acquirer): how a later reversal names it. */
   readonly link: string;
-  /** A digest of DE37 + DE41 + DE42 + PAN: how a reversal without DE90 names it. */
-  readonly alias: string;
+  /** How a reversal without DE90 names it (default: none). */
+  readonly ids?: Identifiers;
   /** Where the card is used: 'pos', 'ecom' or 'atm' (default 'pos'); checked against the card's allowed channels. */
   readonly channel?: 'pos' | 'ecom' | 'atm';
   /** For an incremental authorization: the pre-auth's link (from DE90); '' or absent otherwise. */
   readonly incrementOf?: string;
+  /** DE3 transaction type (default '00'). */
+  readonly processing?: ProcessingType;
+  /** DE14 as the request carries it (YYMM), '' or absent when it carries none; another than the card's is 54. */
+  readonly expiry?: string;
 }
 
 /** A reversal as the reversal statement needs it. */
@@ -49,14 +75,16 @@ export interface ReversalRequest {
   readonly idemKey: string;
   readonly requestHash: string;
   readonly pan: string;
+  /** DE4: the original's amount (it ranks the candidates of a reversal without DE90, and an orphan must match it). */
+  readonly amount: bigint;
   /** What stays held after the reversal (DE95's actual amount), or -1n for a full reversal. */
   readonly keep: bigint;
   readonly today: string;
   readonly mti: string;
   /** The original in DE90 form, or '' when the reversal carries no DE90. */
   readonly link: string;
-  /** The original's DE37 + DE41 + DE42 + PAN digest. */
-  readonly alias: string;
+  /** How the reversal names its original without DE90 (the original's DE37, DE41, DE42, DE32; default none). */
+  readonly ids?: Identifiers;
 }
 
 /** The answer to a reversal: response code, the hold actually released, whether it was a replay. */
@@ -137,10 +165,18 @@ function paramsOf(request: AuthorizationRequest): string[] {
     request.mti,
     newAuthCode(),
     request.link,
-    request.alias,
+    identifierParams(request.ids)[0],
     request.channel ?? 'pos',
     request.incrementOf ?? '',
+    ...identifierParams(request.ids).slice(1),
+    request.processing ?? '00',
+    request.expiry ?? '',
   ];
+}
+
+/** rrn, terminal, merchant, acquirer: the order every statement of the pack takes them in. */
+function identifierParams(ids: Identifiers = NO_IDENTIFIERS): [string, string, string, string] {
+  return [ids.rrn, ids.terminal, ids.merchant, ids.acquirer];
 }
 
 /**
@@ -156,7 +192,8 @@ export async function reverse(client: Pool | PoolClient, request: ReversalReques
     request.today,
     request.mti,
     request.link,
-    request.alias,
+    ...identifierParams(request.ids),
+    request.amount.toString(),
   ];
   return runReleasing(client, 'reverse', QUERIES.reverse, params);
 }
@@ -236,10 +273,12 @@ export interface AdviceRequest {
   readonly mti: '0120' | '0220';
   /** The pre-auth a completion completes, in DE90 form ('' without DE90). */
   readonly originalLink: string;
-  /** The pre-auth's DE37 + DE41 + DE42 + PAN digest (for a 0120: this advice's own). */
-  readonly alias: string;
+  /** For a 0220: how it names its pre-auth without DE90; for a 0120: its own (default none). */
+  readonly ids?: Identifiers;
   /** This advice's own link (how a reversal of a 0120 names it). */
   readonly link: string;
+  /** DE3 transaction type (default '00'); a refund (20) completion credits its amount. */
+  readonly processing?: ProcessingType;
 }
 
 /**
@@ -255,10 +294,51 @@ export async function advise(client: Pool | PoolClient, request: AdviceRequest):
     request.today,
     request.mti,
     request.originalLink,
-    request.alias,
+    identifierParams(request.ids)[0],
     request.link,
+    ...identifierParams(request.ids).slice(1),
+    request.processing ?? '00',
   ];
   return runReleasing(client, 'advise', QUERIES.advise, params);
+}
+
+/** A balance inquiry (processing code 30) as the inquiry statement needs it. */
+export interface InquiryRequest {
+  readonly pan: string;
+  readonly today: string;
+  readonly mcc: string;
+  readonly channel?: 'pos' | 'ecom' | 'atm';
+  /** DE14 (YYMM), '' or absent when the request carries none. */
+  readonly expiry?: string;
+  readonly currency: string;
+}
+
+/** The answer to a balance inquiry: the response code, and on 00 the ledger and available balances. */
+export interface InquiryResult {
+  readonly responseCode: string;
+  /** Ledger balance in minor units (null unless the answer is 00). */
+  readonly ledger: bigint | null;
+  /** Ledger balance less the active holds (null unless the answer is 00). */
+  readonly available: bigint | null;
+  /** The account's currency (ISO 4217 numeric), null for an unknown card. */
+  readonly currency: string | null;
+}
+
+/** Answers a balance inquiry: one read-only statement; nothing is held or stored. */
+export async function inquire(client: Pool | PoolClient, request: InquiryRequest): Promise<InquiryResult> {
+  const { rows } = await client.query<{ response_code: string; ledger: string | null; available: string | null; currency: string | null }>({
+    name: 'inquire',
+    text: QUERIES.inquire,
+    values: [request.pan, request.today, request.mcc, request.channel ?? 'pos', request.expiry ?? '', request.currency],
+  });
+  const row = rows[0];
+  if (row === undefined) throw new Error('the inquiry statement returned no row');
+  return {
+    responseCode: row.response_code,
+    ledger: row.ledger === null ? null : BigInt(row.ledger),
+    available: row.available === null ? null : BigInt(row.available),
+    currency: row.currency,
+  };
 }
 
 /**
@@ -297,7 +377,6 @@ const warmUpRequest = (run: string): AuthorizationRequest => ({
   today: new Date().toISOString().slice(0, 10),
   mti: '0100',
   link: 'warm-up',
-  alias: 'warm-up',
 });
 
 /**

@@ -1,0 +1,228 @@
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { migrate } from '../../examples/card-authorizer/src/db.js';
+import type { IsoMessage } from '../../examples/card-authorizer/src/iso.js';
+import { AUTHORIZER_FRAMING, startAuthorizer } from '../../examples/card-authorizer/src/server.js';
+import { createCodec, type Message, presets } from '../../src/index.js';
+import { type Client, connect, type Server } from '../../src/net/index.js';
+
+/**
+ * Single-message sequences from outside, over TCP: what the acquirer sends, what it is answered, and what the
+ * account holds afterwards. Each test is one sequence that once moved the wrong money.
+ */
+const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const schema = `authz_seq_${process.pid}_${randomUUID().slice(0, 8)}`;
+const codec = createCodec(presets.iso87ascii) as unknown as { decode(b: Uint8Array): Message; encode(m: Message): Uint8Array };
+/** A deadline no decision reaches, however loaded the machine: these tests are about money, not speed. */
+const UNREACHABLE_DEADLINE_MS = 600_000;
+let pool: pg.Pool;
+let server: Server;
+let client: Client;
+let nextCard = 1;
+let stan = 0;
+
+beforeAll(async () => {
+  pool = new pg.Pool({ connectionString: DATABASE_URL, max: 4, options: `-c search_path=${schema}` });
+  await migrate(pool, schema);
+  const started = await startAuthorizer({ pool, deadlineMs: UNREACHABLE_DEADLINE_MS, clock: () => new Date('2026-11-24T10:00:00Z') });
+  server = started.server;
+  client = await connect({ host: '127.0.0.1', port: started.port, codec, framing: AUTHORIZER_FRAMING, timeoutMs: 120_000 });
+});
+
+afterAll(async () => {
+  await client?.close();
+  await server?.close(1000);
+  await pool?.query(`drop schema if exists "${schema}" cascade`);
+  await pool?.end();
+});
+
+/** A new account of `balance` with one card (expiry 2912); returns its PAN and account id. */
+async function card(balance: number, options: { partial?: boolean } = {}): Promise<{ id: number; pan: string }> {
+  const id = nextCard++;
+  const pan = `4000${String(id).padStart(12, '0')}`;
+  await pool.query("insert into accounts (id, currency, balance) values ($1, '978', $2)", [id, balance]);
+  await pool.query("insert into cards (id, pan, account_id, expiry, partial_allowed) values ($1, $2, $1, '2912', $3)", [id, pan, options.partial ?? false]);
+  return { id, pan };
+}
+
+async function state(id: number): Promise<{ balance: number; held: number }> {
+  const { rows } = await pool.query<{ balance: string; held: string }>(
+    `select balance, (select coalesce(sum(value::bigint), 0) from jsonb_each_text(holds) where key::date >= '2026-11-24') as held
+     from accounts where id = $1`,
+    [id],
+  );
+  return { balance: Number(rows[0]!.balance), held: Number(rows[0]!.held) };
+}
+
+const amount = (n: number): string => String(n).padStart(12, '0');
+
+/** An 0100 purchase with a fresh STAN; `fields` adds, replaces or (with undefined) removes elements. */
+function purchase(pan: string, value: number, fields: Record<number, string | undefined> = {}): IsoMessage {
+  stan++;
+  const base: Record<number, string | undefined> = {
+    2: pan, 3: '000000', 4: amount(value), 7: '1124100000', 11: String(stan).padStart(6, '0'), 18: '5411', 32: '123456',
+    37: `RRN${String(stan).padStart(9, '0')}`, 41: 'TERM0001', 42: 'MERCHANT0000001', 49: '978',
+  };
+  return message('0100', { ...base, ...fields });
+}
+
+function message(mti: string, fields: Record<number, string | Uint8Array | undefined>): IsoMessage {
+  const present: IsoMessage['fields'] = {};
+  for (const [k, v] of Object.entries(fields)) if (v !== undefined) (present as Record<number, string | Uint8Array>)[Number(k)] = v;
+  return { mti, fields: present };
+}
+
+/** DE90 naming `original`: its MTI, STAN, DE7 and acquirer, then a zero forwarding institution. */
+function de90(original: IsoMessage): string {
+  return `${original.mti}${original.fields[11]}${original.fields[7]}${(original.fields[32] ?? '').padStart(11, '0')}${'0'.repeat(11)}`;
+}
+
+/** A reversal (0400) of `original` with a fresh STAN; `fields` adds, replaces or removes elements. */
+function reversal(original: IsoMessage, fields: Record<number, string | undefined> = {}): IsoMessage {
+  stan++;
+  return message('0400', { ...original.fields, 11: String(stan).padStart(6, '0'), ...fields });
+}
+
+async function send(m: IsoMessage): Promise<Message> {
+  return client.request(m as Message);
+}
+
+async function code(m: IsoMessage): Promise<string | undefined> {
+  return (await send(m)).fields[39] as string | undefined;
+}
+
+describe('an early reversal (it came before its original)', () => {
+  it('is refused 30 when it names no original (no DE90, no DE37), and no purchase consumes it', async () => {
+    const { id, pan } = await card(10_000);
+    const never = purchase(pan, 10_000, { 37: undefined, 42: undefined });
+    expect(await code(reversal(never))).toBe('30');
+    expect(await code(purchase(pan, 10_000, { 37: undefined, 42: undefined }))).toBe('00');
+    expect(await code(purchase(pan, 10_000, { 37: undefined, 42: undefined }))).toBe('51');
+    expect(await state(id)).toEqual({ balance: 10_000, held: 10_000 });
+  });
+
+  it('is consumed only by the original it names: same card, RRN, terminal, merchant and amount', async () => {
+    const { id, pan } = await card(50_000);
+    const original = purchase(pan, 10_000);
+    expect(await code(reversal(original))).toBe('00');
+    // Another RRN, another amount, another terminal, another merchant: none of them is the original.
+    expect(await code(purchase(pan, 10_000))).toBe('00');
+    expect(await code(purchase(pan, 5_000, { 37: original.fields[37] }))).toBe('00');
+    expect(await code(purchase(pan, 10_000, { 37: original.fields[37], 41: 'TERM0002' }))).toBe('00');
+    expect(await code(purchase(pan, 10_000, { 37: original.fields[37], 42: undefined }))).toBe('00');
+    expect(await state(id)).toEqual({ balance: 50_000, held: 35_000 });
+    // The original itself is approved and holds nothing: its reversal came first.
+    expect(await code(original)).toBe('00');
+    expect(await state(id)).toEqual({ balance: 50_000, held: 35_000 });
+  });
+
+  it('named by DE90 is consumed only by that original with the same amount', async () => {
+    const { id, pan } = await card(50_000);
+    const original = purchase(pan, 10_000);
+    expect(await code(reversal(original, { 37: undefined, 90: de90(original) }))).toBe('00');
+    expect(await code({ ...original, fields: { ...original.fields, 4: amount(9_000), 37: 'OTHERRRN0001' } })).toBe('00');
+    expect(await state(id)).toEqual({ balance: 50_000, held: 9_000 });
+  });
+});
+
+describe('requests that carry no identifiers', () => {
+  it('are refused 30 without DE7 or DE11: they could never be told apart from one another', async () => {
+    const { id, pan } = await card(10_000);
+    expect(await code(purchase(pan, 10_000, { 7: undefined, 11: undefined, 37: undefined }))).toBe('30');
+    expect(await code(purchase(pan, 10_000, { 7: undefined, 11: undefined, 37: undefined }))).toBe('30');
+    expect(await code(purchase(pan, 10_000, { 11: undefined }))).toBe('30');
+    expect(await state(id)).toEqual({ balance: 10_000, held: 0 });
+  });
+});
+
+describe('a reversal without DE90', () => {
+  it('releases the unreleased original with its amount, then the other one', async () => {
+    const { id, pan } = await card(50_000);
+    // Two purchases at the same card, terminal and merchant under one RRN (terminals do reuse them).
+    const small = purchase(pan, 3_000, { 37: 'SAMERRN00001' });
+    const large = purchase(pan, 4_000, { 37: 'SAMERRN00001' });
+    expect(await code(small)).toBe('00');
+    expect(await code(large)).toBe('00');
+    expect(await code(reversal(large))).toBe('00');
+    expect(await state(id)).toEqual({ balance: 50_000, held: 3_000 });
+    // The same reversal again under a new STAN names the same original, which has nothing left.
+    expect(await code(reversal(large))).toBe('00');
+    expect(await state(id)).toEqual({ balance: 50_000, held: 3_000 });
+    expect(await code(reversal(small))).toBe('00');
+    expect(await state(id)).toEqual({ balance: 50_000, held: 0 });
+  });
+});
+
+describe('malformed amount fields', () => {
+  it('answer 30 and change nothing: a DE95 that is not two amounts and two fees is no partial reversal', async () => {
+    const { id, pan } = await card(50_000);
+    const original = purchase(pan, 10_000);
+    expect(await code(original)).toBe('00');
+    expect(await code(reversal(original, { 95: ` 00000005000${'0'.repeat(30)}` }))).toBe('30');
+    expect(await code(reversal(original, { 95: `${amount(5_000)}${amount(5_000)}${'0'.repeat(18)}` }))).toBe('30');
+    // An actual amount above the original's is no partial reversal either.
+    expect(await code(reversal(original, { 95: `${amount(12_000)}${amount(12_000)}C00000000C00000000` }))).toBe('30');
+    expect(await state(id)).toEqual({ balance: 50_000, held: 10_000 });
+    expect(await code(reversal(original, { 95: `${amount(5_000)}${amount(5_000)}C00000000C00000000` }))).toBe('00');
+    expect(await state(id)).toEqual({ balance: 50_000, held: 5_000 });
+  });
+});
+
+describe('processing codes (DE3)', () => {
+  it('hold goods and services (00) and cash (01)', async () => {
+    const { id, pan } = await card(50_000);
+    expect(await code(purchase(pan, 4_000, { 3: '000000' }))).toBe('00');
+    expect(await code(purchase(pan, 6_000, { 3: '010000', 18: '6011' }))).toBe('00');
+    expect(await state(id)).toEqual({ balance: 50_000, held: 10_000 });
+  });
+
+  it('approve a refund (20) without holding anything, and credit it on its financial advice', async () => {
+    const { id, pan } = await card(1_000);
+    const refund = purchase(pan, 7_000, { 3: '200000' });
+    const answer = await send(refund);
+    expect([answer.fields[39], answer.fields[4]]).toEqual(['00', amount(7_000)]);
+    expect(await state(id)).toEqual({ balance: 1_000, held: 0 });
+    stan++;
+    const advice = message('0220', { ...refund.fields, 11: String(stan).padStart(6, '0') });
+    expect(await code(advice)).toBe('00');
+    expect(await state(id)).toEqual({ balance: 8_000, held: 0 });
+  });
+
+  it('answer a balance inquiry (30) with the ledger and available balances in DE54, holding nothing', async () => {
+    const { id, pan } = await card(20_000);
+    expect(await code(purchase(pan, 5_000))).toBe('00');
+    const answer = await send(purchase(pan, 0, { 3: '300000' }));
+    expect([answer.mti, answer.fields[39], answer.fields[38]]).toEqual(['0110', '00', undefined]);
+    expect(answer.fields[54]).toBe('0001978C0000000200000002978C000000015000');
+    expect(await state(id)).toEqual({ balance: 20_000, held: 5_000 });
+  });
+
+  it('decide a purchase with cashback (09) on its whole amount, never partially', async () => {
+    const { id, pan } = await card(10_000, { partial: true });
+    const cashback = (total: number, cash: number): IsoMessage => purchase(pan, total, { 3: '090000', 54: `0040978D${amount(cash)}` });
+    expect(await code(cashback(6_000, 2_000))).toBe('00');
+    expect(await code(cashback(6_000, 2_000))).toBe('51');
+    expect(await state(id)).toEqual({ balance: 10_000, held: 6_000 });
+    // Without its cashback amount in DE54, or with more cash than the total, it is malformed.
+    expect(await code(purchase(pan, 1_000, { 3: '090000' }))).toBe('30');
+    expect(await code(cashback(1_000, 2_000))).toBe('30');
+  });
+
+  it('decline an unknown processing code with 12 and hold nothing', async () => {
+    const { id, pan } = await card(10_000);
+    expect(await code(purchase(pan, 1_000, { 3: '500000' }))).toBe('12');
+    expect(await code(purchase(pan, 1_000, { 3: '400000' }))).toBe('12');
+    expect(await state(id)).toEqual({ balance: 10_000, held: 0 });
+  });
+});
+
+describe('the expiry date in the request (DE14)', () => {
+  it('declines 54 when it is not the card\'s, and decides as usual when it is', async () => {
+    const { id, pan } = await card(10_000);
+    expect(await code(purchase(pan, 1_000, { 14: '2812' }))).toBe('54');
+    expect(await state(id)).toEqual({ balance: 10_000, held: 0 });
+    expect(await code(purchase(pan, 1_000, { 14: '2912' }))).toBe('00');
+    expect(await state(id)).toEqual({ balance: 10_000, held: 1_000 });
+  });
+});

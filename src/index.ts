@@ -33,6 +33,7 @@ export type {
 export { specFromJSON, specToJSON } from './spec/spec-json.js';
 export { describe, type DescribeOptions } from './describe/describe.js';
 export { hidden, maskPan } from './describe/mask.js';
+export { type MaskedJSONOptions, messageToMaskedJSON } from './describe/masked-json.js';
 export { EMV_TAGS } from './subfields/emv-tags.js';
 export { formatTrack2, parseTrack2 } from './subfields/track2.js';
 export type { HeaderValue, Infer, InferField, InferHeader, InferLayout } from './spec/infer.js';

@@ -1,96 +1,50 @@
+import { ErrorCode } from '../errors/codes.js';
 import { mtiParts } from '../message/mti.js';
-import { toHex } from '../message/json.js';
-import type { BerTlv, FieldSpec, FieldValue, Message, MessageSpec, TlvEntry, Track2 } from '../spec/types.js';
-import { EMV_TAGS } from '../subfields/emv-tags.js';
-import { hidden, maskPan } from './mask.js';
+import { checkedSpec, guarded, readMessage } from '../message/read-message.js';
+import type { Message, MessageSpec } from '../spec/types.js';
+import { type Entry, type Group, type Leaf, show } from './display.js';
+import { readDisplayOptions } from './options.js';
 
 /** Options of {@link describe}. */
 export interface DescribeOptions {
   /** Show every value in clear. Off by default; never turn it on for logs. */
-  readonly unmask?: boolean;
-  /** Digits of the PAN left visible at the start: 6 (default) or 8 for 8-digit BINs. */
-  readonly binLength?: 6 | 8;
+  readonly unmask?: boolean | undefined;
+  /**
+   * Leading PAN digits to show: 6 (default) or 8 for 8-digit BINs, which PCI DSS allows only on PANs of 16 digits
+   * or more (shorter PANs keep showing 6 at most).
+   */
+  readonly binLength?: 6 | 8 | undefined;
 }
 
-/** EMV tags holding a PAN, shown masked rather than hidden. */
-const PAN_TAGS = new Set(['5A']);
-
-interface Ctx {
-  readonly unmask: boolean;
-  readonly bin: 6 | 8;
-  readonly lines: string[];
-}
-
-function line(ctx: Ctx, path: string, description: string | undefined, text: string, depth: number): void {
+function line(lines: string[], path: string, description: string | undefined, text: string, depth: number): void {
   const label = `${'  '.repeat(depth)}${path}`.padEnd(14);
   const name = (description ?? '').padEnd(44);
-  ctx.lines.push(`${label} ${name} ${text}`.trimEnd());
+  lines.push(`${label} ${name} ${text}`.trimEnd());
 }
 
-function scalarText(value: string | Uint8Array, spec: FieldSpec | undefined, ctx: Ctx): string {
-  const text = value instanceof Uint8Array ? toHex(value) : value;
-  if (ctx.unmask || spec?.sensitive === undefined || spec.sensitive === false) return value instanceof Uint8Array ? text : JSON.stringify(text);
-  if (spec.sensitive === 'pan' && typeof value === 'string') return maskPan(value, ctx.bin);
-  return hidden(value.length, value instanceof Uint8Array ? 'bytes' : 'chars');
+function leafText(leaf: Leaf): string {
+  return leaf.quoted ? JSON.stringify(leaf.text) : leaf.text;
 }
 
-function describeBer(list: BerTlv[], path: string, depth: number, dictionary: Record<string, { description?: string; sensitive?: boolean }>, ctx: Ctx): void {
-  for (const { tag, value } of list) {
-    const entry = dictionary[tag] ?? EMV_TAGS[tag];
-    const p = `${path}.${tag}`;
-    if (Array.isArray(value)) {
-      line(ctx, p, entry?.description, `(constructed, ${value.length} objects)`, depth);
-      describeBer(value, p, depth + 1, dictionary, ctx);
-    } else if (ctx.unmask || entry?.sensitive !== true) {
-      line(ctx, p, entry?.description, toHex(value), depth);
-    } else if (PAN_TAGS.has(tag)) {
-      line(ctx, p, entry.description, maskPan(toHex(value).replace(/F+$/, ''), ctx.bin), depth);
+function entries(lines: string[], list: readonly Entry[], parent: string | undefined, depth: number): void {
+  for (const { key, description, node } of list) {
+    const path = parent === undefined ? key : `${parent}.${key}`;
+    if (node.kind === 'leaf') {
+      line(lines, path, description, leafText(node), depth);
     } else {
-      line(ctx, p, entry.description, hidden(value.length, 'bytes'), depth);
+      line(lines, path, description, (node as Group).summary, depth);
+      entries(lines, node.entries, path, depth + 1);
     }
   }
 }
 
-function describeValue(value: FieldValue, spec: FieldSpec | undefined, path: string, depth: number, ctx: Ctx): void {
-  const description = spec?.description;
-  if (typeof value === 'string' || value instanceof Uint8Array) {
-    line(ctx, path, description, scalarText(value, spec, ctx), depth);
-    return;
-  }
-  const layout = spec?.subfields;
-  switch (layout?.type) {
-    case 'track2': {
-      const t = value as Track2;
-      const secret = !ctx.unmask && spec?.sensitive !== undefined && spec.sensitive !== false;
-      line(ctx, path, description, '(track 2)', depth);
-      line(ctx, `${path}.pan`, 'PAN', secret ? maskPan(t.pan, ctx.bin) : t.pan, depth + 1);
-      line(ctx, `${path}.expiry`, 'Expiry (YYMM)', secret ? hidden(t.expiry.length, 'chars') : t.expiry, depth + 1);
-      line(ctx, `${path}.serviceCode`, 'Service code', secret ? hidden(t.serviceCode.length, 'chars') : t.serviceCode, depth + 1);
-      line(ctx, `${path}.discretionary`, 'Discretionary data', secret ? hidden(t.discretionary.length, 'chars') : JSON.stringify(t.discretionary), depth + 1);
-      return;
-    }
-    case 'ber-tlv': {
-      const list = value as BerTlv[];
-      line(ctx, path, description, `(BER-TLV, ${list.length} objects)`, depth);
-      describeBer(list, path, depth + 1, layout.tags ?? {}, ctx);
-      return;
-    }
-    case 'tlv': {
-      const list = value as TlvEntry[];
-      line(ctx, path, description, `(TLV, ${list.length} entries)`, depth);
-      for (const e of list) describeValue(e.value, layout.tags?.[e.tag] ?? (spec?.sensitive ? { kind: 'ans', length: 0, encoding: 'ascii', sensitive: true } : undefined), `${path}.${e.tag}`, depth + 1, ctx);
-      return;
-    }
-    case 'positional':
-    case 'bitmapped': {
-      line(ctx, path, description, '', depth);
-      for (const [k, v] of Object.entries(value as Record<string, FieldValue | undefined>)) {
-        if (v !== undefined) describeValue(v, layout.fields[Number(k)], `${path}.${k}`, depth + 1, ctx);
-      }
-      return;
-    }
-    default:
-      line(ctx, path, description, '(structured)', depth);
+function mtiText(mti: Leaf): string {
+  if (mti.masked) return `${mti.text} (not a valid MTI)`;
+  try {
+    const p = mtiParts(mti.text);
+    return `${mti.text} (${p.className} ${p.functionName}, ${p.originName})`;
+  } catch {
+    return `${JSON.stringify(mti.text)} (not a valid MTI)`;
   }
 }
 
@@ -99,8 +53,12 @@ function describeValue(value: FieldValue, spec: FieldSpec | undefined, path: str
  *
  * Why: operators read messages in logs and terminals; PCI DSS forbids showing full PANs, track data, PIN blocks and
  * cryptograms, so masking is the default and clear text takes an explicit `{ unmask: true }`. Fields marked
- * `sensitive: 'pan'` show the first 6 (or 8) and last 4 digits; other sensitive fields show only their size;
- * EMV tags are named and masked from the EMV dictionary.
+ * `sensitive: 'pan'` show at most the first 6 (or 8) and last 4 digits ({@link maskPan}); other sensitive fields
+ * show only their size; inside a sensitive field every subfield, TLV entry and EMV tag is hidden unless declared
+ * `sensitive: false`; Track 2 is masked in every form. Like the codec it throws only `Iso8583Error`, for any
+ * input: `INVALID_OPTION` for bad options, `INVALID_SPEC`, and for a message of the wrong shape the code encode
+ * would give (`INVALID_MESSAGE`, `INVALID_VALUE_TYPE`, `UNKNOWN_FIELD` …); an exception from the message's own
+ * code (a getter, a proxy) becomes `INVALID_MESSAGE` without its text.
  *
  * @example
  * ```ts
@@ -110,20 +68,13 @@ function describeValue(value: FieldValue, spec: FieldSpec | undefined, path: str
  * ```
  */
 export function describe(message: Message, spec: MessageSpec, options: DescribeOptions = {}): string {
-  const ctx: Ctx = { unmask: options.unmask === true, bin: options.binLength ?? 6, lines: [] };
-  let mtiText = message.mti;
-  try {
-    const p = mtiParts(message.mti);
-    mtiText += ` (${p.className} ${p.functionName}, ${p.originName})`;
-  } catch {
-    mtiText += ' (not a valid MTI)';
-  }
-  ctx.lines.push(`${'MTI'.padEnd(14)} ${mtiText}`);
-  if (message.header !== undefined) {
-    line(ctx, 'header', spec.header === undefined ? undefined : 'Header', message.header instanceof Uint8Array ? toHex(message.header) : JSON.stringify(message.header), 0);
-  }
-  for (const [key, value] of Object.entries(message.fields)) {
-    if (value !== undefined) describeValue(value, spec.fields[Number(key)], key, 0, ctx);
-  }
-  return ctx.lines.join('\n');
+  return guarded(ErrorCode.INVALID_MESSAGE, () => {
+    const settings = readDisplayOptions('describe', options, ['unmask', 'binLength']);
+    const checked = checkedSpec(spec);
+    const shown = show(readMessage(message, checked), checked, settings);
+    const lines = [`${'MTI'.padEnd(14)} ${mtiText(shown.mti)}`];
+    if (shown.header !== undefined) line(lines, 'header', 'Header', leafText(shown.header), 0);
+    entries(lines, shown.fields, undefined, 0);
+    return lines.join('\n');
+  });
 }

@@ -1,14 +1,33 @@
 import { getConverter } from '../codecs/registry.js';
 import { ErrorCode } from '../errors/codes.js';
 import { Iso8583Error } from '../errors/iso8583-error.js';
-import type { BerTlv, FieldSpec, FieldValue, Message, MessageSpec, TlvEntry } from '../spec/types.js';
-import { describeType } from './compile-field.js';
+import type { BerTlv, FieldSpec, FieldValue, Message, MessageSpec, TlvEntry, Track2 } from '../spec/types.js';
+import { validateFieldSpec } from '../spec/validate-spec.js';
+import {
+  berTag,
+  checkedSpec,
+  guarded,
+  isNumberKey,
+  isRecord,
+  MAX_BER_DEPTH,
+  own,
+  readList,
+  readMessage,
+  readValue,
+  subPath,
+  typeName,
+} from './read-message.js';
 
 /** JSON form of a field value: binary as uppercase hex, structures as objects and arrays of the same. */
 export type JSONValue = string | { [key: string]: JSONValue } | JSONValue[];
 
-/** A message in JSON form: binary values (kind `b`, binary headers, BER-TLV primitives) are uppercase hex strings. */
+/**
+ * A message in JSON form: binary values (kind `b`, binary headers, BER-TLV primitives) are uppercase hex strings.
+ * `masked: true` marks JSON whose card data was replaced by masks (`messageToMaskedJSON`): it cannot be encoded.
+ */
 export interface MessageJSON {
+  /** Present (and `true`) only when values were replaced by masks; `messageFromJSON` refuses such JSON. */
+  masked?: true;
   /** Four-digit MTI. */
   mti: string;
   /** Header as text, or as hex for a binary header. */
@@ -55,10 +74,43 @@ function berToJSON(list: BerTlv[]): JSONValue {
   return list.map((e) => ({ tag: e.tag, value: e.value instanceof Uint8Array ? toHex(e.value) : berToJSON(e.value) }));
 }
 
+/** The JSON form of a checked value (a copy made by `readValue`, so no user code runs here). */
+function toJSONValue(value: FieldValue, spec: FieldSpec | undefined): JSONValue {
+  if (value instanceof Uint8Array) return toHex(value);
+  if (typeof value === 'string') return value;
+  const layout = spec?.subfields;
+  switch (layout?.type) {
+    case 'ber-tlv':
+      return berToJSON(value as BerTlv[]);
+    case 'tlv':
+      return (value as TlvEntry[]).map((e) => ({ tag: e.tag, value: toJSONValue(e.value, own(layout.tags, e.tag)) }));
+    case 'track2': {
+      const t = value as Track2;
+      return { pan: t.pan, expiry: t.expiry, serviceCode: t.serviceCode, discretionary: t.discretionary };
+    }
+    default: {
+      const fields = layout?.type === 'positional' || layout?.type === 'bitmapped' ? layout.fields : {};
+      const out: { [key: string]: JSONValue } = {};
+      for (const [k, v] of Object.entries(value as Record<string, FieldValue>)) out[k] = toJSONValue(v, own(fields as Record<string, FieldSpec>, k));
+      return out;
+    }
+  }
+}
+
+const checkedFieldSpecs = new WeakSet<object>();
+
+function checkedFieldSpec(spec: unknown, path: string): FieldSpec {
+  if (typeof spec === 'object' && spec !== null && checkedFieldSpecs.has(spec)) return spec as FieldSpec;
+  validateFieldSpec(spec, path);
+  checkedFieldSpecs.add(spec);
+  return spec;
+}
+
 /**
  * The JSON form of one field value, guided by its spec.
  *
- * Why: logs or stores a single field (DE55, say) in the same form `messageToJSON` gives the whole message.
+ * Why: logs or stores a single field (DE55, say) in the same form `messageToJSON` gives the whole message. Like
+ * it, it throws only `Iso8583Error` (`INVALID_VALUE_TYPE` for a value of the wrong shape), for any input.
  *
  * @example
  * ```ts
@@ -66,27 +118,34 @@ function berToJSON(list: BerTlv[]): JSONValue {
  * ```
  */
 export function valueToJSON(value: FieldValue, spec: FieldSpec | undefined): JSONValue {
-  if (value instanceof Uint8Array) return toHex(value);
-  if (typeof value === 'string') return value;
-  const layout = spec?.subfields;
-  if (layout?.type === 'ber-tlv') return berToJSON(value as BerTlv[]);
-  if (layout?.type === 'tlv') {
-    return (value as TlvEntry[]).map((e) => ({ tag: e.tag, value: valueToJSON(e.value, layout.tags?.[e.tag]) }));
+  return guarded(ErrorCode.INVALID_MESSAGE, () => {
+    const checked = spec === undefined ? undefined : checkedFieldSpec(spec, 'value');
+    return toJSONValue(readValue(value, checked, undefined), checked);
+  });
+}
+
+/**
+ * The JSON form of a message that `readMessage` has checked and copied.
+ *
+ * Why: `messageToJSON` and `messageToMaskedJSON` share it, so the two forms differ only by their masks.
+ */
+export function checkedMessageToJSON(message: Message, spec: MessageSpec): MessageJSON {
+  const out: MessageJSON = { mti: message.mti, fields: {} };
+  if (message.header !== undefined) out.header = message.header instanceof Uint8Array ? toHex(message.header) : message.header;
+  for (const [key, value] of Object.entries(message.fields)) {
+    if (value !== undefined) out.fields[key] = toJSONValue(value, own(spec.fields as Record<string, FieldSpec>, key));
   }
-  if (layout?.type === 'positional' || layout?.type === 'bitmapped') {
-    const out: { [key: string]: JSONValue } = {};
-    for (const [k, v] of Object.entries(value as Record<string, FieldValue | undefined>)) {
-      if (v !== undefined) out[k] = valueToJSON(v, layout.fields[Number(k)]);
-    }
-    return out;
-  }
-  return { ...(value as unknown as Record<string, string>) };
+  return out;
 }
 
 /**
  * Turns a decoded message into plain JSON data, writing binary values as uppercase hex.
  *
- * Why: JSON has no byte type; the CLI, fixtures and logs need one agreed, reversible text form.
+ * Why: JSON has no byte type; the CLI, fixtures and logs need one agreed, reversible text form. Every value is
+ * in clear: for logs use `describe` or `messageToMaskedJSON`. Throws only `Iso8583Error`, for any input: a value
+ * of the wrong shape for its field spec is `INVALID_VALUE_TYPE`, a key that is not a data element number
+ * `INVALID_MESSAGE`, a field the spec lacks `UNKNOWN_FIELD`, an object whose getters or proxy traps throw
+ * `INVALID_MESSAGE` (their text is not kept).
  *
  * @example
  * ```ts
@@ -94,19 +153,10 @@ export function valueToJSON(value: FieldValue, spec: FieldSpec | undefined): JSO
  * ```
  */
 export function messageToJSON(message: Message, spec: MessageSpec): MessageJSON {
-  const out: MessageJSON = { mti: message.mti, fields: {} };
-  if (message.header !== undefined) {
-    out.header = message.header instanceof Uint8Array ? toHex(message.header) : message.header;
-  }
-  for (const [key, value] of Object.entries(message.fields)) {
-    if (value === undefined) continue;
-    const fieldSpec = spec.fields[Number(key)];
-    if (fieldSpec === undefined) {
-      throw new Iso8583Error(ErrorCode.UNKNOWN_FIELD, 'the spec does not define this field', { field: key });
-    }
-    out.fields[key] = valueToJSON(value, fieldSpec);
-  }
-  return out;
+  return guarded(ErrorCode.INVALID_MESSAGE, () => {
+    const checked = checkedSpec(spec);
+    return checkedMessageToJSON(readMessage(message, checked), checked);
+  });
 }
 
 function hexOrFail(hex: unknown, field: string): Uint8Array {
@@ -117,22 +167,74 @@ function hexOrFail(hex: unknown, field: string): Uint8Array {
   return bytes;
 }
 
-function arrayOrFail(json: unknown, field: string): { tag?: unknown; value?: unknown }[] {
-  if (!Array.isArray(json)) throw new Iso8583Error(ErrorCode.INVALID_VALUE_TYPE, `expected an array of { tag, value }, got ${describeType(json)}`, { field });
-  return json as { tag?: unknown; value?: unknown }[];
+function berFromJSON(json: unknown, field: string, depth: number): BerTlv[] {
+  if (depth > MAX_BER_DEPTH) throw new Iso8583Error(ErrorCode.INVALID_TLV, 'constructed tags nested too deep', { field });
+  return readList(json, field, 'BER-TLV').map((e) => {
+    const { tag: rawTag, value } = e;
+    const tag = berTag(rawTag);
+    if (tag === undefined) throw new Iso8583Error(ErrorCode.INVALID_TLV, 'tag must be 1-3 bytes of well-formed BER tag in hex', { field });
+    const tagPath = subPath(field, tag.tag);
+    if (!tag.constructed) return { tag: tag.tag, value: hexOrFail(value, tagPath) };
+    if (!Array.isArray(value)) {
+      throw new Iso8583Error(ErrorCode.INVALID_VALUE_TYPE, `a constructed tag holds an array of children, got ${typeName(value)}`, { field: tagPath });
+    }
+    return { tag: tag.tag, value: berFromJSON(value, tagPath, depth + 1) };
+  });
 }
 
-function berFromJSON(json: unknown, field: string): BerTlv[] {
-  return arrayOrFail(json, field).map((e) => ({
-    tag: String(e?.tag),
-    value: Array.isArray(e?.value) ? berFromJSON(e.value, `${field}.${String(e?.tag)}`) : hexOrFail(e?.value, `${field}.${String(e?.tag)}`),
-  }));
+function fromJSONValue(json: unknown, spec: FieldSpec, field: string): FieldValue {
+  const layout = spec.subfields;
+  switch (layout?.type) {
+    case undefined:
+      if (typeof json !== 'string') {
+        throw new Iso8583Error(ErrorCode.INVALID_VALUE_TYPE, `value must be a string, got ${typeName(json)}`, { field });
+      }
+      return spec.kind === 'b' ? hexOrFail(json, field) : json;
+    case 'ber-tlv':
+      return berFromJSON(json, field, 0);
+    case 'tlv':
+      return readList(json, field, 'TLV').map((e) => {
+        const { tag, value } = e;
+        if (typeof tag !== 'string' || tag.length !== layout.tagLength) {
+          throw new Iso8583Error(ErrorCode.INVALID_VALUE_TYPE, `each TLV tag must be a string of ${layout.tagLength} characters`, { field });
+        }
+        const tagPath = subPath(field, tag);
+        const tagSpec = own(layout.tags, tag);
+        if (tagSpec !== undefined) return { tag, value: fromJSONValue(value, tagSpec, tagPath) };
+        if (layout.unknownTags === 'reject') throw new Iso8583Error(ErrorCode.UNKNOWN_TAG, 'tag is not in the layout', { field: tagPath });
+        if (typeof value !== 'string') {
+          throw new Iso8583Error(ErrorCode.INVALID_VALUE_TYPE, `an unknown tag holds a string, got ${typeName(value)}`, { field: tagPath });
+        }
+        return { tag, value };
+      });
+    case 'track2':
+      return readValue(json, spec, field);
+    case 'positional':
+    case 'bitmapped': {
+      if (!isRecord(json)) {
+        throw new Iso8583Error(ErrorCode.INVALID_VALUE_TYPE, `subfields must be an object, got ${typeName(json)}`, { field });
+      }
+      const out: Record<number, FieldValue> = {};
+      for (const k of Object.keys(json)) {
+        const v = json[k];
+        if (v === undefined) continue;
+        if (!isNumberKey(k)) throw new Iso8583Error(ErrorCode.INVALID_MESSAGE, 'subfield keys must be subfield numbers', { field });
+        const sub = own(layout.fields as Record<string, FieldSpec>, k);
+        if (sub === undefined) throw new Iso8583Error(ErrorCode.UNKNOWN_FIELD, 'the layout does not define this subfield', { field: `${field}.${k}` });
+        out[Number(k)] = fromJSONValue(v, sub, `${field}.${k}`);
+      }
+      return out;
+    }
+    default:
+      throw new Iso8583Error(ErrorCode.INVALID_SPEC, 'unknown subfield layout', { field });
+  }
 }
 
 /**
  * Reads the JSON form of one field value back, guided by its spec.
  *
- * Why: the inverse of {@link valueToJSON}; `field` names the field in the `Iso8583Error` thrown for bad input.
+ * Why: the inverse of {@link valueToJSON}; `field` names the field in the `Iso8583Error` thrown for bad input,
+ * the only error it throws.
  *
  * @example
  * ```ts
@@ -140,48 +242,19 @@ function berFromJSON(json: unknown, field: string): BerTlv[] {
  * ```
  */
 export function valueFromJSON(json: unknown, spec: FieldSpec, field: string): FieldValue {
-  const layout = spec.subfields;
-  if (layout === undefined) {
-    if (typeof json !== 'string') {
-      throw new Iso8583Error(ErrorCode.INVALID_VALUE_TYPE, `value must be a string, got ${describeType(json)}`, { field });
-    }
-    return spec.kind === 'b' ? hexOrFail(json, field) : json;
-  }
-  switch (layout.type) {
-    case 'ber-tlv':
-      return berFromJSON(json, field);
-    case 'tlv':
-      return arrayOrFail(json, field).map((e) => {
-        const tag = String(e?.tag);
-        const tagSpec = layout.tags?.[tag];
-        return { tag, value: tagSpec === undefined ? String(e?.value) : valueFromJSON(e?.value, tagSpec, `${field}.${tag}`) };
-      });
-    case 'track2':
-      if (typeof json !== 'object' || json === null) {
-        throw new Iso8583Error(ErrorCode.INVALID_VALUE_TYPE, 'track 2 must be an object', { field });
-      }
-      return { ...(json as { pan: string; expiry: string; serviceCode: string; discretionary: string }) };
-    case 'positional':
-    case 'bitmapped': {
-      if (typeof json !== 'object' || json === null || Array.isArray(json)) {
-        throw new Iso8583Error(ErrorCode.INVALID_VALUE_TYPE, `subfields must be an object, got ${describeType(json)}`, { field });
-      }
-      const out: Record<number, FieldValue> = {};
-      for (const [k, v] of Object.entries(json as Record<string, unknown>)) {
-        const sub = layout.fields[Number(k)];
-        if (sub === undefined) throw new Iso8583Error(ErrorCode.UNKNOWN_FIELD, 'the layout does not define this subfield', { field: `${field}.${k}` });
-        out[Number(k)] = valueFromJSON(v, sub, `${field}.${k}`);
-      }
-      return out;
-    }
-  }
+  return guarded(ErrorCode.INVALID_MESSAGE, () => {
+    if (typeof field !== 'string') throw new Iso8583Error(ErrorCode.INVALID_OPTION, `valueFromJSON: field must be a string naming the field, got ${typeName(field)}`);
+    return fromJSONValue(json, checkedFieldSpec(spec, field), field);
+  });
 }
 
 /**
  * Reads the JSON form of a message back into a message the codec can encode (hex → bytes where the spec says
  * binary).
  *
- * Why: the inverse of {@link messageToJSON}; used by the CLI's `encode` and by fixture tests.
+ * Why: the inverse of {@link messageToJSON}; used by the CLI's `encode` and by fixture tests. Masked JSON
+ * (`"masked": true`, from `messageToMaskedJSON` or `iso8583 decode` without `--unmask`) is refused with
+ * `INVALID_MESSAGE`: its card data is gone. Throws only `Iso8583Error`, for any input.
  *
  * @example
  * ```ts
@@ -189,28 +262,29 @@ export function valueFromJSON(json: unknown, spec: FieldSpec, field: string): Fi
  * ```
  */
 export function messageFromJSON(json: unknown, spec: MessageSpec): Message {
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
-    throw new Iso8583Error(ErrorCode.INVALID_MESSAGE, `message must be an object, got ${describeType(json)}`);
-  }
-  const { mti, header, fields } = json as Record<string, unknown>;
-  if (typeof mti !== 'string') throw new Iso8583Error(ErrorCode.INVALID_MTI, 'mti must be a string', { field: 'mti' });
-  if (typeof fields !== 'object' || fields === null || Array.isArray(fields)) {
-    throw new Iso8583Error(ErrorCode.INVALID_MESSAGE, 'fields must be an object');
-  }
-  const out: Message = { mti, fields: {} };
-  if (header !== undefined) {
-    if (typeof header !== 'string') {
-      throw new Iso8583Error(ErrorCode.INVALID_VALUE_TYPE, 'header must be a string', { field: 'header' });
+  return guarded(ErrorCode.INVALID_MESSAGE, () => {
+    const checked = checkedSpec(spec);
+    if (!isRecord(json)) throw new Iso8583Error(ErrorCode.INVALID_MESSAGE, `message must be an object, got ${typeName(json)}`);
+    const { masked, mti, header, fields } = json;
+    if (masked !== undefined) {
+      throw new Iso8583Error(ErrorCode.INVALID_MESSAGE, 'masked JSON cannot be encoded: its card data was replaced by masks');
     }
-    const binaryHeader = spec.header !== undefined && getConverter(spec.header.encoding).valueType === 'bytes';
-    out.header = binaryHeader ? hexOrFail(header, 'header') : header;
-  }
-  for (const [key, value] of Object.entries(fields as Record<string, unknown>)) {
-    const fieldSpec = spec.fields[Number(key)];
-    if (fieldSpec === undefined) {
-      throw new Iso8583Error(ErrorCode.UNKNOWN_FIELD, 'the spec does not define this field', { field: key });
+    if (typeof mti !== 'string') throw new Iso8583Error(ErrorCode.INVALID_MTI, 'mti must be a string', { field: 'mti' });
+    if (!isRecord(fields)) throw new Iso8583Error(ErrorCode.INVALID_MESSAGE, `fields must be an object, got ${typeName(fields)}`);
+    const out: Message = { mti, fields: {} };
+    if (header !== undefined) {
+      if (checked.header === undefined) throw new Iso8583Error(ErrorCode.INVALID_MESSAGE, 'the spec defines no header', { field: 'header' });
+      if (typeof header !== 'string') throw new Iso8583Error(ErrorCode.INVALID_VALUE_TYPE, 'header must be a string', { field: 'header' });
+      out.header = getConverter(checked.header.encoding).valueType === 'bytes' ? hexOrFail(header, 'header') : header;
     }
-    out.fields[Number(key)] = valueFromJSON(value, fieldSpec, key);
-  }
-  return out;
+    for (const key of Object.keys(fields)) {
+      const value = fields[key];
+      if (value === undefined) continue;
+      if (!isNumberKey(key) || Number(key) > 192) throw new Iso8583Error(ErrorCode.INVALID_MESSAGE, 'field keys must be data element numbers');
+      const fieldSpec = own(checked.fields as Record<string, FieldSpec>, key);
+      if (fieldSpec === undefined) throw new Iso8583Error(ErrorCode.UNKNOWN_FIELD, 'the spec does not define this field', { field: key });
+      out.fields[Number(key)] = fromJSONValue(value, fieldSpec, key);
+    }
+    return out;
+  });
 }

@@ -1,8 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { run } from '../src/cli/main.js';
 import { createCodec, presets, toHex } from '../src/index.js';
 
 const CLI = join(__dirname, '..', 'dist', 'cli.js');
@@ -24,8 +26,18 @@ describe('iso8583 CLI (built)', () => {
     expect(existsSync(CLI)).toBe(true);
   });
 
-  it('decodes a hex argument to JSON', () => {
+  it('decodes a hex argument to JSON, card data masked', () => {
     const r = cli(['decode', '--spec', 'iso87ascii', hex]);
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({
+      masked: true,
+      mti: '0100',
+      fields: { 2: '411111******1111', 3: '000000', 4: '000000001000', 11: '000001', 41: 'TERM0001', 52: '[hidden, 8 bytes]' },
+    });
+  });
+
+  it('decodes to JSON in clear with --unmask', () => {
+    const r = cli(['decode', '--spec', 'iso87ascii', '--unmask', hex]);
     expect(r.status).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual({
       mti: '0100',
@@ -46,7 +58,7 @@ describe('iso8583 CLI (built)', () => {
   });
 
   it('encodes JSON from stdin back to the same hex', () => {
-    const json = cli(['decode', '--spec', 'iso87ascii', hex]).stdout;
+    const json = cli(['decode', '--spec', 'iso87ascii', '--unmask', hex]).stdout;
     const r = cli(['encode', '--spec', 'iso87ascii'], json);
     expect(r.status).toBe(0);
     expect(r.stdout.trim()).toBe(hex);
@@ -118,4 +130,289 @@ describe('iso8583 CLI (built)', () => {
       expect(JSON.parse(r.stdout).mti).toBe('0100');
     },
   );
+});
+
+const FIXTURES = join(__dirname, '..', 'fixtures');
+
+describe('iso8583 decode masks card data by default (built)', () => {
+  it('masks DE2, track 2, the PIN block and EMV data of the golden purchase', () => {
+    const r = cli(['decode', '--spec', 'iso87ascii', join(FIXTURES, 'ascii-0100-purchase.hex')]);
+    expect(r.status).toBe(0);
+    const json = JSON.parse(r.stdout);
+    expect(Object.keys(json)[0]).toBe('masked');
+    expect(json.masked).toBe(true);
+    expect(json.fields[2]).toBe('411111******1111');
+    expect(json.fields[14]).toBe('[hidden, 4 chars]');
+    expect(json.fields[35]).toBe('[hidden, 37 chars]');
+    expect(json.fields[52]).toBe('[hidden, 8 bytes]');
+    expect(json.fields[55]).toBe('[hidden, 63 bytes]');
+    expect(json.fields[4]).toBe('000000012550');
+    for (const secret of [PAN, '0123456789ABCDEF', 'A1B2C3D4', '=2812']) expect(r.stdout).not.toContain(secret);
+  });
+
+  it('masks the cryptograms and shows the public EMV tags of a structured spec', () => {
+    const r = cli(['decode', '--spec', join(FIXTURES, 'specs', 'structured-ascii-demo.json'), join(FIXTURES, 'structured-0100-ascii.hex')]);
+    expect(r.status).toBe(0);
+    const emv = Object.fromEntries((JSON.parse(r.stdout).fields[55] as { tag: string; value: unknown }[]).map((e) => [e.tag, e.value]));
+    expect(emv['9F26']).toBe('[hidden, 8 bytes]');
+    expect(emv['9F02']).toBe('000000012550');
+    expect(r.stdout).not.toContain(PAN);
+    expect(r.stdout).not.toContain('A1B2C3D4');
+  });
+
+  it('refuses to encode masked JSON (exit 2), and encodes the --unmask JSON back to the same frame', () => {
+    const masked = cli(['decode', '--spec', 'iso87ascii', hex]).stdout;
+    const refused = cli(['encode', '--spec', 'iso87ascii'], masked);
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toMatch(/^iso8583: error INVALID_MESSAGE: masked JSON cannot be encoded/);
+    const clear = cli(['decode', '--spec', 'iso87ascii', '--unmask', hex]).stdout;
+    expect(cli(['encode', '--spec', 'iso87ascii'], clear).stdout.trim()).toBe(hex);
+  });
+
+  it('prints JSON without a mask marker, ready to encode, when nothing needed masking', () => {
+    const echo = toHex(createCodec(presets.iso87ascii).encode({ mti: '0800', fields: { 11: '000001', 70: '301' } }));
+    const r = cli(['decode', '--spec', 'iso87ascii', echo]);
+    expect(JSON.parse(r.stdout)).toEqual({ mti: '0800', fields: { 11: '000001', 70: '301' } });
+    expect(cli(['encode', '--spec', 'iso87ascii'], r.stdout).stdout.trim()).toBe(echo);
+  });
+});
+
+describe('iso8583 command-line conventions (built)', () => {
+  it('exits 2 naming the path and the reason for a missing input file, a directory and a missing JSON file', () => {
+    const missing = join(tmp, 'missing.hex');
+    const r = cli(['decode', '--spec', 'iso87ascii', missing]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe(`iso8583: error INVALID_INPUT: cannot read the input file ${JSON.stringify(missing)} (ENOENT: no such file or directory)\n`);
+    const dir = cli(['describe', '--spec', 'iso87ascii', tmp]);
+    expect(dir.status).toBe(2);
+    expect(dir.stderr).toContain('(EISDIR: is a directory)');
+    const json = cli(['encode', '--spec', 'iso87ascii', join(tmp, 'missing.json')]);
+    expect(json.status).toBe(2);
+    expect(json.stderr).toContain('missing.json');
+  });
+
+  it.runIf(process.getuid?.() !== 0)('exits 2 for an input file it may not read', () => {
+    const locked = join(tmp, 'locked.hex');
+    writeFileSync(locked, hex);
+    chmodSync(locked, 0o000);
+    const r = cli(['decode', '--spec', 'iso87ascii', locked]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('(EACCES: permission denied)');
+  });
+
+  it('does not name a path that holds 8 digits in a row: a mistyped hex frame is taken for a path', () => {
+    const bcdFrame = `${toHex(createCodec(presets.iso87binary).encode({ mti: '0100', fields: { 2: PAN } }))}Z`;
+    const r = cli(['decode', '--spec', 'iso87binary', bcdFrame]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/^iso8583: error INVALID_INPUT: cannot read the input file a file whose name is not shown/);
+    expect(r.stderr).not.toContain(PAN);
+  });
+
+  it('exits 2 naming the path for a spec file that cannot be read', () => {
+    const r = cli(['decode', '--spec', join(tmp, 'nope.json'), hex]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/^iso8583: error INVALID_SPEC: cannot read the spec file ".*nope\.json" \(ENOENT: no such file or directory\); --spec takes a preset/);
+    const digits = cli(['decode', '--spec', join(tmp, `${PAN}.json`), hex]);
+    expect(digits.status).toBe(2);
+    expect(digits.stderr).toContain('a file whose name is not shown');
+    expect(digits.stderr).not.toContain(PAN);
+  });
+
+  it('says that --spec needs a value, rather than calling it an unknown option', () => {
+    for (const args of [['decode', '--spec'], ['decode', '--spec', '--raw', hex], ['decode', '--spec=', hex]]) {
+      const r = cli(args);
+      expect(r.status, args.join(' ')).toBe(1);
+      expect(r.stderr).toMatch(/^iso8583: error USAGE: --spec needs a value: a preset name or a spec file\n/);
+      expect(r.stderr).not.toContain('unknown option');
+    }
+    expect(cli(['decode', '--spec', 'iso87ascii', '--spec', 'iso87binary', hex]).stderr).toContain('--spec is given more than once');
+  });
+
+  it('prints the help of a command for <command> --help and help <command>, on stdout with status 0', () => {
+    const global = cli(['--help']).stdout;
+    for (const command of ['decode', 'describe', 'encode', 'specs']) {
+      const r = cli([command, '--help']);
+      expect(r.status, command).toBe(0);
+      expect(r.stdout).toMatch(new RegExp(`^Usage: iso8583 ${command}`));
+      expect(r.stdout).not.toBe(global);
+      expect(cli(['help', command]).stdout).toBe(r.stdout);
+    }
+    expect(cli(['decode', '--help']).stdout).toContain('"masked": true');
+  });
+
+  it('shows --hex and --json in the usage and in the help of decode', () => {
+    for (const text of [cli(['--help']).stdout, cli(['decode', '--help']).stdout]) {
+      expect(text).toContain('--hex');
+      expect(text).toContain('--json');
+      expect(text).toContain('--unmask');
+    }
+  });
+
+  it('refuses extra positional arguments with status 1, without quoting them', () => {
+    const r = cli(['decode', '--spec', 'iso87ascii', hex, hex]);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^iso8583: error USAGE: decode takes one input at most, got 2 arguments\nUsage: iso8583 decode /);
+    expect(r.stderr).not.toContain(hex);
+    expect(cli(['encode', '--spec', 'iso87ascii', 'a.json', 'b.json']).status).toBe(1);
+    expect(cli(['specs', 'extra']).status).toBe(1);
+    expect(cli(['help', 'decode', 'extra']).status).toBe(1);
+    expect(cli(['--version', 'extra']).status).toBe(1);
+  });
+
+  it('prints the usage on stderr with status 1 when given no arguments', () => {
+    const r = cli([]);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^iso8583: error USAGE: no command given\nUsage:\n/);
+  });
+
+  it('refuses options a command does not take, and --raw with --hex', () => {
+    expect(cli(['encode', '--spec', 'iso87ascii', '--unmask']).stderr).toMatch(/^iso8583: error USAGE: encode does not take --unmask\n/);
+    expect(cli(['specs', '--raw']).status).toBe(1);
+    expect(cli(['decode', '--spec', 'iso87ascii', '--raw', '--hex', hex]).stderr).toMatch(/^iso8583: error USAGE: --raw and --hex exclude each other\n/);
+  });
+
+  it('does not quote an unknown option or command that is not a plain word', () => {
+    const command = cli([hex]);
+    expect(command.status).toBe(1);
+    expect(command.stderr).not.toContain(hex);
+    const option = cli(['decode', `--${PAN}`]);
+    expect(option.status).toBe(1);
+    expect(option.stderr).not.toContain(PAN);
+    expect(cli(['decode', '--bogus']).stderr).toMatch(/^iso8583: error USAGE: unknown option --bogus\n/);
+  });
+
+  it('reads a file named like an option after --', () => {
+    const dashed = join(tmp, '-frame.hex');
+    writeFileSync(dashed, hex);
+    const r = cli(['decode', '--spec', 'iso87ascii', '--', dashed]);
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout).mti).toBe('0100');
+  });
+});
+
+describe('iso8583 --json error output (built)', () => {
+  const keys = ['code', 'field', 'offset', 'detail'];
+
+  it('prints a bad frame as one JSON line with code, field, offset and detail, and no value', () => {
+    const bad = `${hex.slice(0, 24)}3236${hex.slice(28)}`;
+    const r = cli(['decode', '--spec', 'iso87ascii', '--json', bad]);
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    const lines = r.stderr.split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toBe('');
+    const e = JSON.parse(lines[0]!);
+    expect(Object.keys(e)).toEqual(keys);
+    expect(e).toMatchObject({ code: 'LENGTH_EXCEEDS_MAX', field: '2', offset: 12 });
+    expect(r.stderr).not.toContain(PAN);
+    expect(r.stderr).not.toContain('411111');
+  });
+
+  it('prints null for a field and an offset the error does not have', () => {
+    const r = cli(['decode', '--spec', 'iso87ascii', '--json', join(tmp, 'absent.hex')]);
+    expect(r.status).toBe(2);
+    const e = JSON.parse(r.stderr);
+    expect(Object.keys(e)).toEqual(keys);
+    expect(e).toMatchObject({ code: 'INVALID_INPUT', field: null, offset: null });
+  });
+
+  it('prints a usage error as one JSON line with code USAGE and status 1, without the usage text', () => {
+    for (const args of [['--json'], ['decode', '--json'], ['decode', '--spec', '--json'], ['--json', 'frobnicate'], ['decode', '--spec', 'iso87ascii', '--json', 'a', 'b']]) {
+      const r = cli(args);
+      expect(r.status, args.join(' ')).toBe(1);
+      expect(r.stderr.trim().split('\n'), args.join(' ')).toHaveLength(1);
+      const e = JSON.parse(r.stderr);
+      expect(Object.keys(e)).toEqual(keys);
+      expect(e).toMatchObject({ code: 'USAGE', field: null, offset: null });
+    }
+  });
+});
+
+describe('iso8583 run() for any input', () => {
+  const stdin = (bytes: Uint8Array) =>
+    (async function* () {
+      yield bytes;
+    })();
+
+  async function runCli(argv: string[], input: Uint8Array) {
+    let stdout = '';
+    let stderr = '';
+    const status = await run(argv, {
+      stdin: stdin(input),
+      stdout: (t) => {
+        stdout += typeof t === 'string' ? t : Buffer.from(t).toString('latin1');
+      },
+      stderr: (t) => {
+        stderr += t;
+      },
+    });
+    return { status, stdout, stderr };
+  }
+
+  it('answers random and mutated frames with status 0 or 2 and at most one error line, in either format, without the PAN', async () => {
+    const seedFrame = createCodec(presets.iso87ascii).encode({ mti: '0100', fields: { 2: PAN, 4: '000000001000', 35: `${PAN}=2812101`, 52: new Uint8Array(8) } });
+    const input = fc.oneof(
+      fc.uint8Array({ maxLength: 200 }),
+      fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })).map(([at, b]) => {
+        const copy = Uint8Array.from(seedFrame);
+        copy[at % copy.length] = b;
+        return copy;
+      }),
+    );
+    const counts = { ok: 0, bad: 0 };
+    await fc.assert(
+      fc.asyncProperty(input, fc.constantFrom('decode', 'describe'), fc.boolean(), async (bytes, command, json) => {
+        const r = await runCli([command, '--spec', 'iso87ascii', '--raw', ...(json ? ['--json'] : []), '-'], bytes);
+        expect([0, 2]).toContain(r.status);
+        expect(r.stdout + r.stderr).not.toContain(PAN);
+        if (r.status === 0) {
+          counts.ok++;
+          expect(r.stderr).toBe('');
+        } else {
+          counts.bad++;
+          expect(r.stdout).toBe('');
+          const line = r.stderr.replace(/\n$/, '');
+          expect(line).not.toContain('\n');
+          if (json) expect(Object.keys(JSON.parse(line))).toEqual(['code', 'field', 'offset', 'detail']);
+          else expect(line).toMatch(/^iso8583: error [A-Z_]+( field \S+)?( at offset \d+)?: /);
+        }
+      }),
+      { numRuns: 200, seed: 8583 },
+    );
+    expect(counts.ok).toBeGreaterThan(0);
+    expect(counts.bad).toBeGreaterThan(0);
+  });
+
+  it('reports a failure nobody foresaw as UNEXPECTED with status 1, without its text', async () => {
+    for (const json of [false, true]) {
+      let stderr = '';
+      const status = await run(['specs', ...(json ? ['--json'] : [])], {
+        stdin: stdin(new Uint8Array(0)),
+        stdout: () => {
+          throw new Error(`stdout broke on ${PAN}`);
+        },
+        stderr: (t) => {
+          stderr += t;
+        },
+      });
+      expect(status).toBe(1);
+      expect(stderr).not.toContain(PAN);
+      if (json) expect(JSON.parse(stderr)).toEqual({ code: 'UNEXPECTED', field: null, offset: null, detail: 'could not complete specs' });
+      else expect(stderr).toBe('iso8583: error UNEXPECTED: could not complete specs\n');
+    }
+  });
+
+  it('answers random command lines with status 0, 1 or 2 and never throws', async () => {
+    const word = fc.oneof(fc.constantFrom('decode', 'describe', 'encode', 'specs', 'help', '--spec', '-s', 'iso87ascii', '--raw', '--hex', '--unmask', '--json', '--help', '--version', '-', '--', hex), fc.string({ maxLength: 6 }));
+    await fc.assert(
+      fc.asyncProperty(fc.array(word, { maxLength: 6 }), async (argv) => {
+        const r = await runCli(argv, new Uint8Array(0));
+        expect([0, 1, 2]).toContain(r.status);
+        if (r.status !== 0) expect(r.stderr).toMatch(/^(iso8583: error [A-Z_]+|\{"code":"[A-Z_]+")/);
+      }),
+      { numRuns: 300, seed: 8583 },
+    );
+  });
 });

@@ -1,48 +1,93 @@
+/** The options the `iso8583` command knows, by their long name. */
+export type OptionName = 'spec' | 'raw' | 'hex' | 'unmask' | 'json' | 'help' | 'version';
+
 /**
  * Parsed command line of the `iso8583` command.
  *
  * Why: a tiny dedicated parser keeps the CLI free of runtime dependencies.
  */
 export interface CliArgs {
-  /** The sub-command: `decode`, `encode`, `specs`, or `help` / `version`. */
+  /** The sub-command: `decode`, `describe`, `encode`, `specs` or `help`; `undefined` when none was given. */
   readonly command: string | undefined;
   /** Value of `--spec`: a preset name or a path to a JSON spec. */
   readonly spec: string | undefined;
-  /** `--raw`: input (decode) or output (encode) is raw bytes instead of hex. */
+  /** `--raw`: input (decode, describe) or output (encode) is raw bytes instead of hex. */
   readonly raw: boolean;
   /** `--hex`: force reading the input as hex text. */
   readonly hex: boolean;
-  /** `--unmask`: show card data in clear in `describe` (never for logs). */
+  /** `--unmask`: show card data in clear in `decode` and `describe` (never for logs). */
   readonly unmask: boolean;
+  /** `--json`: errors as one JSON line on stderr. */
+  readonly json: boolean;
+  /** `--help` / `-h`. */
+  readonly help: boolean;
+  /** `--version` / `-v`. */
+  readonly version: boolean;
+  /** The options given, to refuse those a command does not take. */
+  readonly given: ReadonlySet<OptionName>;
   /** Positional arguments after the command. */
   readonly positional: readonly string[];
-  /** Unknown options, reported as a usage error. */
-  readonly unknown: readonly string[];
+  /** Command-line mistakes, in order; the first is reported as a usage error. */
+  readonly problems: readonly string[];
 }
 
-/** Parses `argv` (without the node and script paths). */
+const FLAGS: Readonly<Record<string, OptionName>> = {
+  '--raw': 'raw',
+  '--hex': 'hex',
+  '--unmask': 'unmask',
+  '--json': 'json',
+  '--help': 'help',
+  '-h': 'help',
+  '--version': 'version',
+  '-v': 'version',
+};
+
+/** An argument is quoted in a usage error only when it is a plain word, so a frame or a PAN typed by mistake is not. */
+export function quotable(arg: string): boolean {
+  return /^-{0,2}[A-Za-z][A-Za-z-]{0,30}$/.test(arg);
+}
+
+/** Parses `argv` (without the node and script paths); `--` ends the options. */
 export function parseArgs(argv: readonly string[]): CliArgs {
   let command: string | undefined;
   let spec: string | undefined;
-  let raw = false;
-  let hex = false;
-  let unmask = false;
+  const given = new Set<OptionName>();
   const positional: string[] = [];
-  const unknown: string[] = [];
+  const problems: string[] = [];
+  let optionsEnded = false;
+  const setSpec = (value: string | undefined): void => {
+    if (given.has('spec')) problems.push('--spec is given more than once');
+    given.add('spec');
+    if (value === undefined || value === '' || value.startsWith('-')) problems.push('--spec needs a value: a preset name or a spec file');
+    else spec = value;
+  };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
-    if (a === '--spec' || a === '-s') {
-      spec = argv[++i];
-      if (spec === undefined) unknown.push(a);
-    } else if (a.startsWith('--spec=')) spec = a.slice(7);
-    else if (a === '--raw') raw = true;
-    else if (a === '--hex') hex = true;
-    else if (a === '--unmask') unmask = true;
-    else if (a === '--help' || a === '-h') command = 'help';
-    else if (a === '--version' || a === '-v') command = 'version';
-    else if (a.startsWith('-') && a !== '-') unknown.push(a);
-    else if (command === undefined) command = a;
-    else positional.push(a);
+    const flag = FLAGS[a];
+    if (optionsEnded || a === '-' || !a.startsWith('-')) {
+      if (command === undefined) command = a;
+      else positional.push(a);
+    } else if (a === '--') optionsEnded = true;
+    else if (a === '--spec' || a === '-s') {
+      const next = argv[i + 1];
+      const missing = next === undefined || next.startsWith('-');
+      setSpec(missing ? undefined : next);
+      if (!missing) i++;
+    } else if (a.startsWith('--spec=')) setSpec(a.slice('--spec='.length));
+    else if (flag !== undefined) given.add(flag);
+    else problems.push(quotable(a) ? `unknown option ${a}` : 'unknown option (not shown: it is not a plain word)');
   }
-  return { command, spec, raw, hex, unmask, positional, unknown };
+  return {
+    command,
+    spec,
+    raw: given.has('raw'),
+    hex: given.has('hex'),
+    unmask: given.has('unmask'),
+    json: given.has('json'),
+    help: given.has('help'),
+    version: given.has('version'),
+    given,
+    positional,
+    problems,
+  };
 }

@@ -19,7 +19,7 @@ run(process.argv.slice(2), {
     process.exitCode = status;
   },
   () => {
-    process.stderr.write('iso8583: error unexpected\n');
+    process.stderr.write('iso8583: error UNEXPECTED: could not complete the command\n');
     process.exitCode = 1;
   },
 );

@@ -1,9 +1,9 @@
-import { readFile } from 'node:fs/promises';
 import { ErrorCode } from '../errors/codes.js';
 import { Iso8583Error } from '../errors/iso8583-error.js';
 import { presets } from '../presets/index.js';
 import type { MessageSpec } from '../spec/types.js';
 import { validateSpec } from '../spec/validate-spec.js';
+import { pathLabel, readInputFile } from './read-input.js';
 
 /** Names of the built-in presets the CLI accepts for `--spec`. */
 export const PRESET_NAMES = Object.keys(presets) as (keyof typeof presets)[];
@@ -17,18 +17,16 @@ export async function loadSpec(nameOrPath: string): Promise<MessageSpec> {
   if (Object.prototype.hasOwnProperty.call(presets, nameOrPath)) return presets[nameOrPath as keyof typeof presets];
   let text: string;
   try {
-    text = await readFile(nameOrPath, 'utf8');
-  } catch {
-    throw new Iso8583Error(
-      ErrorCode.INVALID_SPEC,
-      `"${nameOrPath}" is neither a preset (${PRESET_NAMES.join(', ')}) nor a readable JSON file`,
-    );
+    text = Buffer.from(await readInputFile(nameOrPath, 'the spec file')).toString('utf8');
+  } catch (e) {
+    const reason = e instanceof Iso8583Error ? e.detail : 'cannot read the spec file';
+    throw new Iso8583Error(ErrorCode.INVALID_SPEC, `${reason}; --spec takes a preset (${PRESET_NAMES.join(', ')}) or a JSON spec file`);
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch {
-    throw new Iso8583Error(ErrorCode.INVALID_SPEC, `"${nameOrPath}" is not valid JSON`);
+    throw new Iso8583Error(ErrorCode.INVALID_SPEC, `${pathLabel(nameOrPath)} is not valid JSON`);
   }
   return validateSpec(json);
 }

@@ -1,11 +1,13 @@
+import { messageToMaskedJSON } from '../describe/masked-json.js';
+import { describe } from '../describe/describe.js';
 import { ErrorCode } from '../errors/codes.js';
 import { Iso8583Error, isIso8583Error } from '../errors/iso8583-error.js';
 import { createCodec } from '../message/codec.js';
-import { describe } from '../describe/describe.js';
 import { messageFromJSON, messageToJSON, toHex } from '../message/json.js';
-import { parseArgs } from './args.js';
+import { type CliArgs, parseArgs, quotable } from './args.js';
 import { loadSpec, PRESET_NAMES } from './load-spec.js';
 import { type InputStream, readFrameInput, readJsonInput } from './read-input.js';
+import { COMMANDS, shortUsage, USAGE } from './usage.js';
 
 /** The streams the CLI talks to; injected so tests can drive `run` in-process as well. */
 export interface CliIO {
@@ -21,92 +23,137 @@ export interface CliIO {
 declare const __VERSION__: string | undefined;
 const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : 'dev';
 
-/** Exit statuses: 0 success, 1 usage or unexpected error, 2 bad input (an `Iso8583Error`). */
+/** Exit statuses: 0 success, 1 a bad command line or an unexpected failure, 2 bad input (an `Iso8583Error`). */
 export const EXIT = { OK: 0, USAGE: 1, BAD_INPUT: 2 } as const;
 
-const USAGE = `Usage:
-  iso8583 decode --spec <preset|spec.json> [hex | file | -]   decode a frame, print JSON
-  iso8583 encode --spec <preset|spec.json> [file.json | -]    encode JSON, print hex (--raw: bytes)
-  iso8583 describe --spec <preset|spec.json> [hex | file | -] field-by-field dump, card data masked (--unmask)
-  iso8583 specs                                              list the built-in presets
-  iso8583 --help | --version
+/** Codes of the failures that are not an `Iso8583Error`: a bad command line, and a failure nobody foresaw. */
+export const CLI_CODES = { USAGE: 'USAGE', UNEXPECTED: 'UNEXPECTED' } as const;
 
-Input for decode: a hex argument, a file of (annotated, '#' comments) hex or raw bytes, or stdin.
-Presets: ${PRESET_NAMES.join(', ')}.
-Exit status: 0 ok, 1 usage, 2 bad input (one line: code, field, offset; never a field value).`;
+/** One failure as the CLI reports it: a code, where, and a sentence without field values. */
+interface Failure {
+  readonly code: string;
+  readonly field: string | undefined;
+  readonly offset: number | undefined;
+  readonly detail: string;
+}
 
 /** Formats an `Iso8583Error` as the CLI's single error line; it holds no field value. */
-export function errorLine(e: Iso8583Error): string {
+export function errorLine(e: Failure): string {
   let line = `iso8583: error ${e.code}`;
   if (e.field !== undefined) line += ` field ${e.field}`;
   if (e.offset !== undefined) line += ` at offset ${e.offset}`;
   return `${line}: ${e.detail}`;
 }
 
+/** Formats a failure as the single JSON line of `--json`: every key present, `null` where there is nothing. */
+export function errorJSON(e: Failure): string {
+  return JSON.stringify({ code: e.code, field: e.field ?? null, offset: e.offset ?? null, detail: e.detail });
+}
+
+/** A bad command line: reported with the usage lines of `command`, exit status 1. */
+class UsageError extends Error {
+  constructor(
+    readonly detail: string,
+    readonly usage: string,
+  ) {
+    super(detail);
+  }
+}
+
+function checkCommandLine(args: CliArgs): void {
+  const problem = args.problems[0];
+  const info = args.command === undefined ? undefined : COMMANDS[args.command];
+  const help = shortUsage(info === undefined ? undefined : args.command);
+  if (problem !== undefined) throw new UsageError(problem, help);
+  if (args.version) {
+    const others = [...args.given].filter((o) => o !== 'version' && o !== 'json');
+    if (args.command !== undefined || others.length > 0) throw new UsageError('--version takes no command and no other option', shortUsage(undefined));
+    return;
+  }
+  if (args.command === undefined) {
+    if (args.help) return;
+    throw new UsageError('no command given', shortUsage(undefined));
+  }
+  if (info === undefined) {
+    throw new UsageError(quotable(args.command) ? `unknown command ${args.command}` : 'unknown command (not shown: it is not a plain word)', help);
+  }
+  if (args.help) return;
+  for (const option of args.given) {
+    if (option !== 'json' && !info.options.includes(option)) throw new UsageError(`${args.command} does not take --${option}`, help);
+  }
+  if (args.raw && args.hex) throw new UsageError('--raw and --hex exclude each other', help);
+  if (info.options.includes('spec') && args.spec === undefined) throw new UsageError(`${args.command} needs --spec`, help);
+  if (args.positional.length > info.maxArgs) {
+    throw new UsageError(
+      info.maxArgs === 0
+        ? `${args.command} takes no arguments, got ${args.positional.length}`
+        : `${args.command} takes one input at most, got ${args.positional.length} arguments`,
+      help,
+    );
+  }
+}
+
+function helpText(args: CliArgs): string {
+  const topic = args.command === 'help' ? args.positional[0] : args.command;
+  if (topic === undefined) return USAGE;
+  const info = COMMANDS[topic];
+  if (info === undefined) throw new UsageError(quotable(topic) ? `no help for ${topic}: not a command` : 'no help: not a command', shortUsage(undefined));
+  return info.help;
+}
+
+async function execute(args: CliArgs, io: CliIO): Promise<void> {
+  if (args.version) return io.stdout(`${VERSION}\n`);
+  if (args.help || args.command === 'help') return io.stdout(`${helpText(args)}\n`);
+  if (args.command === 'specs') return io.stdout(`${PRESET_NAMES.join('\n')}\n`);
+  const spec = await loadSpec(args.spec!);
+  const codec = createCodec(spec);
+  const input = args.positional[0];
+  if (args.command === 'encode') {
+    const text = await readJsonInput(input, io.stdin);
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      throw new Iso8583Error(ErrorCode.INVALID_MESSAGE, 'input is not valid JSON');
+    }
+    const bytes = codec.encode(messageFromJSON(json, spec));
+    return io.stdout(args.raw ? bytes : `${toHex(bytes)}\n`);
+  }
+  const message = codec.decode(await readFrameInput(input, io.stdin, args));
+  if (args.command === 'describe') return io.stdout(`${describe(message, spec, { unmask: args.unmask })}\n`);
+  const json = args.unmask ? messageToJSON(message, spec) : messageToMaskedJSON(message, spec);
+  io.stdout(`${JSON.stringify(json, null, 2)}\n`);
+}
+
 /**
  * Runs the `iso8583` command and returns its exit status.
  *
- * Why: a testable entry point; `bin.ts` only wires it to the process.
+ * Why: a testable entry point; `bin.ts` only wires it to the process. Every failure is one line on stderr
+ * (`--json`: one JSON object) with a code, never a field value: a bad command line exits 1 (`USAGE`, followed by
+ * the usage), bad input exits 2 (an `Iso8583Error`'s code, field and offset), anything else exits 1
+ * (`UNEXPECTED`, without the original text).
  */
 export async function run(argv: readonly string[], io: CliIO): Promise<number> {
-  const args = parseArgs(argv);
-  if (args.unknown.length > 0) {
-    io.stderr(`iso8583: unknown option ${args.unknown[0]}\n${USAGE}\n`);
-    return EXIT.USAGE;
-  }
+  let args: CliArgs | undefined;
   try {
-    switch (args.command) {
-      case undefined:
-      case 'help':
-        io.stdout(`${USAGE}\n`);
-        return args.command === undefined ? EXIT.USAGE : EXIT.OK;
-      case 'version':
-        io.stdout(`${VERSION}\n`);
-        return EXIT.OK;
-      case 'specs':
-        io.stdout(`${PRESET_NAMES.join('\n')}\n`);
-        return EXIT.OK;
-      case 'decode':
-      case 'describe':
-      case 'encode': {
-        if (args.spec === undefined) {
-          io.stderr(`iso8583: ${args.command} needs --spec\n${USAGE}\n`);
-          return EXIT.USAGE;
-        }
-        const spec = await loadSpec(args.spec);
-        const codec = createCodec(spec);
-        if (args.command === 'decode') {
-          const frame = await readFrameInput(args.positional[0], io.stdin, args);
-          io.stdout(`${JSON.stringify(messageToJSON(codec.decode(frame), spec), null, 2)}\n`);
-        } else if (args.command === 'describe') {
-          const frame = await readFrameInput(args.positional[0], io.stdin, args);
-          io.stdout(`${describe(codec.decode(frame), spec, { unmask: args.unmask })}\n`);
-        } else {
-          const text = await readJsonInput(args.positional[0], io.stdin);
-          let json: unknown;
-          try {
-            json = JSON.parse(text);
-          } catch {
-            throw new Iso8583Error(ErrorCode.INVALID_MESSAGE, 'input is not valid JSON');
-          }
-          const bytes = codec.encode(messageFromJSON(json, spec));
-          io.stdout(args.raw ? bytes : `${toHex(bytes)}\n`);
-        }
-        return EXIT.OK;
-      }
-      default:
-        io.stderr(`iso8583: unknown command ${args.command}\n${USAGE}\n`);
-        return EXIT.USAGE;
-    }
+    args = parseArgs(argv);
+    checkCommandLine(args);
+    await execute(args, io);
+    return EXIT.OK;
   } catch (e) {
+    const json = args?.json === true;
+    if (e instanceof UsageError) {
+      const failure = { code: CLI_CODES.USAGE, field: undefined, offset: undefined, detail: e.detail };
+      io.stderr(json ? `${errorJSON(failure)}\n` : `${errorLine(failure)}\n${e.usage}\n`);
+      return EXIT.USAGE;
+    }
     if (isIso8583Error(e)) {
-      io.stderr(`${errorLine(e)}\n`);
+      io.stderr(`${json ? errorJSON(e) : errorLine(e)}\n`);
       return EXIT.BAD_INPUT;
     }
-    const code = typeof e === 'object' && e !== null && 'code' in e ? String((e as { code: unknown }).code) : 'unexpected';
-    // System errors (a missing file) are reported by code only: their text may quote paths, never card data,
-    // but we keep one shape for every failure.
-    io.stderr(`iso8583: error ${code}: could not complete ${args.command}\n`);
+    const command = args?.command !== undefined && COMMANDS[args.command] !== undefined ? args.command : 'the command';
+    const failure = { code: CLI_CODES.UNEXPECTED, field: undefined, offset: undefined, detail: `could not complete ${command}` };
+    io.stderr(`${json ? errorJSON(failure) : errorLine(failure)}\n`);
     return EXIT.USAGE;
   }
 }

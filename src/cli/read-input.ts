@@ -1,13 +1,57 @@
 import { readFile } from 'node:fs/promises';
+import { ErrorCode } from '../errors/codes.js';
+import { Iso8583Error } from '../errors/iso8583-error.js';
 import { parseHexText } from '../message/hex-text.js';
 
 /** Where the CLI reads from: a readable stream for stdin. */
 export type InputStream = AsyncIterable<Uint8Array | string>;
 
-/** Reads all of a stream into one buffer. */
+/** What the usual file-system failures mean, by their stable Node.js code. */
+const FS_REASONS: Readonly<Record<string, string>> = {
+  ENOENT: 'no such file or directory',
+  EISDIR: 'is a directory',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  ENOTDIR: 'a part of the path is not a directory',
+  ELOOP: 'too many symbolic links',
+  ENAMETOOLONG: 'name too long',
+  EMFILE: 'too many open files',
+};
+
+/**
+ * Names a path for an error text: quoted, unless it holds 8 or more digits in a row. A path is not card data, but
+ * a hex frame mistyped on the command line is taken for a path, and the frame of a BCD spec spells its PAN digits.
+ */
+export function pathLabel(path: string): string {
+  return /[0-9]{8}/.test(path) ? 'a file whose name is not shown (it holds 8 or more digits in a row)' : JSON.stringify(path);
+}
+
+function reasonOf(e: unknown): string {
+  const code = typeof e === 'object' && e !== null ? (e as { code?: unknown }).code : undefined;
+  if (typeof code !== 'string' || !/^E[A-Z]+$/.test(code)) return 'unreadable';
+  return FS_REASONS[code] === undefined ? code : `${code}: ${FS_REASONS[code]}`;
+}
+
+/**
+ * Reads a whole file; a missing, unreadable or directory path is bad input (`INVALID_INPUT`, exit status 2) whose
+ * text names the path and the reason, never the file's content.
+ */
+export async function readInputFile(path: string, what: string): Promise<Uint8Array> {
+  try {
+    return await readFile(path);
+  } catch (e) {
+    throw new Iso8583Error(ErrorCode.INVALID_INPUT, `cannot read ${what} ${pathLabel(path)} (${reasonOf(e)})`);
+  }
+}
+
+/** Reads all of a stream into one buffer; a failing stream is bad input (`INVALID_INPUT`). */
 export async function readAll(stream: InputStream): Promise<Uint8Array> {
   const chunks: Uint8Array[] = [];
-  for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+  try {
+    for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+  } catch (e) {
+    throw new Iso8583Error(ErrorCode.INVALID_INPUT, `cannot read standard input (${reasonOf(e)})`);
+  }
   return Buffer.concat(chunks);
 }
 
@@ -40,7 +84,7 @@ export async function readFrameInput(
   let bytes: Uint8Array;
   if (arg === undefined || arg === '-') bytes = await readAll(stdin);
   else if (/^[0-9a-fA-F\s]+$/.test(arg) && !mode.raw) return parseHexText(arg);
-  else bytes = await readFile(arg);
+  else bytes = await readInputFile(arg, 'the input file');
   if (mode.raw) return bytes;
   if (mode.hex || looksLikeHexText(bytes)) return parseHexText(Buffer.from(bytes).toString('latin1'));
   return bytes;
@@ -48,6 +92,6 @@ export async function readFrameInput(
 
 /** Reads a JSON document from a file or stdin (`-` or nothing). */
 export async function readJsonInput(arg: string | undefined, stdin: InputStream): Promise<string> {
-  const bytes = arg === undefined || arg === '-' ? await readAll(stdin) : await readFile(arg);
+  const bytes = arg === undefined || arg === '-' ? await readAll(stdin) : await readInputFile(arg, 'the input file');
   return Buffer.from(bytes).toString('utf8');
 }

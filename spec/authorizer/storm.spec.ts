@@ -171,4 +171,14 @@ describe('warming the pool before listening', () => {
     // The warmed pool decides as before.
     expect((await authorize(pool, request(pan, 2_500n))).responseCode).toBe('00');
   });
+
+  it('opens no more connections than the pool holds (a pool of one, as the embedded Postgres has, is warmed)', async () => {
+    const single = new pg.Pool({ connectionString: DATABASE_URL, max: 1, options: `-c search_path=${schema}` });
+    try {
+      await warmUp(single, 16);
+      expect(single.totalCount).toBe(1);
+    } finally {
+      await single.end();
+    }
+  });
 });

@@ -16,6 +16,8 @@ export const POOL_SIZE = 16;
 /** An open database: a pg pool, and how to close everything that was started for it. */
 export interface Database {
   readonly pool: pg.Pool;
+  /** How many connections the pool opens at most: what a warm-up can open at once (1 for the embedded Postgres). */
+  readonly poolSize: number;
   /** Where it is, for the log (never credentials). */
   readonly description: string;
   close(): Promise<void>;
@@ -30,7 +32,7 @@ export async function openDatabase(options: { url?: string | undefined; schema?:
     // whole latency budget.
     const pool = new pg.Pool({ connectionString: url, max: POOL_SIZE, idleTimeoutMillis: 0, options: `-c search_path=${schema}` });
     await migrate(pool, schema);
-    return { pool, description: `Postgres (DATABASE_URL), schema ${schema}`, close: () => pool.end() };
+    return { pool, poolSize: POOL_SIZE, description: `Postgres (DATABASE_URL), schema ${schema}`, close: () => pool.end() };
   }
   const { PGlite } = await import('@electric-sql/pglite');
   const { PGLiteSocketServer } = await import('@electric-sql/pglite-socket');
@@ -43,6 +45,7 @@ export async function openDatabase(options: { url?: string | undefined; schema?:
   await migrate(pool, 'public');
   return {
     pool,
+    poolSize: 1,
     description: `embedded Postgres (PGlite) on 127.0.0.1:${port}`,
     async close() {
       await pool.end();

@@ -386,7 +386,7 @@ const warmUpRequest = (run: string): AuthorizationRequest => ({
 const EXECUTIONS_TO_GENERIC_PLAN = 6;
 
 /**
- * Opens `connections` pool connections at once and runs the decision statement on each, inside a transaction that
+ * Opens `connections` pool connections at once (at most the pool's size) and runs the decision statement on each, inside a transaction that
  * is rolled back, until Postgres has settled on its generic plan: every connection then has its backend started,
  * its caches filled and the statement prepared and planned.
  *
@@ -395,7 +395,9 @@ const EXECUTIONS_TO_GENERIC_PLAN = 6;
  * before it listens.
  */
 export async function warmUp(pool: Pool, connections: number): Promise<void> {
-  const clients = await Promise.all(Array.from({ length: connections }, () => pool.connect()));
+  // Holding more clients at once than the pool opens would wait forever for the ones beyond its size.
+  const size = Math.min(connections, pool.options.max ?? connections);
+  const clients = await Promise.all(Array.from({ length: size }, () => pool.connect()));
   try {
     await Promise.all(
       clients.map(async (client, c) => {

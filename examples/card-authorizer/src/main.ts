@@ -2,7 +2,7 @@
  * `npm run authorizer`: starts the reference authorizer on DATABASE_URL, or on an embedded Postgres when it is unset.
  * `npm run authorizer -- seed [count]` seeds demo accounts and cards and exits.
  */
-import { openDatabase, POOL_SIZE, seed } from './database.js';
+import { openDatabase, seed } from './database.js';
 import { warmUp } from './db.js';
 import { startAuthorizer } from './server.js';
 
@@ -14,7 +14,8 @@ if (command === 'seed') {
   await database.close();
 } else {
   if (process.env.DATABASE_URL === undefined) await seed(database.pool);
-  await warmUp(database.pool, POOL_SIZE);
+  // Every connection the pool may open, and no more: a warm-up asking for more would wait forever for the rest.
+  await warmUp(database.pool, database.poolSize);
   const port = Number(process.env.PORT ?? 8583);
   const started = await startAuthorizer({ pool: database.pool, port, deadlineMs: Number(process.env.DEADLINE_MS ?? 1000) });
   const server = started.server;

@@ -28,6 +28,22 @@ describe('ByteWriter', () => {
     for (let i = 0; i < 100; i++) w.byte(i);
     const out = w.finish();
     expect(out.length).toBe(100);
+    expect(out.buffer.byteLength).toBe(100);
+    expect([...out]).toEqual(Array.from({ length: 100 }, (_, i) => i));
+    // A copy: reusing the writer (the codec reuses one scratch writer per spec) leaves the result untouched.
+    expect(out.buffer).not.toBe(w.buf.buffer);
+    w.pos = 0;
+    for (let i = 0; i < 100; i++) w.byte(255);
+    expect(out[0]).toBe(0);
     expect(out[99]).toBe(99);
+  });
+
+  it('keeps what was written when it grows', () => {
+    const w = new ByteWriter(1);
+    const at = w.reserve(3);
+    w.buf.set([7, 8, 9], at);
+    w.reserve(1000);
+    expect(w.buf.length).toBeGreaterThanOrEqual(1003);
+    expect([...w.buf.subarray(0, 3)]).toEqual([7, 8, 9]);
   });
 });

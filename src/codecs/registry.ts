@@ -42,7 +42,28 @@ export function registerConverter(converter: Converter): void {
   if (BUILT_IN.has(converter.name)) {
     throw new Iso8583Error(ErrorCode.INVALID_SPEC, `converter "${converter.name}" is built in and cannot be replaced`);
   }
+  checkConverterShape(converter);
   userConverters.set(converter.name, converter);
+}
+
+const UNITS: readonly unknown[] = ['chars', 'digits', 'bytes'];
+
+/**
+ * Checks the members the codec calls, so a malformed converter fails when registered, with a text naming the
+ * member, instead of inside the first frame (plain JavaScript callers get no compiler to check the interface).
+ */
+function checkConverterShape(c: Converter): void {
+  const bad = (member: string, expected: string): never => {
+    throw new Iso8583Error(ErrorCode.INVALID_SPEC, `registerConverter: converter.${member} must be ${expected}`);
+  };
+  if (c.valueType !== 'string' && c.valueType !== 'bytes') bad('valueType', '"string" or "bytes"');
+  if (!UNITS.includes(c.unit)) bad('unit', '"chars", "digits" or "bytes"');
+  if (!Array.isArray(c.lengthUnits) || c.lengthUnits.length === 0 || !c.lengthUnits.every((u) => UNITS.includes(u))) {
+    bad('lengthUnits', 'a non-empty array of "chars", "digits", "bytes"');
+  }
+  for (const fn of ['byteLength', 'decode', 'encode'] as const) if (typeof c[fn] !== 'function') bad(fn, 'a function');
+  if (c.specialize !== undefined && typeof c.specialize !== 'function') bad('specialize', 'a function when given');
+  if (c.charset !== undefined && !(c.charset instanceof Uint8Array && c.charset.length === 256)) bad('charset', 'a 256-entry Uint8Array when given');
 }
 
 /**

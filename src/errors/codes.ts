@@ -49,7 +49,10 @@ export const ErrorCode = {
   UNKNOWN_CONVERTER: 'UNKNOWN_CONVERTER',
   /** A user-supplied converter threw something that is not an `Iso8583Error`. */
   CONVERTER_FAILED: 'CONVERTER_FAILED',
-  /** An options argument is not an object, names an unknown option, or gives an option a value it cannot take. */
+  /**
+   * An argument or option of a call is missing, is not an object where options go, names an unknown option, or has
+   * a type or value it cannot take; the text names the call and the option (plain JavaScript has no compiler).
+   */
   INVALID_OPTION: 'INVALID_OPTION',
 } as const;
 

@@ -269,7 +269,8 @@ function compileCodec(spec: MessageSpec): Codec<Message> {
       throw new Iso8583Error(ErrorCode.INVALID_MESSAGE, `message.fields must be an object, got ${describeType(values)}`);
     }
     if (typeof mti !== 'string' || mti.length !== 4) {
-      throw new Iso8583Error(ErrorCode.INVALID_MTI, 'MTI must be a string of four digits', { field: 'mti' });
+      // The MTI goes right after the header: that is where the output would hold it.
+      throw new Iso8583Error(ErrorCode.INVALID_MTI, 'MTI must be a string of four digits', { field: 'mti', offset: header?.length ?? 0 });
     }
     const bits = new Uint8Array(24);
     let present = 0;

@@ -2,6 +2,7 @@ import { type ConvertContext, type Converter, specialize } from '../codecs/conve
 import { getConverter } from '../codecs/registry.js';
 import { ByteReader } from '../cursor/byte-reader.js';
 import { ByteWriter } from '../cursor/byte-writer.js';
+import { describeType } from '../errors/arguments.js';
 import { ErrorCode } from '../errors/codes.js';
 import { Iso8583Error, isIso8583Error } from '../errors/iso8583-error.js';
 import { compilePrefix, type LengthPrefix, parsePrefix } from '../prefixes/length-prefix.js';
@@ -69,6 +70,8 @@ interface FieldLength {
   readonly prefix: LengthPrefix | undefined;
   /** Value units of a fixed field (0 when prefixed). */
   readonly fixedUnits: number;
+  /** Bytes the prefix takes on the wire (0 for a fixed field). */
+  readonly prefixBytes: number;
   /** Reads the prefix at the cursor and returns the value units it announces (checked against the maximum). */
   readUnits(r: ByteReader): number;
   /** Writes the prefix for a value of `units` units (checked against the maximum); `start` locates errors. */
@@ -83,9 +86,12 @@ function compileLength(path: string, spec: FieldSpec, converter: Converter): Fie
   const max = spec.length;
   const tooLong = (count: number, offset: number): Iso8583Error =>
     new Iso8583Error(ErrorCode.LENGTH_EXCEEDS_MAX, `length ${count} exceeds maximum ${max}`, { field: path, offset });
+  const prefixBytes =
+    shape === undefined || shape.type === 'fixed' ? 0 : shape.type === 'binary' ? shape.bytes : getConverter(shape.encoding).byteLength(shape.digits);
   return {
     prefix,
     fixedUnits: prefix === undefined ? mapping.toUnits(max) : 0,
+    prefixBytes,
     readUnits(r) {
       const start = r.pos;
       const count = prefix!.read(r, path);
@@ -110,7 +116,7 @@ function compileLength(path: string, spec: FieldSpec, converter: Converter): Fie
 /** A field whose bytes hold subfields: the prefix and length are the field's, the content the layout's. */
 function compileContainerField(path: string, spec: FieldSpec, inner: CompiledField): CompiledField {
   const converter = getConverter(spec.encoding);
-  const { prefix, fixedUnits, readUnits, writeUnits } = compileLength(path, spec, converter);
+  const { prefix, fixedUnits, prefixBytes, readUnits, writeUnits } = compileLength(path, spec, converter);
   // Whole bytes of content: a packed-digit container counts two digits per byte.
   const unitsOfBytes = (bytes: number): number => (converter.unit === 'digits' ? bytes * 2 : bytes);
   return {
@@ -132,7 +138,14 @@ function compileContainerField(path: string, spec: FieldSpec, inner: CompiledFie
     encode(w, value) {
       const start = w.pos;
       const tmp = new ByteWriter(64);
-      inner.encode(tmp, value);
+      try {
+        inner.encode(tmp, value);
+      } catch (e) {
+        // The subfields are written into their own buffer first (the prefix needs their length): an offset they
+        // report counts from the content, which starts after the prefix in the output.
+        if (!isIso8583Error(e) || e.offset === undefined) throw e;
+        throw new Iso8583Error(e.code, e.detail, { field: e.field, offset: start + prefixBytes + e.offset });
+      }
       const content = tmp.finish();
       const units = unitsOfBytes(content.length);
       if (prefix !== undefined) writeUnits(w, units, start);
@@ -257,10 +270,4 @@ export function compileScalarField(path: string, spec: FieldSpec): CompiledField
   return { path, decode, encode };
 }
 
-/** Names a JavaScript value's type without showing the value. */
-export function describeType(v: unknown): string {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'an array';
-  if (v instanceof Uint8Array) return 'a Uint8Array';
-  return typeof v === 'object' ? 'an object' : `a ${typeof v}`;
-}
+export { describeType } from '../errors/arguments.js';

@@ -1,3 +1,4 @@
+import { describeType } from '../errors/arguments.js';
 import { ErrorCode } from '../errors/codes.js';
 import { Iso8583Error } from '../errors/iso8583-error.js';
 import { fromHex } from './json.js';
@@ -14,6 +15,7 @@ import { fromHex } from './json.js';
  * ```
  */
 export function parseHexText(text: string): Uint8Array {
+  if (typeof text !== 'string') throw new Iso8583Error(ErrorCode.INVALID_INPUT, `parseHexText: text must be a string, got ${describeType(text)}`);
   let digits = '';
   for (let i = 0; i < text.length; i++) {
     const c = text[i]!;

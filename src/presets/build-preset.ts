@@ -1,3 +1,4 @@
+import { invalidOption } from '../errors/arguments.js';
 import type { FieldSpec, FixedPad, MessageSpec } from '../spec/types.js';
 import { type Iso87Element, ISO87_ELEMENTS, type Iso87Kinds } from './iso87-elements.js';
 
@@ -28,6 +29,9 @@ export interface Iso87Dialect {
   /** Converter for the digits of LL/LLL prefixes. */
   readonly prefixEncoding: string;
 }
+
+/** Every property of a dialect; each is required. */
+const DIALECT_KEYS = ['name', 'mtiEncoding', 'textEncoding', 'numericEncoding', 'trackEncoding', 'prefixEncoding'] as const satisfies readonly (keyof Iso87Dialect)[];
 
 const ZERO_LEFT: FixedPad = { side: 'left', char: '0' };
 const SPACE_RIGHT: FixedPad = { side: 'right', char: ' ' };
@@ -69,6 +73,12 @@ function fieldFor(el: Iso87Element, d: Iso87Dialect): FieldSpec {
  * ```
  */
 export function buildIso87Preset(d: Iso87Dialect): Iso87Preset {
+  if (typeof d !== 'object' || d === null || Array.isArray(d)) throw invalidOption('buildIso87Preset', 'dialect', 'an object', d);
+  for (const key of DIALECT_KEYS) {
+    if (typeof d[key] !== 'string' || d[key] === '') {
+      throw invalidOption('buildIso87Preset', `dialect.${key}`, key === 'name' ? 'a non-empty string' : 'a converter name', d[key]);
+    }
+  }
   const fields: Record<number, FieldSpec> = {};
   for (const [key, el] of Object.entries(ISO87_ELEMENTS)) fields[Number(key)] = fieldFor(el, d);
   return {

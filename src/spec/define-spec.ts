@@ -1,10 +1,14 @@
+import { describeType } from '../errors/arguments.js';
+import { ErrorCode } from '../errors/codes.js';
+import { Iso8583Error } from '../errors/iso8583-error.js';
 import type { MessageSpec } from './types.js';
 
 /**
  * Declares a message spec and keeps every literal type in it, so `Infer<typeof spec>` is exact.
  *
  * Why: without a `const` type parameter TypeScript widens `kind: 'b'` to `string` and the decoded type is lost.
- * The value is returned unchanged; validation happens when a codec is created (or via `validateSpec`).
+ * The value is returned unchanged once it is seen to be an object (`INVALID_SPEC` otherwise); the full validation
+ * happens when a codec is created (or via `validateSpec`), so a spec may name a converter registered later.
  *
  * @example
  * ```ts
@@ -15,5 +19,8 @@ import type { MessageSpec } from './types.js';
  * ```
  */
 export function defineSpec<const S extends MessageSpec>(spec: S): S {
+  if (typeof spec !== 'object' || spec === null || Array.isArray(spec)) {
+    throw new Iso8583Error(ErrorCode.INVALID_SPEC, `defineSpec: spec must be an object, got ${describeType(spec)}`);
+  }
   return spec;
 }

@@ -1,5 +1,6 @@
 import type { Converter } from '../codecs/converter.js';
 import { getConverter, hasConverter } from '../codecs/registry.js';
+import { invalidOption } from '../errors/arguments.js';
 import { ErrorCode } from '../errors/codes.js';
 import { Iso8583Error } from '../errors/iso8583-error.js';
 import { parsePrefix } from '../prefixes/length-prefix.js';
@@ -30,6 +31,7 @@ const isObject = (v: unknown): v is Record<string, unknown> =>
  * ```
  */
 export function validateFieldSpec(field: unknown, path: string): asserts field is FieldSpec {
+  if (typeof path !== 'string' || path === '') throw invalidOption('validateFieldSpec', 'path', 'a non-empty string naming the field, e.g. "2"', path);
   if (!isObject(field)) fail('field spec must be an object', path);
   const { kind, length, prefix, encoding, lengthUnit, pad, nibblePad } = field;
   if (!isFieldKind(kind)) fail(`unknown kind "${String(kind)}"`, path);

@@ -1,3 +1,4 @@
+import { describeType, invalidOption } from '../errors/arguments.js';
 import { ErrorCode } from '../errors/codes.js';
 import { Iso8583Error } from '../errors/iso8583-error.js';
 import type { Track2 } from '../spec/types.js';
@@ -30,6 +31,10 @@ function bad(detail: string, field: string, offset: number): Iso8583Error {
  * ```
  */
 export function parseTrack2(text: string, separator: '=' | 'D', field: string, offset: number): Track2 {
+  if (separator !== '=' && separator !== 'D') throw invalidOption('parseTrack2', 'separator', '"=" (text) or "D" (packed BCD)', separator);
+  if (typeof text !== 'string') {
+    throw new Iso8583Error(ErrorCode.INVALID_VALUE_TYPE, `parseTrack2: text must be a string, got ${describeType(text)}`, { field, offset });
+  }
   // Only the field's own separator counts, so decoding and re-encoding always give back the same bytes.
   const sep = text.indexOf(separator);
   if (sep < 1 || sep > 19) throw bad('track 2 has no separator after a 1-19 digit PAN', field, offset);
@@ -55,6 +60,7 @@ export function parseTrack2(text: string, separator: '=' | 'D', field: string, o
  * ```
  */
 export function formatTrack2(value: unknown, separator: '=' | 'D', field: string, offset: number): string {
+  if (separator !== '=' && separator !== 'D') throw invalidOption('formatTrack2', 'separator', '"=" (text) or "D" (packed BCD)', separator);
   const t = value as Partial<Track2> | null;
   if (typeof t !== 'object' || t === null || Array.isArray(t)) {
     throw new Iso8583Error(ErrorCode.INVALID_VALUE_TYPE, 'track 2 must be { pan, expiry, serviceCode, discretionary }', {

@@ -9,6 +9,9 @@
  */
 import fc from 'fast-check';
 import { getConverter } from '../codecs/registry.js';
+import { invalidOption, readOptions } from '../errors/arguments.js';
+import { ErrorCode } from '../errors/codes.js';
+import { Iso8583Error } from '../errors/iso8583-error.js';
 import { unitMapping } from '../codecs/units.js';
 import { createCodec } from '../message/codec.js';
 import { EMV_TAGS } from '../subfields/emv-tags.js';
@@ -29,7 +32,7 @@ import type {
   SubfieldLayout,
   TlvEntry,
 } from '../spec/types.js';
-import { headerValueUnits, isFieldNumberAllowed } from '../spec/validate-spec.js';
+import { headerValueUnits, isFieldNumberAllowed, validateFieldSpec, validateSpec } from '../spec/validate-spec.js';
 
 /**
  * Characters (as one-char strings) a field may hold: its kind's alphabet that its converter can also carry.
@@ -42,6 +45,7 @@ import { headerValueUnits, isFieldNumberAllowed } from '../spec/validate-spec.js
  * ```
  */
 export function fieldAlphabet(field: FieldSpec): string[] {
+  validateFieldSpec(field, 'field');
   if (field.kind === 'b') return [];
   const kind = KIND_ALPHABETS[field.kind];
   const charset = getConverter(field.encoding).charset;
@@ -78,6 +82,7 @@ function stringOf(chars: readonly string[], length: number): fc.Arbitrary<string
  * ```
  */
 export function arbitraryFieldValue<F extends FieldSpec>(field: F): fc.Arbitrary<InferField<F>> {
+  validateFieldSpec(field, 'field');
   // The values are generated from this very field, so they have the type its spec infers to.
   const values = field.subfields !== undefined ? structuredArbitrary(field, field.subfields) : scalarArbitrary(field);
   return values as fc.Arbitrary<InferField<F>>;
@@ -230,11 +235,13 @@ export function arbitraryMessage<const S extends MessageSpec>(
   spec: S,
   options: ArbitraryMessageOptions = {},
 ): fc.Arbitrary<Infer<S>> {
+  validateSpec(spec);
+  const checked = readMessageOptions('arbitraryMessage', spec, options);
   const all = Object.keys(spec.fields).map(Number);
-  const required = options.fields ?? [];
-  const pool = (options.only ?? all).filter((n) => spec.fields[n] !== undefined && !required.includes(n));
-  const maxFields = Math.min(options.maxFields ?? pool.length, pool.length);
-  const mti = options.mti !== undefined ? fc.constant(options.mti) : stringOf('0123456789'.split(''), 4);
+  const required = checked.fields ?? [];
+  const pool = (checked.only ?? all).filter((n) => spec.fields[n] !== undefined && !required.includes(n));
+  const maxFields = Math.min(checked.maxFields ?? pool.length, pool.length);
+  const mti = checked.mti !== undefined ? fc.constant(checked.mti) : stringOf('0123456789'.split(''), 4);
   const chosen = fc.subarray(pool, { minLength: 0, maxLength: maxFields });
   const header = headerArbitrary(spec);
   return fc.tuple(mti, chosen, header).chain(([m, picked, h]) => {
@@ -250,6 +257,36 @@ export function arbitraryMessage<const S extends MessageSpec>(
       return message as unknown as Infer<S>;
     });
   });
+}
+
+/**
+ * Checks the options of {@link arbitraryMessage} (and {@link arbitraryFrame}) against the spec; throws
+ * `INVALID_OPTION` naming the option, so a typo does not quietly generate other messages than asked for.
+ */
+function readMessageOptions(where: string, spec: MessageSpec, options: unknown): ArbitraryMessageOptions {
+  const o = readOptions(where, options, ['fields', 'only', 'maxFields', 'mti']) as ArbitraryMessageOptions;
+  for (const key of ['fields', 'only'] as const) {
+    const list: unknown = o[key];
+    if (list === undefined) continue;
+    if (!Array.isArray(list)) throw invalidOption(where, `options.${key}`, 'an array of field numbers', list);
+    for (const n of list as unknown[]) {
+      if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > 999) {
+        throw invalidOption(where, `options.${key}`, 'an array of field numbers', n);
+      }
+      if (spec.fields[n] === undefined) {
+        throw new Iso8583Error(ErrorCode.INVALID_OPTION, `${where}: options.${key} holds ${n}, a field the spec does not define`);
+      }
+    }
+  }
+  const max: unknown = o.maxFields;
+  if (max !== undefined && (typeof max !== 'number' || !Number.isInteger(max) || max < 0)) {
+    throw invalidOption(where, 'options.maxFields', 'an integer of 0 or more', max);
+  }
+  const mti: unknown = o.mti;
+  if (mti !== undefined && (typeof mti !== 'string' || !/^[0-9]{4}$/.test(mti))) {
+    throw invalidOption(where, 'options.mti', 'a string of four digits', mti);
+  }
+  return o;
 }
 
 function headerArbitrary(spec: MessageSpec): fc.Arbitrary<ScalarValue | undefined> {
@@ -279,7 +316,9 @@ export function arbitraryFrame<const S extends MessageSpec>(
   encode: (message: Infer<S>) => Uint8Array,
   options: ArbitraryMessageOptions = {},
 ): fc.Arbitrary<Uint8Array> {
-  return arbitraryMessage(spec, options).map((m) => encode(m));
+  if (typeof encode !== 'function') throw invalidOption('arbitraryFrame', 'encode', 'a function (e.g. codec.encode)', encode);
+  validateSpec(spec);
+  return arbitraryMessage(spec, readMessageOptions('arbitraryFrame', spec, options)).map((m) => encode(m));
 }
 
 const TEXT_ENCODINGS = ['ascii', 'ebcdic037', 'ebcdic500', 'ebcdic1047'] as const;

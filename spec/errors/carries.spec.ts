@@ -1,0 +1,337 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import {
+  type Codec,
+  type Converter,
+  createCodec,
+  defineSpec,
+  ErrorCode,
+  getConverter,
+  type Message,
+  type MessageSpec,
+  parseHexText,
+  presets,
+  registerConverter,
+  responseMti,
+  structuredPreset,
+  validateSpec,
+} from '../../src/index.js';
+import { arbitraryMessage } from '../../src/testing/index.js';
+import { catchIso } from '../message/errors-helper.js';
+
+/**
+ * docs/errors.md promises, row by row, which errors carry a `field` and an `offset`. This suite reads that table,
+ * provokes every row (decode and encode side where both exist) and checks the presence of both exactly as stated.
+ */
+interface Row {
+  readonly code: string;
+  readonly by: string;
+  readonly when: string;
+  readonly field: boolean;
+  readonly offset: boolean;
+}
+
+function documentedRows(): Row[] {
+  const text = readFileSync(new URL('../../docs/errors.md', import.meta.url), 'utf8');
+  const section = text.slice(text.indexOf('## What each error carries'), text.indexOf('## Transport codes'));
+  const rows: Row[] = [];
+  for (const line of section.split('\n')) {
+    const cells = /^\| `([A-Z_]+)` \|(.*)\|$/.exec(line);
+    if (cells === null) continue;
+    const [by, when, field, offset] = cells[2]!.split(' | ').map((c) => c.trim());
+    const mark = (c: string | undefined): boolean => {
+      if (c !== '✓' && c !== '—') throw new Error(`docs/errors.md: "${c}" is neither ✓ nor — in ${line}`);
+      return c === '✓';
+    };
+    rows.push({ code: cells[1]!, by: by!, when: when!, field: mark(field), offset: mark(offset) });
+  }
+  return rows;
+}
+
+const te = new TextEncoder();
+function frame(...parts: (string | readonly number[])[]): Uint8Array {
+  return Uint8Array.from(parts.flatMap((p) => (typeof p === 'string' ? [...te.encode(p)] : p)));
+}
+const loose = (spec: MessageSpec): Codec<Message> => createCodec(spec) as unknown as Codec<Message>;
+const ascii = loose(presets.iso87ascii);
+const binary = loose(presets.iso87binary);
+const structured = loose(structuredPreset(presets.iso87ascii));
+const B0 = [0, 0, 0, 0, 0, 0, 0, 0];
+
+const { specialize: _unused, ...asciiWithoutSpecialize } = getConverter('ascii');
+/** A user converter with a bug: it throws a plain Error both ways (no `specialize`, so the codec calls these). */
+const throwing: Converter = {
+  ...asciiWithoutSpecialize,
+  name: 'carries-throwing',
+  decode: () => {
+    throw new Error('user bug');
+  },
+  encode: () => {
+    throw new Error('user bug');
+  },
+};
+registerConverter(throwing);
+
+const rich = loose(
+  defineSpec({
+    name: 'carries',
+    header: { length: 2, encoding: 'ascii' },
+    mti: { encoding: 'ascii' },
+    bitmap: { format: 'hex', tertiary: true },
+    fields: {
+      3: {
+        kind: 'n', length: 9, prefix: 'LL/ascii', encoding: 'ascii',
+        subfields: { type: 'positional', fields: { 1: { kind: 'n', length: 2, encoding: 'ascii' }, 2: { kind: 'n', length: 4, encoding: 'ascii' } } },
+      },
+      4: { kind: 'n', length: 6, encoding: 'carries-throwing' },
+      35: { kind: 'z', length: 20, encoding: 'bcd', lengthUnit: 'bytes', prefix: 'LL/bcd', nibblePad: { side: 'right', nibble: 'F' } },
+      48: {
+        kind: 'ans', length: 99, prefix: 'LL/ascii', encoding: 'ascii',
+        subfields: { type: 'tlv', tagLength: 2, lengthDigits: 2, encoding: 'ascii', unknownTags: 'reject', tags: { AA: { kind: 'an', length: 9, encoding: 'ascii' } } },
+      },
+      130: { kind: 'an', length: 2, encoding: 'ascii' },
+    },
+  }),
+);
+/** A frame of `rich`: header `H1`, MTI 0100, a primary hex bitmap, then `rest`. */
+const richFrame = (bitmap: string, ...rest: (string | readonly number[])[]): Uint8Array => frame('H1', '0100', bitmap, ...rest);
+
+interface Provoker {
+  readonly code: string;
+  readonly by: string;
+  readonly when: string;
+  readonly run: () => unknown;
+}
+const p = (code: ErrorCode, by: string, when: string, ...runs: (() => unknown)[]): Provoker[] => runs.map((run) => ({ code, by, when, run }));
+
+const provokers: Provoker[] = [
+  ...p('INVALID_INPUT', 'decode', 'the input is not a `Uint8Array` (or cannot be read)', () => ascii.decode('0100' as never), () => ascii.decode(null as never)),
+  ...p(
+    'TRUNCATED',
+    'decode',
+    'the frame ends inside a header, MTI, bitmap, prefix, field or subfield',
+    () => rich.decode(frame('H')),
+    () => ascii.decode(frame('01')),
+    () => ascii.decode(frame('0100', [0x70])),
+    () => ascii.decode(frame('0100', [0x40, 0, 0, 0, 0, 0, 0, 0], '1')),
+    () => ascii.decode(frame('0100', [0x40, 0, 0, 0, 0, 0, 0, 0], '16', '4111')),
+    () => rich.decode(richFrame('2000000000000000', '04', '1')),
+  ),
+  ...p('TRAILING_BYTES', 'decode', 'bytes remain after the last field', () => ascii.decode(frame('0800', [0x20, 0, 0, 0, 0, 0, 0, 0], '000000', 'X'))),
+  ...p('TRAILING_BYTES', 'decode', 'bytes remain after the last subfield of a field', () => rich.decode(richFrame('2000000000000000', '07', '0012345'))),
+  ...p('INVALID_MTI', 'decode', 'the MTI is not four digits', () => ascii.decode(frame('01X0', B0)), () => binary.decode(Uint8Array.from([0x01, 0xa0, ...B0]))),
+  ...p(
+    'INVALID_BITMAP',
+    'decode',
+    'a hex bitmap is not hex, or bit 129 is set',
+    () => rich.decode(richFrame('200000000000000G')),
+    () => rich.decode(richFrame('8000000000000000', '8000000000000000', '8000000000000000')),
+  ),
+  ...p(
+    'NON_CANONICAL_BITMAP',
+    'decode',
+    'a bitmap in a form encode never writes: lowercase hex digits, an extension bitmap (or second sub-bitmap) announced but empty, no secondary where the spec has `bitmap.alwaysSecondary`; `bitmap.lenient` accepts these',
+    () => ascii.decode(frame('0100', [0x80, 0, 0, 0, 0, 0, 0, 0], B0)),
+    () => rich.decode(richFrame('a000000000000000', '04', '12', '3456')),
+  ),
+  ...p('UNKNOWN_FIELD', 'decode', 'a bit names a field or subfield the spec does not define', () => rich.decode(richFrame('4000000000000000', '00'))),
+  ...p(
+    'INVALID_LENGTH_PREFIX',
+    'decode',
+    'a length prefix is not digits (or counts an odd number of hex characters)',
+    () => ascii.decode(frame('0100', [0x40, 0, 0, 0, 0, 0, 0, 0], ' 4', '4111')),
+  ),
+  ...p('LENGTH_EXCEEDS_MAX', 'decode', "a length is above the field's maximum", () => ascii.decode(frame('0100', [0x40, 0, 0, 0, 0, 0, 0, 0], '21', '4'.repeat(21)))),
+  ...p(
+    'INVALID_CHARACTER',
+    'decode',
+    "a byte is outside the kind's alphabet or the converter's character set (a lowercase digit in `hex` text)",
+    () => ascii.decode(frame('0100', [0x20, 0, 0, 0, 0, 0, 0, 0], '00A000')),
+    () => rich.decode(frame('H', [0xff], '0100', '0000000000000000')),
+  ),
+  ...p('INVALID_NIBBLE', 'decode', 'a BCD nibble the kind does not allow (A–F in an `n` field)', () => binary.decode(Uint8Array.from([0x01, 0x00, 0x20, 0, 0, 0, 0, 0, 0, 0, 0x00, 0x0a, 0x00]))),
+  ...p(
+    'INVALID_PADDING',
+    'decode',
+    'a BCD spare nibble differs from the declared pad',
+    () => binary.decode(Uint8Array.from([0x01, 0x00, 0x40, 0, 0, 0, 0, 0, 0, 0, 0x15, 0xf3, 0x78, 0x28, 0x22, 0x46, 0x31, 0x00, 0x05])),
+  ),
+  ...p(
+    'INVALID_TLV',
+    'decode',
+    'TLV or BER-TLV data is malformed',
+    () => structured.decode(frame('0100', [0, 0, 0, 0, 0, 0, 0x02, 0], '003', [0x9f, 0x02, 0x05])),
+    () => rich.decode(richFrame('0000000000010000', '04', 'AAx1')),
+  ),
+  ...p('UNKNOWN_TAG', 'decode', 'a tag is unknown and the layout rejects unknown tags', () => rich.decode(richFrame('0000000000010000', '05', 'XX01a'))),
+  ...p(
+    'INVALID_TRACK',
+    'decode',
+    'Track 2 has no separator, or a bad PAN, expiry or service code',
+    () => structured.decode(frame('0100', [0, 0, 0, 0, 0x20, 0, 0, 0], '16', '4111111111111111')),
+  ),
+  ...p('CONVERTER_FAILED', 'decode', 'a user converter threw something other than an `Iso8583Error`', () => rich.decode(richFrame('1000000000000000', '000000'))),
+
+  ...p(
+    'INVALID_MESSAGE',
+    'encode',
+    'the message or its `fields` is not an object, or reading it threw',
+    () => ascii.encode(null as never),
+    () => ascii.encode({ mti: '0100', fields: 'x' } as never),
+    () =>
+      ascii.encode({
+        mti: '0100',
+        fields: Object.defineProperty({}, '4', {
+          enumerable: true,
+          get() {
+            throw new Error('getter');
+          },
+        }),
+      }),
+  ),
+  ...p(
+    'INVALID_MESSAGE',
+    'encode',
+    'a key of `fields` is not a data element number (the key is not echoed: it could be anything)',
+    () => ascii.encode({ mti: '0100', fields: { abc: 'x' } as never }),
+    () => ascii.encode({ mti: '0100', fields: { '4111111111111111': 'x' } as never }),
+  ),
+  ...p(
+    'INVALID_MESSAGE',
+    'encode',
+    'a bitmap field (1, 129, and 65 with a tertiary bitmap) is given a value',
+    () => ascii.encode({ mti: '0100', fields: { 1: 'x' } }),
+    () => rich.encode({ header: 'H1', mti: '0100', fields: { 65: 'x' } }),
+  ),
+  ...p('INVALID_MESSAGE', 'encode', 'a positional subfield is missing', () => rich.encode({ header: 'H1', mti: '0100', fields: { 3: { 1: '00' } } })),
+  ...p(
+    'INVALID_MTI',
+    'encode',
+    'the MTI is not a string of four digits',
+    () => ascii.encode({ mti: '100', fields: {} }),
+    () => ascii.encode({ mti: 100, fields: {} } as never),
+    () => ascii.encode({ mti: '01A0', fields: {} }),
+    () => rich.encode({ header: 'H1', mti: '01', fields: {} }),
+  ),
+  ...p(
+    'UNKNOWN_FIELD',
+    'encode',
+    'a field or subfield the spec does not define is given',
+    () => rich.encode({ header: 'H1', mti: '0100', fields: { 2: 'x' } }),
+    () => structured.encode({ mti: '0100', fields: { 127: { 65: 'x' } } }),
+  ),
+  ...p('UNKNOWN_TAG', 'encode', 'a tag is unknown and the layout rejects unknown tags', () => rich.encode({ header: 'H1', mti: '0100', fields: { 48: [{ tag: 'XX', value: 'a' }] } })),
+  ...p(
+    'INVALID_VALUE_TYPE',
+    'encode',
+    'a value (or the header) has the wrong JavaScript type: a number for an amount, a string for bytes',
+    () => ascii.encode({ mti: '0100', fields: { 4: 1000 } as never }),
+    () => ascii.encode({ mti: '0100', fields: { 52: '0102030405060708' } }),
+    () => rich.encode({ header: 5, mti: '0100', fields: {} } as never),
+    () => structured.encode({ mti: '0100', fields: { 127: { 3: 5 } } as never }),
+  ),
+  ...p(
+    'LENGTH_EXCEEDS_MAX',
+    'encode',
+    "a value is longer than its field's maximum or fixed length",
+    () => ascii.encode({ mti: '0100', fields: { 3: '0000000' } }),
+    () => ascii.encode({ mti: '0100', fields: { 2: '4'.repeat(20) } }),
+  ),
+  ...p(
+    'INVALID_LENGTH',
+    'encode',
+    'a fixed value (or the header) is shorter than its field and the field has no pad rule',
+    () => ascii.encode({ mti: '0100', fields: { 52: new Uint8Array(7) } }),
+    () => rich.encode({ header: 'H', mti: '0100', fields: {} }),
+  ),
+  ...p(
+    'INVALID_CHARACTER',
+    'encode',
+    "a character outside the kind's alphabet or the converter's character set",
+    () => ascii.encode({ mti: '0100', fields: { 3: '00A000' } }),
+    () => ascii.encode({ mti: '0100', fields: { 28: '000000150' } }),
+  ),
+  ...p('INVALID_PADDING', 'encode', 'a packed value counted in bytes ends on its `F` pad nibble', () => rich.encode({ header: 'H1', mti: '0100', fields: { 35: '12D4FF' } })),
+  ...p('INVALID_TLV', 'encode', 'a BER-TLV tag is not well-formed hex', () => structured.encode({ mti: '0100', fields: { 55: [{ tag: 'ZZ', value: new Uint8Array(1) }] } })),
+  ...p(
+    'INVALID_TRACK',
+    'encode',
+    'a Track 2 part is missing or not digits',
+    () => structured.encode({ mti: '0100', fields: { 35: { pan: '4111', expiry: '28', serviceCode: '201', discretionary: '' } } }),
+  ),
+  ...p('CONVERTER_FAILED', 'encode', 'a user converter threw something other than an `Iso8583Error`', () => rich.encode({ header: 'H1', mti: '0100', fields: { 4: '000000' } })),
+
+  ...p(
+    'INVALID_SPEC',
+    'validateSpec',
+    'a part of the spec is inconsistent: `field` names it (a field number or subfield path, `mti`, `bitmap`, `header`)',
+    () => validateSpec({ ...presets.iso87ascii, bitmap: { format: 'octal' } }),
+    () => validateSpec({ ...presets.iso87ascii, fields: { 2: { kind: 'n', length: 120, prefix: 'LL/ascii', encoding: 'ascii' } } }),
+    () => createCodec({ ...presets.iso87ascii, mti: { encoding: 'morse' } }),
+  ),
+  ...p(
+    'INVALID_SPEC',
+    'validateSpec',
+    'the spec as a whole: not an object (or not JSON), no name, no field table, a key that is not a field number',
+    () => validateSpec(1),
+    () => validateSpec({ ...presets.iso87ascii, name: '' }),
+    () => validateSpec({ ...presets.iso87ascii, fields: { x: presets.iso87ascii.fields[2] } }),
+  ),
+  ...p('INVALID_SPEC', 'registerConverter', 'the converter has no name, a built-in name, or lacks a member the codec calls', () => registerConverter({ ...getConverter('ascii') }), () => registerConverter({ name: 'carries-bare' } as never)),
+  ...p('UNKNOWN_CONVERTER', 'getConverter', 'no converter is registered under the name', () => getConverter('morse')),
+  ...p(
+    'INVALID_MTI',
+    'MTI helpers',
+    '`mtiParts`, `responseMti` … were given something that is not four digits, or an MTI without the asked variant',
+    () => responseMti('01'),
+    () => responseMti('0110'),
+  ),
+  ...p(
+    'INVALID_INPUT',
+    'parseHexText',
+    'a character that is neither a hex digit, white space nor a `#` comment (`offset`: in the text)',
+    () => parseHexText('30 3G'),
+  ),
+  ...p('INVALID_INPUT', 'parseHexText', 'the text is not a string, or holds an odd number of digits', () => parseHexText('303'), () => parseHexText(5 as never)),
+  ...p(
+    'INVALID_OPTION',
+    'argument checks',
+    'an argument or option of a call is missing, unknown, or of a type or value it cannot take; the text names the call and the option',
+    () => arbitraryMessage(presets.iso87ascii, { maxFeilds: 2 } as never),
+    () => structuredPreset(presets.iso87ascii, { de55: {} } as never),
+  ),
+];
+
+describe('docs/errors.md: what each error carries', () => {
+  const rows = documentedRows();
+  const key = (r: { code: string; by: string; when: string }): string => `${r.code} | ${r.by} | ${r.when}`;
+
+  it('has a row for every code in ErrorCode, and only for those', () => {
+    const codes = new Set(rows.map((r) => r.code));
+    expect([...codes].sort()).toEqual(Object.values(ErrorCode).sort());
+  });
+
+  it('is provoked row by row, and every provoked error belongs to a row', () => {
+    const provoked = new Set(provokers.map(key));
+    expect(rows.map(key).filter((k) => !provoked.has(k))).toEqual([]);
+    const documented = new Set(rows.map(key));
+    expect(provokers.map(key).filter((k) => !documented.has(k))).toEqual([]);
+  });
+
+  for (const row of rows) {
+    const mine = provokers.filter((pr) => key(pr) === key(row));
+    it(`${row.code} from ${row.by} (${row.when.slice(0, 60)}) carries ${row.field ? 'a' : 'no'} field and ${row.offset ? 'an' : 'no'} offset`, () => {
+      expect(mine.length).toBeGreaterThan(0);
+      for (const pr of mine) {
+        const e = catchIso(pr.run);
+        expect({ code: e.code, field: e.field !== undefined, offset: e.offset !== undefined }).toEqual({
+          code: row.code,
+          field: row.field,
+          offset: row.offset,
+        });
+        if (e.field !== undefined) expect(typeof e.field).toBe('string');
+        if (e.offset !== undefined) expect(Number.isInteger(e.offset) && e.offset >= 0).toBe(true);
+      }
+    });
+  }
+});

@@ -1,6 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate } from '../../examples/card-authorizer/src/db.js';
@@ -8,16 +6,16 @@ import type { IsoMessage } from '../../examples/card-authorizer/src/iso.js';
 import { AUTHORIZER_FRAMING } from '../../examples/card-authorizer/src/server.js';
 import { createCodec, type Message, presets } from '../../src/index.js';
 import { connect } from '../../src/net/index.js';
+import { DATABASE_URL } from './env.js';
 import { replay } from './model.js';
+import { listeningPort, type Running, runExample } from './processes.js';
 
 /**
  * Crash test: the authorizer process is killed (SIGKILL) in the middle of a storm, restarted, and every request is
  * retransmitted as a repeat (0101). Each request answered before the crash gets its original answer again; nothing
  * is held twice or lost, and the account still matches the model.
  */
-const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const schema = `authz_crash_${process.pid}_${randomUUID().slice(0, 8)}`;
-const root = fileURLToPath(new URL('../..', import.meta.url));
 const codec = createCodec(presets.iso87ascii) as unknown as { decode(b: Uint8Array): Message; encode(m: Message): Uint8Array };
 let pool: pg.Pool;
 
@@ -33,21 +31,10 @@ afterAll(async () => {
   await pool?.end();
 });
 
-function startProcess(): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'examples/card-authorizer/src/main.ts'], {
-    cwd: root,
-    env: { ...process.env, DATABASE_URL, AUTHORIZER_SCHEMA: schema, PORT: '0', DEADLINE_MS: '5000' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const m = /listening on 127\.0\.0\.1:(\d+)/.exec(out);
-      if (m) resolve({ child, port: Number(m[1]) });
-    });
-    child.once('exit', (code) => reject(new Error(`authorizer exited early (${code})`)));
-  });
+/** Starts src/main.ts on this run's schema, with a deadline no decision reaches (this test is about answers). */
+async function startProcess(): Promise<Running & { port: number }> {
+  const running = runExample('main.ts', [], { DATABASE_URL, AUTHORIZER_SCHEMA: schema, PORT: '0', DEADLINE_MS: '600000' });
+  return { ...running, port: await listeningPort(running) };
 }
 
 function request(n: number): IsoMessage {
@@ -67,7 +54,7 @@ describe('crash and restart of the authorizer process', () => {
     const requests = Array.from({ length: 120 }, (_, i) => request(i + 1));
     const answers = new Map<number, Message>();
     const clients = await Promise.all(
-      Array.from({ length: 12 }, () => connect({ host: '127.0.0.1', port: first.port, codec, framing: AUTHORIZER_FRAMING, timeoutMs: 10_000 })),
+      Array.from({ length: 12 }, () => connect({ host: '127.0.0.1', port: first.port, codec, framing: AUTHORIZER_FRAMING, timeoutMs: 120_000 })),
     );
     let killed = false;
     await Promise.all(
@@ -90,7 +77,7 @@ describe('crash and restart of the authorizer process', () => {
 
     const second = await startProcess();
     try {
-      const client = await connect({ host: '127.0.0.1', port: second.port, codec, framing: AUTHORIZER_FRAMING, timeoutMs: 10_000 });
+      const client = await connect({ host: '127.0.0.1', port: second.port, codec, framing: AUTHORIZER_FRAMING, timeoutMs: 120_000 });
       for (let i = 0; i < requests.length; i++) {
         const repeat = await client.request({ ...requests[i]!, mti: '0101' } as Message);
         const before = answers.get(i);
@@ -101,6 +88,7 @@ describe('crash and restart of the authorizer process', () => {
       await client.close();
     } finally {
       second.child.kill('SIGTERM');
+      await second.exited;
     }
     const { rows } = await pool.query<{ amount: string; response_code: string; approved: string }>(
       'select amount, response_code, approved from transactions where account_id = 1 order by decision_seq',

@@ -8,10 +8,10 @@ describe('authorizer on the embedded Postgres (PGlite through its socket adapter
     const database = await openDatabase({ url: '' });
     try {
       await seed(database.pool, 20);
-      const { server, port } = await startAuthorizer({ pool: database.pool, deadlineMs: 5000 });
+      // A deadline no decision reaches and a client timeout only a hang reaches: this test is about answers, not speed.
+      const { server, port } = await startAuthorizer({ pool: database.pool, deadlineMs: 600_000 });
       try {
-        // Generous client timeout: the whole suite shares two cores; a slow answer is 91, never a lost one.
-        const summary = await simulate({ port, count: 120, clients: 4, cards: 20, timeoutMs: 30_000 });
+        const summary = await simulate({ port, count: 120, clients: 4, cards: 20, timeoutMs: 120_000 });
         expect(summary.sent).toBe(120);
         const total = [...summary.byKind.values()].reduce((n, codes) => n + [...codes.values()].reduce((a, b) => a + b, 0), 0);
         expect(total).toBe(120);

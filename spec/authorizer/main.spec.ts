@@ -5,13 +5,13 @@ import { demoPan } from '../../examples/card-authorizer/src/database.js';
 import { AUTHORIZER_FRAMING } from '../../examples/card-authorizer/src/server.js';
 import { createCodec, type Message, presets } from '../../src/index.js';
 import { connect } from '../../src/net/index.js';
+import { DATABASE_URL } from './env.js';
 import { listeningPort, type Running, runExample, terminate } from './processes.js';
 
 /**
  * `npm run authorizer` (src/main.ts) as a user runs it, in a child process: embedded (no DATABASE_URL) and on
  * DATABASE_URL with a schema of its own. It starts, listens, answers an 0100 over TCP and stops on SIGTERM.
  */
-const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const codec = createCodec(presets.iso87ascii) as unknown as { decode(b: Uint8Array): Message; encode(m: Message): Uint8Array };
 const schema = `authz_main_${process.pid}_${randomUUID().slice(0, 8)}`;
 const pool = new pg.Pool({ connectionString: DATABASE_URL, max: 2, options: `-c search_path=${schema}` });

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate } from '../../examples/card-authorizer/src/db.js';
 import { createAuthorizerHandler } from '../../examples/card-authorizer/src/handler.js';
 import type { IsoMessage } from '../../examples/card-authorizer/src/iso.js';
+import { DATABASE_URL } from './env.js';
 import { AuthorizerModel, type ModelMessage } from './model.js';
 
 /**
@@ -18,7 +19,6 @@ import { AuthorizerModel, type ModelMessage } from './model.js';
  * After every message the answer (MTI and every element) and the accounts' balance and active holds equal the
  * reference model's. Runs: MODEL_RUNS (default 25; 400 locally before changing the query pack).
  */
-const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const RUNS = Number(process.env.MODEL_RUNS ?? 25);
 const schema = `authz_model_${process.pid}_${randomUUID().slice(0, 8)}`;
 let pool: pg.Pool;

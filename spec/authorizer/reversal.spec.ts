@@ -2,16 +2,16 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { advise, type AdviceRequest, authorize, type AuthorizationRequest, type Identifiers, migrate, reverse, type ReversalRequest } from '../../examples/card-authorizer/src/db.js';
+import { DATABASE_URL } from './env.js';
 
 /** Reversals and advices against the real Postgres: a hold is released exactly once, whatever arrives first. */
-const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const schema = `authz_rev_${process.pid}_${randomUUID().slice(0, 8)}`;
 const TODAY = '2026-11-24';
 let pool: pg.Pool;
 let nextAccount = 1;
 
 beforeAll(async () => {
-  pool = new pg.Pool({ connectionString: DATABASE_URL, max: 64, options: `-c search_path=${schema} -c statement_timeout=5000` });
+  pool = new pg.Pool({ connectionString: DATABASE_URL, max: 32, options: `-c search_path=${schema} -c statement_timeout=120000` });
   await migrate(pool, schema);
 });
 

@@ -6,12 +6,12 @@ import type { IsoMessage } from '../../examples/card-authorizer/src/iso.js';
 import { AUTHORIZER_FRAMING, startAuthorizer } from '../../examples/card-authorizer/src/server.js';
 import { createCodec, type Message, presets } from '../../src/index.js';
 import { type Client, connect, type Server } from '../../src/net/index.js';
+import { DATABASE_URL } from './env.js';
 
 /**
  * Single-message sequences from outside, over TCP: what the acquirer sends, what it is answered, and what the
  * account holds afterwards. Each test is one sequence that once moved the wrong money.
  */
-const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const schema = `authz_seq_${process.pid}_${randomUUID().slice(0, 8)}`;
 const codec = createCodec(presets.iso87ascii) as unknown as { decode(b: Uint8Array): Message; encode(m: Message): Uint8Array };
 /** A deadline no decision reaches, however loaded the machine: these tests are about money, not speed. */

@@ -1,5 +1,6 @@
-import { type Frame, type FramingSpec, lengthBytes, readLength, validateFraming } from './framing.js';
+import { checkFraming, type Frame, type FramingSpec, headerLength, parseLength } from './framing.js';
 import { Iso8583NetError, NetErrorCode } from './net-error.js';
+import { checkObject, checkOneOf, integerOption, invalidOption, timeoutOption } from './options.js';
 
 /** Options of {@link readFrames}. */
 export interface FrameReaderOptions {
@@ -7,6 +8,16 @@ export interface FrameReaderOptions {
   readonly maxFrameBytes?: number;
   /** Zero-length frames (keep-alives): `skip` them (default) or `yield` them with an empty message. */
   readonly keepAlive?: 'skip' | 'yield';
+  /**
+   * Longest wait, in ms, for the first byte of the next frame (0 or absent: no limit). Past it the reader throws
+   * `IDLE_TIMEOUT`. A zero-length keep-alive frame counts as a frame.
+   */
+  readonly idleTimeoutMs?: number;
+  /**
+   * Longest time, in ms, from a frame's first byte to its last (0 or absent: no limit). Past it the reader throws
+   * `FRAME_TIMEOUT`, so a peer dribbling one byte now and then cannot hold a frame open.
+   */
+  readonly frameTimeoutMs?: number;
 }
 
 /** Default `maxFrameBytes`: 8 KiB, far above any real ISO 8583 message and far below a memory problem. */
@@ -79,60 +90,155 @@ class ChunkQueue {
  *
  * Why: TCP delivers bytes, not messages: one read may hold half a frame or three frames. The reader enforces
  * `maxFrameBytes` as soon as a length header is complete, before buffering the body, so a peer announcing 60,000
- * bytes cannot make it allocate them. Throws `Iso8583NetError` (`FRAME_TOO_LARGE`, `INVALID_FRAME`,
- * `TRUNCATED_FRAME`).
+ * bytes cannot make it allocate them; `idleTimeoutMs` and `frameTimeoutMs` bound how long a silent or dribbling
+ * peer can keep it waiting. The timers run only while the reader waits for its source, never while the consumer
+ * holds a frame, so a consumer that stops pulling (backpressure) is never blamed on the peer. The options are
+ * checked when it is called (`INVALID_FRAMING`, `INVALID_OPTIONS`). While iterating it throws `Iso8583NetError`
+ * (`FRAME_TOO_LARGE`, `INVALID_FRAME`, `TRUNCATED_FRAME`, `IDLE_TIMEOUT`, `FRAME_TIMEOUT`). After a timeout the
+ * source is asked to stop (`return()`) without waiting: a read still pending on a socket ends when you destroy it.
  *
  * @example
  * ```ts
- * for await (const { message } of readFrames(socket, { length: 'binary2' })) handle(codec.decode(message));
+ * for await (const { message } of readFrames(socket, { length: 'binary2' }, { frameTimeoutMs: 30_000 })) {
+ *   handle(codec.decode(message));
+ * }
  * ```
  */
-export async function* readFrames(
+export function readFrames(
   source: AsyncIterable<Uint8Array | string>,
   framing: FramingSpec,
   options: FrameReaderOptions = {},
 ): AsyncGenerator<Frame, void, undefined> {
-  validateFraming(framing);
-  const max = options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
-  const yieldKeepAlive = options.keepAlive === 'yield';
+  const where = 'readFrames';
+  if (typeof (source as { [Symbol.asyncIterator]?: unknown } | null)?.[Symbol.asyncIterator] !== 'function') {
+    invalidOption(where, 'source', 'an async iterable of byte chunks', source);
+  }
+  checkFraming(framing, 'framing');
+  checkObject(where, 'options', options);
+  checkOneOf(where, 'options.keepAlive', options.keepAlive, ['skip', 'yield']);
+  return frames(source, framing, {
+    max: integerOption(where, 'options.maxFrameBytes', options.maxFrameBytes, DEFAULT_MAX_FRAME_BYTES, 1, 0xffffffff),
+    yieldKeepAlive: options.keepAlive === 'yield',
+    idleMs: timeoutOption(where, 'options.idleTimeoutMs', options.idleTimeoutMs, 0),
+    frameMs: timeoutOption(where, 'options.frameTimeoutMs', options.frameTimeoutMs, 0),
+  });
+}
+
+interface ReaderLimits {
+  readonly max: number;
+  readonly yieldKeepAlive: boolean;
+  readonly idleMs: number;
+  readonly frameMs: number;
+}
+
+/**
+ * The source's next chunk, or `code` thrown once `deadline` (a `Date.now()` time, 0 for none) has passed.
+ *
+ * A timer that fires is confirmed one loop turn later (`setImmediate` runs after the I/O poll): if the event loop
+ * itself was stalled past the deadline, bytes that arrived meanwhile are read first and win, so a busy server never
+ * blames a peer for its own lateness.
+ */
+function nextChunk<T>(it: AsyncIterator<T>, deadline: number, code: NetErrorCode, ms: number): Promise<IteratorResult<T>> {
+  if (deadline === 0) return it.next();
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const expire = (): void => {
+      if (settled) return;
+      settled = true;
+      reject(new Iso8583NetError(code, code === NetErrorCode.IDLE_TIMEOUT ? `no frame within ${ms} ms` : `frame not completed within ${ms} ms`));
+    };
+    const timer = setTimeout(() => setImmediate(expire), Math.max(0, deadline - Date.now()));
+    it.next().then(
+      (r) => {
+        clearTimeout(timer);
+        if (settled) return;
+        settled = true;
+        resolve(r);
+      },
+      (e: unknown) => {
+        clearTimeout(timer);
+        if (settled) return;
+        settled = true;
+        reject(e as Error);
+      },
+    );
+  });
+}
+
+async function* frames(
+  source: AsyncIterable<Uint8Array | string>,
+  framing: FramingSpec,
+  { max, yieldKeepAlive, idleMs, frameMs }: ReaderLimits,
+): AsyncGenerator<Frame, void, undefined> {
   const headerBytes = framing.headerBytes ?? 0;
-  const lb = lengthBytes(framing);
+  const lb = headerLength(framing);
   const lengthBuf = new Uint8Array(Math.max(lb, 1));
   const queue = new ChunkQueue();
   let need = -1; // body length of the frame being assembled, -1 while its length header is incomplete
-
   const split = (body: Uint8Array): Frame =>
     headerBytes === 0 ? { message: body } : { header: body.subarray(0, headerBytes), message: body.subarray(headerBytes) };
+  const inFrame = (): boolean => need >= 0 || queue.length > 0;
+  // The current wait's limit: idle between frames, the frame's own limit from its first byte.
+  let deadline = 0;
+  let waitCode: NetErrorCode = NetErrorCode.IDLE_TIMEOUT;
+  const arm = (partial: boolean): void => {
+    const ms = partial ? frameMs : idleMs;
+    waitCode = partial ? NetErrorCode.FRAME_TIMEOUT : NetErrorCode.IDLE_TIMEOUT;
+    deadline = ms === 0 ? 0 : Date.now() + ms;
+  };
+  arm(false);
 
-  for await (const raw of source) {
-    const chunk = typeof raw === 'string' ? new TextEncoder().encode(raw) : raw;
-    if (framing.length === 'none') {
-      if (chunk.length > max) throw new Iso8583NetError(NetErrorCode.FRAME_TOO_LARGE, `frame of ${chunk.length} bytes exceeds ${max}`);
-      if (chunk.length === 0 && !yieldKeepAlive) continue;
-      if (chunk.length < headerBytes) throw new Iso8583NetError(NetErrorCode.INVALID_FRAME, 'frame shorter than its header');
-      yield split(chunk);
-      continue;
-    }
-    queue.push(chunk);
+  const it = source[Symbol.asyncIterator]();
+  let finished = false;
+  try {
     for (;;) {
-      if (need < 0) {
-        if (queue.length < lb) break;
-        queue.peek(lb, lengthBuf);
-        const body = readLength(framing, lengthBuf, 0);
-        if (body > max) throw new Iso8583NetError(NetErrorCode.FRAME_TOO_LARGE, `frame of ${body} bytes exceeds ${max}`);
-        if (body !== 0 && body < headerBytes) throw new Iso8583NetError(NetErrorCode.INVALID_FRAME, 'frame shorter than its header');
-        queue.skip(lb);
-        need = body;
+      const next = await nextChunk(it, deadline, waitCode, waitCode === NetErrorCode.IDLE_TIMEOUT ? idleMs : frameMs);
+      if (next.done === true) {
+        finished = true;
+        break;
       }
-      if (queue.length < need) break;
-      const body = queue.take(need);
-      need = -1;
-      if (body.length === 0) {
-        if (yieldKeepAlive) yield { message: body };
+      const raw = next.value;
+      const chunk = typeof raw === 'string' ? new TextEncoder().encode(raw) : raw;
+      if (framing.length === 'none') {
+        if (chunk.length > max) throw new Iso8583NetError(NetErrorCode.FRAME_TOO_LARGE, `frame of ${chunk.length} bytes exceeds ${max}`);
+        if (chunk.length !== 0 && chunk.length < headerBytes) throw new Iso8583NetError(NetErrorCode.INVALID_FRAME, 'frame shorter than its header');
+        if (chunk.length !== 0) yield split(chunk);
+        else if (yieldKeepAlive) yield { message: chunk };
+        arm(false);
         continue;
       }
-      yield split(body);
+      const wasPartial = inFrame();
+      let completed = false;
+      queue.push(chunk);
+      for (;;) {
+        if (need < 0) {
+          if (queue.length < lb) break;
+          queue.peek(lb, lengthBuf);
+          const body = parseLength(framing, lengthBuf, 0);
+          if (body > max) throw new Iso8583NetError(NetErrorCode.FRAME_TOO_LARGE, `frame of ${body} bytes exceeds ${max}`);
+          if (body !== 0 && body < headerBytes) throw new Iso8583NetError(NetErrorCode.INVALID_FRAME, 'frame shorter than its header');
+          queue.skip(lb);
+          need = body;
+        }
+        if (queue.length < need) break;
+        const body = queue.take(need);
+        need = -1;
+        completed = true;
+        if (body.length === 0) {
+          if (yieldKeepAlive) yield { message: body };
+          continue;
+        }
+        yield split(body);
+      }
+      // Limits restart after a completed frame (and so after the consumer let go of it) or when a frame begins;
+      // more bytes of an unfinished frame keep its deadline, so dribbling never extends it.
+      const partial = inFrame();
+      if (completed || partial !== wasPartial) arm(partial);
     }
+  } finally {
+    // On a throw or an early stop, ask the source to stop without waiting: a read still pending (a silent socket
+    // after a timeout) would hold the wait forever; it ends when the caller destroys the socket.
+    if (!finished) void Promise.resolve(it.return?.()).catch(() => undefined);
   }
   if (need >= 0 || queue.length > 0) {
     throw new Iso8583NetError(NetErrorCode.TRUNCATED_FRAME, 'the stream ended inside a frame');

@@ -1,4 +1,5 @@
 import { Iso8583NetError, NetErrorCode } from './net-error.js';
+import { invalidOption, kindOf } from './options.js';
 
 /**
  * How frames are delimited on a stream: a length header, an optional fixed header (TPDU), then the message.
@@ -28,6 +29,19 @@ export interface Frame {
   readonly message: Uint8Array;
 }
 
+/** Bytes of the length header of a framing already validated. */
+export function headerLength(f: FramingSpec): number {
+  switch (f.length) {
+    case 'binary2':
+    case 'bcd2':
+      return 2;
+    case 'ascii':
+      return f.digits ?? 4;
+    case 'none':
+      return 0;
+  }
+}
+
 /**
  * Bytes of the length header for a framing.
  *
@@ -40,14 +54,21 @@ export interface Frame {
  * ```
  */
 export function lengthBytes(f: FramingSpec): number {
+  validateFraming(f);
+  return headerLength(f);
+}
+
+/** Largest announced length of a framing already validated. */
+function announceable(f: FramingSpec): number {
   switch (f.length) {
     case 'binary2':
+      return 0xffff;
     case 'bcd2':
-      return 2;
+      return 9999;
     case 'ascii':
-      return f.digits ?? 4;
+      return 10 ** (f.digits ?? 4) - 1;
     case 'none':
-      return 0;
+      return Number.MAX_SAFE_INTEGER;
   }
 }
 
@@ -63,20 +84,13 @@ export function lengthBytes(f: FramingSpec): number {
  * ```
  */
 export function maxAnnounced(f: FramingSpec): number {
-  switch (f.length) {
-    case 'binary2':
-      return 0xffff;
-    case 'bcd2':
-      return 9999;
-    case 'ascii':
-      return 10 ** (f.digits ?? 4) - 1;
-    case 'none':
-      return Number.MAX_SAFE_INTEGER;
-  }
+  validateFraming(f);
+  return announceable(f);
 }
 
 /**
- * Checks a framing spec; throws `INVALID_FRAMING`.
+ * Checks a framing spec; throws `INVALID_FRAMING` naming the offending key (also when the spec is missing or not
+ * an object).
  *
  * Why: `connect`, `createServer` and `readFrames` call it; call it yourself on framing read from configuration
  * to fail at start-up rather than at the first connection.
@@ -87,29 +101,33 @@ export function maxAnnounced(f: FramingSpec): number {
  * ```
  */
 export function validateFraming(f: FramingSpec): void {
-  if (!['binary2', 'bcd2', 'ascii', 'none'].includes(f.length)) {
-    throw new Iso8583NetError(NetErrorCode.INVALID_FRAMING, 'length must be binary2, bcd2, ascii or none');
-  }
-  const d = f.digits ?? 4;
-  if (f.length === 'ascii' && (!Number.isInteger(d) || d < 1 || d > 8)) {
-    throw new Iso8583NetError(NetErrorCode.INVALID_FRAMING, 'ascii digits must be 1 to 8');
-  }
-  const h = f.headerBytes ?? 0;
-  if (!Number.isInteger(h) || h < 0) throw new Iso8583NetError(NetErrorCode.INVALID_FRAMING, 'headerBytes must be ≥ 0');
+  checkFraming(f, 'framing');
 }
 
-/**
- * Reads the body length from a complete length header at `at` (already excluding the header itself when the
- * framing counts it). Throws `INVALID_FRAME`.
- *
- * Why: the frame reader's own parser, for code that reads frames from something other than a stream (a capture file).
- *
- * @example
- * ```ts
- * readLength({ length: 'binary2' }, new Uint8Array([0x01, 0x2c]), 0); // 300
- * ```
- */
-export function readLength(f: FramingSpec, b: Uint8Array, at: number): number {
+/** {@link validateFraming} with the option's path for the error text (`options.framing` in `createServer`). */
+export function checkFraming(f: unknown, path: string): asserts f is FramingSpec {
+  const fail = (key: string, expected: string, got: unknown): never => {
+    throw new Iso8583NetError(NetErrorCode.INVALID_FRAMING, `${key} must be ${expected}, got ${kindOf(got)}`, { option: key });
+  };
+  if (typeof f !== 'object' || f === null || Array.isArray(f)) {
+    fail(path, "a framing spec such as { length: 'binary2' }", f);
+  }
+  const spec = f as Record<string, unknown>;
+  if (!['binary2', 'bcd2', 'ascii', 'none'].includes(spec['length'] as string)) {
+    fail(`${path}.length`, "'binary2', 'bcd2', 'ascii' or 'none'", spec['length']);
+  }
+  const d = spec['digits'] ?? 4;
+  if (spec['length'] === 'ascii' && (typeof d !== 'number' || !Number.isInteger(d) || d < 1 || d > 8)) {
+    fail(`${path}.digits`, 'an integer from 1 to 8', d);
+  }
+  const h = spec['headerBytes'] ?? 0;
+  if (typeof h !== 'number' || !Number.isInteger(h) || h < 0 || h > 0xffff) fail(`${path}.headerBytes`, 'an integer from 0 to 65535', h);
+  const inc = spec['includesLength'];
+  if (inc !== undefined && typeof inc !== 'boolean') fail(`${path}.includesLength`, 'a boolean', inc);
+}
+
+/** {@link readLength} for a framing already validated and a header known to be complete. */
+export function parseLength(f: FramingSpec, b: Uint8Array, at: number): number {
   let n = 0;
   switch (f.length) {
     case 'binary2':
@@ -136,10 +154,31 @@ export function readLength(f: FramingSpec, b: Uint8Array, at: number): number {
       return 0;
   }
   if (f.includesLength === true) {
-    n -= lengthBytes(f);
+    n -= headerLength(f);
     if (n < 0) throw new Iso8583NetError(NetErrorCode.INVALID_FRAME, 'length header is smaller than itself');
   }
   return n;
+}
+
+/**
+ * Reads the body length from a complete length header at `at` (already excluding the header itself when the
+ * framing counts it). Throws `INVALID_FRAME` for a malformed header, `INVALID_OPTIONS` when `b` does not hold a
+ * whole header at `at`.
+ *
+ * Why: the frame reader's own parser, for code that reads frames from something other than a stream (a capture file).
+ *
+ * @example
+ * ```ts
+ * readLength({ length: 'binary2' }, new Uint8Array([0x01, 0x2c]), 0); // 300
+ * ```
+ */
+export function readLength(f: FramingSpec, b: Uint8Array, at: number): number {
+  validateFraming(f);
+  if (!(b instanceof Uint8Array)) invalidOption('readLength', 'bytes', 'a Uint8Array', b);
+  if (typeof at !== 'number' || !Number.isInteger(at) || at < 0 || at + headerLength(f) > b.length) {
+    invalidOption('readLength', 'at', `an offset with ${headerLength(f)} header bytes after it`, at);
+  }
+  return parseLength(f, b, at);
 }
 
 /**
@@ -153,15 +192,26 @@ export function readLength(f: FramingSpec, b: Uint8Array, at: number): number {
  * ```
  */
 export function encodeFrame(f: FramingSpec, frame: Frame): Uint8Array {
+  validateFraming(f);
+  if (typeof frame !== 'object' || frame === null) invalidOption('encodeFrame', 'frame', 'an object { message, header? }', frame);
+  if (!(frame.message instanceof Uint8Array)) invalidOption('encodeFrame', 'frame.message', 'a Uint8Array', frame.message);
+  if (frame.header !== undefined && !(frame.header instanceof Uint8Array)) {
+    invalidOption('encodeFrame', 'frame.header', 'a Uint8Array or undefined', frame.header);
+  }
+  return writeFrame(f, frame);
+}
+
+/** {@link encodeFrame} for a framing already validated and a well-formed frame (the server's and client's path). */
+export function writeFrame(f: FramingSpec, frame: Frame): Uint8Array {
   const headerBytes = f.headerBytes ?? 0;
   const header = frame.header ?? new Uint8Array(headerBytes);
   if (header.length !== headerBytes) {
     throw new Iso8583NetError(NetErrorCode.INVALID_FRAMING, `the fixed header must be ${headerBytes} bytes`);
   }
-  const lb = lengthBytes(f);
+  const lb = headerLength(f);
   const body = headerBytes + frame.message.length;
   const announced = body + (f.includesLength === true ? lb : 0);
-  if (announced > maxAnnounced(f)) {
+  if (announced > announceable(f)) {
     throw new Iso8583NetError(NetErrorCode.FRAME_TOO_LARGE, `a ${body}-byte frame does not fit the ${f.length} length header`);
   }
   const out = new Uint8Array(lb + body);

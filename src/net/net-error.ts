@@ -21,8 +21,14 @@ export const NetErrorCode = {
   DUPLICATE_KEY: 'DUPLICATE_KEY',
   /** The connection could not be opened. */
   CONNECT_FAILED: 'CONNECT_FAILED',
-  /** A framing spec is inconsistent. */
+  /** A framing spec is inconsistent, or missing. */
   INVALID_FRAMING: 'INVALID_FRAMING',
+  /** An option of a public entry point is missing or has the wrong type or range; the text names the option. */
+  INVALID_OPTIONS: 'INVALID_OPTIONS',
+  /** The peer sent no complete frame (and started none) within `idleTimeoutMs`. */
+  IDLE_TIMEOUT: 'IDLE_TIMEOUT',
+  /** The peer started a frame and did not finish it within `frameTimeoutMs`. */
+  FRAME_TIMEOUT: 'FRAME_TIMEOUT',
 } as const;
 
 /** The union of net error codes. */
@@ -37,11 +43,14 @@ export type NetErrorCode = (typeof NetErrorCode)[keyof typeof NetErrorCode];
 export class Iso8583NetError extends Error {
   /** Stable machine-readable code. */
   readonly code: NetErrorCode;
+  /** For `INVALID_OPTIONS` and `INVALID_FRAMING`: the path of the offending option, e.g. `options.framing.length`. */
+  readonly option?: string;
 
-  constructor(code: NetErrorCode, detail: string) {
+  constructor(code: NetErrorCode, detail: string, context: { readonly option?: string } = {}) {
     super(`${code}: ${detail}`);
     this.name = 'Iso8583NetError';
     this.code = code;
+    if (context.option !== undefined) this.option = context.option;
     Object.defineProperty(this, BRAND, { value: true });
   }
 }

@@ -1,0 +1,167 @@
+import { describe, afterEach, expect, it, vi } from 'vitest';
+import { createCodec, type Infer, presets } from '../../src/index.js';
+import {
+  encodeFrame,
+  type FramingSpec,
+  isIso8583NetError,
+  lengthBytes,
+  maxAnnounced,
+  readFrames,
+  readLength,
+  validateFraming,
+} from '../../src/net/index.js';
+
+const codec = createCodec(presets.iso87ascii);
+const framing: FramingSpec = { length: 'binary2' };
+const echo = (stan: number): Infer<typeof presets.iso87ascii> => ({ mti: '0800', fields: { 11: String(stan).padStart(6, '0'), 70: '301' } });
+const wire = (m: Infer<typeof presets.iso87ascii>): Uint8Array => encodeFrame(framing, { message: codec.encode(m) });
+
+/** The framing functions as a plain JavaScript caller reaches them: no compiler, so the calls go through `any`. */
+const js = { readFrames, encodeFrame, validateFraming, lengthBytes, maxAnnounced, readLength } as Record<string, (...args: any[]) => any>;
+
+function caught(run: () => unknown): unknown {
+  try {
+    run();
+  } catch (e) {
+    return e;
+  }
+  return undefined;
+}
+
+function expectNamed(e: unknown, code: string, option: string): void {
+  expect(isIso8583NetError(e), String(e)).toBe(true);
+  if (!isIso8583NetError(e)) return;
+  expect(e.code).toBe(code);
+  expect(e.option).toBe(option);
+  expect(e.message).toContain(option);
+}
+
+/** An async source the test feeds by hand. */
+function feed(): { source: AsyncGenerator<Uint8Array>; push: (bytes: number[] | Uint8Array) => void } {
+  const queue: Uint8Array[] = [];
+  let wake: (() => void) | undefined;
+  async function* source(): AsyncGenerator<Uint8Array> {
+    for (;;) {
+      while (queue.length > 0) yield queue.shift()!;
+      await new Promise<void>((r) => (wake = r));
+    }
+  }
+  return {
+    source: source(),
+    push: (bytes) => {
+      queue.push(Uint8Array.from(bytes));
+      wake?.();
+    },
+  };
+}
+
+describe('frame reader timeouts, on a clock the test moves', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('count a keep-alive as a frame for the idle limit', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setImmediate', 'Date'] });
+    const { source, push } = feed();
+    const reader = readFrames(source, framing, { idleTimeoutMs: 100 });
+    const first = reader.next();
+    for (let i = 0; i < 3; i++) {
+      await vi.advanceTimersByTimeAsync(80);
+      push([0, 0]);
+    }
+    await vi.advanceTimersByTimeAsync(80);
+    push(wire(echo(1)));
+    expect(codec.decode((await first).value!.message).fields[11]).toBe('000001'); // 320 ms, never 100 without a frame
+    const second = reader.next().catch((e: unknown) => e);
+    await vi.advanceTimersByTimeAsync(101);
+    const e = await second;
+    expect(isIso8583NetError(e) && e.code).toBe('IDLE_TIMEOUT');
+  });
+
+  it('keep a frame’s deadline from its first byte, however often more bytes come', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setImmediate', 'Date'] });
+    const { source, push } = feed();
+    const reader = readFrames(source, framing, { frameTimeoutMs: 100, idleTimeoutMs: 10_000 });
+    const bytes = wire(echo(2));
+    const next = reader.next().catch((e: unknown) => e);
+    for (let i = 0; i < 10; i++) {
+      push(bytes.subarray(i, i + 1));
+      await vi.advanceTimersByTimeAsync(15);
+    }
+    const e = await next;
+    expect(isIso8583NetError(e) && e.code).toBe('FRAME_TIMEOUT');
+  });
+
+  it('give a frame completed in time to the consumer, and restart the idle clock after it', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setImmediate', 'Date'] });
+    const { source, push } = feed();
+    const reader = readFrames(source, framing, { frameTimeoutMs: 100, idleTimeoutMs: 50 });
+    const bytes = wire(echo(3));
+    const next = reader.next();
+    push(bytes.subarray(0, 5));
+    await vi.advanceTimersByTimeAsync(90); // past the idle limit, within the frame limit
+    push(bytes.subarray(5));
+    expect(codec.decode((await next).value!.message).fields[11]).toBe('000003');
+  });
+});
+
+describe('frame reader timeouts', () => {
+  it('throw IDLE_TIMEOUT and FRAME_TIMEOUT from any async source', async () => {
+    const never = new Promise<never>(() => {});
+    async function* silent(): AsyncGenerator<Uint8Array> {
+      await never;
+    }
+    async function* half(): AsyncGenerator<Uint8Array> {
+      yield new Uint8Array([0, 10, 0x30]);
+      await never;
+    }
+    const idle = await readFrames(silent(), framing, { idleTimeoutMs: 20 }).next().catch((e: unknown) => e);
+    expect(isIso8583NetError(idle) && idle.code).toBe('IDLE_TIMEOUT');
+    const frame = await readFrames(half(), framing, { frameTimeoutMs: 20 }).next().catch((e: unknown) => e);
+    expect(isIso8583NetError(frame) && frame.code).toBe('FRAME_TIMEOUT');
+  });
+
+  it('do not count the time the consumer holds a frame', async () => {
+    async function* twoFrames(): AsyncGenerator<Uint8Array> {
+      yield wire(echo(1));
+      yield wire(echo(2));
+    }
+    const reader = readFrames(twoFrames(), framing, { idleTimeoutMs: 30 });
+    expect(codec.decode((await reader.next()).value!.message).fields[11]).toBe('000001');
+    // Hold the first frame well past the idle limit: the reader was not waiting for its source meanwhile.
+    await new Promise((r) => setTimeout(r, 120));
+    expect(codec.decode((await reader.next()).value!.message).fields[11]).toBe('000002');
+  });
+});
+
+describe('framing functions validate their arguments', () => {
+  async function* none(): AsyncGenerator<Uint8Array> {}
+  const cases: [string, () => unknown, string, string][] = [
+    ['readFrames without a source', () => js['readFrames']!(undefined, framing), 'INVALID_OPTIONS', 'source'],
+    ['readFrames without framing', () => js['readFrames']!(none(), undefined), 'INVALID_FRAMING', 'framing'],
+    ['readFrames with a bad keepAlive', () => js['readFrames']!(none(), framing, { keepAlive: 'drop' }), 'INVALID_OPTIONS', 'options.keepAlive'],
+    ['readFrames with maxFrameBytes 0', () => js['readFrames']!(none(), framing, { maxFrameBytes: 0 }), 'INVALID_OPTIONS', 'options.maxFrameBytes'],
+    ['readFrames with a negative idleTimeoutMs', () => js['readFrames']!(none(), framing, { idleTimeoutMs: -1 }), 'INVALID_OPTIONS', 'options.idleTimeoutMs'],
+    ['readFrames with options not an object', () => js['readFrames']!(none(), framing, 5), 'INVALID_OPTIONS', 'options'],
+    ['encodeFrame without framing', () => js['encodeFrame']!(undefined, { message: new Uint8Array(1) }), 'INVALID_FRAMING', 'framing'],
+    ['encodeFrame without a frame', () => js['encodeFrame']!(framing, undefined), 'INVALID_OPTIONS', 'frame'],
+    ['encodeFrame with a string message', () => js['encodeFrame']!(framing, { message: '0800' }), 'INVALID_OPTIONS', 'frame.message'],
+    ['encodeFrame with an array header', () => js['encodeFrame']!(framing, { message: new Uint8Array(1), header: [1] }), 'INVALID_OPTIONS', 'frame.header'],
+    ['validateFraming without framing', () => js['validateFraming']!(undefined), 'INVALID_FRAMING', 'framing'],
+    ['validateFraming with a string', () => js['validateFraming']!('binary2'), 'INVALID_FRAMING', 'framing'],
+    ['lengthBytes with a bad length', () => js['lengthBytes']!({ length: 'hex' }), 'INVALID_FRAMING', 'framing.length'],
+    ['maxAnnounced without framing', () => js['maxAnnounced']!(null), 'INVALID_FRAMING', 'framing'],
+    ['readLength on a short buffer', () => js['readLength']!(framing, new Uint8Array(1), 0), 'INVALID_OPTIONS', 'at'],
+    ['readLength on a string', () => js['readLength']!(framing, '00', 0), 'INVALID_OPTIONS', 'bytes'],
+  ];
+  for (const [name, run, code, option] of cases) {
+    it(`names ${option}: ${name}`, () => expectNamed(caught(run), code, option));
+  }
+
+  it('accept what they accepted before', () => {
+    expect(lengthBytes({ length: 'ascii', digits: 6 })).toBe(6);
+    expect(maxAnnounced({ length: 'bcd2' })).toBe(9999);
+    expect(readLength({ length: 'binary2' }, new Uint8Array([1, 0x2c]), 0)).toBe(300);
+    expect(encodeFrame(framing, { message: new Uint8Array([7]) })).toEqual(new Uint8Array([0, 1, 7]));
+  });
+});

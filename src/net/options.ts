@@ -1,0 +1,74 @@
+/**
+ * Checks of the options the net entry points take, for callers without a compiler (plain JavaScript, JSON
+ * configuration). Each failure throws `INVALID_OPTIONS` naming the option's path; the texts describe types and
+ * ranges, never the values given, which could be anything a caller had at hand.
+ */
+import { Iso8583NetError, NetErrorCode } from './net-error.js';
+
+/** Largest delay `setTimeout` honours (2^31 - 1 ms); above it Node fires at once. */
+export const MAX_TIMER_MS = 2_147_483_647;
+
+/** What a value is, for an error text: its type, never its content. */
+export function kindOf(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (value instanceof Uint8Array) return 'a Uint8Array';
+  if (typeof value === 'number') return Number.isNaN(value) ? 'NaN' : `the number ${value}`;
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+}
+
+/** Throws `INVALID_OPTIONS` for `option` in the call `where`. */
+export function invalidOption(where: string, option: string, expected: string, got: unknown): never {
+  throw new Iso8583NetError(NetErrorCode.INVALID_OPTIONS, `${where}: ${option} must be ${expected}, got ${kindOf(got)}`, { option });
+}
+
+/** Asserts that `value` is a non-null, non-array object. */
+export function checkObject(where: string, option: string, value: unknown): asserts value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) invalidOption(where, option, 'an object', value);
+}
+
+/** Asserts that `value` is a function. */
+export function checkFunction(where: string, option: string, value: unknown): void {
+  if (typeof value !== 'function') invalidOption(where, option, 'a function', value);
+}
+
+/** Asserts that `value` is a function or `undefined`. */
+export function checkOptionalFunction(where: string, option: string, value: unknown): void {
+  if (value !== undefined) checkFunction(where, option, value);
+}
+
+/** Returns `value` when it is an integer in [min, max], `fallback` when it is `undefined`; throws otherwise. */
+export function integerOption(where: string, option: string, value: unknown, fallback: number, min: number, max: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    invalidOption(where, option, `an integer from ${min} to ${max}`, value);
+  }
+  return value;
+}
+
+/** A duration in ms where 0 switches the limit off; at most {@link MAX_TIMER_MS}. */
+export function timeoutOption(where: string, option: string, value: unknown, fallback: number): number {
+  return integerOption(where, option, value, fallback, 0, MAX_TIMER_MS);
+}
+
+/** Asserts that `value` is one of `allowed` (or `undefined`). */
+export function checkOneOf(where: string, option: string, value: unknown, allowed: readonly string[]): void {
+  if (value !== undefined && !allowed.includes(value as string)) {
+    invalidOption(where, option, allowed.map((a) => `'${a}'`).join(' or '), value);
+  }
+}
+
+/** Asserts that `value` offers `decode` and `encode` functions (a compiled codec). */
+export function checkCodec(where: string, option: string, value: unknown): void {
+  checkObject(where, option, value);
+  checkFunction(where, `${option}.decode`, value['decode']);
+  checkFunction(where, `${option}.encode`, value['encode']);
+  checkOptionalFunction(where, `${option}.peek`, value['peek']);
+}
+
+/** Asserts that `value` is `undefined` or a logger with `info`, `warn` and `error` functions. */
+export function checkLogger(where: string, option: string, value: unknown): void {
+  if (value === undefined) return;
+  checkObject(where, option, value);
+  for (const level of ['info', 'warn', 'error']) checkFunction(where, `${option}.${level}`, value[level]);
+}

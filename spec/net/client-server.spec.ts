@@ -1,8 +1,9 @@
 import { connect as rawConnect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createCodec, type Message, presets, responseMti } from '../../src/index.js';
+import { createCodec, type Infer, presets, responseMti } from '../../src/index.js';
 import {
   type Client,
+  type ClientOptions,
   connect,
   encodeFrame,
   type FramingSpec,
@@ -11,13 +12,15 @@ import {
   type NetLogger,
   readFrames,
   type Server,
+  type ServerOptions,
   createServer,
 } from '../../src/net/index.js';
 
-const codec = createCodec(presets.iso87ascii) as unknown as { decode(b: Uint8Array): Message; encode(m: Message): Uint8Array };
+const codec = createCodec(presets.iso87ascii);
+type Message = Infer<typeof presets.iso87ascii>;
 const PAN = '4111111111111111';
 const framing: FramingSpec = { length: 'binary2' };
-const open: { servers: Server[]; clients: Client[]; sockets: Socket[] } = { servers: [], clients: [], sockets: [] };
+const open: { servers: Server[]; clients: Client<Message>[]; sockets: Socket[] } = { servers: [], clients: [], sockets: [] };
 
 afterEach(async () => {
   for (const s of open.sockets) s.destroy();
@@ -30,16 +33,16 @@ afterEach(async () => {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-const approve: Handler = (m) => ({ mti: responseMti(m.mti), fields: { 11: m.fields[11], 39: '00', 41: m.fields[41] } });
+const approve: Handler<Message> = (m) => ({ mti: responseMti(m.mti), fields: { 11: m.fields[11], 39: '00', 41: m.fields[41] } });
 
-async function start(handler: Handler, extra: Partial<Parameters<typeof createServer>[0]> = {}, f: FramingSpec = framing) {
+async function start(handler: Handler<Message>, extra: Partial<ServerOptions<Message>> = {}, f: FramingSpec = framing) {
   const server = createServer({ codec, framing: f, handler, ...extra });
   open.servers.push(server);
   const { port } = await server.listen(0);
   return { server, port };
 }
 
-async function client(port: number, extra: Partial<Parameters<typeof connect>[0]> = {}, f: FramingSpec = framing) {
+async function client(port: number, extra: Partial<ClientOptions<Message>> = {}, f: FramingSpec = framing) {
   const c = await connect({ host: '127.0.0.1', port, codec, framing: f, ...extra });
   open.clients.push(c);
   return c;

@@ -1,19 +1,25 @@
-import { connect as netConnect, type Socket } from 'node:net';
+import { connect as netConnect, type NetConnectOpts, type Socket } from 'node:net';
 import { isIso8583Error } from '../errors/iso8583-error.js';
 import { responseMti } from '../message/mti.js';
 import type { Message } from '../spec/types.js';
-import { readFrames } from './frame-reader.js';
-import { encodeFrame, type FramingSpec, validateFraming } from './framing.js';
-import { Iso8583NetError, NetErrorCode } from './net-error.js';
+import { DEFAULT_MAX_FRAME_BYTES, readFrames } from './frame-reader.js';
+import { checkFraming, type FramingSpec, writeFrame } from './framing.js';
 import { type NetLogger, silentLogger } from './logger.js';
+import type { MessageCodec } from './message-codec.js';
+import { Iso8583NetError, NetErrorCode } from './net-error.js';
+import {
+  checkCodec,
+  checkLogger,
+  checkObject,
+  checkOptionalFunction,
+  integerOption,
+  invalidOption,
+  MAX_TIMER_MS,
+  timeoutOption,
+} from './options.js';
+import { watchWrites } from './write-watch.js';
 
-/** What a codec must offer to the client and server: the `{ decode, encode }` of `createCodec`. */
-export interface MessageCodec {
-  /** Decodes one message. */
-  decode(frame: Uint8Array): Message;
-  /** Encodes one message. */
-  encode(message: Message): Uint8Array;
-}
+export { DEFAULT_MATCH_FIELDS, type FramePeek, type MessageCodec } from './message-codec.js';
 
 /**
  * Derives the key that pairs a request with its response.
@@ -22,48 +28,101 @@ export interface MessageCodec {
  * (DE41), which is what acquirers and issuers echo. `isRequest` tells whether `message` is the outgoing request
  * (its key must use the expected response MTI).
  */
-export type MatchKey = (message: Message, isRequest: boolean) => string;
+export type MatchKey<M extends Message = Message> = (message: M, isRequest: boolean) => string;
 
-/** The default {@link MatchKey}: response MTI, DE11 and DE41. */
+/** The default {@link MatchKey}: response MTI, DE11 and DE41 (the server's format errors echo the same fields). */
 export const defaultMatchKey: MatchKey = (m, isRequest) =>
   `${isRequest ? responseMti(m.mti) : m.mti}|${String(m.fields[11] ?? '')}|${String(m.fields[41] ?? '')}`;
 
+/**
+ * The limits a client has when `connect` is given none.
+ *
+ * Why these values: `timeoutMs` 5,000 is a common acquirer timeout; `maxWriteBufferBytes` 1 MiB holds a burst of
+ * thousands of requests written in one tick, and is only reached when the peer stops reading; `writeStallMs`
+ * 30,000: a request not even read for 30 s is past every network's response timeout, so the link is dead.
+ *
+ * @example
+ * ```ts
+ * const patient = { timeoutMs: DEFAULT_CLIENT_LIMITS.timeoutMs * 3 }; // a slow test network
+ * ```
+ */
+export const DEFAULT_CLIENT_LIMITS: ClientLimits = Object.freeze({
+  timeoutMs: 5000,
+  maxFrameBytes: DEFAULT_MAX_FRAME_BYTES,
+  maxWriteBufferBytes: 1_048_576,
+  writeStallMs: 30_000,
+});
+
+/**
+ * The bounds of one client connection; every one is an option of `connect`.
+ *
+ * Why: a peer that stops reading must not make the client buffer without bound, nor hold its requests forever.
+ *
+ * @example
+ * ```ts
+ * const { maxWriteBufferBytes, writeStallMs } = client.limits;
+ * ```
+ */
+export interface ClientLimits {
+  /** Default timeout of {@link Client.request} in ms. */
+  readonly timeoutMs: number;
+  /** Largest incoming frame. */
+  readonly maxFrameBytes: number;
+  /**
+   * Unsent bytes at which new requests are refused with `WRITE_BUFFER_FULL` until the peer has read everything
+   * written (the socket's `drain`).
+   */
+  readonly maxWriteBufferBytes: number;
+  /** A connection whose writes have not drained for this many ms is closed; its requests reject `CLOSED` (0: never). */
+  readonly writeStallMs: number;
+}
+
 /** Options of {@link connect}. */
-export interface ClientOptions {
+export interface ClientOptions<M extends Message = Message> {
   /** Host to connect to. */
   readonly host: string;
   /** Port to connect to. */
   readonly port: number;
-  /** The codec for both directions. */
-  readonly codec: MessageCodec;
+  /** The codec for both directions; its message type types requests and responses. */
+  readonly codec: MessageCodec<M>;
   /** How frames are delimited. */
   readonly framing: FramingSpec;
   /** How responses are paired with requests (default {@link defaultMatchKey}). */
-  readonly key?: MatchKey;
+  readonly key?: MatchKey<M>;
   /** Receives responses that match no pending request: `late` when their request already timed out. */
-  readonly onUnmatched?: (message: Message, reason: 'late' | 'unmatched') => void;
+  readonly onUnmatched?: (message: M, reason: 'late' | 'unmatched') => void;
   /** Largest incoming frame (default 8 KiB). */
   readonly maxFrameBytes?: number;
   /** Default timeout of {@link Client.request} in milliseconds (default 5000). */
   readonly timeoutMs?: number;
+  /** Unsent bytes at which new requests are refused with `WRITE_BUFFER_FULL` (default 1 MiB, at least 1,024). */
+  readonly maxWriteBufferBytes?: number;
+  /** Writes not drained for this long close the connection (default 30,000 ms; 0: never). */
+  readonly writeStallMs?: number;
   /** Where transport events are logged (never message content). */
   readonly logger?: NetLogger;
 }
 
 /** A connected ISO 8583 client: many requests in flight on one connection, each matched to its response. */
-export interface Client {
-  /** Sends a request and resolves with its matched response; rejects with `Iso8583NetError` or `Iso8583Error`. */
-  request(message: Message, options?: { timeoutMs?: number }): Promise<Message>;
-  /** Sends a message that expects no answer (e.g. an advice answered elsewhere). */
-  send(message: Message): void;
+export interface Client<M extends Message = Message> {
+  /**
+   * Sends a request and resolves with its matched response. Every request ends answered or rejected with a stable
+   * code: `Iso8583NetError` (`TIMEOUT`, `CLOSED`, `DUPLICATE_KEY`, `WRITE_BUFFER_FULL`, `INVALID_OPTIONS`) or
+   * `Iso8583Error` (the message does not encode).
+   */
+  request(message: M, options?: { timeoutMs?: number }): Promise<M>;
+  /** Sends a message that expects no answer (e.g. an advice answered elsewhere); throws like `request` rejects. */
+  send(message: M): void;
   /** Requests waiting for their response. */
   readonly pending: number;
+  /** The limits in force. */
+  readonly limits: ClientLimits;
   /** Closes the connection and rejects every pending request with `CLOSED`. */
   close(): Promise<void>;
 }
 
-interface Pending {
-  resolve(m: Message): void;
+interface Pending<M> {
+  resolve(m: M): void;
   reject(e: Error): void;
   timer: ReturnType<typeof setTimeout>;
 }
@@ -71,11 +130,35 @@ interface Pending {
 /** How many timed-out keys are remembered to label late responses. */
 const LATE_MEMORY = 10_000;
 
+/** Checks the options of `connect`; returns the limits. */
+function checkClientOptions<M extends Message>(options: ClientOptions<M>): ClientLimits {
+  const where = 'connect';
+  checkObject(where, 'options', options);
+  if (typeof options.host !== 'string' || options.host === '') invalidOption(where, 'options.host', 'a non-empty string', options.host);
+  if (options.port === undefined) invalidOption(where, 'options.port', 'an integer from 1 to 65535', options.port);
+  integerOption(where, 'options.port', options.port, 0, 1, 65535);
+  checkCodec(where, 'options.codec', options.codec);
+  checkFraming(options.framing, 'options.framing');
+  checkOptionalFunction(where, 'options.key', options.key);
+  checkOptionalFunction(where, 'options.onUnmatched', options.onUnmatched);
+  checkLogger(where, 'options.logger', options.logger);
+  const d = DEFAULT_CLIENT_LIMITS;
+  return Object.freeze({
+    timeoutMs: integerOption(where, 'options.timeoutMs', options.timeoutMs, d.timeoutMs, 1, MAX_TIMER_MS),
+    maxFrameBytes: integerOption(where, 'options.maxFrameBytes', options.maxFrameBytes, d.maxFrameBytes, 1, 0xffffffff),
+    maxWriteBufferBytes: integerOption(where, 'options.maxWriteBufferBytes', options.maxWriteBufferBytes, d.maxWriteBufferBytes, 1024, 0x7fffffff),
+    writeStallMs: timeoutOption(where, 'options.writeStallMs', options.writeStallMs, d.writeStallMs),
+  });
+}
+
 /**
- * Opens a TCP connection and returns a {@link Client}.
+ * Opens a TCP connection and returns a {@link Client}, typed by the codec's message type.
  *
  * Why: a terminal driver or acquirer simulator needs request/response pairing, timeouts and clean shutdown over one
- * multiplexed connection; responses that arrive late are handed to `onUnmatched` instead of being lost.
+ * multiplexed connection; responses that arrive late are handed to `onUnmatched` instead of being lost. A peer
+ * that stops reading cannot make the client buffer without bound: past `maxWriteBufferBytes` of unsent bytes new
+ * requests are refused (`WRITE_BUFFER_FULL`, nothing written), and writes stalled for `writeStallMs` close the
+ * link. Options are checked first: a bad one rejects with `INVALID_OPTIONS` or `INVALID_FRAMING`, naming it.
  *
  * @example
  * ```ts
@@ -84,14 +167,20 @@ const LATE_MEMORY = 10_000;
  * const answer = await client.request({ mti: '0800', fields: { 11: '000001', 41: 'TERM0001', 70: '301' } });
  * ```
  */
-export async function connect(options: ClientOptions): Promise<Client> {
-  validateFraming(options.framing);
+export async function connect<M extends Message = Message>(options: ClientOptions<M>): Promise<Client<M>> {
+  const limits = checkClientOptions(options);
   const { codec, framing } = options;
-  const key = options.key ?? defaultMatchKey;
+  const key = options.key ?? (defaultMatchKey as MatchKey<M>);
   const logger = options.logger ?? silentLogger;
-  const defaultTimeout = options.timeoutMs ?? 5000;
   const socket: Socket = await new Promise((resolve, reject) => {
-    const s = netConnect({ host: options.host, port: options.port });
+    // The write buffer's bound is the socket's high-water mark: write() returns false at it, `drain` clears it.
+    // net.Socket hands Duplex options through (Node's own net.Server sets the mark so); @types/node omits it.
+    const connectOptions: NetConnectOpts & { writableHighWaterMark: number } = {
+      host: options.host,
+      port: options.port,
+      writableHighWaterMark: limits.maxWriteBufferBytes,
+    };
+    const s = netConnect(connectOptions);
     s.once('connect', () => {
       s.off('error', onError);
       resolve(s);
@@ -101,9 +190,10 @@ export async function connect(options: ClientOptions): Promise<Client> {
     s.once('error', onError);
   });
   socket.setNoDelay(true);
-  const pending = new Map<string, Pending>();
+  const pending = new Map<string, Pending<M>>();
   const timedOut = new Set<string>();
   let closed = false;
+  let closeCause = 'the connection closed';
 
   const failAll = (error: Iso8583NetError): void => {
     for (const [k, p] of pending) {
@@ -113,16 +203,22 @@ export async function connect(options: ClientOptions): Promise<Client> {
     }
   };
 
+  const watch = watchWrites(socket, limits.writeStallMs, () => {
+    closeCause = `the connection closed: the peer read nothing for ${limits.writeStallMs} ms`;
+    logger.warn('peer not reading; connection closed', { writeStallMs: limits.writeStallMs, bufferedBytes: socket.writableLength });
+    socket.destroy();
+  });
+
   socket.on('error', (e: Error & { code?: string }) => logger.warn('client socket error', { code: e.code ?? 'error' }));
   socket.on('close', () => {
     closed = true;
-    failAll(new Iso8583NetError(NetErrorCode.CLOSED, 'the connection closed'));
+    failAll(new Iso8583NetError(NetErrorCode.CLOSED, closeCause));
   });
 
   void (async () => {
     try {
-      for await (const frame of readFrames(socket, framing, { maxFrameBytes: options.maxFrameBytes ?? 8192 })) {
-        let message: Message;
+      for await (const frame of readFrames(socket, framing, { maxFrameBytes: limits.maxFrameBytes })) {
+        let message: M;
         try {
           message = codec.decode(frame.message);
         } catch (e) {
@@ -148,26 +244,37 @@ export async function connect(options: ClientOptions): Promise<Client> {
     }
   })();
 
-  const write = (message: Message): void => {
-    socket.write(encodeFrame(framing, { message: codec.encode(message) }));
+  /** Writes one message, or throws a stable error without writing anything. */
+  const write = (message: M): void => {
+    if (closed || socket.destroyed) throw new Iso8583NetError(NetErrorCode.CLOSED, 'the connection is closed');
+    if (watch.blocked) {
+      throw new Iso8583NetError(
+        NetErrorCode.WRITE_BUFFER_FULL,
+        `${socket.writableLength} bytes unsent (limit ${limits.maxWriteBufferBytes}): the peer is not reading; nothing was written`,
+      );
+    }
+    watch.wrote(socket.write(writeFrame(framing, { message: codec.encode(message) })));
   };
 
   return {
     get pending() {
       return pending.size;
     },
+    limits,
     request(message, requestOptions = {}) {
-      if (closed) return Promise.reject(new Iso8583NetError(NetErrorCode.CLOSED, 'the connection is closed'));
       let k: string;
+      let timeoutMs: number;
       try {
+        if (typeof requestOptions !== 'object' || requestOptions === null) invalidOption('request', 'options', 'an object', requestOptions);
+        timeoutMs = integerOption('request', 'options.timeoutMs', requestOptions.timeoutMs, limits.timeoutMs, 1, MAX_TIMER_MS);
+        if (closed) throw new Iso8583NetError(NetErrorCode.CLOSED, 'the connection is closed');
         k = key(message, true);
         if (pending.has(k)) throw new Iso8583NetError(NetErrorCode.DUPLICATE_KEY, 'a request with this key is in flight');
         write(message);
       } catch (e) {
         return Promise.reject(e as Error);
       }
-      const timeoutMs = requestOptions.timeoutMs ?? defaultTimeout;
-      return new Promise<Message>((resolve, reject) => {
+      return new Promise<M>((resolve, reject) => {
         const timer = setTimeout(() => {
           pending.delete(k);
           timedOut.add(k);
@@ -178,7 +285,6 @@ export async function connect(options: ClientOptions): Promise<Client> {
       });
     },
     send(message) {
-      if (closed) throw new Iso8583NetError(NetErrorCode.CLOSED, 'the connection is closed');
       write(message);
     },
     close() {

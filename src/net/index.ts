@@ -2,11 +2,22 @@
  * ISO 8583 over TCP: length-header framing, a frame reader for any async byte stream, a multiplexing client and a
  * resilient server.
  *
- * @packageDocumentation
+ * @module iso8583-codec/net
  */
-export { type Client, type ClientOptions, connect, defaultMatchKey, type MatchKey, type MessageCodec } from './client.js';
+export {
+  type Client,
+  type ClientLimits,
+  type ClientOptions,
+  connect,
+  DEFAULT_CLIENT_LIMITS,
+  defaultMatchKey,
+  type MatchKey,
+} from './client.js';
 export { DEFAULT_MAX_FRAME_BYTES, type FrameReaderOptions, readFrames } from './frame-reader.js';
 export { encodeFrame, type Frame, type FramingSpec, lengthBytes, maxAnnounced, readLength, validateFraming } from './framing.js';
 export { type NetLogger, silentLogger } from './logger.js';
+export { DEFAULT_MATCH_FIELDS, type FramePeek, type MessageCodec } from './message-codec.js';
 export { Iso8583NetError, isIso8583NetError, NetErrorCode } from './net-error.js';
 export { createServer, type Handler, type RequestContext, type Server, type ServerOptions } from './server.js';
+export { DEFAULT_SERVER_LIMITS, type ServerLimits } from './server-limits.js';
+export { CLOSE_REASONS, type CloseReason, type ServerStats } from './server-stats.js';

@@ -29,6 +29,11 @@ export const NetErrorCode = {
   IDLE_TIMEOUT: 'IDLE_TIMEOUT',
   /** The peer started a frame and did not finish it within `frameTimeoutMs`. */
   FRAME_TIMEOUT: 'FRAME_TIMEOUT',
+  /**
+   * The request was not written: the connection already holds `maxWriteBufferBytes` of unsent bytes because the
+   * peer is not reading. Nothing of the request reached the wire, so it is safe to retry.
+   */
+  WRITE_BUFFER_FULL: 'WRITE_BUFFER_FULL',
 } as const;
 
 /** The union of net error codes. */

@@ -10,7 +10,7 @@ export const MAX_TIMER_MS = 2_147_483_647;
 
 /** What a value is, for an error text: its type, never its content. */
 export function kindOf(value: unknown): string {
-  if (value === null) return 'null';
+  if (value === null || value === undefined) return String(value);
   if (Array.isArray(value)) return 'an array';
   if (value instanceof Uint8Array) return 'a Uint8Array';
   if (typeof value === 'number') return Number.isNaN(value) ? 'NaN' : `the number ${value}`;

@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest';
+import { createCodec, defineSpec, presets } from '../../src/index.js';
+import { connect, encodeFrame, type FramePeek } from '../../src/net/index.js';
+import { approve, capture, echo, framing, type IsoMessage, rawSocket, startServer, wire } from './helpers/loopback.js';
+
+const PAN = '4111111111111111';
+
+/** The 1987 ASCII table, except that DE49 takes letters: requests it encodes, the server's codec refuses. */
+const lax = defineSpec({ ...presets.iso87ascii, name: 'lax', fields: { ...presets.iso87ascii.fields, 49: { kind: 'an', length: 3, encoding: 'ascii' } } });
+const laxCodec = createCodec(lax);
+
+/** A 0100 that fails to decode at DE49 (letters in a numeric field), after DE11 and DE41 decoded fine. */
+const badCurrency = (stan: string): Uint8Array =>
+  laxCodec.encode({ mti: '0100', fields: { 2: PAN, 4: '000000001000', 11: stan, 41: 'TERM0042', 49: 'EUR' } });
+
+describe('format-error answers', () => {
+  it('echo DE11 and DE41, so the library’s own client pairs the answer with its request', async () => {
+    const handled: string[] = [];
+    const { server, port } = await startServer((m) => {
+      handled.push(m.mti);
+      return approve(m, { header: undefined, remoteAddress: undefined });
+    });
+    const client = await connect({ host: '127.0.0.1', port, codec: laxCodec, framing, timeoutMs: 30_000 });
+    try {
+      const answer = await client.request({ mti: '0100', fields: { 2: PAN, 4: '000000001000', 11: '000123', 41: 'TERM0042', 49: 'EUR' } });
+      expect(answer).toEqual({ mti: '0110', fields: { 11: '000123', 39: '30', 41: 'TERM0042' } });
+    } finally {
+      await client.close();
+    }
+    expect(handled).toEqual([]);
+    expect(server.stats.malformedFrames).toBe(1);
+  });
+
+  it('carry only what precedes the fault: a frame broken at DE2 is answered with its MTI and DE39', async () => {
+    const { port } = await startServer(approve);
+    const raw = await rawSocket(port);
+    // MTI 0100, bitmap announces DE2, then a PAN length of 25 (above 19): DE11 and DE41 cannot be located.
+    const bad = Buffer.concat([Buffer.from('0100'), Buffer.from([0x40, 0, 0, 0, 0, 0, 0, 0]), Buffer.from('25' + PAN)]);
+    raw.socket.write(encodeFrame(framing, { message: bad }));
+    expect(await raw.next()).toEqual({ mti: '0110', fields: { 39: '30' } });
+  });
+
+  it('hand a custom formatError what could be read of the frame', async () => {
+    const seen: FramePeek[] = [];
+    const { port } = await startServer(approve, {
+      formatError: (_frame, error, read) => {
+        seen.push(read);
+        return { mti: '0110', fields: { 11: read.fields[11] as string, 39: error.code === 'INVALID_CHARACTER' ? '30' : '96' } };
+      },
+    });
+    const raw = await rawSocket(port);
+    raw.socket.write(encodeFrame(framing, { message: badCurrency('000777') }));
+    expect((await raw.next()).fields[11]).toBe('000777');
+    expect(seen).toEqual([{ mti: '0100', fields: { 11: '000777', 41: 'TERM0042' } }]);
+  });
+});
+
+describe('frames a server does not hand to its handler', () => {
+  it('drops a response MTI received as a request: logged and counted, never handled or answered', async () => {
+    const log = capture();
+    const handled: string[] = [];
+    const { server, port } = await startServer(
+      (m) => {
+        handled.push(m.mti);
+        return approve(m, { header: undefined, remoteAddress: undefined });
+      },
+      { logger: log.logger },
+    );
+    const raw = await rawSocket(port);
+    const response: IsoMessage = { mti: '0110', fields: { 11: '000001', 39: '00', 41: 'TERM0001' } };
+    raw.socket.write(wire(response));
+    raw.socket.write(wire({ mti: '0810', fields: { 11: '000002', 39: '00', 70: '301' } }));
+    raw.socket.write(wire(echo(3)));
+    // Frames are taken in order: an answer to the responses would have come before this one.
+    expect((await raw.next()).fields[11]).toBe('000003');
+    expect(handled).toEqual(['0800']);
+    expect(server.stats.responsesAsRequests).toBe(2);
+    expect(log.entries.filter((e) => e.event === 'response MTI received as a request').map((e) => e.meta['mti'])).toEqual(['0110', '0810']);
+  });
+
+  it('never answers a malformed frame that carries a response MTI (two servers would trade format errors forever)', async () => {
+    const log = capture();
+    const { server, port } = await startServer(approve, { logger: log.logger });
+    const raw = await rawSocket(port);
+    const bad = laxCodec.encode({ mti: '0110', fields: { 11: '000001', 39: '00', 49: 'EUR' } });
+    raw.socket.write(encodeFrame(framing, { message: bad }));
+    raw.socket.write(wire(echo(4)));
+    expect((await raw.next()).fields[11]).toBe('000004');
+    expect(server.stats).toMatchObject({ malformedFrames: 1, responsesAsRequests: 1, unreadableMti: 0 });
+    expect(log.entries).toContainEqual(expect.objectContaining({ level: 'warn', event: 'response MTI received as a request' }));
+  });
+
+  it('drops a frame whose MTI cannot be read: logged and counted, the connection lives on', async () => {
+    const log = capture();
+    const { server, port } = await startServer(approve, { logger: log.logger });
+    const raw = await rawSocket(port);
+    raw.socket.write(encodeFrame(framing, { message: Buffer.from('garbage') }));
+    raw.socket.write(encodeFrame(framing, { message: new Uint8Array([0x01]) }));
+    raw.socket.write(wire(echo(5)));
+    expect((await raw.next()).fields[11]).toBe('000005');
+    expect(server.stats).toMatchObject({ malformedFrames: 2, unreadableMti: 2, responsesAsRequests: 0, framesReceived: 3 });
+    expect(log.entries.filter((e) => e.event === 'frame without a readable MTI')).toHaveLength(2);
+    for (const line of log.lines()) expect(line).not.toContain('garbage');
+  });
+
+  it('counts handler failures', async () => {
+    const { server, port } = await startServer(() => {
+      throw new Error(`boom ${PAN}`);
+    });
+    const raw = await rawSocket(port);
+    raw.socket.write(wire(echo(6)));
+    expect((await raw.next()).fields).toEqual({ 11: '000006', 39: '96', 41: 'TERM0001' });
+    expect(server.stats.handlerErrors).toBe(1);
+  });
+
+});

@@ -1,0 +1,83 @@
+import { DEFAULT_MAX_FRAME_BYTES } from './frame-reader.js';
+import { integerOption, timeoutOption } from './options.js';
+
+/**
+ * The bounds a server keeps against hostile or broken peers; every one is an option of `createServer`.
+ *
+ * Why: a server is only as safe as its slowest peer. Each limit caps one resource a peer could otherwise hold
+ * forever: a connection slot, a half-sent frame, a write buffer nobody reads.
+ *
+ * @example
+ * ```ts
+ * declare const server: Server;
+ * const { maxConnections, idleTimeoutMs } = server.limits; // the values in force
+ * ```
+ */
+export interface ServerLimits {
+  /** Connections served at once; one more is closed at once, counted and logged. */
+  readonly maxConnections: number;
+  /** A connection that starts no frame for this long (ms) is closed (0: never). */
+  readonly idleTimeoutMs: number;
+  /** A frame started and not finished within this many ms closes its connection (0: never). */
+  readonly frameTimeoutMs: number;
+  /** Unsent answers above this many bytes stop the reading of that connection's requests until they drain. */
+  readonly maxWriteBufferBytes: number;
+  /** A connection whose answers have not drained for this many ms is closed (0: never). */
+  readonly writeStallMs: number;
+  /** Largest incoming frame; a larger one closes that connection. */
+  readonly maxFrameBytes: number;
+  /** Requests handled at once per connection; beyond it the server stops reading that connection. */
+  readonly maxInFlightPerConnection: number;
+}
+
+/**
+ * The limits a server has when `createServer` is given none.
+ *
+ * Why these values, for an issuer's link to card networks (a handful of long-lived connections that echo every
+ * 30 to 120 s, frames of a few hundred bytes):
+ * - `maxConnections` 256: far above the links a network or acquirer opens, far below what exhausts the process
+ *   (each connection holds at most its read buffer, `maxWriteBufferBytes` and its in-flight requests).
+ * - `idleTimeoutMs` 300,000 (5 min): over twice the longest usual echo interval, so a live link is never cut,
+ *   while a socket that never speaks gives its slot back.
+ * - `frameTimeoutMs` 30,000: a real frame arrives in one round trip; 30 s also covers several TCP retransmissions.
+ * - `maxWriteBufferBytes` 65,536: a few hundred answers; beyond it the peer is not reading and more would only
+ *   grow memory.
+ * - `writeStallMs` 30,000: an answer not read for 30 s is past every network's response timeout.
+ * - `maxFrameBytes` 8 KiB and `maxInFlightPerConnection` 256, as before.
+ *
+ * @example
+ * ```ts
+ * const server = createServer({ codec, framing: { length: 'binary2' }, handler: () => undefined,
+ *   idleTimeoutMs: DEFAULT_SERVER_LIMITS.idleTimeoutMs * 2 }); // a network that echoes every 5 minutes
+ * ```
+ */
+export const DEFAULT_SERVER_LIMITS: ServerLimits = Object.freeze({
+  maxConnections: 256,
+  idleTimeoutMs: 300_000,
+  frameTimeoutMs: 30_000,
+  maxWriteBufferBytes: 65_536,
+  writeStallMs: 30_000,
+  maxFrameBytes: DEFAULT_MAX_FRAME_BYTES,
+  maxInFlightPerConnection: 256,
+});
+
+/** The limits given in `options` (checked, `INVALID_OPTIONS`), the defaults for the others. */
+export function resolveServerLimits(where: string, options: Partial<Record<keyof ServerLimits, unknown>>): ServerLimits {
+  const d = DEFAULT_SERVER_LIMITS;
+  return Object.freeze({
+    maxConnections: integerOption(where, 'options.maxConnections', options.maxConnections, d.maxConnections, 1, 0xffffffff),
+    idleTimeoutMs: timeoutOption(where, 'options.idleTimeoutMs', options.idleTimeoutMs, d.idleTimeoutMs),
+    frameTimeoutMs: timeoutOption(where, 'options.frameTimeoutMs', options.frameTimeoutMs, d.frameTimeoutMs),
+    maxWriteBufferBytes: integerOption(where, 'options.maxWriteBufferBytes', options.maxWriteBufferBytes, d.maxWriteBufferBytes, 1, 0x7fffffff),
+    writeStallMs: timeoutOption(where, 'options.writeStallMs', options.writeStallMs, d.writeStallMs),
+    maxFrameBytes: integerOption(where, 'options.maxFrameBytes', options.maxFrameBytes, d.maxFrameBytes, 1, 0xffffffff),
+    maxInFlightPerConnection: integerOption(
+      where,
+      'options.maxInFlightPerConnection',
+      options.maxInFlightPerConnection,
+      d.maxInFlightPerConnection,
+      1,
+      0xffffffff,
+    ),
+  });
+}

@@ -1,15 +1,5 @@
-import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { run } from './processes.js';
-
-/** A loopback port nobody listens on: handed out by the system, then released. */
-async function closedPort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const address = probe.address();
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return typeof address === 'object' && address !== null ? address.port : 0;
-}
+import { closedPort, run } from './processes.js';
 
 describe('the authorizer tests without a reachable Postgres', () => {
   it('fail once, before any test runs, with one line saying what is missing and how to start it', async () => {

@@ -1,5 +1,6 @@
 /** Helpers that run the authorizer's commands as child processes, the way a user types them. */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
 /** The repository root: commands run from it, as `npm run` does. */
@@ -70,4 +71,13 @@ export function listeningPort(running: Running, timeoutMs = 120_000): Promise<nu
 export async function terminate(running: Running): Promise<number | string> {
   running.child.kill('SIGTERM');
   return running.exited;
+}
+
+/** A loopback port nobody listens on: handed out by the system, then released. */
+export async function closedPort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const address = probe.address();
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return typeof address === 'object' && address !== null ? address.port : 0;
 }

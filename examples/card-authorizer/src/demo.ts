@@ -14,3 +14,4 @@ const summary = await simulate({ port, count: Number(process.env.SIMULATE_COUNT 
 console.log(formatSummary(summary));
 await server.close(2000);
 await database.close();
+if (summary.stopped !== undefined) process.exitCode = 1;

@@ -2,20 +2,68 @@
  * The acquirer side: a traffic simulator that sends a realistic mix through the library's client (authorizations,
  * partial approvals, completions, reversals, echo, repeats, unknown and blocked cards) and summarises the answers.
  */
+import { randomBytes } from 'node:crypto';
 import { createCodec, type Message, presets } from '../../../src/index.js';
-import { type Client, connect } from '../../../src/net/index.js';
+import { type Client, connect, isIso8583NetError, NetErrorCode } from '../../../src/net/index.js';
 import { demoPan } from './database.js';
 import type { IsoMessage } from './iso.js';
 import { AUTHORIZER_FRAMING } from './server.js';
 
-/** What the simulator saw: answers by request MTI and response code, and latencies. */
+/** What the simulator saw: answers by request kind and response code, latencies, and why it stopped early. */
 export interface SimulationSummary {
+  /** Messages sent and answered. */
   readonly sent: number;
+  /** Messages the run was asked to send. */
+  readonly planned: number;
   readonly byKind: Map<string, Map<string, number>>;
   readonly latenciesMs: number[];
+  /** Requests that got no answer within the client timeout. */
+  readonly unanswered: number;
+  /** Why the run ended before sending everything (one line), or undefined when it did not. */
+  readonly stopped: string | undefined;
 }
 
+/** What each response code the authorizer gives means (the README's answers table), for the summary's legend. */
+export const RESPONSE_CODES: ReadonlyMap<string, string> = new Map([
+  ['00', 'approved (advices and reversals: acknowledged)'],
+  ['05', 'account closed'],
+  ['10', 'partially approved: DE4 the approved amount, DE54 the requested one'],
+  ['12', 'invalid transaction: unknown processing code, or a currency other than the account\'s'],
+  ['14', 'unknown card'],
+  ['30', 'format error: malformed, or without what the message must carry'],
+  ['41', 'lost card'],
+  ['43', 'stolen card'],
+  ['51', 'insufficient funds'],
+  ['54', 'expired card, or an expiry (DE14) other than the card\'s'],
+  ['57', 'merchant type or channel not allowed for the card'],
+  ['61', 'rolling 30-day amount limit'],
+  ['62', 'blocked card'],
+  ['65', 'rolling 30-day count limit'],
+  ['91', 'no decision within the deadline (nothing held)'],
+  ['94', 'a known request key with other content'],
+  ['96', 'system error'],
+]);
+
 const codec = createCodec(presets.iso87ascii) as unknown as { decode(b: Uint8Array): Message; encode(m: Message): Uint8Array };
+
+/** DE7 (transmission date and time, MMDDhhmmss, UTC) of a moment. */
+function transmissionTime(now: Date): string {
+  return now.toISOString().replace(/[-:T]/g, '').slice(4, 14);
+}
+
+/**
+ * The identifiers of one run: its STANs start at a random point and its RRNs carry a random tag, and DE7 is the
+ * real time of sending, so no two runs share an idempotency key (a second run would otherwise be answered 94).
+ */
+function runIdentifiers(): { stan: () => string; rrn: () => string } {
+  const tag = randomBytes(3).toString('hex').toUpperCase().slice(0, 4);
+  let stan = randomBytes(3).readUIntBE(0, 3) % 999_999;
+  let rrns = 0;
+  return {
+    stan: () => String((stan = (stan % 999_999) + 1)).padStart(6, '0'),
+    rrn: () => `${tag}${String(++rrns % 100_000_000).padStart(8, '0')}`,
+  };
+}
 
 /** Sends `count` messages over `clients` connections to the authorizer at host:port. */
 export async function simulate(options: {
@@ -29,29 +77,37 @@ export async function simulate(options: {
 }): Promise<SimulationSummary> {
   const count = options.count ?? 500;
   const cards = options.cards ?? 100;
-  const connections: Client[] = await Promise.all(
-    Array.from({ length: options.clients ?? 8 }, () =>
-      connect({ host: options.host ?? '127.0.0.1', port: options.port, codec, framing: AUTHORIZER_FRAMING, timeoutMs: options.timeoutMs ?? 5000 }),
-    ),
-  );
+  const host = options.host ?? '127.0.0.1';
   const byKind = new Map<string, Map<string, number>>();
   const latenciesMs: number[] = [];
-  const approved: IsoMessage[] = [];
-  let stan = 0;
   let sent = 0;
+  let unanswered = 0;
+  let stopped: string | undefined;
+  let connections: Client[];
+  try {
+    connections = await Promise.all(
+      Array.from({ length: options.clients ?? 8 }, () =>
+        connect({ host, port: options.port, codec, framing: AUTHORIZER_FRAMING, timeoutMs: options.timeoutMs ?? 5000 }),
+      ),
+    );
+  } catch (e) {
+    const code = isIso8583NetError(e) ? e.code : e instanceof Error ? e.name : String(e);
+    return { sent, planned: count, byKind, latenciesMs, unanswered, stopped: `no authorizer answers at ${host}:${options.port} (${code}): start one with npm run authorizer` };
+  }
+  const ids = runIdentifiers();
+  const approved: IsoMessage[] = [];
   const record = (kind: string, code: string): void => {
     const row = byKind.get(kind) ?? new Map<string, number>();
     row.set(code, (row.get(code) ?? 0) + 1);
     byKind.set(kind, row);
   };
   const authorization = (card: number, amount: number): IsoMessage => {
-    stan++;
+    const stan = ids.stan();
     return {
       mti: '0100',
       fields: {
-        2: demoPan(card), 3: '000000', 4: String(amount).padStart(12, '0'), 7: '1124120000',
-        11: String(stan % 1_000_000).padStart(6, '0'), 18: '5411', 32: '123456', 37: `SIM${String(stan).padStart(9, '0')}`,
-        41: `SIM${String(stan % 100_000).padStart(5, '0')}`, 42: 'SIMULATOR000001', 49: '978',
+        2: demoPan(card), 3: '000000', 4: String(amount).padStart(12, '0'), 7: transmissionTime(new Date()), 11: stan, 18: '5411',
+        32: '123456', 37: ids.rrn(), 41: `SIM${stan.slice(1)}`, 42: 'SIMULATOR000001', 49: '978',
       },
     };
   };
@@ -59,14 +115,15 @@ export async function simulate(options: {
     const r = Math.random();
     const card = 1 + Math.floor(Math.random() * cards);
     const base = approved.length > 0 ? approved[Math.floor(Math.random() * approved.length)]! : undefined;
-    if (r < 0.05) return ['0800 echo', { mti: '0800', fields: { 7: '1124120000', 11: String(++stan % 1_000_000).padStart(6, '0'), 41: 'SIMECHO1', 70: '301' } }];
+    if (r < 0.05) return ['0800 echo', { mti: '0800', fields: { 7: transmissionTime(new Date()), 11: ids.stan(), 41: 'SIMECHO1', 70: '301' } }];
     if (r < 0.1 && base !== undefined) return ['0101 repeat', { ...base, mti: '0101' }];
     if (r < 0.18 && base !== undefined) {
       const de90 = `0100${base.fields[11]}${base.fields[7]}${base.fields[32]!.padStart(11, '0')}${'0'.repeat(11)}`;
-      return ['0400 reversal', { mti: '0400', fields: { ...base.fields, 11: String(++stan % 1_000_000).padStart(6, '0'), 90: de90 } }];
+      return ['0400 reversal', { mti: '0400', fields: { ...base.fields, 7: transmissionTime(new Date()), 11: ids.stan(), 90: de90 } }];
     }
     if (r < 0.26 && base !== undefined) {
-      return ['0220 completion', { mti: '0220', fields: { ...base.fields, 11: String(++stan % 1_000_000).padStart(6, '0') } }];
+      // A completion names its pre-auth by RRN, terminal and merchant (no DE90).
+      return ['0220 completion', { mti: '0220', fields: { ...base.fields, 7: transmissionTime(new Date()), 11: ids.stan() } }];
     }
     if (r < 0.3) return ['0100 unknown/blocked/expired', authorization([9_999, 13, 17][Math.floor(Math.random() * 3)]!, 1_000)];
     if (r < 0.4) return ['0100 large on partial card', authorization(10 * (1 + Math.floor(Math.random() * (cards / 10))), 150_000)];
@@ -74,35 +131,57 @@ export async function simulate(options: {
   };
   await Promise.all(
     connections.map(async (client, i) => {
-      for (let k = i; k < count; k += connections.length) {
+      for (let k = i; k < count && stopped === undefined; k += connections.length) {
         const [kind, message] = next();
         const start = performance.now();
-        const answer = await client.request(message as Message);
+        let answer: Message;
+        try {
+          answer = await client.request(message as Message);
+        } catch (e) {
+          if (isIso8583NetError(e) && e.code === NetErrorCode.TIMEOUT) {
+            unanswered++;
+            continue;
+          }
+          const code = isIso8583NetError(e) ? e.code : e instanceof Error ? e.name : String(e);
+          stopped ??= `the authorizer closed the connection (${code})`;
+          return;
+        }
         latenciesMs.push(performance.now() - start);
         sent++;
-        const code = answer.fields[39] as string;
+        const code = String(answer.fields[39] ?? '(none)');
         record(kind, code);
         if (message.mti === '0100' && (code === '00' || code === '10')) approved.push(message);
       }
     }),
   );
   await Promise.all(connections.map((c) => c.close()));
-  return { sent, byKind, latenciesMs };
+  return { sent, planned: count, byKind, latenciesMs, unanswered, stopped };
 }
 
-/** A printable table of a {@link SimulationSummary}. */
+/** A printable table of a {@link SimulationSummary}, with a legend of the response codes it shows. */
 export function formatSummary(s: SimulationSummary): string {
   const sorted = [...s.latenciesMs].sort((a, b) => a - b);
   const pct = (p: number): string => (sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0).toFixed(2);
-  const lines = [`${s.sent} messages; latency ms p50 ${pct(50)}, p99 ${pct(99)}, max ${pct(100)}`, '', 'request                         answers (DE39: count)'];
+  const lines = [`${s.sent} messages; latency ms p50 ${pct(50)}, p99 ${pct(99)}, max ${pct(100)}`];
+  if (s.unanswered > 0) lines.push(`${s.unanswered} requests got no answer within the client timeout`);
+  if (s.byKind.size > 0) lines.push('', 'request                         answers (DE39: count)');
+  const seen = new Set<string>();
   for (const [kind, codes] of [...s.byKind].sort()) {
     lines.push(`${kind.padEnd(31)} ${[...codes].sort().map(([c, n]) => `${c}: ${n}`).join(', ')}`);
+    for (const c of codes.keys()) seen.add(c);
   }
+  if (seen.size > 0) {
+    lines.push('', 'response codes');
+    for (const c of [...seen].sort()) lines.push(`  ${c} ${RESPONSE_CODES.get(c) ?? 'not an answer this authorizer gives'}`);
+  }
+  if (s.stopped !== undefined) lines.push('', `stopped after ${s.sent} of ${s.planned} messages: ${s.stopped}`);
   return lines.join('\n');
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const port = Number(process.env.PORT ?? 8583);
-  const summary = await simulate({ port, count: Number(process.argv[2] ?? 500) });
+  const timeoutMs = process.env.SIMULATE_TIMEOUT_MS === undefined ? undefined : Number(process.env.SIMULATE_TIMEOUT_MS);
+  const summary = await simulate({ port, count: Number(process.argv[2] ?? 500), ...(timeoutMs === undefined ? {} : { timeoutMs }) });
   console.log(formatSummary(summary));
+  if (summary.stopped !== undefined) process.exitCode = 1;
 }

@@ -1,4 +1,4 @@
-import { afterAll } from 'vitest';
+import { afterAll, vi } from 'vitest';
 
 /** Runs per property; raise with FUZZ_RUNS=5000 for a longer local fuzzing session. */
 export const FUZZ_RUNS = Number(process.env.FUZZ_RUNS ?? 300);
@@ -7,6 +7,10 @@ export const FUZZ_RUNS = Number(process.env.FUZZ_RUNS ?? 300);
  * deterministic); change it with FUZZ_SEED=… to explore elsewhere.
  */
 export const FUZZ_SEED = Number(process.env.FUZZ_SEED ?? 8583);
+
+// A property's time grows with FUZZ_RUNS; the timeout grows with it (0.1 s a run, a minute at least), so a longer
+// session on a loaded machine is never cut short by a deadline only the run count decides.
+vi.setConfig({ testTimeout: Math.max(60_000, FUZZ_RUNS * 100) });
 
 let frames = 0;
 /** Counts fuzzed or round-tripped frames, reported once per test file. */

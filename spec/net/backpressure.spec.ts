@@ -120,6 +120,23 @@ describe('client write backpressure', () => {
     expect(client.pending).toBe(0);
   });
 
+  it('accepts requests again once the peer has read everything written (drained)', async () => {
+    const peer = await deafPeer();
+    const client = await startClient(peer.port, { maxWriteBufferBytes: 65_536, writeStallMs: 0 });
+    let sent = 0;
+    for (; sent < 30_000; sent++) {
+      try {
+        client.send(bigRequest(sent));
+      } catch {
+        break;
+      }
+    }
+    expect(sent).toBeLessThan(30_000);
+    for (const s of peer.sockets) s.resume(); // the peer starts reading, and drops what it reads
+    await client.drained();
+    expect(() => client.send(bigRequest(999_998))).not.toThrow();
+  });
+
   it('closes a link whose peer reads nothing for writeStallMs; every request ends answered or rejected with a code', async () => {
     const { port } = await deafPeer();
     const log = capture();

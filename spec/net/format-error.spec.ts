@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createCodec, defineSpec, presets } from '../../src/index.js';
-import { connect, encodeFrame, type FramePeek } from '../../src/net/index.js';
+import { connect, createServer, encodeFrame, type FramePeek, readFrames } from '../../src/net/index.js';
 import { approve, capture, echo, framing, type IsoMessage, rawSocket, startServer, wire } from './helpers/loopback.js';
 
 const PAN = '4111111111111111';
@@ -101,6 +101,29 @@ describe('frames a server does not hand to its handler', () => {
     expect(server.stats).toMatchObject({ malformedFrames: 2, unreadableMti: 2, responsesAsRequests: 0, framesReceived: 3 });
     expect(log.entries.filter((e) => e.event === 'frame without a readable MTI')).toHaveLength(2);
     for (const line of log.lines()) expect(line).not.toContain('garbage');
+  });
+
+  it('answers a throwing handler with the request’s header, DE11 and DE41 when the spec has a header', async () => {
+    const tpdu = defineSpec({ ...presets.iso87ascii, name: 'tpdu', header: { length: 5, encoding: 'binary' } });
+    const tpduCodec = createCodec(tpdu);
+    const header = new Uint8Array([0x60, 0, 1, 0, 0]);
+    const server = createServer({
+      codec: tpduCodec,
+      framing,
+      handler: () => {
+        throw new Error('boom');
+      },
+    });
+    const { port } = await server.listen(0);
+    try {
+      const raw = await rawSocket(port);
+      raw.socket.write(encodeFrame(framing, { message: tpduCodec.encode({ mti: '0800', header, fields: { 11: '000008', 41: 'TERM0008', 70: '301' } }) }));
+      const frames = readFrames(raw.socket, framing)[Symbol.asyncIterator]();
+      const answer = tpduCodec.decode((await frames.next()).value!.message);
+      expect(answer).toEqual({ mti: '0810', header, fields: { 11: '000008', 39: '96', 41: 'TERM0008' } });
+    } finally {
+      await server.close(100);
+    }
   });
 
   it('counts handler failures', async () => {

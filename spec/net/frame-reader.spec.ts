@@ -92,6 +92,18 @@ describe('frame reader timeouts, on a clock the test moves', () => {
     expect(isIso8583NetError(e) && e.code).toBe('FRAME_TIMEOUT');
   });
 
+  it('set no clock at all for a limit of 0', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setImmediate', 'Date'] });
+    const { source, push } = feed();
+    const reader = readFrames(source, framing, { idleTimeoutMs: 0, frameTimeoutMs: 0 });
+    const next = reader.next();
+    push(wire(echo(4)).subarray(0, 3));
+    expect(vi.getTimerCount()).toBe(0);
+    await vi.advanceTimersByTimeAsync(10 * 24 * 3600_000); // ten days
+    push(wire(echo(4)).subarray(3));
+    expect(codec.decode((await next).value!.message).fields[11]).toBe('000004');
+  });
+
   it('give a frame completed in time to the consumer, and restart the idle clock after it', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setImmediate', 'Date'] });
     const { source, push } = feed();

@@ -128,6 +128,26 @@ describe('server timeouts', () => {
   });
 });
 
+describe('server close reasons', () => {
+  it('name an oversized frame, a malformed length header, a frame cut by the end of the stream, and a peer that left', async () => {
+    const log = capture();
+    const { server, port } = await startServer(approve, { maxFrameBytes: 1024, logger: log.logger }, { length: 'bcd2' });
+    const big = await rawSocket(port);
+    big.socket.write(new Uint8Array([0x20, 0x00])); // 2000 bytes announced
+    const bad = await rawSocket(port);
+    bad.socket.write(new Uint8Array([0x0a, 0x00])); // not BCD digits
+    const cut = await rawSocket(port);
+    cut.socket.end(new Uint8Array([0x00, 0x30, 0x30])); // 30 bytes announced, 1 sent, then FIN
+    const polite = await rawSocket(port);
+    polite.socket.end();
+    await Promise.all([big.closed, bad.closed, cut.closed, polite.closed]);
+    await log.when((e) => e.event === 'connection closed', 4);
+    expect(server.stats.connectionsClosed).toMatchObject({ frameTooLarge: 1, invalidFrame: 1, truncatedFrame: 1, peer: 1 });
+    expect(log.entries).toContainEqual({ level: 'warn', event: 'connection closed', meta: { reason: 'frameTooLarge', maxFrameBytes: 1024 } });
+    expect(log.entries).toContainEqual({ level: 'info', event: 'connection closed', meta: { reason: 'peer' } });
+  });
+});
+
 describe('server limits', () => {
   it('default to the values docs/net.md documents', () => {
     const server = createServer({ codec, framing, handler: approve });
@@ -149,7 +169,7 @@ describe('server limits', () => {
 });
 
 describe('client limits', () => {
-  it('default to the values docs/net.md documents, and size the socket’s write buffer', async () => {
+  it('default to the values docs/net.md documents', async () => {
     const { port } = await startServer(approve);
     const client = await startClient(port);
     expect(documentedLimits('Client limits')).toEqual({ ...client.limits });

@@ -117,6 +117,11 @@ export interface Client<M extends Message = Message> {
   readonly pending: number;
   /** The limits in force. */
   readonly limits: ClientLimits;
+  /**
+   * Resolves when the client accepts requests again after `WRITE_BUFFER_FULL`: at once when it does, else when the
+   * peer has read everything written (or the connection closed, after which requests reject `CLOSED`).
+   */
+  drained(): Promise<void>;
   /** Closes the connection and rejects every pending request with `CLOSED`. */
   close(): Promise<void>;
 }
@@ -286,6 +291,9 @@ export async function connect<M extends Message = Message>(options: ClientOption
     },
     send(message) {
       write(message);
+    },
+    drained() {
+      return watch.drained();
     },
     close() {
       failAll(new Iso8583NetError(NetErrorCode.CLOSED, 'the client was closed'));

@@ -71,7 +71,7 @@ export interface ServerOptions<M extends Message = Message> {
   readonly frameTimeoutMs?: number;
   /**
    * Unsent answers above this many bytes (default 65,536; at least 1,024) pause the reading of that connection's
-   * requests until the peer has read them all; it also sizes the socket's read buffer.
+   * requests until the peer has read them all.
    */
   readonly maxWriteBufferBytes?: number;
   /** A connection whose answers have not drained for this long is closed (default 30,000 ms; 0: never). */
@@ -277,12 +277,15 @@ export function createServer<M extends Message = Message>(options: ServerOptions
     }
   };
 
+  // The write bound is each socket's high-water mark (write() returns false at it, `drain` clears it); Node sets
+  // the read side's mark to the same value, which bounds the bytes read ahead of the frame reader too.
   const server: NetServer = netCreateServer({ highWaterMark: limits.maxWriteBufferBytes }, (socket) => {
     let accepted: Connection | undefined;
     socket.on('error', (e: Error & { code?: string }) => {
       if (accepted !== undefined) accepted.reason ??= 'socketError';
       logger.warn('socket error', { code: e.code ?? 'error' });
     });
+    // `closing` is a guard only: net.Server accepts nothing once close() has run.
     if (closing || connections.size >= limits.maxConnections) {
       counters.connectionsRefused++;
       logger.warn('connection refused', { reason: closing ? 'closing' : 'maxConnections', maxConnections: limits.maxConnections });

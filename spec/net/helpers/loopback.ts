@@ -37,8 +37,8 @@ afterEach(async () => {
 /** Answers every request: response MTI, DE11 and DE41 echoed, DE39 `00`. */
 export const approve: Handler<IsoMessage> = (m) => ({ mti: responseMti(m.mti), fields: { 11: m.fields[11], 39: '00', 41: m.fields[41] } });
 
-export async function startServer(handler: Handler<IsoMessage>, extra: Partial<ServerOptions<IsoMessage>> = {}) {
-  const server = createServer({ codec, framing, handler, ...extra });
+export async function startServer(handler: Handler<IsoMessage>, extra: Partial<ServerOptions<IsoMessage>> = {}, f: FramingSpec = framing) {
+  const server = createServer({ codec, framing: f, handler, ...extra });
   open.servers.push(server);
   const { port } = await server.listen(0);
   return { server, port };

@@ -3,20 +3,24 @@ import { defineConfig } from 'tsup';
 
 const { version } = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
 
+/** The package's import paths; the CLI shares their chunks in ESM (its bin is ESM, so it has no CJS build). */
+const libraryEntries = { index: 'src/index.ts', testing: 'src/testing/index.ts', net: 'src/net/index.ts' };
+
 export default defineConfig({
-  entry: {
-    index: 'src/index.ts',
-    testing: 'src/testing/index.ts',
-    net: 'src/net/index.ts',
-    cli: 'src/cli/bin.ts',
-  },
+  entry: { ...libraryEntries, cli: 'src/cli/bin.ts' },
   format: ['esm', 'cjs'],
-  dts: { entry: { index: 'src/index.ts', testing: 'src/testing/index.ts', net: 'src/net/index.ts' } },
+  // Splitting puts each module (the converter registry, Iso8583Error...) in one shared chunk per format, so every
+  // entry point of a format sees the same registry and the same classes; without it each entry bundles its own.
+  // For CJS, tsup builds ESM chunks and rollup (the treeshake pass) rewrites them as CJS chunks that require each other.
+  splitting: true,
+  esbuildOptions(options, { format }) {
+    if (format === 'cjs') options.entryPoints = libraryEntries;
+  },
+  dts: { entry: libraryEntries },
   target: 'node20',
   platform: 'node',
   sourcemap: true,
   clean: true,
-  splitting: false,
   treeshake: true,
   external: ['fast-check'],
   define: { __VERSION__: JSON.stringify(version) },

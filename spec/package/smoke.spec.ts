@@ -1,13 +1,13 @@
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { projectWithPackedTarball, removeProject, root, runNode } from './projects.js';
 
 type Lib = typeof import('../../src/index.js');
-const root = resolve(__dirname, '..', '..');
 const loadEsm = async (): Promise<Lib> => (await import(pathToFileURL(join(root, 'dist', 'index.js')).href)) as Lib;
 const loadCjs = (): Lib => createRequire(import.meta.url)(join(root, 'dist', 'index.cjs')) as Lib;
 
@@ -57,18 +57,25 @@ describe('built package', () => {
     expect([...tops].sort()).toEqual(['CHANGELOG.md', 'LICENSE', 'README.md', 'dist', 'package.json']);
   });
 
-  it('installs from the packed tarball and works from ESM, CJS, TypeScript and `npx iso8583`', () => {
-    const work = mkdtempSync(join(tmpdir(), 'iso8583-pack-'));
-    execFileSync('npm', ['pack', '--silent', '--ignore-scripts', '--pack-destination', work], { cwd: root, stdio: 'pipe' });
-    const tgz = readdirSync(work).find((f) => f.endsWith('.tgz'));
-    expect(tgz).toBeDefined();
-    const app = join(work, 'app');
-    mkdirSync(app);
-    writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'app', version: '1.0.0', private: true }));
-    execFileSync('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', join(work, tgz!)], {
-      cwd: app,
-      stdio: 'pipe',
-    });
+  it('packs the CLI once, as the ESM file the bin names (no unused CJS build of it)', () => {
+    const listing = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--silent', '--ignore-scripts'], { cwd: root }).toString()) as { files: { path: string }[] }[];
+    const { bin } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { bin: Record<string, string> };
+    expect(bin).toEqual({ iso8583: './dist/cli.js' });
+    const cli = listing[0]!.files.map((f) => f.path).filter((path) => path.startsWith('dist/cli'));
+    expect(cli.sort()).toEqual(['dist/cli.js', 'dist/cli.js.map']);
+  });
+});
+
+describe('the packed tarball, installed in a new project', () => {
+  let app = '';
+  beforeAll(() => {
+    app = projectWithPackedTarball();
+  }, 120_000);
+  afterAll(() => {
+    removeProject(app);
+  });
+
+  it('works from ESM, CJS and `npx iso8583`', () => {
     const script = (kind: 'esm' | 'cjs') => `
       ${kind === 'esm' ? "import { createCodec, presets, toHex } from 'iso8583-codec';" : "const { createCodec, presets, toHex } = require('iso8583-codec');"}
       const c = createCodec(presets.iso87ascii);
@@ -76,29 +83,57 @@ describe('built package', () => {
     writeFileSync(join(app, 'a.mjs'), script('esm'));
     writeFileSync(join(app, 'b.cjs'), script('cjs'));
     const expected = '30383030' + '0020000000000000' + '303030303031';
-    expect(execFileSync(process.execPath, ['a.mjs'], { cwd: app }).toString()).toBe(expected);
-    expect(execFileSync(process.execPath, ['b.cjs'], { cwd: app }).toString()).toBe(expected);
+    expect(runNode(app, 'a.mjs')).toBe(expected);
+    expect(runNode(app, 'b.cjs')).toBe(expected);
     // `npx iso8583` as a user types it; --no forbids a registry download, so only the installed tarball's bin can answer.
     const out = execFileSync('npx', ['--no', 'iso8583', 'decode', '--spec', 'iso87ascii', expected], { cwd: app }).toString();
     expect(JSON.parse(out)).toEqual({ mti: '0800', fields: { 11: '000001' } });
-    // TypeScript consumers: the package's types resolve under node16 (ESM and CJS) and bundler resolution.
+  });
+
+  describe('compiles in a TypeScript consumer that imports all three entry points', () => {
+    // The consumer uses one export of each entry point, typed: each `@ts-expect-error` line is an error only when
+    // the entry point's types resolved (an unresolved import is `any`, and an unused expectation fails the build).
     const tsSource = `
       import { createCodec, presets, type Infer } from 'iso8583-codec';
       import { arbitraryMessage } from 'iso8583-codec/testing';
-      import { readFrames } from 'iso8583-codec/net';
+      import { connect, lengthBytes } from 'iso8583-codec/net';
       const codec = createCodec(presets.iso87ascii);
       const m: Infer<typeof presets.iso87ascii> = codec.decode(new Uint8Array());
       const emv: Uint8Array | undefined = m.fields[55];
-      void emv; void arbitraryMessage; void readFrames;
+      // @ts-expect-error DE4 is a string, never a number
+      const wrong: number | undefined = m.fields[4];
+      const amounts = arbitraryMessage(presets.iso87ascii).map((drawn): string | undefined => drawn.fields[4]);
+      // @ts-expect-error an arbitrary of messages draws no numbers
+      arbitraryMessage(presets.iso87ascii).map((drawn): number | undefined => drawn.fields[4]);
+      const headerBytes: number = lengthBytes({ length: 'ascii', digits: 4 });
+      // @ts-expect-error connect takes its options
+      void (() => connect());
+      export { emv, wrong, amounts, headerBytes };
     `;
-    writeFileSync(join(app, 'types.mts'), tsSource);
-    writeFileSync(join(app, 'types.cts'), tsSource.replace("import { arbitraryMessage } from 'iso8583-codec/testing';", '').replace('void arbitraryMessage; ', ''));
-    writeFileSync(join(app, 'types.ts'), tsSource);
-    const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
-    const base = ['--noEmit', '--strict', '--skipLibCheck', '--types', 'node', '--typeRoots', join(root, 'node_modules', '@types')];
-    execFileSync(process.execPath, [tsc, ...base, '--module', 'node16', '--moduleResolution', 'node16', 'types.mts', 'types.cts'], { cwd: app });
-    execFileSync(process.execPath, [tsc, ...base, '--module', 'esnext', '--moduleResolution', 'bundler', 'types.ts'], { cwd: app });
-  }, 120_000);
+    beforeAll(() => {
+      for (const file of ['types.mts', 'types.cts', 'types.ts']) writeFileSync(join(app, file), tsSource);
+    });
+    const tsc = (...args: string[]): string => {
+      const base = ['--noEmit', '--strict', '--skipLibCheck', '--types', 'node', '--typeRoots', join(root, 'node_modules', '@types')];
+      try {
+        return execFileSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), ...base, ...args], { cwd: app }).toString();
+      } catch (e) {
+        return (e as { stdout: Buffer }).stdout.toString();
+      }
+    };
+
+    it('under moduleResolution node10 (typesVersions maps the subpaths)', () => {
+      expect(tsc('--module', 'commonjs', '--moduleResolution', 'node10', 'types.ts')).toBe('');
+    });
+
+    it('under node16, as ESM (.mts) and as CJS (.cts)', () => {
+      expect(tsc('--module', 'node16', '--moduleResolution', 'node16', 'types.mts', 'types.cts')).toBe('');
+    });
+
+    it('under bundler resolution', () => {
+      expect(tsc('--module', 'esnext', '--moduleResolution', 'bundler', 'types.ts')).toBe('');
+    });
+  });
 });
 
 describe('packing and publishing', () => {

@@ -1,7 +1,7 @@
 /**
  * iso8583-codec: ISO 8583 message codec driven by a declarative, JSON-serialisable spec table.
  *
- * @packageDocumentation
+ * @module iso8583-codec
  */
 export { ErrorCode } from './errors/codes.js';
 export { type ErrorLocation, Iso8583Error, isIso8583Error } from './errors/iso8583-error.js';

@@ -5,7 +5,7 @@
  * at its maximum length; arbitraries generated from the same spec the codec runs on reach every corner.
  * `fast-check` is an optional peer dependency: install it to use this subpath.
  *
- * @packageDocumentation
+ * @module iso8583-codec/testing
  */
 import fc from 'fast-check';
 import { getConverter } from '../codecs/registry.js';

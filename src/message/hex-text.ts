@@ -1,11 +1,12 @@
 import { describeType } from '../errors/arguments.js';
 import { ErrorCode } from '../errors/codes.js';
 import { Iso8583Error } from '../errors/iso8583-error.js';
-import { fromHex } from './json.js';
+import { fromHex, notHexDigit, oddDigits } from './json.js';
 
 /**
  * Parses hex text that may carry annotations: `#` starts a comment to the end of the line, and white space
- * anywhere is ignored. Throws `INVALID_INPUT` (with the character offset in the text) for anything else.
+ * anywhere is ignored. Throws `INVALID_INPUT` for anything else, exactly as {@link fromHex} does: with the offset in
+ * the text of a character that is not a hex digit, or for an odd number of digits.
  *
  * Why: golden fixtures and CLI input are written by people, who annotate each field on its own line.
  *
@@ -26,14 +27,9 @@ export function parseHexText(text: string): Uint8Array {
       continue;
     }
     if (c === ' ' || c === '\t' || c === '\n' || c === '\r') continue;
-    if (!/[0-9a-fA-F]/.test(c)) {
-      throw new Iso8583Error(ErrorCode.INVALID_INPUT, 'hex text holds a character that is not a hex digit', {
-        offset: i,
-      });
-    }
+    if (!/[0-9a-fA-F]/.test(c)) throw notHexDigit(i);
     digits += c;
   }
-  const bytes = fromHex(digits);
-  if (bytes === undefined) throw new Iso8583Error(ErrorCode.INVALID_INPUT, 'hex text has an odd number of digits');
-  return bytes;
+  if (digits.length % 2 !== 0) throw oddDigits();
+  return fromHex(digits);
 }

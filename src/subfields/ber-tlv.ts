@@ -3,7 +3,7 @@ import { ByteWriter } from '../cursor/byte-writer.js';
 import { ErrorCode } from '../errors/codes.js';
 import { Iso8583Error } from '../errors/iso8583-error.js';
 import { type CompiledField, describeType } from '../message/compile-field.js';
-import { fromHex, toHex } from '../message/json.js';
+import { hexOrUndefined, toHex } from '../message/json.js';
 import type { BerTlv, BerTlvLayout } from '../spec/types.js';
 import { EMV_TAGS } from './emv-tags.js';
 
@@ -91,7 +91,7 @@ export function compileBerTlv(path: string, layout: BerTlvLayout): CompiledField
     if (depth > MAX_DEPTH) throw malformed('constructed tags nested too deep', path, w.pos);
     for (const entry of list as unknown[]) {
       const { tag, value } = (entry ?? {}) as Partial<BerTlv>;
-      const tagBytes = typeof tag === 'string' ? fromHex(tag) : undefined;
+      const tagBytes = typeof tag === 'string' ? hexOrUndefined(tag) : undefined;
       if (tagBytes === undefined || !isWellFormedTag(tagBytes)) {
         throw new Iso8583Error(ErrorCode.INVALID_TLV, 'tag must be 1-3 bytes of well-formed BER tag in hex', { field: path, offset: w.pos });
       }

@@ -10,10 +10,11 @@
  * TICKER=timer schedules sends with setTimeout instead of the ticker thread (see threadTicks).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
+import { cardKeys, lastFour } from '../examples/card-authorizer/src/card-keys.js';
+import { DEFAULTS, FRAMING } from '../examples/card-authorizer/src/config.js';
 import { openDatabase } from '../examples/card-authorizer/src/database.js';
-import { AUTHORIZER_FRAMING } from '../examples/card-authorizer/src/server.js';
 import { createCodec, type Message, presets } from '../src/index.js';
 import { connect } from '../src/net/index.js';
 
@@ -126,7 +127,7 @@ async function stopServer(child: ChildProcess): Promise<void> {
 /** Drives `total` requests at `rate` against the server on `port` through 8 client connections. */
 async function drive(port: number, label: string): Promise<RunResult> {
   const codec = createCodec(presets.iso87ascii) as unknown as { decode(b: Uint8Array): Message; encode(m: Message): Uint8Array };
-  const clients = await Promise.all(Array.from({ length: 8 }, () => connect({ host: '127.0.0.1', port, codec, framing: AUTHORIZER_FRAMING, timeoutMs: 5000 })));
+  const clients = await Promise.all(Array.from({ length: 8 }, () => connect({ host: '127.0.0.1', port, codec, framing: FRAMING, timeoutMs: 5000 })));
   const latencies: number[] = [];
   const lateness: number[] = [];
   const codes = new Map<string, number>();
@@ -216,16 +217,23 @@ function report(label: string, r: RunResult, where: string): void {
 
 if (process.env.DATABASE_URL === undefined) throw new Error('set DATABASE_URL: the load generator measures the authorizer on a real Postgres');
 const schema = `authz_load_${randomUUID().slice(0, 8)}`;
-const database = await openDatabase({ url: process.env.DATABASE_URL, schema });
+// A card data key for this run only: the seeded digests and the authorizer process share it.
+const cardKey = randomBytes(32).toString('hex');
+const keys = cardKeys(Buffer.from(cardKey, 'hex'));
+const database = await openDatabase({ databaseUrl: process.env.DATABASE_URL, schema, poolSize: DEFAULTS.poolSize });
 await database.pool.query(`insert into accounts (id, currency, balance) select g, '978', 100000000000 from generate_series(1, $1::int) g`, [CARDS]);
-await database.pool.query(`insert into cards (id, pan, account_id, expiry) select g, '4' || lpad(g::text, 15, '0'), g, '2912' from generate_series(1, $1::int) g`, [CARDS]);
+const pans = Array.from({ length: CARDS }, (_, i) => `4${String(i + 1).padStart(15, '0')}`);
+await database.pool.query(
+  `insert into cards (id, pan_key, pan_last4, account_id, expiry) select g, k, l, g, '2912' from unnest($1::int[], $2::text[], $3::text[]) as u (g, k, l)`,
+  [pans.map((_, i) => i + 1), pans.map((p) => keys.pan(p)), pans.map((p) => lastFour(p))],
+);
 // Statistics for the seeded tables, as a live database has them: otherwise autovacuum may analyze them in the
 // middle of the run, and every connection re-plans its prepared statements at once. (Not `transactions`: analyzed
 // empty, it would plan sequential scans of a table that grows during the run.)
 await database.pool.query('analyze accounts, cards');
 // The authorizer runs in its own process, as in production: the generator's timers and the server's event loop
 // do not share a thread.
-const authorizer = await startServer(['--import', 'tsx', 'examples/card-authorizer/src/main.ts'], { AUTHORIZER_SCHEMA: schema, DEADLINE_MS: '1000' });
+const authorizer = await startServer(['--import', 'tsx', 'examples/card-authorizer/src/main.ts'], { AUTHORIZER_SCHEMA: schema, AUTHORIZER_PAN_KEY: cardKey, DEADLINE_MS: '1000' });
 if (mode !== 'echo') {
   report('authorizer', await drive(authorizer.port, 'authorizer'), database.description);
 } else {

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FRAMING } from '../../examples/card-authorizer/src/config.js';
 import { migrate } from '../../examples/card-authorizer/src/db.js';
 import type { IsoMessage } from '../../examples/card-authorizer/src/iso.js';
-import { AUTHORIZER_FRAMING } from '../../examples/card-authorizer/src/server.js';
 import { createCodec, type Message, presets } from '../../src/index.js';
 import { connect } from '../../src/net/index.js';
-import { DATABASE_URL } from './env.js';
+import { DATABASE_URL, insertCard, TEST_CARD_KEY } from './env.js';
 import { replay } from './model.js';
 import { listeningPort, type Running, runExample } from './processes.js';
 
@@ -23,7 +23,7 @@ beforeAll(async () => {
   pool = new pg.Pool({ connectionString: DATABASE_URL, max: 4, options: `-c search_path=${schema}` });
   await migrate(pool, schema);
   await pool.query("insert into accounts (id, currency, balance) values (1, '978', 150000)");
-  await pool.query("insert into cards (id, pan, account_id, expiry) values (1, '4000000000000001', 1, '2912')");
+  await insertCard(pool, { id: 1, pan: '4000000000000001' });
 });
 
 afterAll(async () => {
@@ -33,7 +33,7 @@ afterAll(async () => {
 
 /** Starts src/main.ts on this run's schema, with a deadline no decision reaches (this test is about answers). */
 async function startProcess(): Promise<Running & { port: number }> {
-  const running = runExample('main.ts', [], { DATABASE_URL, AUTHORIZER_SCHEMA: schema, PORT: '0', DEADLINE_MS: '600000' });
+  const running = runExample('main.ts', [], { DATABASE_URL, AUTHORIZER_SCHEMA: schema, AUTHORIZER_PAN_KEY: TEST_CARD_KEY, PORT: '0', DEADLINE_MS: '600000' });
   return { ...running, port: await listeningPort(running) };
 }
 
@@ -54,7 +54,7 @@ describe('crash and restart of the authorizer process', () => {
     const requests = Array.from({ length: 120 }, (_, i) => request(i + 1));
     const answers = new Map<number, Message>();
     const clients = await Promise.all(
-      Array.from({ length: 12 }, () => connect({ host: '127.0.0.1', port: first.port, codec, framing: AUTHORIZER_FRAMING, timeoutMs: 120_000 })),
+      Array.from({ length: 12 }, () => connect({ host: '127.0.0.1', port: first.port, codec, framing: FRAMING, timeoutMs: 120_000 })),
     );
     let killed = false;
     await Promise.all(
@@ -77,7 +77,7 @@ describe('crash and restart of the authorizer process', () => {
 
     const second = await startProcess();
     try {
-      const client = await connect({ host: '127.0.0.1', port: second.port, codec, framing: AUTHORIZER_FRAMING, timeoutMs: 120_000 });
+      const client = await connect({ host: '127.0.0.1', port: second.port, codec, framing: FRAMING, timeoutMs: 120_000 });
       for (let i = 0; i < requests.length; i++) {
         const repeat = await client.request({ ...requests[i]!, mti: '0101' } as Message);
         const before = answers.get(i);

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import { Socket } from 'node:net';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
+import { FRAMING } from '../../examples/card-authorizer/src/config.js';
 import { demoPan } from '../../examples/card-authorizer/src/database.js';
-import { AUTHORIZER_FRAMING } from '../../examples/card-authorizer/src/server.js';
 import { createCodec, type Message, presets } from '../../src/index.js';
-import { connect } from '../../src/net/index.js';
-import { DATABASE_URL } from './env.js';
+import { connect, encodeFrame } from '../../src/net/index.js';
+import { DATABASE_URL, TEST_CARD_KEY } from './env.js';
 import { listeningPort, type Running, runExample, terminate } from './processes.js';
 
 /**
@@ -23,9 +24,21 @@ afterAll(async () => {
   await pool.end();
 });
 
+/** Sends one frame that does not decode (DE4 not digits) and still carries `pan`, and waits for its answer. */
+async function malformed(port: number, pan: string): Promise<void> {
+  const good = Buffer.from(codec.encode({ mti: '0100', fields: { 2: pan, 4: '000000001000', 7: '1124100000', 11: '000009', 41: 'MAIN0001' } }));
+  const bad = Buffer.from(good.toString('latin1').replace('000000001000', '00000000100X'), 'latin1');
+  const socket = new Socket();
+  await new Promise<void>((resolve) => socket.connect(port, '127.0.0.1', resolve));
+  const answered = new Promise<void>((resolve) => socket.once('data', () => resolve()));
+  socket.write(encodeFrame(FRAMING, { message: bad }));
+  await answered;
+  socket.destroy();
+}
+
 /** One 0100 of 10.00 EUR for demo card `card`: the answer's MTI and DE39. */
 async function authorizeOnce(port: number, card: number): Promise<[string, unknown]> {
-  const client = await connect({ host: '127.0.0.1', port, codec, framing: AUTHORIZER_FRAMING, timeoutMs: 120_000 });
+  const client = await connect({ host: '127.0.0.1', port, codec, framing: FRAMING, timeoutMs: 120_000 });
   try {
     const answer = await client.request({
       mti: '0100',
@@ -42,16 +55,21 @@ async function authorizeOnce(port: number, card: number): Promise<[string, unkno
 
 describe('npm run authorizer (src/main.ts in a child process)', () => {
   it('embedded (no DATABASE_URL): starts, seeds its demo accounts, listens, approves an 0100, stops on SIGTERM', async () => {
-    const server = runExample('main.ts', [], { DATABASE_URL: undefined, PORT: '0' });
+    const server = runExample('main.ts', [], { DATABASE_URL: undefined, AUTHORIZER_PAN_KEY: undefined, PORT: '0' });
     started.push(server);
     const port = await listeningPort(server);
     expect(server.output()).toContain('embedded Postgres');
+    expect(server.output()).toContain('AUTHORIZER_PAN_KEY is not set: the PAN digests use a random key that lives as long as this embedded database');
     expect(await authorizeOnce(port, 1)).toEqual(['0110', '00']);
+    // Its log (JSON lines on stderr) tells of a malformed frame by code, field and offset, never by its PAN.
+    await malformed(port, demoPan(1));
     expect(await terminate(server)).toBe(0);
+    expect(server.output()).toMatch(/"level":"warn","event":"malformed frame","code":"\w+","field":"?4"?,"offset":\d+/);
+    expect(server.output()).not.toContain(demoPan(1));
   }, 180_000);
 
   it('on DATABASE_URL with its own schema: starts, listens, approves an 0100 for a seeded card, stops on SIGTERM', async () => {
-    const env = { DATABASE_URL, AUTHORIZER_SCHEMA: schema, PORT: '0' };
+    const env = { DATABASE_URL, AUTHORIZER_SCHEMA: schema, AUTHORIZER_PAN_KEY: TEST_CARD_KEY, PORT: '0' };
     const seeded = runExample('main.ts', ['seed', '3'], env);
     expect(await seeded.exited, seeded.output()).toBe(0);
     expect(seeded.output()).toContain(`seeded 3 accounts and cards in Postgres (DATABASE_URL), schema ${schema}`);
@@ -60,6 +78,31 @@ describe('npm run authorizer (src/main.ts in a child process)', () => {
     const port = await listeningPort(server);
     expect(await authorizeOnce(port, 2)).toEqual(['0110', '00']);
     expect(await terminate(server)).toBe(0);
+    // Under another key the same PAN has another digest: the seeded card is not found.
+    const otherKey = runExample('main.ts', [], { ...env, AUTHORIZER_PAN_KEY: 'ab'.repeat(32) });
+    started.push(otherKey);
+    expect(await authorizeOnce(await listeningPort(otherKey), 2)).toEqual(['0110', '14']);
+    expect(await terminate(otherKey)).toBe(0);
     expect((await pool.query('select count(*)::int as n from transactions where response_code = $1', ['00'])).rows[0].n).toBe(1);
+  }, 180_000);
+
+  it('refuses to start on DATABASE_URL without AUTHORIZER_PAN_KEY, in one line, before touching the database', async () => {
+    const fresh = `authz_main_nokey_${process.pid}`;
+    for (const args of [[], ['seed', '3']]) {
+      const refused = runExample('main.ts', args, { DATABASE_URL, AUTHORIZER_SCHEMA: fresh, AUTHORIZER_PAN_KEY: undefined });
+      expect(await refused.exited).toBe(1);
+      expect(refused.output()).toBe(
+        'AUTHORIZER_PAN_KEY is not set: on DATABASE_URL cards are found by a digest of their PAN keyed by it, so every run needs the same secret key (generate one with: openssl rand -hex 32)\n',
+      );
+    }
+    expect((await pool.query('select count(*)::int as n from pg_namespace where nspname = $1', [fresh])).rows[0].n).toBe(0);
+  }, 180_000);
+
+  it('seed without DATABASE_URL says in one line that the embedded database seeds itself', async () => {
+    const refused = runExample('main.ts', ['seed'], { DATABASE_URL: undefined });
+    expect(await refused.exited).toBe(1);
+    expect(refused.output()).toBe(
+      'authorizer:seed seeds the Postgres named by DATABASE_URL; without it the authorizer runs on an embedded database that seeds 100 demo accounts itself\n',
+    );
   }, 180_000);
 });

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate } from '../../examples/card-authorizer/src/db.js';
 import { createAuthorizerHandler } from '../../examples/card-authorizer/src/handler.js';
 import type { IsoMessage } from '../../examples/card-authorizer/src/iso.js';
-import { DATABASE_URL } from './env.js';
+import { DATABASE_URL, insertCard, KEYS } from './env.js';
 import { AuthorizerModel, type ModelMessage } from './model.js';
 
 /**
@@ -141,14 +141,14 @@ describe('the authorizer against a model', () => {
           const pans = [...ids.map((id) => `6${String(id).padStart(15, '0')}`), `7${String(run).padStart(15, '0')}`];
           for (const [i, id] of ids.entries()) {
             await pool.query("insert into accounts (id, currency, balance) values ($1, '978', 50000)", [id]);
-            await pool.query('insert into cards (id, pan, account_id, expiry, partial_allowed) values ($1, $2, $1, $3, $4)', [id, pans[i], EXPIRY, i === 1]);
+            await insertCard(pool, { id, pan: pans[i]!, expiry: EXPIRY, partial: i === 1 });
           }
           let today = BASE_DAY;
           const model = new AuthorizerModel(
             ids.map((_, i) => ({ pan: pans[i]!, balance: 50_000, partial: i === 1, expiry: EXPIRY })),
             today,
           );
-          const handler = createAuthorizerHandler({ pool, deadlineMs: 600_000, clock: () => new Date(today * 86_400_000 + 36_000_000) });
+          const handler = createAuthorizerHandler({ pool, keys: KEYS, deadlineMs: 600_000, clock: () => new Date(today * 86_400_000 + 36_000_000) });
           // Every run has its own transmission time, so no two runs share an idempotency key.
           const de7 = `11${String(24 + (run % 5)).padStart(2, '0')}${String(run % 1_000_000).padStart(6, '0')}`;
           // The originals, with their STANs fixed up front: a reversal may name one that has not been sent yet.

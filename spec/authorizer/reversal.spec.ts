@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { advise, type AdviceRequest, authorize, type AuthorizationRequest, type Identifiers, migrate, reverse, type ReversalRequest } from '../../examples/card-authorizer/src/db.js';
-import { DATABASE_URL } from './env.js';
+import { DATABASE_URL, insertCard, KEYS } from './env.js';
 
 /** Reversals and advices against the real Postgres: a hold is released exactly once, whatever arrives first. */
 const schema = `authz_rev_${process.pid}_${randomUUID().slice(0, 8)}`;
@@ -20,22 +20,23 @@ afterAll(async () => {
   await pool?.end();
 });
 
+/** A new account with one card; `pan` is the card's PAN digest, as the statements take it. */
 async function account(balance: bigint): Promise<{ id: number; pan: string }> {
   const id = nextAccount++;
   const pan = `5${String(id).padStart(15, '0')}`;
   await pool.query('insert into accounts (id, currency, balance) values ($1, $2, $3)', [id, '978', balance.toString()]);
-  await pool.query("insert into cards (id, pan, account_id, expiry) values ($1, $2, $1, '2912')", [id, pan]);
-  return { id, pan };
+  await insertCard(pool, { id, pan });
+  return { id, pan: KEYS.pan(pan) };
 }
 
 /** The identifiers a reversal without DE90 names the original `link` by: its own RRN, one terminal and merchant. */
 const idsOf = (link: string): Identifiers => ({ rrn: `rrn-${link}`, terminal: 'TERM0001', merchant: 'MERCHANT0000001', acquirer: '123456' });
 
 function auth(pan: string, amount: bigint, link = randomUUID()): AuthorizationRequest {
-  return { idemKey: `auth-${link}`, requestHash: 'h', pan, amount, currency: '978', mcc: '5411', today: TODAY, mti: '0100', link, ids: idsOf(link) };
+  return { idemKey: `auth-${link}`, requestHash: 'h', panKey: pan, amount, currency: '978', mcc: '5411', today: TODAY, mti: '0100', link, ids: idsOf(link) };
 }
 function reversal(original: AuthorizationRequest, keep = -1n, key = randomUUID()): ReversalRequest {
-  return { idemKey: `rev-${key}`, requestHash: 'r', pan: original.pan, amount: original.amount, keep, today: TODAY, mti: '0400', link: original.link, ids: idsOf(original.link) };
+  return { idemKey: `rev-${key}`, requestHash: 'r', panKey: original.panKey, amount: original.amount, keep, today: TODAY, mti: '0400', link: original.link, ids: idsOf(original.link) };
 }
 
 async function held(accountId: number): Promise<bigint> {
@@ -118,7 +119,7 @@ describe('reversals', () => {
 });
 
 function advice(pan: string, mti: '0120' | '0220', amount: bigint, originalLink = '', key = randomUUID()): AdviceRequest {
-  return { idemKey: `adv-${key}`, requestHash: 'a', pan, amount, today: TODAY, mti, originalLink, ids: idsOf(originalLink || key), link: `own-${key}` };
+  return { idemKey: `adv-${key}`, requestHash: 'a', panKey: pan, amount, today: TODAY, mti, originalLink, ids: idsOf(originalLink || key), link: `own-${key}` };
 }
 
 async function balance(accountId: number): Promise<bigint> {

@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FRAMING } from '../../examples/card-authorizer/src/config.js';
 import { migrate } from '../../examples/card-authorizer/src/db.js';
 import type { IsoMessage } from '../../examples/card-authorizer/src/iso.js';
-import { AUTHORIZER_FRAMING, startAuthorizer } from '../../examples/card-authorizer/src/server.js';
+import { startAuthorizer } from '../../examples/card-authorizer/src/server.js';
 import { createCodec, type Message, presets } from '../../src/index.js';
 import { type Client, connect, type Server } from '../../src/net/index.js';
-import { DATABASE_URL } from './env.js';
+import { DATABASE_URL, insertCard, KEYS } from './env.js';
 
 /**
  * Single-message sequences from outside, over TCP: what the acquirer sends, what it is answered, and what the
@@ -25,9 +26,9 @@ let stan = 0;
 beforeAll(async () => {
   pool = new pg.Pool({ connectionString: DATABASE_URL, max: 4, options: `-c search_path=${schema}` });
   await migrate(pool, schema);
-  const started = await startAuthorizer({ pool, deadlineMs: UNREACHABLE_DEADLINE_MS, clock: () => new Date('2026-11-24T10:00:00Z') });
+  const started = await startAuthorizer({ pool, keys: KEYS, deadlineMs: UNREACHABLE_DEADLINE_MS, clock: () => new Date('2026-11-24T10:00:00Z') });
   server = started.server;
-  client = await connect({ host: '127.0.0.1', port: started.port, codec, framing: AUTHORIZER_FRAMING, timeoutMs: 120_000 });
+  client = await connect({ host: '127.0.0.1', port: started.port, codec, framing: FRAMING, timeoutMs: 120_000 });
 });
 
 afterAll(async () => {
@@ -42,7 +43,7 @@ async function card(balance: number, options: { partial?: boolean } = {}): Promi
   const id = nextCard++;
   const pan = `4000${String(id).padStart(12, '0')}`;
   await pool.query("insert into accounts (id, currency, balance) values ($1, '978', $2)", [id, balance]);
-  await pool.query("insert into cards (id, pan, account_id, expiry, partial_allowed) values ($1, $2, $1, '2912', $3)", [id, pan, options.partial ?? false]);
+  await insertCard(pool, { id, pan, partial: options.partial ?? false });
   return { id, pan };
 }
 

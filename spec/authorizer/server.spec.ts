@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FRAMING } from '../../examples/card-authorizer/src/config.js';
 import { migrate } from '../../examples/card-authorizer/src/db.js';
 import type { IsoMessage } from '../../examples/card-authorizer/src/iso.js';
-import { AUTHORIZER_FRAMING, startAuthorizer } from '../../examples/card-authorizer/src/server.js';
+import { startAuthorizer } from '../../examples/card-authorizer/src/server.js';
 import { createCodec, type Message, presets } from '../../src/index.js';
 import { type Client, connect, type Server } from '../../src/net/index.js';
-import { DATABASE_URL } from './env.js';
+import { DATABASE_URL, insertCard, insertCards, KEYS } from './env.js';
 import { replay } from './model.js';
 
 /** The authorizer over real TCP against the real Postgres, each run in its own schema. */
@@ -27,11 +28,8 @@ beforeAll(async () => {
   pool = new pg.Pool({ connectionString: DATABASE_URL, max: 32, options: `-c search_path=${schema}` });
   await migrate(pool, schema);
   await pool.query("insert into accounts (id, currency, balance) values (1, '978', 200000), (2, '978', 50000)");
-  await pool.query(
-    "insert into cards (id, pan, account_id, expiry, partial_allowed) values (1, $1, 1, '2912', false), (2, '4000000000000002', 2, '2912', true)",
-    [PAN],
-  );
-  ({ server, port } = await startAuthorizer({ pool, deadlineMs: UNREACHABLE_DEADLINE_MS, clock: () => new Date('2026-11-24T10:00:00Z') }));
+  await insertCards(pool, [{ id: 1, pan: PAN }, { id: 2, pan: '4000000000000002', partial: true }]);
+  ({ server, port } = await startAuthorizer({ pool, keys: KEYS, deadlineMs: UNREACHABLE_DEADLINE_MS, clock: () => new Date('2026-11-24T10:00:00Z') }));
 });
 
 afterAll(async () => {
@@ -42,7 +40,7 @@ afterAll(async () => {
 });
 
 async function client(): Promise<Client> {
-  const c = await connect({ host: '127.0.0.1', port, codec, framing: AUTHORIZER_FRAMING, timeoutMs: 120_000 });
+  const c = await connect({ host: '127.0.0.1', port, codec, framing: FRAMING, timeoutMs: 120_000 });
   clients.push(c);
   return c;
 }
@@ -137,8 +135,8 @@ describe('authorizer over TCP', () => {
   });
 
   it('never approves after the deadline and holds nothing then', async () => {
-    const slow = await startAuthorizer({ pool, deadlineMs: 0, clock: () => new Date('2026-11-24T10:00:00Z') });
-    const c = await connect({ host: '127.0.0.1', port: slow.port, codec, framing: AUTHORIZER_FRAMING });
+    const slow = await startAuthorizer({ pool, keys: KEYS, deadlineMs: 0, clock: () => new Date('2026-11-24T10:00:00Z') });
+    const c = await connect({ host: '127.0.0.1', port: slow.port, codec, framing: FRAMING });
     clients.push(c);
     const request = auth(100);
     const answer = await c.request(request);
@@ -150,7 +148,7 @@ describe('authorizer over TCP', () => {
 
   it('keeps 10,000 cards exact under 64 TCP clients: every answer is a decision and every account matches the model', async () => {
     await pool.query("insert into accounts (id, currency, balance) select g, '978', 20000 from generate_series(20000, 29999) g");
-    await pool.query("insert into cards (id, pan, account_id, expiry) select g, '4' || lpad(g::text, 15, '0'), g, '2912' from generate_series(20000, 29999) g");
+    await insertCards(pool, Array.from({ length: 10_000 }, (_, i) => ({ id: 20_000 + i, pan: `4${String(20_000 + i).padStart(15, '0')}` })));
     const connections = await Promise.all(Array.from({ length: 64 }, () => client()));
     const pick = (): number => 20_000 + (Math.random() < 0.2 ? Math.floor(Math.random() * 20) : Math.floor(Math.random() * 10_000));
     const answers = new Map<string, string>();
@@ -177,7 +175,7 @@ describe('authorizer over TCP', () => {
 
   it('keeps one account exact under 64 TCP clients: every answer is a decision and every decision matches the model', async () => {
     await pool.query("insert into accounts (id, currency, balance) values (9, '978', 300000)");
-    await pool.query("insert into cards (id, pan, account_id, expiry) values (9, '4000000000000009', 9, '2912')");
+    await insertCard(pool, { id: 9, pan: '4000000000000009' });
     const connections = await Promise.all(Array.from({ length: 64 }, () => client()));
     const answers = new Map<string, string>();
     await Promise.all(

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DATABASE_URL } from './env.js';
+import { DATABASE_URL, TEST_CARD_KEY } from './env.js';
 import { closedPort, listeningPort, type Running, runExample } from './processes.js';
 
 /**
@@ -9,7 +9,7 @@ import { closedPort, listeningPort, type Running, runExample } from './processes
  * `npm run authorizer:seed`): twice in a row, then with the authorizer stopped under it.
  */
 const schema = `authz_sim_${process.pid}_${randomUUID().slice(0, 8)}`;
-const env = { DATABASE_URL, AUTHORIZER_SCHEMA: schema, PORT: '0', DEADLINE_MS: '600000' };
+const env = { DATABASE_URL, AUTHORIZER_SCHEMA: schema, AUTHORIZER_PAN_KEY: TEST_CARD_KEY, PORT: '0', DEADLINE_MS: '600000' };
 const pool = new pg.Pool({ connectionString: DATABASE_URL, max: 1, options: `-c search_path=${schema}` });
 let authorizer: Running;
 let port: number;

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authorize, type AuthorizationRequest, migrate, QUERIES, warmUp } from '../../examples/card-authorizer/src/db.js';
-import { DATABASE_URL } from './env.js';
+import { DATABASE_URL, insertCard, insertCards, KEYS } from './env.js';
 import { type CardSetup, replay } from './model.js';
 
 /**
@@ -38,15 +38,13 @@ afterAll(async () => {
 async function seed(setup: CardSetup): Promise<string> {
   const pan = `4${String(setup.accountId).padStart(15, '0')}`;
   await pool.query('insert into accounts (id, currency, balance) values ($1, $2, $3)', [setup.accountId, '978', setup.balance.toString()]);
-  await pool.query(
-    'insert into cards (id, pan, account_id, expiry, partial_allowed, limit_amount_30d, limit_count_30d) values ($1, $2, $1, $3, $4, $5, $6)',
-    [setup.accountId, pan, '2912', setup.partial, setup.limitAmount?.toString() ?? null, setup.limitCount],
-  );
-  return pan;
+  await insertCard(pool, { id: setup.accountId, pan, partial: setup.partial, limitAmount: setup.limitAmount, limitCount: setup.limitCount });
+  return KEYS.pan(pan);
 }
 
-function request(pan: string, amount: bigint, key = randomUUID()): AuthorizationRequest {
-  return { idemKey: key, requestHash: `h-${amount}`, pan, amount, currency: '978', mcc: '5411', today: TODAY, mti: '0100', link: `L-${key}` };
+/** An authorization of `amount` for the card whose PAN digest is `panKey`. */
+function request(panKey: string, amount: bigint, key = randomUUID()): AuthorizationRequest {
+  return { idemKey: key, requestHash: `h-${amount}`, panKey, amount, currency: '978', mcc: '5411', today: TODAY, mti: '0100', link: `L-${key}` };
 }
 
 /** Runs `perClient` requests on each of CLIENTS concurrent workers. */
@@ -120,17 +118,14 @@ describe('decision storms on one account (real Postgres, 64 clients over 32 conn
       `insert into accounts (id, currency, balance) select g, '978', 20000 from generate_series($1::int, $2::int) g`,
       [first, first + cards - 1],
     );
-    await pool.query(
-      `insert into cards (id, pan, account_id, expiry) select g, '4' || lpad(g::text, 15, '0'), g, '2912' from generate_series($1::int, $2::int) g`,
-      [first, first + cards - 1],
-    );
+    await insertCards(pool, Array.from({ length: cards }, (_, i) => ({ id: first + i, pan: `4${String(first + i).padStart(15, '0')}` })));
     // Most traffic spread over all cards, a fifth of it on 20 hot cards so that accounts do run dry.
     const pick = (): number => first + (Math.random() < 0.2 ? Math.floor(Math.random() * 20) : Math.floor(Math.random() * cards));
     await Promise.all(
       Array.from({ length: CLIENTS }, async () => {
         for (let i = 0; i < 40; i++) {
           const id = pick();
-          await authorize(pool, request(`4${String(id).padStart(15, '0')}`, random(1_000, 6_000)()));
+          await authorize(pool, request(KEYS.pan(`4${String(id).padStart(15, '0')}`), random(1_000, 6_000)()));
         }
       }),
     );

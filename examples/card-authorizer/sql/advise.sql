@@ -1,5 +1,5 @@
 -- One statement per advice (0120 authorization advice, 0220 financial advice or completion): $1 idem_key,
--- $2 request_hash, $3 pan, $4 amount, $5 today (date), $6 mti ('0120' or '0220'), $7 link of the original pre-auth
+-- $2 request_hash, $3 pan_key (the PAN's keyed digest), $4 amount, $5 today (date), $6 mti ('0120' or '0220'), $7 link of the original pre-auth
 -- (DE90 form, '' without DE90), $8 rrn (DE37), $9 this advice's own link, $10 terminal (DE41), $11 merchant (DE42),
 -- $12 acquirer (DE32), $13 processing (DE3 transaction type: '00', '01', '09' or '20'). Identifiers are '' when
 -- absent.
@@ -16,7 +16,7 @@ previous as (
   select t.* from transactions t where t.idem_key = $1
 ),
 card as (
-  select c.* from cards c where c.pan = $3
+  select c.* from cards c where c.pan_key = $3
 ),
 fence as (
   select a.decision_seq from accounts a where a.id = (select account_id from card)

@@ -1,4 +1,4 @@
--- One statement per authorization decision (0100/0101/0200/0201): $1 idem_key, $2 request_hash, $3 pan, $4 amount,
+-- One statement per authorization decision (0100/0101/0200/0201): $1 idem_key, $2 request_hash, $3 pan_key (the PAN's keyed digest), $4 amount,
 -- $5 currency, $6 mcc, $7 today (date), $8 mti, $9 auth_code candidate, $10 link (the DE90 form of this request),
 -- $11 rrn (DE37), $12 channel ('pos', 'ecom' or 'atm'), $13 link of the pre-auth an incremental authorization adds
 -- to ('' if none), $14 terminal (DE41), $15 merchant (DE42), $16 acquirer (DE32), $17 processing (DE3 transaction
@@ -16,7 +16,7 @@ previous as (               -- the linked previous transaction: the same request
   select t.* from transactions t where t.idem_key = $1
 ),
 card as (                   -- card status and options
-  select c.* from cards c where c.pan = $3
+  select c.* from cards c where c.pan_key = $3
 ),
 pre_auth as (               -- the linked previous transaction of an incremental authorization
   -- Locked before the account row (the SET below reads it first), the same order as reversals and completions

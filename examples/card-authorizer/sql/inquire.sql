@@ -1,4 +1,4 @@
--- One statement per balance inquiry (an 0100/0200 with processing code 30): $1 pan, $2 today (date), $3 mcc,
+-- One statement per balance inquiry (an 0100/0200 with processing code 30): $1 pan_key (the PAN's keyed digest), $2 today (date), $3 mcc,
 -- $4 channel ('pos', 'ecom' or 'atm'), $5 expiry (DE14, YYMM, '' when absent), $6 currency (DE49).
 -- It reads and holds nothing: the card's checks (card_refusal), the account's status and currency, then the ledger
 -- balance and the available one (ledger less the active holds) in the account's currency. Nothing is stored, so a
@@ -6,7 +6,7 @@
 -- Returns one row: response_code, ledger, available, currency (the amounts null unless the answer is 00).
 with
 card as (
-  select c.* from cards c where c.pan = $1
+  select c.* from cards c where c.pan_key = $1
 ),
 answer as (
   select coalesce(card_refusal(c.status, c.expiry, c.allowed_mccs, c.allowed_channels, $2::date, $3::text, $4::text, $5::text),

@@ -1,4 +1,4 @@
--- One statement per reversal (0400/0401/0420/0421): $1 idem_key, $2 request_hash, $3 pan, $4 amount left held
+-- One statement per reversal (0400/0401/0420/0421): $1 idem_key, $2 request_hash, $3 pan_key (the PAN's keyed digest), $4 amount left held
 -- after the reversal (DE95's actual amount for a partial reversal, -1 for a full one), $5 today (date), $6 mti,
 -- $7 link (DE90's original MTI + STAN + DE7 + acquirer, or '' without DE90), $8 rrn (DE37), $9 terminal (DE41),
 -- $10 merchant (DE42), $11 acquirer (DE32), $12 amount (DE4: the original's amount). Identifiers are '' when absent.
@@ -17,7 +17,7 @@ previous as (               -- the same reversal seen before: its stored answer
   select t.* from transactions t where t.idem_key = $1
 ),
 card as (
-  select c.* from cards c where c.pan = $3
+  select c.* from cards c where c.pan_key = $3
 ),
 fence as (                  -- the account as this statement's snapshot saw it
   select a.decision_seq from accounts a where a.id = (select account_id from card)

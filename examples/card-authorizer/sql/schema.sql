@@ -28,7 +28,10 @@ create table if not exists accounts (
 
 create table if not exists cards (
   id              bigint  primary key,
-  pan             text    not null unique,
+  -- The PAN is never stored: its keyed digest (HMAC-SHA-256 under AUTHORIZER_PAN_KEY, hex) is the lookup key, and
+  -- its last four digits are kept for display.
+  pan_key         text    not null unique,
+  pan_last4       char(4) not null,
   account_id      bigint  not null references accounts (id),
   status          text    not null default 'active' check (status in ('active', 'blocked', 'lost', 'stolen')),
   expiry          char(4) not null,                 -- YYMM

@@ -1,38 +1,45 @@
 /**
  * Opens the authorizer's database: the Postgres named by DATABASE_URL, or, without it, an embedded Postgres
  * (PGlite, in memory) served on a loopback port through its socket adapter, so the same `pg` code runs.
+ * Seeds demo accounts and cards.
  */
 import pg from 'pg';
+import { type CardKeys, lastFour } from './card-keys.js';
+import type { AuthorizerConfig } from './config.js';
 import { migrate } from './db.js';
-
-/**
- * Connections to Postgres. Every one is warmed before the server listens, and the pool never opens a cold one
- * under load: a new connection plans the decision statement afresh for its first five executions, and opening
- * several during a burst (measured: `parse` and `bind` taking 20–100 ms on 2 cores) fed the very backlog that
- * called for them. Sixteen is well above the statements two cores run at once; more requests wait for a connection.
- */
-export const POOL_SIZE = 16;
 
 /** An open database: a pg pool, and how to close everything that was started for it. */
 export interface Database {
   readonly pool: pg.Pool;
   /** How many connections the pool opens at most: what a warm-up can open at once (1 for the embedded Postgres). */
   readonly poolSize: number;
+  /** Whether it is the embedded Postgres (in memory: it dies with the process). */
+  readonly embedded: boolean;
   /** Where it is, for the log (never credentials). */
   readonly description: string;
   close(): Promise<void>;
 }
 
-/** Opens (and migrates) the database; `schema` isolates the tables on a shared server. */
-export async function openDatabase(options: { url?: string | undefined; schema?: string } = {}): Promise<Database> {
-  const url = options.url ?? process.env.DATABASE_URL;
-  if (url !== undefined && url !== '') {
-    const schema = options.schema ?? process.env.AUTHORIZER_SCHEMA ?? 'authorizer';
+/**
+ * Opens (and migrates) the database: `databaseUrl` with its tables in `schema`, or the embedded Postgres.
+ *
+ * Why the pool is warmed and never grows under load (`poolSize` connections, see src/main.ts): a new connection
+ * plans the decision statement afresh for its first five executions, and opening several during a burst (measured:
+ * `parse` and `bind` taking 20-100 ms on 2 cores) fed the very backlog that called for them.
+ */
+export async function openDatabase(config: Pick<AuthorizerConfig, 'databaseUrl' | 'schema' | 'poolSize'>): Promise<Database> {
+  if (config.databaseUrl !== undefined) {
+    const schema = config.schema;
     // Idle connections stay open: re-opening one (connect, authenticate, re-prepare the pack) costs a request's
     // whole latency budget.
-    const pool = new pg.Pool({ connectionString: url, max: POOL_SIZE, idleTimeoutMillis: 0, options: `-c search_path=${schema}` });
-    await migrate(pool, schema);
-    return { pool, poolSize: POOL_SIZE, description: `Postgres (DATABASE_URL), schema ${schema}`, close: () => pool.end() };
+    const pool = new pg.Pool({ connectionString: config.databaseUrl, max: config.poolSize, idleTimeoutMillis: 0, options: `-c search_path=${schema}` });
+    try {
+      await migrate(pool, schema);
+    } catch (e) {
+      await pool.end();
+      throw e;
+    }
+    return { pool, poolSize: config.poolSize, embedded: false, description: `Postgres (DATABASE_URL), schema ${schema}`, close: () => pool.end() };
   }
   const { PGlite } = await import('@electric-sql/pglite');
   const { PGLiteSocketServer } = await import('@electric-sql/pglite-socket');
@@ -46,6 +53,7 @@ export async function openDatabase(options: { url?: string | undefined; schema?:
   return {
     pool,
     poolSize: 1,
+    embedded: true,
     description: `embedded Postgres (PGlite) on 127.0.0.1:${port}`,
     async close() {
       await pool.end();
@@ -73,15 +81,16 @@ async function freePort(): Promise<number> {
  * Seeds demo accounts and cards: `count` accounts of 1,000.00 EUR, each with one card; every 10th card allows
  * partial approval, every 7th has a 30-day limit of 500.00 and 20 uses, card 13 is blocked and card 17 expired.
  */
-export async function seed(pool: pg.Pool, count = 100): Promise<void> {
+export async function seed(pool: pg.Pool, keys: CardKeys, count = 100): Promise<void> {
   for (let id = 1; id <= count; id++) {
     await pool.query("insert into accounts (id, currency, balance) values ($1, '978', 100000) on conflict do nothing", [id]);
     await pool.query(
-      `insert into cards (id, pan, account_id, status, expiry, partial_allowed, limit_amount_30d, limit_count_30d)
-       values ($1, $2, $1, $3, $4, $5, $6, $7) on conflict do nothing`,
+      `insert into cards (id, pan_key, pan_last4, account_id, status, expiry, partial_allowed, limit_amount_30d, limit_count_30d)
+       values ($1, $2, $3, $1, $4, $5, $6, $7, $8) on conflict do nothing`,
       [
         id,
-        demoPan(id),
+        keys.pan(demoPan(id)),
+        lastFour(demoPan(id)),
         id === 13 ? 'blocked' : 'active',
         id === 17 ? '2401' : '2912',
         id % 10 === 0,

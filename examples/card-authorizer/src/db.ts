@@ -48,7 +48,8 @@ export interface AuthorizationRequest {
   readonly idemKey: string;
   /** A digest of the request's content: the same key with another content is answered 94. */
   readonly requestHash: string;
-  readonly pan: string;
+  /** The PAN's keyed digest (cards.pan_key, see card-keys.ts): the statements never see a PAN. */
+  readonly panKey: string;
   /** Amount in minor units. */
   readonly amount: bigint;
   readonly currency: string;
@@ -74,7 +75,8 @@ export interface AuthorizationRequest {
 export interface ReversalRequest {
   readonly idemKey: string;
   readonly requestHash: string;
-  readonly pan: string;
+  /** The PAN's keyed digest (cards.pan_key, see card-keys.ts): the statements never see a PAN. */
+  readonly panKey: string;
   /** DE4: the original's amount (it ranks the candidates of a reversal without DE90, and an orphan must match it). */
   readonly amount: bigint;
   /** What stays held after the reversal (DE95's actual amount), or -1n for a full reversal. */
@@ -102,10 +104,20 @@ export interface AuthorizationResult {
   readonly duplicate: boolean;
 }
 
-/** Creates the schema `name` and the authorizer's tables in it. */
+/**
+ * Creates the schema `name` and the authorizer's tables in it. Refuses a schema an earlier version of the example
+ * created with the PAN in clear (`cards.pan`): those rows must not be kept, and cannot be migrated without the PANs.
+ */
 export async function migrate(pool: Pool, schema: string): Promise<void> {
   const client = await pool.connect();
   try {
+    const old = await client.query(
+      "select 1 from information_schema.columns where table_schema = $1 and table_name = 'cards' and column_name = 'pan'",
+      [schema],
+    );
+    if (old.rows.length > 0) {
+      throw new Error(`schema ${schema} holds an earlier authorizer's tables, with PANs in clear (cards.pan): drop it (drop schema ${schema} cascade) or set AUTHORIZER_SCHEMA to another`);
+    }
     await client.query(`create schema if not exists "${schema}"`);
     await client.query(`set search_path to "${schema}"`);
     await client.query(QUERIES.schema);
@@ -157,7 +169,7 @@ function paramsOf(request: AuthorizationRequest): string[] {
   return [
     request.idemKey,
     request.requestHash,
-    request.pan,
+    request.panKey,
     request.amount.toString(),
     request.currency,
     request.mcc,
@@ -187,7 +199,7 @@ export async function reverse(client: Pool | PoolClient, request: ReversalReques
   const params = [
     request.idemKey,
     request.requestHash,
-    request.pan,
+    request.panKey,
     request.keep.toString(),
     request.today,
     request.mti,
@@ -267,7 +279,8 @@ export async function authorizeWithin(pool: Pool, request: AuthorizationRequest,
 export interface AdviceRequest {
   readonly idemKey: string;
   readonly requestHash: string;
-  readonly pan: string;
+  /** The PAN's keyed digest (cards.pan_key, see card-keys.ts): the statements never see a PAN. */
+  readonly panKey: string;
   readonly amount: bigint;
   readonly today: string;
   readonly mti: '0120' | '0220';
@@ -289,7 +302,7 @@ export async function advise(client: Pool | PoolClient, request: AdviceRequest):
   const params = [
     request.idemKey,
     request.requestHash,
-    request.pan,
+    request.panKey,
     request.amount.toString(),
     request.today,
     request.mti,
@@ -304,7 +317,8 @@ export async function advise(client: Pool | PoolClient, request: AdviceRequest):
 
 /** A balance inquiry (processing code 30) as the inquiry statement needs it. */
 export interface InquiryRequest {
-  readonly pan: string;
+  /** The PAN's keyed digest (cards.pan_key, see card-keys.ts): the statements never see a PAN. */
+  readonly panKey: string;
   readonly today: string;
   readonly mcc: string;
   readonly channel?: 'pos' | 'ecom' | 'atm';
@@ -329,7 +343,7 @@ export async function inquire(client: Pool | PoolClient, request: InquiryRequest
   const { rows } = await client.query<{ response_code: string; ledger: string | null; available: string | null; currency: string | null }>({
     name: 'inquire',
     text: QUERIES.inquire,
-    values: [request.pan, request.today, request.mcc, request.channel ?? 'pos', request.expiry ?? '', request.currency],
+    values: [request.panKey, request.today, request.mcc, request.channel ?? 'pos', request.expiry ?? '', request.currency],
   });
   const row = rows[0];
   if (row === undefined) throw new Error('the inquiry statement returned no row');
@@ -363,14 +377,14 @@ async function runReleasing(client: Pool | PoolClient, name: string, text: strin
 }
 
 /**
- * A request for a card that cannot exist (PANs start with a non-zero digit): the statement answers 14. Each warm-up
+ * A request for a card that cannot exist (no digest reads 'warm-up'): the statement answers 14. Each warm-up
  * run gets its own idempotency key: runs sharing one would queue on the key's unique index entry, each behind the
  * previous run's open transaction.
  */
 const warmUpRequest = (run: string): AuthorizationRequest => ({
   idemKey: `warm-up ${run}`,
   requestHash: 'warm-up',
-  pan: '0000000000000000',
+  panKey: 'warm-up', // no card has it: digests are 64 hex digits
   amount: 0n,
   currency: '978',
   mcc: '0000',

@@ -5,12 +5,15 @@
 import type { Pool } from 'pg';
 import { responseMti } from '../../../src/index.js';
 import { type NetLogger, silentLogger } from '../../../src/net/index.js';
+import type { CardKeys } from './card-keys.js';
 import { advise, authorizeWithin, type AuthorizationResult, inquire, reverse } from './db.js';
 import { businessDate, intentOf, type IsoMessage, toInquiryResponse, toResponse } from './iso.js';
 
 /** Options of {@link createAuthorizerHandler}. */
 export interface HandlerOptions {
   readonly pool: Pool;
+  /** The keyed digests of card data: a PAN is turned into its lookup key here, and goes no further. */
+  readonly keys: CardKeys;
   /** Time budget of one decision in ms; an answer not ready by then is 91, never an approval. */
   readonly deadlineMs: number;
   /** Business date for tests; defaults to today's UTC date. */
@@ -40,7 +43,7 @@ export function createAuthorizerHandler(options: HandlerOptions): (request: IsoM
       if (request.fields[41] !== undefined) fields[41] = request.fields[41];
       return { mti: '0810', fields };
     }
-    const intent = intentOf(request, businessDate(clock()));
+    const intent = intentOf(request, businessDate(clock()), options.keys);
     if (intent === undefined) {
       let mti: string;
       try {

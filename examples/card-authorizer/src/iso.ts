@@ -2,8 +2,8 @@
  * Mapping between ISO 8583 authorization messages (iso87ascii) and the statements' requests and answers: which
  * statement a message goes to, what it must carry, and how each answer is written.
  */
-import { createHash } from 'node:crypto';
 import { type Infer, mtiParts, presets, responseMti } from '../../../src/index.js';
+import type { CardKeys } from './card-keys.js';
 import type {
   AdviceRequest,
   AuthorizationRequest,
@@ -78,11 +78,12 @@ export function idempotencyKey(m: IsoMessage): string {
 /** Elements whose content a retransmission repeats exactly: the same key with other content is answered 94. */
 const CONTENT = [2, 3, 4, 14, 18, 22, 25, 42, 49, 54, 90, 95] as const;
 
-/** A digest of what the request asks for; the same key with another digest is answered 94. */
-export function requestHash(m: IsoMessage): string {
-  return createHash('sha256')
-    .update(JSON.stringify(CONTENT.map((n) => m.fields[n] ?? null)))
-    .digest('hex');
+/**
+ * A digest of what the request asks for; the same key with another digest is answered 94. Keyed (it covers the
+ * PAN): a plain digest of a PAN can be reversed by trying every PAN.
+ */
+export function requestHash(m: IsoMessage, keys: CardKeys): string {
+  return keys.content(JSON.stringify(CONTENT.map((n) => m.fields[n] ?? null)));
 }
 
 /** How a reversal's DE90 names this request: original MTI (a repeat names its original), STAN, DE7, acquirer. */
@@ -166,7 +167,7 @@ export function keptAfterReversal(de95: string | undefined, amount: bigint): big
  * its DE90 form; without them requests could not be told apart). Authorizations and advices also carry DE3 and
  * DE49. A reversal names its original by DE90 or by DE37.
  */
-export function intentOf(m: IsoMessage, today: string): Intent | undefined {
+export function intentOf(m: IsoMessage, today: string, keys: CardKeys): Intent | undefined {
   const reversal = REVERSAL_MTIS.has(m.mti);
   const advice = ADVICE_MTIS.get(m.mti);
   if (!reversal && advice === undefined && !DECIDED_MTIS.has(m.mti)) return undefined;
@@ -174,7 +175,8 @@ export function intentOf(m: IsoMessage, today: string): Intent | undefined {
   if (f[2] === undefined || f[4] === undefined || identifier(f[7]) === '' || identifier(f[11]) === '') return { kind: 'refuse', code: '30' };
   const amount = BigInt(f[4]);
   const ids = identifiersOf(m);
-  const base = { idemKey: idempotencyKey(m), requestHash: requestHash(m), pan: f[2], today };
+  const panKey = keys.pan(f[2]);
+  const base = { idemKey: idempotencyKey(m), requestHash: requestHash(m, keys), panKey, today };
   if (reversal) {
     const link = de90Link(m);
     const keep = keptAfterReversal(f[95], amount);
@@ -188,7 +190,7 @@ export function intentOf(m: IsoMessage, today: string): Intent | undefined {
   const channel = channelOf(m);
   const mcc = f[18] ?? '';
   if (type === '30') {
-    return { kind: 'inquire', accountType: f[3].slice(2, 4), request: { pan: f[2], today, mcc, channel, expiry: f[14] ?? '', currency: f[49] } };
+    return { kind: 'inquire', accountType: f[3].slice(2, 4), request: { panKey, today, mcc, channel, expiry: f[14] ?? '', currency: f[49] } };
   }
   const processing = type as ProcessingType;
   if (advice !== undefined) {

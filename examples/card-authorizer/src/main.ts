@@ -1,25 +1,54 @@
 /**
- * `npm run authorizer`: starts the reference authorizer on DATABASE_URL, or on an embedded Postgres when it is unset.
- * `npm run authorizer -- seed [count]` seeds demo accounts and cards and exits.
+ * `npm run authorizer`: starts the reference authorizer on DATABASE_URL, or on an embedded Postgres (with 100 demo
+ * accounts) when it is unset. `npm run authorizer:seed [count]` seeds demo accounts and cards on DATABASE_URL and
+ * exits. The configuration comes from the environment (src/config.ts); a wrong one prints one line and exits 1.
  */
-import { openDatabase, seed } from './database.js';
+import { cardKeys } from './card-keys.js';
+import { type AuthorizerConfig, ConfigError, FRAMING, loadConfig, SPEC } from './config.js';
+import { type Database, openDatabase, seed } from './database.js';
 import { warmUp } from './db.js';
+import { stderrLogger } from './log.js';
 import { startAuthorizer } from './server.js';
 
+/** Prints one line on stderr and exits 1. */
+function fail(message: string): never {
+  console.error(message);
+  process.exit(1);
+}
+
 const [command, arg] = process.argv.slice(2);
-const database = await openDatabase();
+let config: AuthorizerConfig;
+try {
+  config = loadConfig();
+} catch (e) {
+  if (e instanceof ConfigError) fail(e.message);
+  throw e;
+}
+if (command === 'seed' && config.databaseUrl === undefined) {
+  fail('authorizer:seed seeds the Postgres named by DATABASE_URL; without it the authorizer runs on an embedded database that seeds 100 demo accounts itself');
+}
+const count = Number(arg ?? 100);
+if (command === 'seed' && (!Number.isInteger(count) || count < 1)) fail('authorizer:seed takes a count of accounts (a positive integer)');
+
+let database: Database;
+try {
+  database = await openDatabase(config);
+} catch (e) {
+  fail(`could not open the database: ${(e as { code?: string }).code ?? (e as Error).message}`);
+}
+const keys = cardKeys(config.cardKey);
 if (command === 'seed') {
-  await seed(database.pool, Number(arg ?? 100));
-  console.log(`seeded ${Number(arg ?? 100)} accounts and cards in ${database.description}`);
+  await seed(database.pool, keys, count);
+  console.log(`seeded ${count} accounts and cards in ${database.description}`);
   await database.close();
 } else {
-  if (process.env.DATABASE_URL === undefined) await seed(database.pool);
+  if (database.embedded) await seed(database.pool, keys);
+  if (config.cardKeyIsEphemeral) console.log('AUTHORIZER_PAN_KEY is not set: the PAN digests use a random key that lives as long as this embedded database');
   // Every connection the pool may open, and no more: a warm-up asking for more would wait forever for the rest.
   await warmUp(database.pool, database.poolSize);
-  const port = Number(process.env.PORT ?? 8583);
-  const started = await startAuthorizer({ pool: database.pool, port, deadlineMs: Number(process.env.DEADLINE_MS ?? 1000) });
+  const started = await startAuthorizer({ pool: database.pool, keys, host: config.host, port: config.port, deadlineMs: config.deadlineMs, logger: stderrLogger });
   const server = started.server;
-  console.log(`authorizer listening on 127.0.0.1:${started.port} (2-byte length header, ISO 8583:1987 ASCII), ${database.description}`);
+  console.log(`authorizer listening on ${config.host}:${started.port} (${SPEC.name}, ${FRAMING.length} length header), ${database.description}`);
   const stop = async (): Promise<void> => {
     await server.close(2000);
     await database.close();

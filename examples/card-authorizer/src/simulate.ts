@@ -3,11 +3,11 @@
  * partial approvals, completions, reversals, echo, repeats, unknown and blocked cards) and summarises the answers.
  */
 import { randomBytes } from 'node:crypto';
-import { createCodec, type Message, presets } from '../../../src/index.js';
+import { createCodec, type Message } from '../../../src/index.js';
 import { type Client, connect, isIso8583NetError, NetErrorCode } from '../../../src/net/index.js';
+import { ConfigError, DEFAULTS, FRAMING, loadSimulatorConfig, SPEC } from './config.js';
 import { demoPan } from './database.js';
 import type { IsoMessage } from './iso.js';
-import { AUTHORIZER_FRAMING } from './server.js';
 
 /** What the simulator saw: answers by request kind and response code, latencies, and why it stopped early. */
 export interface SimulationSummary {
@@ -44,7 +44,7 @@ export const RESPONSE_CODES: ReadonlyMap<string, string> = new Map([
   ['96', 'system error'],
 ]);
 
-const codec = createCodec(presets.iso87ascii) as unknown as { decode(b: Uint8Array): Message; encode(m: Message): Uint8Array };
+const codec = createCodec(SPEC) as unknown as { decode(b: Uint8Array): Message; encode(m: Message): Uint8Array };
 
 /** DE7 (transmission date and time, MMDDhhmmss, UTC) of a moment. */
 function transmissionTime(now: Date): string {
@@ -72,12 +72,12 @@ export async function simulate(options: {
   count?: number;
   clients?: number;
   cards?: number;
-  /** Client-side timeout per request (default 5000 ms). */
+  /** Client-side timeout per request (default {@link DEFAULTS}: 5000 ms). */
   timeoutMs?: number;
 }): Promise<SimulationSummary> {
-  const count = options.count ?? 500;
+  const count = options.count ?? DEFAULTS.simulateCount;
   const cards = options.cards ?? 100;
-  const host = options.host ?? '127.0.0.1';
+  const host = options.host ?? DEFAULTS.host;
   const byKind = new Map<string, Map<string, number>>();
   const latenciesMs: number[] = [];
   let sent = 0;
@@ -87,7 +87,7 @@ export async function simulate(options: {
   try {
     connections = await Promise.all(
       Array.from({ length: options.clients ?? 8 }, () =>
-        connect({ host, port: options.port, codec, framing: AUTHORIZER_FRAMING, timeoutMs: options.timeoutMs ?? 5000 }),
+        connect({ host, port: options.port, codec, framing: FRAMING, timeoutMs: options.timeoutMs ?? DEFAULTS.simulateTimeoutMs }),
       ),
     );
   } catch (e) {
@@ -179,9 +179,14 @@ export function formatSummary(s: SimulationSummary): string {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const port = Number(process.env.PORT ?? 8583);
-  const timeoutMs = process.env.SIMULATE_TIMEOUT_MS === undefined ? undefined : Number(process.env.SIMULATE_TIMEOUT_MS);
-  const summary = await simulate({ port, count: Number(process.argv[2] ?? 500), ...(timeoutMs === undefined ? {} : { timeoutMs }) });
-  console.log(formatSummary(summary));
-  if (summary.stopped !== undefined) process.exitCode = 1;
+  try {
+    const config = loadSimulatorConfig(process.argv[2] === undefined ? process.env : { ...process.env, SIMULATE_COUNT: process.argv[2] });
+    const summary = await simulate({ host: config.host, port: config.port, count: config.count, timeoutMs: config.timeoutMs });
+    console.log(formatSummary(summary));
+    if (summary.stopped !== undefined) process.exitCode = 1;
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    console.error(e.message);
+    process.exitCode = 1;
+  }
 }

@@ -1,0 +1,136 @@
+/**
+ * The authorizer's configuration, in one place: the wire format (message spec and framing), the decision deadline,
+ * the pool size, where it listens, its database, and the card data key. Everything the example reads from the
+ * environment is read here; every other module takes these values as arguments.
+ */
+import { presets } from '../../../src/index.js';
+import type { FramingSpec } from '../../../src/net/index.js';
+import { CARD_KEY_VARIABLE, parseCardKey, randomCardKey } from './card-keys.js';
+
+/**
+ * The message spec every frame is decoded and encoded with: ISO 8583:1987 in ASCII. Another network's spec goes
+ * here (a preset, or a table loaded with `validateSpec`); src/iso.ts reads its elements by number.
+ */
+export const SPEC = presets.iso87ascii;
+
+/** How frames are delimited on the wire: a 2-byte binary length header before each message. */
+export const FRAMING: FramingSpec = { length: 'binary2' };
+
+/** The defaults of everything the environment may set. */
+export const DEFAULTS = {
+  host: '127.0.0.1',
+  port: 8583,
+  deadlineMs: 1000,
+  poolSize: 16,
+  schema: 'authorizer',
+  simulateCount: 500,
+  simulateTimeoutMs: 5000,
+} as const;
+
+/** A configuration the environment got wrong; its message is one line saying what and how to fix it. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** The server's configuration (`npm run authorizer`, `npm start`, `npm run authorizer:seed`). */
+export interface AuthorizerConfig {
+  /** `DATABASE_URL`: the Postgres to use, or undefined for the embedded one (PGlite, in memory). */
+  readonly databaseUrl: string | undefined;
+  /** `AUTHORIZER_SCHEMA`: the schema the tables live in on `DATABASE_URL` (default `authorizer`). */
+  readonly schema: string;
+  /** `AUTHORIZER_HOST`: the address the server listens on (default 127.0.0.1). */
+  readonly host: string;
+  /** `PORT`: the port it listens on (default 8583; 0 for any free port). */
+  readonly port: number;
+  /** `DEADLINE_MS`: the time budget of one decision (default 1000); an answer not ready by then is 91. */
+  readonly deadlineMs: number;
+  /**
+   * `AUTHORIZER_POOL_SIZE`: connections to `DATABASE_URL`, all warmed before listening (default 16). The embedded
+   * Postgres is one session: its pool has one connection whatever this says.
+   */
+  readonly poolSize: number;
+  /**
+   * `AUTHORIZER_PAN_KEY`: the key of the PAN digests (hex, at least 32 bytes). Required with `DATABASE_URL` (the
+   * stored digests only match under the same key); without it, the embedded database gets a random key that dies
+   * with it, like its data.
+   */
+  readonly cardKey: Uint8Array;
+  /** Whether `cardKey` was made up for this process (embedded database, no `AUTHORIZER_PAN_KEY`). */
+  readonly cardKeyIsEphemeral: boolean;
+}
+
+/** The simulator's configuration (`npm run authorizer:simulate`, `npm start`). */
+export interface SimulatorConfig {
+  /** `AUTHORIZER_HOST` and `PORT`: where the authorizer listens. */
+  readonly host: string;
+  readonly port: number;
+  /** `SIMULATE_COUNT`: messages to send when no count is given (default 500). */
+  readonly count: number;
+  /** `SIMULATE_TIMEOUT_MS`: how long one request waits for its answer (default 5000). */
+  readonly timeoutMs: number;
+}
+
+/** An integer from the environment within [min, max], or the default when unset. */
+function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const text = env[name];
+  if (text === undefined || text === '') return fallback;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < min || value > max) throw new ConfigError(`${name} must be an integer from ${min} to ${max}`);
+  return value;
+}
+
+/**
+ * Reads the server's configuration from the environment.
+ *
+ * @example
+ * ```ts
+ * const config = loadConfig({ PORT: '0' }); // embedded Postgres, a random card data key, any free port
+ * ```
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AuthorizerConfig {
+  const databaseUrl = env.DATABASE_URL === undefined || env.DATABASE_URL === '' ? undefined : env.DATABASE_URL;
+  const schema = env.AUTHORIZER_SCHEMA === undefined || env.AUTHORIZER_SCHEMA === '' ? DEFAULTS.schema : env.AUTHORIZER_SCHEMA;
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new ConfigError('AUTHORIZER_SCHEMA must be a lower-case SQL name: letters, digits and _');
+  const keyText = env[CARD_KEY_VARIABLE];
+  let cardKey: Uint8Array;
+  if (keyText !== undefined && keyText !== '') {
+    try {
+      cardKey = parseCardKey(keyText);
+    } catch (e) {
+      throw new ConfigError((e as Error).message);
+    }
+  } else if (databaseUrl !== undefined) {
+    throw new ConfigError(
+      `${CARD_KEY_VARIABLE} is not set: on DATABASE_URL cards are found by a digest of their PAN keyed by it, so every run needs the same secret key (generate one with: openssl rand -hex 32)`,
+    );
+  } else {
+    cardKey = randomCardKey();
+  }
+  return {
+    databaseUrl,
+    schema,
+    host: env.AUTHORIZER_HOST === undefined || env.AUTHORIZER_HOST === '' ? DEFAULTS.host : env.AUTHORIZER_HOST,
+    port: integer(env, 'PORT', DEFAULTS.port, 0, 65_535),
+    deadlineMs: integer(env, 'DEADLINE_MS', DEFAULTS.deadlineMs, 0, 3_600_000),
+    poolSize: integer(env, 'AUTHORIZER_POOL_SIZE', DEFAULTS.poolSize, 1, 1_000),
+    cardKey,
+    cardKeyIsEphemeral: keyText === undefined || keyText === '',
+  };
+}
+
+/**
+ * Reads the simulator's configuration from the environment.
+ *
+ * @example
+ * ```ts
+ * const { host, port } = loadSimulatorConfig({ PORT: '18583' });
+ * ```
+ */
+export function loadSimulatorConfig(env: NodeJS.ProcessEnv = process.env): SimulatorConfig {
+  return {
+    host: env.AUTHORIZER_HOST === undefined || env.AUTHORIZER_HOST === '' ? DEFAULTS.host : env.AUTHORIZER_HOST,
+    port: integer(env, 'PORT', DEFAULTS.port, 1, 65_535),
+    count: integer(env, 'SIMULATE_COUNT', DEFAULTS.simulateCount, 1, 10_000_000),
+    timeoutMs: integer(env, 'SIMULATE_TIMEOUT_MS', DEFAULTS.simulateTimeoutMs, 1, 3_600_000),
+  };
+}

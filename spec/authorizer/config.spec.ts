@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { cardKeys, lastFour, parseCardKey } from '../../examples/card-authorizer/src/card-keys.js';
+import { ConfigError, DEFAULTS, loadConfig, loadSimulatorConfig } from '../../examples/card-authorizer/src/config.js';
+
+const KEY = 'ab'.repeat(32);
+const URL = 'postgres://postgres@127.0.0.1:5432/test';
+
+describe('the configuration (one place: src/config.ts)', () => {
+  it('takes its defaults when the environment says nothing: embedded, a random card data key of this process', () => {
+    const a = loadConfig({});
+    const b = loadConfig({});
+    expect({ ...a, cardKey: undefined }).toEqual({
+      databaseUrl: undefined, schema: 'authorizer', host: '127.0.0.1', port: 8583, deadlineMs: 1000, poolSize: 16,
+      cardKey: undefined, cardKeyIsEphemeral: true,
+    });
+    expect(a.cardKey).toHaveLength(32);
+    expect(Buffer.from(a.cardKey).equals(Buffer.from(b.cardKey))).toBe(false);
+  });
+
+  it('reads every setting from the environment', () => {
+    const c = loadConfig({
+      DATABASE_URL: URL, AUTHORIZER_SCHEMA: 'issuer_1', AUTHORIZER_HOST: '0.0.0.0', PORT: '9000', DEADLINE_MS: '250',
+      AUTHORIZER_POOL_SIZE: '8', AUTHORIZER_PAN_KEY: KEY,
+    });
+    expect({ ...c, cardKey: Buffer.from(c.cardKey).toString('hex') }).toEqual({
+      databaseUrl: URL, schema: 'issuer_1', host: '0.0.0.0', port: 9000, deadlineMs: 250, poolSize: 8, cardKey: KEY, cardKeyIsEphemeral: false,
+    });
+    expect(loadSimulatorConfig({ PORT: '9000', SIMULATE_COUNT: '20', SIMULATE_TIMEOUT_MS: '100' })).toEqual({ host: '127.0.0.1', port: 9000, count: 20, timeoutMs: 100 });
+    expect(loadSimulatorConfig({})).toEqual({ host: DEFAULTS.host, port: DEFAULTS.port, count: DEFAULTS.simulateCount, timeoutMs: DEFAULTS.simulateTimeoutMs });
+  });
+
+  it('refuses DATABASE_URL without AUTHORIZER_PAN_KEY: stored digests only match under the same key', () => {
+    expect(() => loadConfig({ DATABASE_URL: URL })).toThrow(ConfigError);
+    expect(() => loadConfig({ DATABASE_URL: URL })).toThrow(
+      'AUTHORIZER_PAN_KEY is not set: on DATABASE_URL cards are found by a digest of their PAN keyed by it, so every run needs the same secret key (generate one with: openssl rand -hex 32)',
+    );
+  });
+
+  it('refuses a key that is not at least 32 bytes of hex, in either mode, without repeating it', () => {
+    for (const bad of ['ab'.repeat(31), 'zz'.repeat(32), `${KEY}0`]) {
+      for (const env of [{ AUTHORIZER_PAN_KEY: bad }, { AUTHORIZER_PAN_KEY: bad, DATABASE_URL: URL }]) {
+        expect(() => loadConfig(env)).toThrow('AUTHORIZER_PAN_KEY must be at least 64 hex digits (generate one with: openssl rand -hex 32)');
+      }
+    }
+  });
+
+  it('refuses settings out of range, naming the variable', () => {
+    expect(() => loadConfig({ PORT: '70000' })).toThrow('PORT must be an integer from 0 to 65535');
+    expect(() => loadConfig({ DEADLINE_MS: 'soon' })).toThrow('DEADLINE_MS must be an integer');
+    expect(() => loadConfig({ AUTHORIZER_POOL_SIZE: '0' })).toThrow('AUTHORIZER_POOL_SIZE must be an integer from 1 to 1000');
+    expect(() => loadConfig({ AUTHORIZER_SCHEMA: 'x"; drop table cards; --' })).toThrow('AUTHORIZER_SCHEMA must be a lower-case SQL name');
+  });
+});
+
+describe('the card data keys', () => {
+  it('give one HMAC-SHA-256 per PAN under a key, another under another key, and digests of content apart from PANs', () => {
+    const keys = cardKeys(parseCardKey(KEY));
+    const other = cardKeys(parseCardKey('cd'.repeat(32)));
+    expect(keys.pan('4000123456789010')).toMatch(/^[0-9a-f]{64}$/);
+    expect(keys.pan('4000123456789010')).toBe(keys.pan('4000123456789010'));
+    expect(keys.pan('4000123456789010')).not.toBe(other.pan('4000123456789010'));
+    expect(keys.pan('4000123456789010')).not.toBe(keys.content('4000123456789010'));
+    expect(lastFour('4000123456789010')).toBe('9010');
+  });
+});

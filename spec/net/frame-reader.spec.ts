@@ -149,22 +149,22 @@ describe('frame reader timeouts', () => {
 describe('framing functions validate their arguments', () => {
   async function* none(): AsyncGenerator<Uint8Array> {}
   const cases: [string, () => unknown, string, string][] = [
-    ['readFrames without a source', () => js['readFrames']!(undefined, framing), 'INVALID_OPTIONS', 'source'],
+    ['readFrames without a source', () => js['readFrames']!(undefined, framing), 'INVALID_OPTION', 'source'],
     ['readFrames without framing', () => js['readFrames']!(none(), undefined), 'INVALID_FRAMING', 'framing'],
-    ['readFrames with a bad keepAlive', () => js['readFrames']!(none(), framing, { keepAlive: 'drop' }), 'INVALID_OPTIONS', 'options.keepAlive'],
-    ['readFrames with maxFrameBytes 0', () => js['readFrames']!(none(), framing, { maxFrameBytes: 0 }), 'INVALID_OPTIONS', 'options.maxFrameBytes'],
-    ['readFrames with a negative idleTimeoutMs', () => js['readFrames']!(none(), framing, { idleTimeoutMs: -1 }), 'INVALID_OPTIONS', 'options.idleTimeoutMs'],
-    ['readFrames with options not an object', () => js['readFrames']!(none(), framing, 5), 'INVALID_OPTIONS', 'options'],
+    ['readFrames with a bad keepAlive', () => js['readFrames']!(none(), framing, { keepAlive: 'drop' }), 'INVALID_OPTION', 'options.keepAlive'],
+    ['readFrames with maxFrameBytes 0', () => js['readFrames']!(none(), framing, { maxFrameBytes: 0 }), 'INVALID_OPTION', 'options.maxFrameBytes'],
+    ['readFrames with a negative idleTimeoutMs', () => js['readFrames']!(none(), framing, { idleTimeoutMs: -1 }), 'INVALID_OPTION', 'options.idleTimeoutMs'],
+    ['readFrames with options not an object', () => js['readFrames']!(none(), framing, 5), 'INVALID_OPTION', 'options'],
     ['encodeFrame without framing', () => js['encodeFrame']!(undefined, { message: new Uint8Array(1) }), 'INVALID_FRAMING', 'framing'],
-    ['encodeFrame without a frame', () => js['encodeFrame']!(framing, undefined), 'INVALID_OPTIONS', 'frame'],
-    ['encodeFrame with a string message', () => js['encodeFrame']!(framing, { message: '0800' }), 'INVALID_OPTIONS', 'frame.message'],
-    ['encodeFrame with an array header', () => js['encodeFrame']!(framing, { message: new Uint8Array(1), header: [1] }), 'INVALID_OPTIONS', 'frame.header'],
+    ['encodeFrame without a frame', () => js['encodeFrame']!(framing, undefined), 'INVALID_OPTION', 'frame'],
+    ['encodeFrame with a string message', () => js['encodeFrame']!(framing, { message: '0800' }), 'INVALID_OPTION', 'frame.message'],
+    ['encodeFrame with an array header', () => js['encodeFrame']!(framing, { message: new Uint8Array(1), header: [1] }), 'INVALID_OPTION', 'frame.header'],
     ['validateFraming without framing', () => js['validateFraming']!(undefined), 'INVALID_FRAMING', 'framing'],
     ['validateFraming with a string', () => js['validateFraming']!('binary2'), 'INVALID_FRAMING', 'framing'],
     ['lengthBytes with a bad length', () => js['lengthBytes']!({ length: 'hex' }), 'INVALID_FRAMING', 'framing.length'],
     ['maxAnnounced without framing', () => js['maxAnnounced']!(null), 'INVALID_FRAMING', 'framing'],
-    ['readLength on a short buffer', () => js['readLength']!(framing, new Uint8Array(1), 0), 'INVALID_OPTIONS', 'at'],
-    ['readLength on a string', () => js['readLength']!(framing, '00', 0), 'INVALID_OPTIONS', 'bytes'],
+    ['readLength on a short buffer', () => js['readLength']!(framing, new Uint8Array(1), 0), 'INVALID_OPTION', 'at'],
+    ['readLength on a string', () => js['readLength']!(framing, '00', 0), 'INVALID_OPTION', 'bytes'],
   ];
   for (const [name, run, code, option] of cases) {
     it(`names ${option}: ${name}`, () => expectNamed(caught(run), code, option));

@@ -30,27 +30,27 @@ const server = (extra: Record<string, unknown>) => () => js['createServer']!({ c
 
 describe('createServer validates its options', () => {
   const cases: [string, () => unknown, string, string][] = [
-    ['no options at all', () => js['createServer']!(), 'INVALID_OPTIONS', 'options'],
-    ['no codec', () => js['createServer']!({ framing, handler: approve }), 'INVALID_OPTIONS', 'options.codec'],
-    ['a codec without encode', server({ codec: { decode: codec.decode } }), 'INVALID_OPTIONS', 'options.codec.encode'],
+    ['no options at all', () => js['createServer']!(), 'INVALID_OPTION', 'options'],
+    ['no codec', () => js['createServer']!({ framing, handler: approve }), 'INVALID_OPTION', 'options.codec'],
+    ['a codec without encode', server({ codec: { decode: codec.decode } }), 'INVALID_OPTION', 'options.codec.encode'],
     ['no framing (issue #11: a TypeError on reading length)', () => js['createServer']!({ codec, handler: approve }), 'INVALID_FRAMING', 'options.framing'],
     ['an unknown length header', server({ framing: { length: 'binary4' } }), 'INVALID_FRAMING', 'options.framing.length'],
     ['ascii digits out of range', server({ framing: { length: 'ascii', digits: 9 } }), 'INVALID_FRAMING', 'options.framing.digits'],
     ['a negative headerBytes', server({ framing: { length: 'binary2', headerBytes: -1 } }), 'INVALID_FRAMING', 'options.framing.headerBytes'],
     ['includesLength not a boolean', server({ framing: { length: 'binary2', includesLength: 'yes' } }), 'INVALID_FRAMING', 'options.framing.includesLength'],
-    ['no handler', () => js['createServer']!({ codec, framing }), 'INVALID_OPTIONS', 'options.handler'],
-    ['an unknown onMalformed', server({ onMalformed: 'ignore' }), 'INVALID_OPTIONS', 'options.onMalformed'],
-    ['formatError not a function', server({ formatError: '30' }), 'INVALID_OPTIONS', 'options.formatError'],
-    ['systemError not a function', server({ systemError: {} }), 'INVALID_OPTIONS', 'options.systemError'],
-    ['a logger without warn', server({ logger: { info() {}, error() {} } }), 'INVALID_OPTIONS', 'options.logger.warn'],
-    ['maxConnections of 0', server({ maxConnections: 0 }), 'INVALID_OPTIONS', 'options.maxConnections'],
-    ['maxConnections as a string', server({ maxConnections: '10' }), 'INVALID_OPTIONS', 'options.maxConnections'],
-    ['a negative idleTimeoutMs', server({ idleTimeoutMs: -1 }), 'INVALID_OPTIONS', 'options.idleTimeoutMs'],
-    ['an infinite frameTimeoutMs', server({ frameTimeoutMs: Infinity }), 'INVALID_OPTIONS', 'options.frameTimeoutMs'],
-    ['a fractional writeStallMs', server({ writeStallMs: 1.5 }), 'INVALID_OPTIONS', 'options.writeStallMs'],
-    ['a tiny maxWriteBufferBytes', server({ maxWriteBufferBytes: 10 }), 'INVALID_OPTIONS', 'options.maxWriteBufferBytes'],
-    ['maxFrameBytes as NaN', server({ maxFrameBytes: NaN }), 'INVALID_OPTIONS', 'options.maxFrameBytes'],
-    ['maxInFlightPerConnection of 0', server({ maxInFlightPerConnection: 0 }), 'INVALID_OPTIONS', 'options.maxInFlightPerConnection'],
+    ['no handler', () => js['createServer']!({ codec, framing }), 'INVALID_OPTION', 'options.handler'],
+    ['an unknown onMalformed', server({ onMalformed: 'ignore' }), 'INVALID_OPTION', 'options.onMalformed'],
+    ['formatError not a function', server({ formatError: '30' }), 'INVALID_OPTION', 'options.formatError'],
+    ['systemError not a function', server({ systemError: {} }), 'INVALID_OPTION', 'options.systemError'],
+    ['a logger without warn', server({ logger: { info() {}, error() {} } }), 'INVALID_OPTION', 'options.logger.warn'],
+    ['maxConnections of 0', server({ maxConnections: 0 }), 'INVALID_OPTION', 'options.maxConnections'],
+    ['maxConnections as a string', server({ maxConnections: '10' }), 'INVALID_OPTION', 'options.maxConnections'],
+    ['a negative idleTimeoutMs', server({ idleTimeoutMs: -1 }), 'INVALID_OPTION', 'options.idleTimeoutMs'],
+    ['an infinite frameTimeoutMs', server({ frameTimeoutMs: Infinity }), 'INVALID_OPTION', 'options.frameTimeoutMs'],
+    ['a fractional writeStallMs', server({ writeStallMs: 1.5 }), 'INVALID_OPTION', 'options.writeStallMs'],
+    ['a tiny maxWriteBufferBytes', server({ maxWriteBufferBytes: 10 }), 'INVALID_OPTION', 'options.maxWriteBufferBytes'],
+    ['maxFrameBytes as NaN', server({ maxFrameBytes: NaN }), 'INVALID_OPTION', 'options.maxFrameBytes'],
+    ['maxInFlightPerConnection of 0', server({ maxInFlightPerConnection: 0 }), 'INVALID_OPTION', 'options.maxInFlightPerConnection'],
   ];
   for (const [name, run, code, option] of cases) {
     it(`names ${option} for ${name}`, () => expectNamed(caught(run), code, option));
@@ -58,28 +58,28 @@ describe('createServer validates its options', () => {
 
   it('checks listen and close arguments', async () => {
     const s = createServer({ codec, framing, handler: approve });
-    expectNamed(caught(() => (s.listen as (...a: unknown[]) => unknown)(70_000)), 'INVALID_OPTIONS', 'port');
+    expectNamed(caught(() => (s.listen as (...a: unknown[]) => unknown)(70_000)), 'INVALID_OPTION', 'port');
     const { server: running } = await startServer(approve);
-    await expect((running.close as (d: unknown) => Promise<void>)('soon')).rejects.toMatchObject({ code: 'INVALID_OPTIONS', option: 'deadlineMs' });
+    await expect((running.close as (d: unknown) => Promise<void>)('soon')).rejects.toMatchObject({ code: 'INVALID_OPTION', option: 'deadlineMs' });
   });
 });
 
 describe('connect validates its options', () => {
   const base = { host: '127.0.0.1', port: 1, codec, framing };
   const cases: [string, Record<string, unknown> | undefined, string, string][] = [
-    ['no options at all', undefined, 'INVALID_OPTIONS', 'options'],
-    ['no host', { ...base, host: undefined }, 'INVALID_OPTIONS', 'options.host'],
-    ['no port', { ...base, port: undefined }, 'INVALID_OPTIONS', 'options.port'],
-    ['a port out of range', { ...base, port: 70_000 }, 'INVALID_OPTIONS', 'options.port'],
-    ['no codec', { ...base, codec: undefined }, 'INVALID_OPTIONS', 'options.codec'],
+    ['no options at all', undefined, 'INVALID_OPTION', 'options'],
+    ['no host', { ...base, host: undefined }, 'INVALID_OPTION', 'options.host'],
+    ['no port', { ...base, port: undefined }, 'INVALID_OPTION', 'options.port'],
+    ['a port out of range', { ...base, port: 70_000 }, 'INVALID_OPTION', 'options.port'],
+    ['no codec', { ...base, codec: undefined }, 'INVALID_OPTION', 'options.codec'],
     ['no framing', { ...base, framing: undefined }, 'INVALID_FRAMING', 'options.framing'],
-    ['a key that is not a function', { ...base, key: 'stan' }, 'INVALID_OPTIONS', 'options.key'],
-    ['onUnmatched not a function', { ...base, onUnmatched: true }, 'INVALID_OPTIONS', 'options.onUnmatched'],
-    ['a timeoutMs of 0', { ...base, timeoutMs: 0 }, 'INVALID_OPTIONS', 'options.timeoutMs'],
-    ['a negative maxFrameBytes', { ...base, maxFrameBytes: -5 }, 'INVALID_OPTIONS', 'options.maxFrameBytes'],
-    ['a tiny maxWriteBufferBytes', { ...base, maxWriteBufferBytes: 1 }, 'INVALID_OPTIONS', 'options.maxWriteBufferBytes'],
-    ['writeStallMs as a string', { ...base, writeStallMs: '1s' }, 'INVALID_OPTIONS', 'options.writeStallMs'],
-    ['a logger that is a function', { ...base, logger: () => {} }, 'INVALID_OPTIONS', 'options.logger'],
+    ['a key that is not a function', { ...base, key: 'stan' }, 'INVALID_OPTION', 'options.key'],
+    ['onUnmatched not a function', { ...base, onUnmatched: true }, 'INVALID_OPTION', 'options.onUnmatched'],
+    ['a timeoutMs of 0', { ...base, timeoutMs: 0 }, 'INVALID_OPTION', 'options.timeoutMs'],
+    ['a negative maxFrameBytes', { ...base, maxFrameBytes: -5 }, 'INVALID_OPTION', 'options.maxFrameBytes'],
+    ['a tiny maxWriteBufferBytes', { ...base, maxWriteBufferBytes: 1 }, 'INVALID_OPTION', 'options.maxWriteBufferBytes'],
+    ['writeStallMs as a string', { ...base, writeStallMs: '1s' }, 'INVALID_OPTION', 'options.writeStallMs'],
+    ['a logger that is a function', { ...base, logger: () => {} }, 'INVALID_OPTION', 'options.logger'],
   ];
   for (const [name, options, code, option] of cases) {
     it(`rejects naming ${option} for ${name}, before any connection`, async () => {
@@ -94,7 +94,7 @@ describe('connect validates its options', () => {
     const e = await (c.request as (m: unknown, o: unknown) => Promise<unknown>)({ mti: '0800', fields: { 11: '000001' } }, { timeoutMs: -1 }).catch(
       (x: unknown) => x,
     );
-    expectNamed(e, 'INVALID_OPTIONS', 'options.timeoutMs');
+    expectNamed(e, 'INVALID_OPTION', 'options.timeoutMs');
     expect(c.pending).toBe(0);
   });
 });

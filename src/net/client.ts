@@ -107,7 +107,7 @@ export interface ClientOptions<M extends Message = Message> {
 export interface Client<M extends Message = Message> {
   /**
    * Sends a request and resolves with its matched response. Every request ends answered or rejected with a stable
-   * code: `Iso8583NetError` (`TIMEOUT`, `CLOSED`, `DUPLICATE_KEY`, `WRITE_BUFFER_FULL`, `INVALID_OPTIONS`) or
+   * code: `Iso8583NetError` (`TIMEOUT`, `CLOSED`, `DUPLICATE_KEY`, `WRITE_BUFFER_FULL`, `INVALID_OPTION`) or
    * `Iso8583Error` (the message does not encode).
    */
   request(message: M, options?: { timeoutMs?: number }): Promise<M>;
@@ -163,7 +163,7 @@ function checkClientOptions<M extends Message>(options: ClientOptions<M>): Clien
  * multiplexed connection; responses that arrive late are handed to `onUnmatched` instead of being lost. A peer
  * that stops reading cannot make the client buffer without bound: past `maxWriteBufferBytes` of unsent bytes new
  * requests are refused (`WRITE_BUFFER_FULL`, nothing written), and writes stalled for `writeStallMs` close the
- * link. Options are checked first: a bad one rejects with `INVALID_OPTIONS` or `INVALID_FRAMING`, naming it.
+ * link. Options are checked first: a bad one rejects with `INVALID_OPTION` or `INVALID_FRAMING`, naming it.
  *
  * @example
  * ```ts

@@ -93,7 +93,7 @@ class ChunkQueue {
  * bytes cannot make it allocate them; `idleTimeoutMs` and `frameTimeoutMs` bound how long a silent or dribbling
  * peer can keep it waiting. The timers run only while the reader waits for its source, never while the consumer
  * holds a frame, so a consumer that stops pulling (backpressure) is never blamed on the peer. The options are
- * checked when it is called (`INVALID_FRAMING`, `INVALID_OPTIONS`). While iterating it throws `Iso8583NetError`
+ * checked when it is called (`INVALID_FRAMING`, `INVALID_OPTION`). While iterating it throws `Iso8583NetError`
  * (`FRAME_TOO_LARGE`, `INVALID_FRAME`, `TRUNCATED_FRAME`, `IDLE_TIMEOUT`, `FRAME_TIMEOUT`). After a timeout the
  * source is asked to stop (`return()`) without waiting: a read still pending on a socket ends when you destroy it.
  *

@@ -162,7 +162,7 @@ export function parseLength(f: FramingSpec, b: Uint8Array, at: number): number {
 
 /**
  * Reads the body length from a complete length header at `at` (already excluding the header itself when the
- * framing counts it). Throws `INVALID_FRAME` for a malformed header, `INVALID_OPTIONS` when `b` does not hold a
+ * framing counts it). Throws `INVALID_FRAME` for a malformed header, `INVALID_OPTION` when `b` does not hold a
  * whole header at `at`.
  *
  * Why: the frame reader's own parser, for code that reads frames from something other than a stream (a capture file).

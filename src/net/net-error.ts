@@ -24,7 +24,7 @@ export const NetErrorCode = {
   /** A framing spec is inconsistent, or missing. */
   INVALID_FRAMING: 'INVALID_FRAMING',
   /** An option of a public entry point is missing or has the wrong type or range; the text names the option. */
-  INVALID_OPTIONS: 'INVALID_OPTIONS',
+  INVALID_OPTION: 'INVALID_OPTION',
   /** The peer sent no complete frame (and started none) within `idleTimeoutMs`. */
   IDLE_TIMEOUT: 'IDLE_TIMEOUT',
   /** The peer started a frame and did not finish it within `frameTimeoutMs`. */
@@ -48,7 +48,7 @@ export type NetErrorCode = (typeof NetErrorCode)[keyof typeof NetErrorCode];
 export class Iso8583NetError extends Error {
   /** Stable machine-readable code. */
   readonly code: NetErrorCode;
-  /** For `INVALID_OPTIONS` and `INVALID_FRAMING`: the path of the offending option, e.g. `options.framing.length`. */
+  /** For `INVALID_OPTION` and `INVALID_FRAMING`: the path of the offending option, e.g. `options.framing.length`. */
   readonly option?: string;
 
   constructor(code: NetErrorCode, detail: string, context: { readonly option?: string } = {}) {

@@ -1,6 +1,6 @@
 /**
  * Checks of the options the net entry points take, for callers without a compiler (plain JavaScript, JSON
- * configuration). Each failure throws `INVALID_OPTIONS` naming the option's path; the texts describe types and
+ * configuration). Each failure throws `INVALID_OPTION` naming the option's path; the texts describe types and
  * ranges, never the values given, which could be anything a caller had at hand.
  */
 import { Iso8583NetError, NetErrorCode } from './net-error.js';
@@ -17,9 +17,9 @@ export function kindOf(value: unknown): string {
   return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }
 
-/** Throws `INVALID_OPTIONS` for `option` in the call `where`. */
+/** Throws `INVALID_OPTION` for `option` in the call `where`. */
 export function invalidOption(where: string, option: string, expected: string, got: unknown): never {
-  throw new Iso8583NetError(NetErrorCode.INVALID_OPTIONS, `${where}: ${option} must be ${expected}, got ${kindOf(got)}`, { option });
+  throw new Iso8583NetError(NetErrorCode.INVALID_OPTION, `${where}: ${option} must be ${expected}, got ${kindOf(got)}`, { option });
 }
 
 /** Asserts that `value` is a non-null, non-array object. */

@@ -61,7 +61,7 @@ export const DEFAULT_SERVER_LIMITS: ServerLimits = Object.freeze({
   maxInFlightPerConnection: 256,
 });
 
-/** The limits given in `options` (checked, `INVALID_OPTIONS`), the defaults for the others. */
+/** The limits given in `options` (checked, `INVALID_OPTION`), the defaults for the others. */
 export function resolveServerLimits(where: string, options: Partial<Record<keyof ServerLimits, unknown>>): ServerLimits {
   const d = DEFAULT_SERVER_LIMITS;
   return Object.freeze({

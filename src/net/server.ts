@@ -150,7 +150,7 @@ const defaultSystemError = (request: Message): Message | undefined => {
  * only; a handler that throws gets a system-error answer; a peer that does not read its answers stops being read
  * and is cut off after `writeStallMs`; silent and dribbling peers are cut off by `idleTimeoutMs` and
  * `frameTimeoutMs`; at most `maxConnections` are served; `close()` drains what is in flight. Options are checked
- * here (`INVALID_OPTIONS`, `INVALID_FRAMING`, naming the option).
+ * here (`INVALID_OPTION`, `INVALID_FRAMING`, naming the option).
  *
  * @example
  * ```ts

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -140,8 +140,13 @@ describe('packing and publishing', () => {
   // A copy of what a fresh clone has (no dist/), sharing node_modules: packing there must build the package itself.
   // (The tests above pack the repository with --ignore-scripts: `pretest` built dist/ already, and a rebuild
   // would empty dist/ under the other test files running in parallel.)
+  const copies: string[] = [];
+  afterAll(() => {
+    for (const dir of copies) rmSync(dir, { recursive: true, force: true });
+  });
   const cleanCopy = (): string => {
     const dir = mkdtempSync(join(tmpdir(), 'iso8583-clean-'));
+    copies.push(dir);
     for (const entry of ['package.json', 'tsup.config.ts', 'tsconfig.json', 'src', 'README.md', 'CHANGELOG.md', 'LICENSE']) {
       cpSync(join(root, entry), join(dir, entry), { recursive: true });
     }

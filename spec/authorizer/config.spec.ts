@@ -1,11 +1,21 @@
+import { presets as fromPackage } from 'iso8583-codec';
+import { createServer as fromPackageNet } from 'iso8583-codec/net';
 import { describe, expect, it } from 'vitest';
 import { cardKeys, lastFour, parseCardKey } from '../../examples/card-authorizer/src/card-keys.js';
-import { ConfigError, DEFAULTS, loadConfig, loadSimulatorConfig } from '../../examples/card-authorizer/src/config.js';
+import { ConfigError, DEFAULTS, loadConfig, loadSimulatorConfig, SPEC } from '../../examples/card-authorizer/src/config.js';
+import { presets } from '../../src/index.js';
+import { createServer } from '../../src/net/index.js';
 
 const KEY = 'ab'.repeat(32);
 const URL = 'postgres://postgres@127.0.0.1:5432/test';
 
 describe('the configuration (one place: src/config.ts)', () => {
+  it('imports the library by its package name, which the tests resolve to the sources under test', () => {
+    expect(fromPackage).toBe(presets);
+    expect(fromPackageNet).toBe(createServer);
+    expect(SPEC).toBe(presets.iso87ascii);
+  });
+
   it('takes its defaults when the environment says nothing: embedded, a random card data key of this process', () => {
     const a = loadConfig({});
     const b = loadConfig({});

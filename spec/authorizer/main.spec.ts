@@ -7,11 +7,12 @@ import { demoPan } from '../../examples/card-authorizer/src/database.js';
 import { createCodec, type Message, presets } from '../../src/index.js';
 import { connect, encodeFrame } from '../../src/net/index.js';
 import { DATABASE_URL, TEST_CARD_KEY } from './env.js';
-import { listeningPort, type Running, runExample, terminate } from './processes.js';
+import { kill, listeningPort, type Running, runExample, runScript, terminate } from './processes.js';
 
 /**
- * `npm run authorizer` (src/main.ts) as a user runs it, in a child process: embedded (no DATABASE_URL) and on
- * DATABASE_URL with a schema of its own. It starts, listens, answers an 0100 over TCP and stops on SIGTERM.
+ * `npm start`, `npm run authorizer` and `npm run authorizer:seed` as a user runs them, in child processes (src/main.ts
+ * also directly, for its own exit code): embedded (no DATABASE_URL) and on DATABASE_URL with a schema of its own.
+ * The server starts, listens, answers an 0100 over TCP and stops on SIGTERM.
  */
 const codec = createCodec(presets.iso87ascii) as unknown as { decode(b: Uint8Array): Message; encode(m: Message): Uint8Array };
 const schema = `authz_main_${process.pid}_${randomUUID().slice(0, 8)}`;
@@ -19,7 +20,7 @@ const pool = new pg.Pool({ connectionString: DATABASE_URL, max: 2, options: `-c 
 const started: Running[] = [];
 
 afterAll(async () => {
-  for (const r of started) r.child.kill('SIGKILL');
+  for (const r of started) kill(r, 'SIGKILL');
   await pool.query(`drop schema if exists "${schema}" cascade`);
   await pool.end();
 });
@@ -53,9 +54,34 @@ async function authorizeOnce(port: number, card: number): Promise<[string, unkno
   }
 }
 
-describe('npm run authorizer (src/main.ts in a child process)', () => {
+/** Whether something still accepts connections on the port. */
+async function accepts(port: number): Promise<boolean> {
+  const socket = new Socket();
+  return new Promise((resolve) => {
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+    socket.connect(port, '127.0.0.1');
+  });
+}
+
+describe('npm start', () => {
+  it('runs the demo: embedded Postgres, demo accounts, the authorizer and the simulator, then the summary', async () => {
+    const demo = runScript('start', [], { DATABASE_URL: undefined, AUTHORIZER_PAN_KEY: undefined, SIMULATE_COUNT: '60' });
+    started.push(demo);
+    expect(await demo.exited, demo.output()).toBe(0);
+    expect(demo.output()).toMatch(/^authorizer on 127\.0\.0\.1:\d+, embedded Postgres \(PGlite\)/m);
+    expect(demo.output()).toMatch(/^60 messages; latency ms p50 /m);
+    expect(demo.output()).toMatch(/^0100 authorization\s+.*00: \d+/m);
+    expect(demo.output()).toMatch(/^response codes\n  00 approved/m);
+  }, 180_000);
+});
+
+describe('npm run authorizer and authorizer:seed', () => {
   it('embedded (no DATABASE_URL): starts, seeds its demo accounts, listens, approves an 0100, stops on SIGTERM', async () => {
-    const server = runExample('main.ts', [], { DATABASE_URL: undefined, AUTHORIZER_PAN_KEY: undefined, PORT: '0' });
+    const server = runScript('authorizer', [], { DATABASE_URL: undefined, AUTHORIZER_PAN_KEY: undefined, PORT: '0' });
     started.push(server);
     const port = await listeningPort(server);
     expect(server.output()).toContain('embedded Postgres');
@@ -63,26 +89,33 @@ describe('npm run authorizer (src/main.ts in a child process)', () => {
     expect(await authorizeOnce(port, 1)).toEqual(['0110', '00']);
     // Its log (JSON lines on stderr) tells of a malformed frame by code, field and offset, never by its PAN.
     await malformed(port, demoPan(1));
-    expect(await terminate(server)).toBe(0);
+    // SIGTERM to npm's process group (as Ctrl-C or a service manager signal it): the server finishes and says so.
+    await terminate(server);
+    expect(server.output()).toMatch(/^authorizer stopped \(SIGTERM\)$/m);
+    expect(await accepts(port)).toBe(false);
     expect(server.output()).toMatch(/"level":"warn","event":"malformed frame","code":"\w+","field":"?4"?,"offset":\d+/);
     expect(server.output()).not.toContain(demoPan(1));
   }, 180_000);
 
   it('on DATABASE_URL with its own schema: starts, listens, approves an 0100 for a seeded card, stops on SIGTERM', async () => {
     const env = { DATABASE_URL, AUTHORIZER_SCHEMA: schema, AUTHORIZER_PAN_KEY: TEST_CARD_KEY, PORT: '0' };
-    const seeded = runExample('main.ts', ['seed', '3'], env);
+    const seeded = runScript('authorizer:seed', ['3'], env);
     expect(await seeded.exited, seeded.output()).toBe(0);
     expect(seeded.output()).toContain(`seeded 3 accounts and cards in Postgres (DATABASE_URL), schema ${schema}`);
-    const server = runExample('main.ts', [], env);
+    const server = runScript('authorizer', [], env);
     started.push(server);
     const port = await listeningPort(server);
     expect(await authorizeOnce(port, 2)).toEqual(['0110', '00']);
-    expect(await terminate(server)).toBe(0);
-    // Under another key the same PAN has another digest: the seeded card is not found.
+    await terminate(server);
+    expect(server.output()).toMatch(/^authorizer stopped \(SIGTERM\)$/m);
+    expect(await accepts(port)).toBe(false);
+    // Under another key the same PAN has another digest: the seeded card is not found. (src/main.ts itself, to see
+    // its own exit code on SIGTERM.)
     const otherKey = runExample('main.ts', [], { ...env, AUTHORIZER_PAN_KEY: 'ab'.repeat(32) });
     started.push(otherKey);
     expect(await authorizeOnce(await listeningPort(otherKey), 2)).toEqual(['0110', '14']);
     expect(await terminate(otherKey)).toBe(0);
+    expect(otherKey.output()).toMatch(/^authorizer stopped \(SIGTERM\)$/m);
     expect((await pool.query('select count(*)::int as n from transactions where response_code = $1', ['00'])).rows[0].n).toBe(1);
   }, 180_000);
 

@@ -14,14 +14,18 @@ export interface Running {
   readonly exited: Promise<number | string>;
 }
 
-/** Starts `command args` in the repository root with `env` added to (or, when undefined, removed from) ours. */
+/**
+ * Starts `command args` in the repository root with `env` added to (or, when undefined, removed from) ours, in a
+ * process group of its own: {@link terminate} signals the whole group, as a terminal's Ctrl-C or a service manager
+ * does (npm runs a script through a shell that does not pass a SIGTERM sent to npm alone on to the script).
+ */
 export function run(command: string, args: readonly string[], env: Record<string, string | undefined> = {}): Running {
   const merged: NodeJS.ProcessEnv = { ...process.env };
   for (const [k, v] of Object.entries(env)) {
     if (v === undefined) delete merged[k];
     else merged[k] = v;
   }
-  const child = spawn(command, args, { cwd: ROOT, env: merged, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(command, args, { cwd: ROOT, env: merged, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let out = '';
   child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (out += chunk.toString()));
@@ -35,25 +39,29 @@ export function runExample(file: string, args: readonly string[] = [], env: Reco
 }
 
 /**
- * Waits until the process prints `listening on 127.0.0.1:<port>` and resolves with the port; rejects with its
- * output when it exits first, or after `timeoutMs` (a hang guard).
+ * Runs a package script the way a user types it, `npm run <script> -- <args>`, without its pre-script: the
+ * pre-scripts rebuild dist/, which other tests read while this one runs (the suite builds it once, before).
  */
-export function listeningPort(running: Running, timeoutMs = 120_000): Promise<number> {
+export function runScript(script: string, args: readonly string[] = [], env: Record<string, string | undefined> = {}): Running {
+  return run('npm', ['run', '--silent', '--ignore-scripts', script, ...(args.length > 0 ? ['--', ...args] : [])], env);
+}
+
+/**
+ * Waits until the process's output matches `pattern` and resolves with the match; rejects with its output when it
+ * exits first, or after `timeoutMs` (a hang guard).
+ */
+export function outputMatching(running: Running, pattern: RegExp, timeoutMs = 120_000): Promise<RegExpExecArray> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       cleanup();
-      reject(new Error(`no "listening on" line within ${timeoutMs} ms; output:\n${running.output()}`));
+      reject(new Error(`no output matching ${pattern} within ${timeoutMs} ms; output:\n${running.output()}`));
     }, timeoutMs);
     const check = (): void => {
-      const m = /listening on 127\.0\.0\.1:(\d+)/.exec(running.output());
+      const m = pattern.exec(running.output());
       if (m) {
         cleanup();
-        resolve(Number(m[1]));
+        resolve(m);
       }
-    };
-    const onExit = (code: number | string): void => {
-      cleanup();
-      reject(new Error(`exited (${code}) before listening; output:\n${running.output()}`));
     };
     const cleanup = (): void => {
       clearTimeout(timer);
@@ -62,15 +70,36 @@ export function listeningPort(running: Running, timeoutMs = 120_000): Promise<nu
     };
     running.child.stdout!.on('data', check);
     running.child.stderr!.on('data', check);
-    void running.exited.then(onExit);
+    void running.exited.then((code) => {
+      // The last output may come with the exit: look once more before giving up.
+      setImmediate(() => {
+        if (pattern.exec(running.output())) return check();
+        cleanup();
+        reject(new Error(`exited (${code}) before printing ${pattern}; output:\n${running.output()}`));
+      });
+    });
     check();
   });
 }
 
-/** Sends SIGTERM and resolves with the exit code. */
-export async function terminate(running: Running): Promise<number | string> {
-  running.child.kill('SIGTERM');
+/** Waits until the process prints `listening on 127.0.0.1:<port>` and resolves with the port. */
+export async function listeningPort(running: Running, timeoutMs = 120_000): Promise<number> {
+  return Number((await outputMatching(running, /listening on 127\.0\.0\.1:(\d+)/, timeoutMs))[1]);
+}
+
+/** Sends `signal` to the process's group (it and everything it started) and resolves with its exit code. */
+export async function terminate(running: Running, signal: NodeJS.Signals = 'SIGTERM'): Promise<number | string> {
+  kill(running, signal);
   return running.exited;
+}
+
+/** Sends `signal` to the process's group, if it is still there. */
+export function kill(running: Running, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-running.child.pid!, signal);
+  } catch {
+    // the group is gone already
+  }
 }
 
 /** A loopback port nobody listens on: handed out by the system, then released. */

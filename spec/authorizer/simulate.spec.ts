@@ -2,11 +2,11 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATABASE_URL, TEST_CARD_KEY } from './env.js';
-import { closedPort, listeningPort, type Running, runExample } from './processes.js';
+import { closedPort, listeningPort, type Running, runExample, runScript } from './processes.js';
 
 /**
- * `npm run authorizer:simulate` as a user runs it, against `npm run authorizer` on a schema of its own (seeded by
- * `npm run authorizer:seed`): twice in a row, then with the authorizer stopped under it.
+ * `npm run authorizer:simulate` as a user runs it, against the authorizer (src/main.ts, which the test kills) on a
+ * schema of its own seeded by `npm run authorizer:seed`: twice in a row, then with the authorizer stopped under it.
  */
 const schema = `authz_sim_${process.pid}_${randomUUID().slice(0, 8)}`;
 const env = { DATABASE_URL, AUTHORIZER_SCHEMA: schema, AUTHORIZER_PAN_KEY: TEST_CARD_KEY, PORT: '0', DEADLINE_MS: '600000' };
@@ -15,7 +15,7 @@ let authorizer: Running;
 let port: number;
 
 beforeAll(async () => {
-  const seeded = runExample('main.ts', ['seed', '100'], env);
+  const seeded = runScript('authorizer:seed', ['100'], env);
   expect(await seeded.exited, seeded.output()).toBe(0);
   authorizer = runExample('main.ts', [], env);
   port = await listeningPort(authorizer);
@@ -36,7 +36,7 @@ function answersOf(output: string, request: string): Map<string, number> {
 describe('npm run authorizer:simulate', () => {
   it('runs twice in a row against one authorizer, and the second run is decided afresh (no 94: its keys are new)', async () => {
     for (const round of [1, 2]) {
-      const sim = runExample('simulate.ts', ['300'], { PORT: String(port), SIMULATE_TIMEOUT_MS: '120000' });
+      const sim = runScript('authorizer:simulate', ['300'], { PORT: String(port), SIMULATE_TIMEOUT_MS: '120000' });
       expect(await sim.exited, sim.output()).toBe(0);
       const out = sim.output();
       expect(out, `run ${round}`).toMatch(/^300 messages; latency ms p50 /m);
@@ -50,7 +50,7 @@ describe('npm run authorizer:simulate', () => {
   }, 240_000);
 
   it('says in one line that no authorizer answers, and how to start one, when none listens', async () => {
-    const sim = runExample('simulate.ts', ['20'], { PORT: String(await closedPort()) });
+    const sim = runScript('authorizer:simulate', ['20'], { PORT: String(await closedPort()) });
     expect(await sim.exited).toBe(1);
     expect(sim.output()).toMatch(/^stopped after 0 of 20 messages: no authorizer answers at 127\.0\.0\.1:\d+ \(CONNECT_FAILED\): start one with npm run authorizer$/m);
     expect(sim.output()).not.toMatch(/Iso8583NetError|\n\s+at /);

@@ -3,8 +3,8 @@
  * the pool size, where it listens, its database, and the card data key. Everything the example reads from the
  * environment is read here; every other module takes these values as arguments.
  */
-import { presets } from '../../../src/index.js';
-import type { FramingSpec } from '../../../src/net/index.js';
+import { presets } from 'iso8583-codec';
+import type { FramingSpec } from 'iso8583-codec/net';
 import { CARD_KEY_VARIABLE, parseCardKey, randomCardKey } from './card-keys.js';
 
 /**

@@ -3,8 +3,8 @@
  * the database; every other request goes to the one statement of the query pack that decides it.
  */
 import type { Pool } from 'pg';
-import { responseMti } from '../../../src/index.js';
-import { type NetLogger, silentLogger } from '../../../src/net/index.js';
+import { responseMti } from 'iso8583-codec';
+import { type NetLogger, silentLogger } from 'iso8583-codec/net';
 import type { CardKeys } from './card-keys.js';
 import { advise, authorizeWithin, type AuthorizationResult, inquire, reverse } from './db.js';
 import { businessDate, intentOf, type IsoMessage, toInquiryResponse, toResponse } from './iso.js';

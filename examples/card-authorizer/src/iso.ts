@@ -2,7 +2,7 @@
  * Mapping between ISO 8583 authorization messages (iso87ascii) and the statements' requests and answers: which
  * statement a message goes to, what it must carry, and how each answer is written.
  */
-import { type Infer, mtiParts, presets, responseMti } from '../../../src/index.js';
+import { type Infer, mtiParts, presets, responseMti } from 'iso8583-codec';
 import type { CardKeys } from './card-keys.js';
 import type {
   AdviceRequest,

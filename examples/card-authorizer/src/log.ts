@@ -3,7 +3,7 @@
  * numbers, offsets and MTIs only (the library's loggers and src/handler.ts never pass a field value), so the log
  * never holds card data.
  */
-import type { NetLogger } from '../../../src/net/index.js';
+import type { NetLogger } from 'iso8583-codec/net';
 
 const line = (level: string, event: string, meta: Record<string, unknown> = {}): void => {
   process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), level, event, ...meta })}\n`);

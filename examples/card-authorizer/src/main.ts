@@ -49,11 +49,12 @@ if (command === 'seed') {
   const started = await startAuthorizer({ pool: database.pool, keys, host: config.host, port: config.port, deadlineMs: config.deadlineMs, logger: stderrLogger });
   const server = started.server;
   console.log(`authorizer listening on ${config.host}:${started.port} (${SPEC.name}, ${FRAMING.length} length header), ${database.description}`);
-  const stop = async (): Promise<void> => {
+  const stop = async (signal: string): Promise<void> => {
     await server.close(2000);
     await database.close();
+    console.log(`authorizer stopped (${signal})`);
     process.exit(0);
   };
-  process.once('SIGINT', () => void stop());
-  process.once('SIGTERM', () => void stop());
+  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
 }

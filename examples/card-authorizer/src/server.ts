@@ -3,8 +3,8 @@
  * answers echo and sign-on without touching the database, and never approves after its deadline.
  */
 import type { Pool } from 'pg';
-import { createCodec, type Message } from '../../../src/index.js';
-import { createServer, type NetLogger, type Server } from '../../../src/net/index.js';
+import { createCodec, type Message } from 'iso8583-codec';
+import { createServer, type NetLogger, type Server } from 'iso8583-codec/net';
 import type { CardKeys } from './card-keys.js';
 import { DEFAULTS, FRAMING, SPEC } from './config.js';
 import { createAuthorizerHandler } from './handler.js';

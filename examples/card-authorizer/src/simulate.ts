@@ -3,8 +3,8 @@
  * partial approvals, completions, reversals, echo, repeats, unknown and blocked cards) and summarises the answers.
  */
 import { randomBytes } from 'node:crypto';
-import { createCodec, type Message } from '../../../src/index.js';
-import { type Client, connect, isIso8583NetError, NetErrorCode } from '../../../src/net/index.js';
+import { createCodec, type Message } from 'iso8583-codec';
+import { type Client, connect, isIso8583NetError, NetErrorCode } from 'iso8583-codec/net';
 import { ConfigError, DEFAULTS, FRAMING, loadSimulatorConfig, SPEC } from './config.js';
 import { demoPan } from './database.js';
 import type { IsoMessage } from './iso.js';

@@ -9,6 +9,7 @@ import {
   getConverter,
   type Message,
   type MessageSpec,
+  fromHex,
   parseHexText,
   presets,
   registerConverter,
@@ -293,6 +294,8 @@ const provokers: Provoker[] = [
     () => parseHexText('30 3G'),
   ),
   ...p('INVALID_INPUT', 'parseHexText', 'the text is not a string, or holds an odd number of digits', () => parseHexText('303'), () => parseHexText(5 as never)),
+  ...p('INVALID_INPUT', 'fromHex', 'a character that is not a hex digit (`offset`: in the text)', () => fromHex('303G'), () => fromHex('30 31')),
+  ...p('INVALID_INPUT', 'fromHex', 'the value is not a string, or holds an odd number of digits', () => fromHex('303'), () => fromHex(5 as never)),
   ...p(
     'INVALID_OPTION',
     'argument checks',

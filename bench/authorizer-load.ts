@@ -15,7 +15,8 @@ import { Worker } from 'node:worker_threads';
 import { cardKeys, lastFour } from '../examples/card-authorizer/src/card-keys.js';
 import { DEFAULTS, FRAMING } from '../examples/card-authorizer/src/config.js';
 import { openDatabase } from '../examples/card-authorizer/src/database.js';
-import { createCodec, type Message, presets } from '../src/index.js';
+import type { IsoMessage } from '../examples/card-authorizer/src/iso.js';
+import { createCodec, presets } from '../src/index.js';
 import { connect } from '../src/net/index.js';
 
 const [mode = 'cards', rateArg = '1000', secondsArg = '10'] = process.argv.slice(2);
@@ -126,17 +127,17 @@ async function stopServer(child: ChildProcess): Promise<void> {
 
 /** Drives `total` requests at `rate` against the server on `port` through 8 client connections. */
 async function drive(port: number, label: string): Promise<RunResult> {
-  const codec = createCodec(presets.iso87ascii) as unknown as { decode(b: Uint8Array): Message; encode(m: Message): Uint8Array };
+  const codec = createCodec(presets.iso87ascii);
   const clients = await Promise.all(Array.from({ length: 8 }, () => connect({ host: '127.0.0.1', port, codec, framing: FRAMING, timeoutMs: 5000 })));
   const latencies: number[] = [];
   const lateness: number[] = [];
   const codes = new Map<string, number>();
   let errors = 0;
   let stan = 0;
-  const nextRequest = (): Message => {
+  const nextRequest = (): IsoMessage => {
     stan++;
     const card = 1 + Math.floor(Math.random() * CARDS);
-    const fields: Message['fields'] = { 7: '1124120000', 11: String(stan % 1_000_000).padStart(6, '0'), 41: `L${String(stan % 10_000_000).padStart(7, '0')}` };
+    const fields: IsoMessage['fields'] = { 7: '1124120000', 11: String(stan % 1_000_000).padStart(6, '0'), 41: `L${String(stan % 10_000_000).padStart(7, '0')}` };
     return mode === 'echo'
       ? { mti: '0800', fields: { ...fields, 70: '301' } }
       : {

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FRAMING } from '../../examples/card-authorizer/src/config.js';
 import { migrate } from '../../examples/card-authorizer/src/db.js';
 import type { IsoMessage } from '../../examples/card-authorizer/src/iso.js';
-import { createCodec, type Message, presets } from '../../src/index.js';
+import { createCodec, presets } from '../../src/index.js';
 import { connect } from '../../src/net/index.js';
 import { DATABASE_URL, insertCard, TEST_CARD_KEY } from './env.js';
 import { replay } from './model.js';
@@ -16,7 +16,7 @@ import { listeningPort, type Running, runExample } from './processes.js';
  * is held twice or lost, and the account still matches the model.
  */
 const schema = `authz_crash_${process.pid}_${randomUUID().slice(0, 8)}`;
-const codec = createCodec(presets.iso87ascii) as unknown as { decode(b: Uint8Array): Message; encode(m: Message): Uint8Array };
+const codec = createCodec(presets.iso87ascii);
 let pool: pg.Pool;
 
 beforeAll(async () => {
@@ -52,7 +52,7 @@ describe('crash and restart of the authorizer process', () => {
   it('gives every retransmitted request its original answer and holds nothing twice', async () => {
     const first = await startProcess();
     const requests = Array.from({ length: 120 }, (_, i) => request(i + 1));
-    const answers = new Map<number, Message>();
+    const answers = new Map<number, IsoMessage>();
     const clients = await Promise.all(
       Array.from({ length: 12 }, () => connect({ host: '127.0.0.1', port: first.port, codec, framing: FRAMING, timeoutMs: 120_000 })),
     );
@@ -61,7 +61,7 @@ describe('crash and restart of the authorizer process', () => {
       clients.map(async (client, k) => {
         for (let i = k; i < requests.length; i += clients.length) {
           try {
-            answers.set(i, await client.request(requests[i]! as Message));
+            answers.set(i, await client.request(requests[i]!));
           } catch {
             return; // the process died under us: CLOSED
           }
@@ -79,7 +79,7 @@ describe('crash and restart of the authorizer process', () => {
     try {
       const client = await connect({ host: '127.0.0.1', port: second.port, codec, framing: FRAMING, timeoutMs: 120_000 });
       for (let i = 0; i < requests.length; i++) {
-        const repeat = await client.request({ ...requests[i]!, mti: '0101' } as Message);
+        const repeat = await client.request({ ...requests[i]!, mti: '0101' });
         const before = answers.get(i);
         if (before !== undefined) {
           expect([repeat.fields[39], repeat.fields[38], repeat.fields[4]]).toEqual([before.fields[39], before.fields[38], before.fields[4]]);

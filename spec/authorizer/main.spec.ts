@@ -4,7 +4,7 @@ import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FRAMING } from '../../examples/card-authorizer/src/config.js';
 import { demoPan } from '../../examples/card-authorizer/src/database.js';
-import { createCodec, type Message, presets } from '../../src/index.js';
+import { createCodec, presets } from '../../src/index.js';
 import { connect, encodeFrame } from '../../src/net/index.js';
 import { DATABASE_URL, TEST_CARD_KEY } from './env.js';
 import { kill, listeningPort, type Running, runExample, runScript, terminate } from './processes.js';
@@ -14,7 +14,7 @@ import { kill, listeningPort, type Running, runExample, runScript, terminate } f
  * also directly, for its own exit code): embedded (no DATABASE_URL) and on DATABASE_URL with a schema of its own.
  * The server starts, listens, answers an 0100 over TCP and stops on SIGTERM.
  */
-const codec = createCodec(presets.iso87ascii) as unknown as { decode(b: Uint8Array): Message; encode(m: Message): Uint8Array };
+const codec = createCodec(presets.iso87ascii);
 const schema = `authz_main_${process.pid}_${randomUUID().slice(0, 8)}`;
 const pool = new pg.Pool({ connectionString: DATABASE_URL, max: 2, options: `-c search_path=${schema}` });
 const started: Running[] = [];

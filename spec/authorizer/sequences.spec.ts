@@ -5,7 +5,7 @@ import { FRAMING } from '../../examples/card-authorizer/src/config.js';
 import { migrate } from '../../examples/card-authorizer/src/db.js';
 import type { IsoMessage } from '../../examples/card-authorizer/src/iso.js';
 import { startAuthorizer } from '../../examples/card-authorizer/src/server.js';
-import { createCodec, type Message, presets } from '../../src/index.js';
+import { createCodec, presets } from '../../src/index.js';
 import { type Client, connect, type Server } from '../../src/net/index.js';
 import { DATABASE_URL, insertCard, KEYS } from './env.js';
 
@@ -14,7 +14,7 @@ import { DATABASE_URL, insertCard, KEYS } from './env.js';
  * account holds afterwards. Each test is one sequence that once moved the wrong money.
  */
 const schema = `authz_seq_${process.pid}_${randomUUID().slice(0, 8)}`;
-const codec = createCodec(presets.iso87ascii) as unknown as { decode(b: Uint8Array): Message; encode(m: Message): Uint8Array };
+const codec = createCodec(presets.iso87ascii);
 /** A deadline no decision reaches, however loaded the machine: these tests are about money, not speed. */
 const UNREACHABLE_DEADLINE_MS = 600_000;
 let pool: pg.Pool;
@@ -85,8 +85,8 @@ function reversal(original: IsoMessage, fields: Record<number, string | undefine
   return message('0400', { ...original.fields, 11: String(stan).padStart(6, '0'), ...fields });
 }
 
-async function send(m: IsoMessage): Promise<Message> {
-  return client.request(m as Message);
+async function send(m: IsoMessage): Promise<IsoMessage> {
+  return client.request(m);
 }
 
 async function code(m: IsoMessage): Promise<string | undefined> {

@@ -5,14 +5,14 @@ import { FRAMING } from '../../examples/card-authorizer/src/config.js';
 import { migrate } from '../../examples/card-authorizer/src/db.js';
 import type { IsoMessage } from '../../examples/card-authorizer/src/iso.js';
 import { startAuthorizer } from '../../examples/card-authorizer/src/server.js';
-import { createCodec, type Message, presets } from '../../src/index.js';
+import { createCodec, presets } from '../../src/index.js';
 import { type Client, connect, type Server } from '../../src/net/index.js';
 import { DATABASE_URL, insertCard, insertCards, KEYS } from './env.js';
 import { replay } from './model.js';
 
 /** The authorizer over real TCP against the real Postgres, each run in its own schema. */
 const schema = `authz_tcp_${process.pid}_${randomUUID().slice(0, 8)}`;
-const codec = createCodec(presets.iso87ascii) as unknown as { decode(b: Uint8Array): Message; encode(m: Message): Uint8Array };
+const codec = createCodec(presets.iso87ascii);
 const PAN = '4000000000000001';
 /**
  * The decision deadline of the server under test: one no decision reaches, however loaded the machine, so every

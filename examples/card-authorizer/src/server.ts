@@ -3,12 +3,11 @@
  * answers echo and sign-on without touching the database, and never approves after its deadline.
  */
 import type { Pool } from 'pg';
-import { createCodec, type Message } from 'iso8583-codec';
+import { createCodec } from 'iso8583-codec';
 import { createServer, type NetLogger, type Server } from 'iso8583-codec/net';
 import type { CardKeys } from './card-keys.js';
 import { DEFAULTS, FRAMING, SPEC } from './config.js';
 import { createAuthorizerHandler } from './handler.js';
-import type { IsoMessage } from './iso.js';
 
 /** Options of {@link startAuthorizer}. */
 export interface AuthorizerOptions {
@@ -26,7 +25,8 @@ export interface AuthorizerOptions {
 
 /** Starts the authorizer; resolves with the server and its bound port. */
 export async function startAuthorizer(options: AuthorizerOptions): Promise<{ server: Server; port: number }> {
-  const codec = createCodec(SPEC) as unknown as { decode(b: Uint8Array): Message; encode(m: Message): Uint8Array };
+  // The server is typed by its codec: the handler takes and returns messages of SPEC (IsoMessage).
+  const codec = createCodec(SPEC);
   const handler = createAuthorizerHandler({
     pool: options.pool,
     keys: options.keys,
@@ -38,7 +38,7 @@ export async function startAuthorizer(options: AuthorizerOptions): Promise<{ ser
     codec,
     framing: FRAMING,
     ...(options.logger === undefined ? {} : { logger: options.logger }),
-    handler: (message) => handler(message as IsoMessage) as Promise<Message | undefined>,
+    handler,
   });
   const address = await server.listen(options.port ?? 0, options.host ?? DEFAULTS.host);
   return { server, port: address.port };

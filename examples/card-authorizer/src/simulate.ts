@@ -3,7 +3,7 @@
  * partial approvals, completions, reversals, echo, repeats, unknown and blocked cards) and summarises the answers.
  */
 import { randomBytes } from 'node:crypto';
-import { createCodec, type Message } from 'iso8583-codec';
+import { createCodec } from 'iso8583-codec';
 import { type Client, connect, isIso8583NetError, NetErrorCode } from 'iso8583-codec/net';
 import { ConfigError, DEFAULTS, FRAMING, loadSimulatorConfig, SPEC } from './config.js';
 import { demoPan } from './database.js';
@@ -44,7 +44,8 @@ export const RESPONSE_CODES: ReadonlyMap<string, string> = new Map([
   ['96', 'system error'],
 ]);
 
-const codec = createCodec(SPEC) as unknown as { decode(b: Uint8Array): Message; encode(m: Message): Uint8Array };
+/** The client is typed by its codec: requests and answers are messages of SPEC (IsoMessage). */
+const codec = createCodec(SPEC);
 
 /** DE7 (transmission date and time, MMDDhhmmss, UTC) of a moment. */
 function transmissionTime(now: Date): string {
@@ -83,7 +84,7 @@ export async function simulate(options: {
   let sent = 0;
   let unanswered = 0;
   let stopped: string | undefined;
-  let connections: Client[];
+  let connections: Client<IsoMessage>[];
   try {
     connections = await Promise.all(
       Array.from({ length: options.clients ?? 8 }, () =>
@@ -134,9 +135,9 @@ export async function simulate(options: {
       for (let k = i; k < count && stopped === undefined; k += connections.length) {
         const [kind, message] = next();
         const start = performance.now();
-        let answer: Message;
+        let answer: IsoMessage;
         try {
-          answer = await client.request(message as Message);
+          answer = await client.request(message);
         } catch (e) {
           if (isIso8583NetError(e) && e.code === NetErrorCode.TIMEOUT) {
             unanswered++;

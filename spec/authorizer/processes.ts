@@ -15,17 +15,17 @@ export interface Running {
 }
 
 /**
- * Starts `command args` in the repository root with `env` added to (or, when undefined, removed from) ours, in a
+ * Starts `command args` in `cwd` (the repository root by default) with `env` added to (or, when undefined, removed from) ours, in a
  * process group of its own: {@link terminate} signals the whole group, as a terminal's Ctrl-C or a service manager
  * does (npm runs a script through a shell that does not pass a SIGTERM sent to npm alone on to the script).
  */
-export function run(command: string, args: readonly string[], env: Record<string, string | undefined> = {}): Running {
+export function run(command: string, args: readonly string[], env: Record<string, string | undefined> = {}, cwd = ROOT): Running {
   const merged: NodeJS.ProcessEnv = { ...process.env };
   for (const [k, v] of Object.entries(env)) {
     if (v === undefined) delete merged[k];
     else merged[k] = v;
   }
-  const child = spawn(command, args, { cwd: ROOT, env: merged, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const child = spawn(command, args, { cwd, env: merged, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let out = '';
   child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (out += chunk.toString()));

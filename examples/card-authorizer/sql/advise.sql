@@ -1,15 +1,17 @@
--- One statement per advice (0120 authorization advice, 0220 financial advice or completion): $1 idem_key,
--- $2 request_hash, $3 pan_key (the PAN's keyed digest), $4 amount, $5 today (date), $6 mti ('0120' or '0220'), $7 link of the original pre-auth
--- (DE90 form, '' without DE90), $8 rrn (DE37), $9 this advice's own link, $10 terminal (DE41), $11 merchant (DE42),
--- $12 acquirer (DE32), $13 processing (DE3 transaction type: '00', '01', '09' or '20'). Identifiers are '' when
--- absent.
--- Advices are facts: always stored and acknowledged (00), never declined for funds.
+-- One statement per advice (0120 authorization advice, 0220 financial advice or completion): $1 idem_key, $2
+-- request_hash, $3 pan_key (the PAN's keyed digest), $4 amount, $5 today (date), $6 mti ('0120' or '0220'), $7 link
+-- of the original pre-auth (DE90 form, '' without DE90), $8 rrn (DE37), $9 this advice's own link, $10 terminal
+-- (DE41), $11 merchant (DE42), $12 acquirer (DE32), $13 processing (DE3 transaction type: '00', '01', '09' or
+-- '20'). Identifiers are '' when absent. Advices are facts: always stored and acknowledged (00), never declined for
+-- funds.
 --   0120: the network approved on our behalf; hold the amount like an approval (a later reversal can release it),
 --        less what a reversal that came first left (the orphan that names it, as for an authorization).
 --   0220 with its pre-auth found (original_of(): by DE90, else by RRN and qualifiers): the completion releases what
 --        the pre-auth still holds (on the pre-auth's newest row version, so exactly once) and debits the amount.
 --   0220 without a pre-auth: an offline purchase; debit the amount. "Without" is trusted only behind the same fence
---        as reversals: if the account moved since the snapshot, nothing changes and the answer is 'retry'.
+--        as reversals: if the account moved since the snapshot, nothing changes and the answer is 'retry'. So is a
+--        pre-auth chosen without DE90 that held something in the snapshot and nothing on its newest version: the
+--        run again chooses as if the concurrent statement had come first.
 --   A refund (20): a 0220 credits the amount and releases nothing; a 0120 holds nothing.
 with
 previous as (

@@ -1,9 +1,10 @@
--- One statement per authorization decision (0100/0101/0200/0201): $1 idem_key, $2 request_hash, $3 pan_key (the PAN's keyed digest), $4 amount,
--- $5 currency, $6 mcc, $7 today (date), $8 mti, $9 auth_code candidate, $10 link (the DE90 form of this request),
--- $11 rrn (DE37), $12 channel ('pos', 'ecom' or 'atm'), $13 link of the pre-auth an incremental authorization adds
--- to ('' if none), $14 terminal (DE41), $15 merchant (DE42), $16 acquirer (DE32), $17 processing (DE3 transaction
--- type: '00' goods and services, '01' cash, '09' purchase with cashback, '20' refund), $18 expiry (DE14, YYMM).
--- Identifiers ($11, $14, $15, $16) are '' when absent: they are stored as null and identify nothing.
+-- One statement per authorization decision (0100/0101/0200/0201): $1 idem_key, $2 request_hash, $3 pan_key (the
+-- PAN's keyed digest), $4 amount, $5 currency, $6 mcc, $7 today (date), $8 mti, $9 auth_code candidate, $10 link
+-- (the DE90 form of this request), $11 rrn (DE37), $12 channel ('pos', 'ecom' or 'atm'), $13 link of the pre-auth
+-- an incremental authorization adds to ('' if none), $14 terminal (DE41), $15 merchant (DE42), $16 acquirer (DE32),
+-- $17 processing (DE3 transaction type: '00' goods and services, '01' cash, '09' purchase with cashback, '20'
+-- refund), $18 expiry (DE14, YYMM). Identifiers ($11, $14, $15, $16) are '' when absent: they are stored as null
+-- and identify nothing.
 --
 -- Debits (00, 01, 09) are decided against the funds and limits and held; only 00 and 01 may be approved partially
 -- (a cashback purchase is approved whole or declined). A refund (20) passes the card and account checks, is

@@ -1,9 +1,9 @@
--- One statement per balance inquiry (an 0100/0200 with processing code 30): $1 pan_key (the PAN's keyed digest), $2 today (date), $3 mcc,
--- $4 channel ('pos', 'ecom' or 'atm'), $5 expiry (DE14, YYMM, '' when absent), $6 currency (DE49).
--- It reads and holds nothing: the card's checks (card_refusal), the account's status and currency, then the ledger
--- balance and the available one (ledger less the active holds) in the account's currency. Nothing is stored, so a
--- repeat is simply answered again with the balances of that moment.
--- Returns one row: response_code, ledger, available, currency (the amounts null unless the answer is 00).
+-- One statement per balance inquiry (an 0100/0200 with processing code 30): $1 pan_key (the PAN's keyed digest), $2
+-- today (date), $3 mcc, $4 channel ('pos', 'ecom' or 'atm'), $5 expiry (DE14, YYMM, '' when absent), $6 currency
+-- (DE49). It reads and holds nothing: the card's checks (card_refusal), the account's status and currency, then the
+-- ledger balance and the available one (ledger less the active holds) in the account's currency. Nothing is stored,
+-- so a repeat is simply answered again with the balances of that moment. Returns one row: response_code, ledger,
+-- available, currency (the amounts null unless the answer is 00).
 with
 card as (
   select c.* from cards c where c.pan_key = $1

@@ -1,8 +1,9 @@
--- One statement per reversal (0400/0401/0420/0421): $1 idem_key, $2 request_hash, $3 pan_key (the PAN's keyed digest), $4 amount left held
--- after the reversal (DE95's actual amount for a partial reversal, -1 for a full one), $5 today (date), $6 mti,
--- $7 link (DE90's original MTI + STAN + DE7 + acquirer, or '' without DE90), $8 rrn (DE37), $9 terminal (DE41),
--- $10 merchant (DE42), $11 acquirer (DE32), $12 amount (DE4: the original's amount). Identifiers are '' when absent.
--- The original is the one original_of() names (see schema.sql for the matching rule).
+-- One statement per reversal (0400/0401/0420/0421): $1 idem_key, $2 request_hash, $3 pan_key (the PAN's keyed
+-- digest), $4 amount left held after the reversal (DE95's actual amount for a partial reversal, -1 for a full one),
+-- $5 today (date), $6 mti, $7 link (DE90's original MTI + STAN + DE7 + acquirer, or '' without DE90), $8 rrn
+-- (DE37), $9 terminal (DE41), $10 merchant (DE42), $11 acquirer (DE32), $12 amount (DE4: the original's amount).
+-- Identifiers are '' when absent. The original is the one original_of() names (see schema.sql for the matching
+-- rule).
 --
 -- The original's transaction row is locked and updated first: what it releases is computed on its newest version,
 -- so concurrent reversals and completions release its hold exactly once. Then the account's hold bucket shrinks.

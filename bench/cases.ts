@@ -1,7 +1,7 @@
 /**
  * The named benchmark cases: one authorization request in four shapes, built once and shared by every contender.
  */
-import { createCodec, type Message, presets } from '../dist/index.js';
+import { createCodec, type Message, presets } from 'iso8583-codec';
 
 /** ~60 bytes of EMV data (DE55): amount, currency, dates, unpredictable number, cryptogram. */
 export const EMV = Uint8Array.from(

@@ -3,7 +3,7 @@
  * (ISO 8583:1987 in ASCII, and in packed BCD), with the same validation the library performs (digits, alphabets,
  * maxima, truncation, trailing bytes). No spec table, no closures: one switch over the field number.
  */
-import type { Message } from '../dist/index.js';
+import type { Message } from 'iso8583-codec';
 
 const CH = Array.from({ length: 256 }, (_, c) => String.fromCharCode(c));
 

@@ -3,7 +3,7 @@
  *
  * Why: a decoder that keeps per-field buffers or caches grows with traffic; ours must stay flat.
  */
-import { createCodec, presets } from '../dist/index.js';
+import { createCodec, presets } from 'iso8583-codec';
 import { CASES } from './cases.js';
 
 const gc = (globalThis as { gc?: () => void }).gc;

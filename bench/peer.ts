@@ -6,7 +6,7 @@
  * peer decodes and encodes the same message content in the closest frame it can produce; case (d), BCD, is skipped.
  */
 import { createRequire } from 'node:module';
-import type { Message } from '../dist/index.js';
+import type { Message } from 'iso8583-codec';
 
 interface PeerInstance {
   getBufferMessage(): Buffer | { error: string };

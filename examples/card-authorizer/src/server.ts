@@ -4,7 +4,7 @@
  */
 import type { Pool } from 'pg';
 import { createCodec } from 'iso8583-codec';
-import { createServer, type NetLogger, type Server } from 'iso8583-codec/net';
+import { createServer, type NetLogger, type Server, type ServerLimits } from 'iso8583-codec/net';
 import type { CardKeys } from './card-keys.js';
 import { DEFAULTS, FRAMING, SPEC } from './config.js';
 import { createAuthorizerHandler } from './handler.js';
@@ -21,6 +21,11 @@ export interface AuthorizerOptions {
   /** Business date for tests; defaults to today's UTC date. */
   readonly clock?: () => Date;
   readonly logger?: NetLogger;
+  /**
+   * The server's limits against hostile peers (connections, idle and frame timeouts, write buffer and stall, in-flight
+   * requests per connection); the library's defaults otherwise (docs/net.md).
+   */
+  readonly limits?: Partial<ServerLimits>;
 }
 
 /** Starts the authorizer; resolves with the server and its bound port. */
@@ -38,6 +43,7 @@ export async function startAuthorizer(options: AuthorizerOptions): Promise<{ ser
     codec,
     framing: FRAMING,
     ...(options.logger === undefined ? {} : { logger: options.logger }),
+    ...options.limits,
     handler,
   });
   const address = await server.listen(options.port ?? 0, options.host ?? DEFAULTS.host);

@@ -20,6 +20,7 @@ import {
   specFromJSON,
   specToJSON,
   structuredPreset,
+  toHex,
   validateFieldSpec,
   validateSpec,
   withSubfields,
@@ -187,5 +188,104 @@ describe('a sweep of hostile arguments', () => {
         { numRuns: 150 },
       );
     }
+  });
+});
+
+describe('errors of the caller\'s own code are replaced, not wrapped (docs/security.md)', () => {
+  const PAN = '4111111111111111';
+  const trap = (): never => {
+    throw new TypeError(`bad card ${PAN}`);
+  };
+  const trapAll = (target: object = {}): object =>
+    new Proxy(target, { get: trap, has: trap, ownKeys: trap, getOwnPropertyDescriptor: trap, getPrototypeOf: trap });
+  const revoked = (): object => {
+    const { proxy, revoke } = Proxy.revocable({}, {});
+    revoke();
+    return proxy;
+  };
+  /** A spec whose `fields` getter throws, and one whose field 2 is a proxy whose traps throw. */
+  const getterSpec = Object.defineProperty({ ...ascii }, 'fields', { enumerable: true, get: trap });
+  const trappedField = { ...ascii, fields: { ...ascii.fields, 2: trapAll() } };
+
+  /** Asserts `fn` throws an Iso8583Error with `code` whose texts hold neither the PAN nor the thrown text. */
+  function replaces(fn: () => unknown, code: string): void {
+    const e = catchIso(fn);
+    expect(e.code).toBe(code);
+    expect(`${e.message} ${e.detail} ${String(e.field)}`).not.toMatch(/4111111111111111|bad card/);
+  }
+
+  it('createCodec, validateSpec, specToJSON, specFromJSON, structuredPreset and withSubfields replace a throwing getter or trap', () => {
+    for (const spec of [getterSpec, trappedField, trapAll(), revoked()]) {
+      replaces(() => call(createCodec, spec), 'INVALID_SPEC');
+      replaces(() => call(validateSpec, spec), 'INVALID_SPEC');
+      replaces(() => call(specToJSON, spec), 'INVALID_SPEC');
+      replaces(() => call(specFromJSON, spec), 'INVALID_SPEC');
+      replaces(() => call(arbitraryMessage, spec), 'INVALID_SPEC');
+    }
+    for (const spec of [getterSpec, trapAll(), revoked()]) {
+      replaces(() => call(structuredPreset, spec), 'INVALID_SPEC');
+      replaces(() => call(withSubfields, spec, {}), 'INVALID_SPEC');
+    }
+    replaces(() => call(createCodec, call(withSubfields, trappedField, {})), 'INVALID_SPEC');
+    replaces(() => call(defineSpec, revoked()), 'INVALID_SPEC');
+    replaces(() => call(structuredPreset, ascii, trapAll()), 'INVALID_OPTION');
+    replaces(() => call(structuredPreset, ascii, { de48: trapAll() }), 'INVALID_OPTION');
+    replaces(() => call(withSubfields, ascii, trapAll()), 'INVALID_OPTION');
+    replaces(() => call(buildIso87Preset, trapAll()), 'INVALID_OPTION');
+    replaces(() => call(registerConverter, trapAll()), 'INVALID_SPEC');
+    replaces(() => call(registerConverter, { ...getConverter('ascii'), name: 'args-trap', get lengthUnits() { return trap(); } }), 'INVALID_SPEC');
+    replaces(() => call(validateFieldSpec, trapAll(), '2'), 'INVALID_SPEC');
+    replaces(() => call(fieldAlphabet, trapAll()), 'INVALID_SPEC');
+    replaces(() => call(formatTrack2, trapAll(), '=', '35', 0), 'INVALID_MESSAGE');
+    replaces(() => call(formatTrack2, { pan: PAN, expiry: '2812', serviceCode: '101', discretionary: '' }, '=', trapAll(), 0), 'INVALID_OPTION');
+    replaces(() => call(parseTrack2, `${PAN}=2812101`, '=', '35', { valueOf: () => 0 }), 'INVALID_OPTION');
+  });
+
+  it('never quotes a name that could be a PAN: kinds, encodings, prefixes, layouts, keys and converter names', () => {
+    const field = (patch: object) => ({ ...ascii, fields: { 2: { ...ascii.fields[2], ...patch } } });
+    for (const spec of [
+      field({ kind: PAN }),
+      field({ encoding: PAN }),
+      field({ encoding: '4111-1111-1111-1111' }),
+      field({ prefix: `LL/${PAN}` }),
+      field({ lengthUnit: { toString: () => PAN } }),
+      field({ kind: { toString: trap } }),
+      field({ subfields: { type: PAN } }),
+      { ...ascii, fields: { [PAN]: ascii.fields[2] } },
+      { ...ascii, fields: { [`x${PAN}`]: ascii.fields[2] } },
+      { ...ascii, mti: { encoding: PAN } },
+      { ...ascii, fields: { 127: { ...ascii.fields[127], subfields: { type: 'bitmapped', bitmap: { format: 'binary' }, fields: { [PAN]: ascii.fields[2] } } } } },
+    ]) {
+      replaces(() => validateSpec(spec), 'INVALID_SPEC');
+    }
+    for (const name of [PAN, `A${PAN}`, Object.create(null), { toString: () => PAN }, trapAll(), revoked()]) replaces(() => call(getConverter, name), 'UNKNOWN_CONVERTER');
+    replaces(() => call(withSubfields, ascii, { [PAN]: { type: 'track2' } }), 'INVALID_OPTION');
+    // Plain names still are quoted: they say what is wrong.
+    expect(catchIso(() => validateSpec(field({ encoding: 'morse' }))).detail).toContain('"morse"');
+    expect(catchIso(() => getConverter('ebcdic9999')).detail).toBe('no converter is registered as "ebcdic9999"');
+  });
+
+  it('toHex refuses what is not a Uint8Array, and reads a lying subclass by its real length', () => {
+    for (const bad of [undefined, null, 'ab', PAN, { length: 2 }, [1, 2], new Uint16Array(2), trapAll(), revoked(), trapAll(new Uint8Array(2))]) {
+      refuses(() => call(toHex, bad), 'INVALID_INPUT', 'toHex: bytes must be a Uint8Array');
+    }
+    class Lying extends Uint8Array {
+      override get length(): number {
+        return 2 ** 31;
+      }
+    }
+    expect(toHex(new Lying([0x9f, 0x02]))).toBe('9F02');
+    expect(toHex(Buffer.from([0, 255]))).toBe('00FF');
+  });
+
+  it('codec.peek never throws, for proxies, revoked proxies and throwing iterables', () => {
+    const empty = { mti: undefined, fields: {} };
+    const frame = codec.encode({ mti: '0100', fields: { 11: '000001' } });
+    expect(codec.peek(trapAll(new Uint8Array(frame)) as never, [11])).toEqual(empty);
+    expect(codec.peek(revoked() as never, [11])).toEqual(empty);
+    expect(codec.peek(frame, trapAll([]) as never)).toEqual(empty);
+    expect(codec.peek(frame, revoked() as never)).toEqual(empty);
+    expect(codec.peek(frame, new Proxy([11], { get: (t, k) => (k === Symbol.iterator ? trap : Reflect.get(t, k)) }) as never)).toEqual(empty);
+    expect(codec.peek(frame, [11])).toEqual({ mti: '0100', fields: { 11: '000001' } });
   });
 });

@@ -15,6 +15,7 @@ import {
   registerConverter,
   responseMti,
   structuredPreset,
+  toHex,
   validateSpec,
 } from '../../src/index.js';
 import { arbitraryMessage } from '../../src/testing/index.js';
@@ -273,8 +274,17 @@ const provokers: Provoker[] = [
   ...p(
     'INVALID_SPEC',
     'validateSpec',
-    'the spec as a whole: not an object (or not JSON), no name, no field table, a key that is not a field number',
+    'the spec as a whole: not an object (or not JSON), no name, no field table, a key that is not a field number, or reading it threw (a getter or proxy trap: its text is not kept)',
     () => validateSpec(1),
+    () =>
+      createCodec(
+        Object.defineProperty({ ...presets.iso87ascii }, 'fields', {
+          enumerable: true,
+          get() {
+            throw new Error('getter');
+          },
+        }),
+      ),
     () => validateSpec({ ...presets.iso87ascii, name: '' }),
     () => validateSpec({ ...presets.iso87ascii, fields: { x: presets.iso87ascii.fields[2] } }),
   ),
@@ -296,6 +306,14 @@ const provokers: Provoker[] = [
   ...p('INVALID_INPUT', 'parseHexText', 'the text is not a string, or holds an odd number of digits', () => parseHexText('303'), () => parseHexText(5 as never)),
   ...p('INVALID_INPUT', 'fromHex', 'a character that is not a hex digit (`offset`: in the text)', () => fromHex('303G'), () => fromHex('30 31')),
   ...p('INVALID_INPUT', 'fromHex', 'the value is not a string, or holds an odd number of digits', () => fromHex('303'), () => fromHex(5 as never)),
+  ...p(
+    'INVALID_INPUT',
+    'toHex',
+    'the value is not a `Uint8Array` (a string, an array, an object with a `length`, a proxy)',
+    () => toHex('30' as never),
+    () => toHex({ length: 2 } as never),
+    () => toHex(new Proxy(new Uint8Array(2), {}) as never),
+  ),
   ...p(
     'INVALID_OPTION',
     'argument checks',

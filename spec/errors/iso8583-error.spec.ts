@@ -28,12 +28,27 @@ describe('Iso8583Error', () => {
     const e = new Iso8583Error(ErrorCode.TRUNCATED, 'x');
     expect(isIso8583Error(e)).toBe(true);
     // A structurally different copy (as another bundle would create) carries the same registered symbol.
-    const foreign = Object.assign(new Error('x'), { [Symbol.for('iso8583-codec.Iso8583Error')]: true });
+    const foreign = Object.defineProperty(new Error('x'), Symbol.for('iso8583-codec.Iso8583Error'), { value: true });
     expect(isIso8583Error(foreign)).toBe(true);
     expect(isIso8583Error(new Error('x'))).toBe(false);
     expect(isIso8583Error(null)).toBe(false);
     expect(isIso8583Error('TRUNCATED')).toBe(false);
     expect(isIso8583Error({ code: 'TRUNCATED' })).toBe(false);
+  });
+
+  it('tells without throwing for a proxy whose traps throw, a revoked proxy and a brand a proxy cannot back', () => {
+    const throwing = (): never => {
+      throw new Error('hostile 4111111111111111');
+    };
+    const revocable = Proxy.revocable({}, {});
+    revocable.revoke();
+    for (const v of [new Proxy({}, { get: throwing, getOwnPropertyDescriptor: throwing, has: throwing }), revocable.proxy]) {
+      expect(isIso8583Error(v)).toBe(false);
+    }
+    // A proxy may report a brand only as configurable (its target has none), and a real brand never is.
+    const liar = new Proxy({}, { getOwnPropertyDescriptor: () => ({ value: true, configurable: true }) });
+    expect(isIso8583Error(liar)).toBe(false);
+    expect(isIso8583Error(new Proxy(new Iso8583Error(ErrorCode.TRUNCATED, 'x'), {}))).toBe(true);
   });
 
   it('has a unique string for every code', () => {

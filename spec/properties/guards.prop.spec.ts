@@ -1,17 +1,44 @@
 import fc from 'fast-check';
 import { describe as group, expect, it } from 'vitest';
 import {
+  adviceMti,
+  buildIso87Preset,
+  createCodec,
+  defineSpec,
   describe,
+  formatTrack2,
+  fromHex,
+  getConverter,
+  hasConverter,
+  hidden,
   isIso8583Error,
+  isRepeatMti,
+  isResponseMti,
+  maskPan,
   type Message,
   type MessageSpec,
   messageFromJSON,
   messageToJSON,
   messageToMaskedJSON,
+  mtiParts,
+  parseHexText,
+  parsePrefix,
+  parseTrack2,
   presets,
+  registerConverter,
+  repeatMti,
+  responseMti,
+  specFromJSON,
+  specToJSON,
   structuredPreset,
+  toHex,
+  validateFieldSpec,
+  validateSpec,
+  valueFromJSON,
+  valueToJSON,
+  withSubfields,
 } from '../../src/index.js';
-import { arbitraryMessage } from '../../src/testing/index.js';
+import { arbitraryFieldValue, arbitraryFrame, arbitraryMessage, fieldAlphabet } from '../../src/testing/index.js';
 import { FUZZ_RUNS } from './budget.js';
 
 /**
@@ -81,11 +108,17 @@ cyclicList.push({ tag: '70', value: cyclicList });
 const cyclicObject: Record<string, unknown> = {};
 cyclicObject['1'] = cyclicObject;
 
+/** Instances of the generated specials, recognised without running code of other values (proxies among them). */
+const generatedSpecials = new WeakSet<object>();
+const generated = new WeakSet<object>();
+
 /** The hostile values that cannot be printed (their getters and traps throw): generated as names, made late. */
 const SPECIALS = ['cyclic-list', 'cyclic-object', 'getter-bomb', 'list-of-bombs', 'throwing-proxy', 'throwing-array-proxy', 'revoked-proxy'] as const;
 
 class Special {
-  constructor(readonly name: (typeof SPECIALS)[number]) {}
+  constructor(readonly name: (typeof SPECIALS)[number]) {
+    generatedSpecials.add(this);
+  }
   [fc.toStringMethod](): string {
     return `<${this.name}>`;
   }
@@ -381,5 +414,323 @@ group('card data in output and errors', () => {
     // Nearly every misplacement is refused (a digit string where JSON wants hex is not): errors were looked at.
     for (const [name, t] of Object.entries(count)) expect(t.threw, name).toBeGreaterThan(FUZZ_RUNS / 2);
     expect(optionErrors).toBe(FUZZ_RUNS);
+  });
+});
+
+/**
+ * Every other entry point of `iso8583-codec` and `iso8583-codec/testing` is guarded the same way (docs/security.md:
+ * errors from the caller's own code are replaced, not wrapped): whatever the arguments (values of any type,
+ * null-prototype objects, proxies whose traps throw with a PAN in their text, revoked proxies, throwing getters,
+ * objects whose `toString` gives a PAN, names that are a PAN), only an `Iso8583Error` escapes, its texts hold no
+ * PAN and nothing of the thrown text, and `codec.peek` never throws at all.
+ */
+const HOSTILE_TEXT = `hostile ${PAN}`;
+function trap(): never {
+  throw new TypeError(HOSTILE_TEXT);
+}
+const ALL_TRAPS = ['get', 'set', 'has', 'ownKeys', 'getOwnPropertyDescriptor', 'getPrototypeOf', 'defineProperty', 'deleteProperty', 'apply', 'construct', 'isExtensible', 'preventExtensions', 'setPrototypeOf'] as const;
+const trapAll = (): ProxyHandler<object> => Object.fromEntries(ALL_TRAPS.map((t) => [t, trap]));
+/** Property names an entry point may read from a spec, a field spec, a layout, a converter, options or a dialect. */
+const READ_KEYS = ['name', 'mti', 'bitmap', 'header', 'fields', 'encoding', 'kind', 'length', 'prefix', 'lengthUnit', 'pad', 'nibblePad', 'subfields', 'type', 'tags', 'format', 'de48', 'de127', 'valueType', 'unit', 'lengthUnits', 'byteLength', 'decode', 'encode', 'charset', 'specialize', 'pan', 'expiry', 'serviceCode', 'discretionary', 'mtiEncoding', 'textEncoding', 'only', 'maxFields', '2', '35', '55', '127'];
+
+/** Names and strings that carry a PAN, whole or cut by separators. */
+const PAN_NAMES = [PAN, `LL/${PAN}`, `A${PAN}`, `x+${PAN}`, `${PAN}.json`, '4111-1111-1111-1111', '41:11:11:11:11:11:11:11', '0x41,0x11,0x11,0x11,0x11,0x11,0x11,0x11'];
+
+const ARGUMENT_SPECIALS = ['trap-all', 'trap-all-array', 'trap-all-bytes', 'trap-all-function', 'trap-get', 'revoked', 'revoked-array', 'getters', 'null-prototype-getters', 'to-string-pan', 'to-string-throws', 'length-only', 'lying-bytes'] as const;
+
+class HostileArgument {
+  constructor(readonly name: (typeof ARGUMENT_SPECIALS)[number]) {
+    generated.add(this);
+  }
+  [fc.toStringMethod](): string {
+    return `<${this.name}>`;
+  }
+  make(): unknown {
+    const getters = (o: object): object => {
+      for (const k of READ_KEYS) Object.defineProperty(o, k, { enumerable: true, get: trap });
+      return o;
+    };
+    switch (this.name) {
+      case 'trap-all':
+        return new Proxy({}, trapAll());
+      case 'trap-all-array':
+        return new Proxy([], trapAll());
+      case 'trap-all-bytes':
+        return new Proxy(new Uint8Array(8), trapAll());
+      case 'trap-all-function':
+        return new Proxy(() => undefined, trapAll());
+      case 'trap-get':
+        return new Proxy({}, { get: trap });
+      case 'revoked':
+      case 'revoked-array': {
+        const { proxy, revoke } = Proxy.revocable(this.name === 'revoked' ? {} : [], {});
+        revoke();
+        return proxy;
+      }
+      case 'getters':
+        return getters({});
+      case 'null-prototype-getters':
+        return getters(Object.create(null) as object);
+      case 'to-string-pan':
+        return { toString: () => PAN, valueOf: () => Number(PAN) };
+      case 'to-string-throws':
+        return { toString: trap, valueOf: trap, [Symbol.toPrimitive]: trap };
+      case 'length-only':
+        return { length: 2, 0: 0x41, 1: 0x11 };
+      case 'lying-bytes':
+        return new LyingBytes(4);
+    }
+  }
+}
+
+/** Any argument a plain JavaScript caller could pass, the hostile ones made late (they cannot be printed). */
+const anyArgument: fc.Arbitrary<unknown> = fc.oneof(
+  { weight: 3, arbitrary: fc.anything({ maxDepth: 2, withBigInt: true, withBoxedValues: true, withNullPrototype: true, withTypedArray: true, withSparseArray: true, withMap: true }) },
+  { weight: 3, arbitrary: fc.constantFrom(...ARGUMENT_SPECIALS.map((name) => new HostileArgument(name))) },
+  { weight: 2, arbitrary: fc.constantFrom<unknown>(...PAN_NAMES, undefined, null, Object.create(null), Symbol('s'), 7n, () => 1) },
+  { weight: 1, arbitrary: hostile },
+);
+/** Makes a generated hostile value; anything else (a proxy made already among them) is passed as it is, untouched. */
+const makeArgument = (v: unknown): unknown => {
+  if (typeof v !== 'object' || v === null || !(generated.has(v) || generatedSpecials.has(v))) return v;
+  return v instanceof HostileArgument || v instanceof Special ? v.make() : v;
+};
+
+/** The objects of the copies made by {@link copyData}: edits descend only into these, never into a proxy. */
+const generatedData = new WeakSet<object>();
+/** A deep copy of plain spec data (presets are plain data: objects, arrays, strings, numbers, booleans). */
+function copyData(v: unknown): unknown {
+  if (typeof v !== 'object' || v === null) return v;
+  const out: Record<string, unknown> = Array.isArray(v) ? ([] as unknown as Record<string, unknown>) : {};
+  for (const k of Object.keys(v)) out[k] = copyData((v as Record<string, unknown>)[k]);
+  generatedData.add(out);
+  return out;
+}
+
+/** Every path to a value inside `v`, depth first (fields, their specs, their layouts). */
+function paths(v: unknown, prefix: readonly string[] = [], out: string[][] = []): string[][] {
+  if (typeof v !== 'object' || v === null) return out;
+  for (const k of Object.keys(v)) {
+    const p = [...prefix, k];
+    out.push(p);
+    paths((v as Record<string, unknown>)[k], p, out);
+  }
+  return out;
+}
+
+const argumentSpecs: MessageSpec[] = [...specs, structuredPreset(presets.iso87ebcdic)];
+const specPaths = argumentSpecs.map((spec) => paths(spec));
+
+/** One edit of a spec at one of its paths: a hostile value, a throwing getter, a key that is a PAN, or a proxy. */
+const specEdit = fc.record({
+  at: fc.nat(),
+  how: fc.constantFrom('value', 'getter', 'pan-key', 'trap-all', 'revoked'),
+  value: anyArgument,
+});
+type SpecEdit = typeof specEdit extends fc.Arbitrary<infer E> ? E : never;
+
+/** A copy of spec `i` with `edits` applied (none: a well-formed spec, so every entry point also returns). */
+function editedSpec(i: number, edits: readonly SpecEdit[]): unknown {
+  const root = { value: copyData(argumentSpecs[i]) };
+  generatedData.add(root);
+  for (const e of edits) {
+    const all = specPaths[i]!;
+    const path = ['value', ...all[e.at % all.length]!];
+    let parent: Record<string, unknown> = root;
+    for (const k of path.slice(0, -1)) {
+      const next = Object.getOwnPropertyDescriptor(parent, k)?.value as unknown;
+      if (typeof next !== 'object' || next === null || !generatedData.has(next)) break;
+      parent = next as Record<string, unknown>;
+    }
+    const key = path[path.length - 1]!;
+    if (!Object.isExtensible(parent)) continue;
+    // Edits define properties (an earlier edit may have left a getter there); reads go through the descriptor.
+    const set = (k: string, value: unknown): void => {
+      Object.defineProperty(parent, k, { value, enumerable: true, configurable: true, writable: true });
+    };
+    const current = Object.getOwnPropertyDescriptor(parent, key)?.value as unknown;
+    switch (e.how) {
+      case 'value':
+        set(key, makeArgument(e.value));
+        break;
+      case 'getter':
+        Object.defineProperty(parent, key, { enumerable: true, configurable: true, get: trap });
+        break;
+      case 'pan-key':
+        set(PAN, current);
+        break;
+      case 'trap-all':
+        set(key, new Proxy(typeof current === 'object' && current !== null ? current : {}, trapAll()));
+        break;
+      case 'revoked': {
+        const { proxy, revoke } = Proxy.revocable({}, {});
+        revoke();
+        set(key, proxy);
+        break;
+      }
+    }
+  }
+  return root.value;
+}
+
+const argSpecIndex = fc.integer({ min: 0, max: argumentSpecs.length - 1 });
+/** A spec argument: well-formed (a third of the time), edited in 1–3 places, or any value at all. */
+const specArgument = fc.oneof(
+  { weight: 1, arbitrary: fc.record({ i: argSpecIndex, edits: fc.constant([] as SpecEdit[]) }) },
+  { weight: 2, arbitrary: fc.record({ i: argSpecIndex, edits: fc.array(specEdit, { minLength: 1, maxLength: 3 }) }) },
+  { weight: 1, arbitrary: fc.record({ any: anyArgument }) },
+);
+type SpecArgument = typeof specArgument extends fc.Arbitrary<infer A> ? A : never;
+/**
+ * A field label argument (valueFromJSON's field, validateFieldSpec's path): the caller's own name for the field,
+ * which the error carries as given; any value that is not a string, or a plain label.
+ */
+const labelArgument = fc.oneof(fc.constantFrom<unknown>('2', '55.9F02'), anyArgument.filter((v) => typeof v !== 'string'));
+const makeSpec = (a: SpecArgument): unknown => ('any' in a ? makeArgument(a.any) : editedSpec(a.i, a.edits));
+/** A field spec argument: field 2, 35, 55 or 127 of a (possibly edited) spec, or any value. */
+const fieldOf = (spec: unknown, n: number): unknown => {
+  try {
+    return (spec as { fields: Record<number, unknown> }).fields[n];
+  } catch {
+    return spec;
+  }
+};
+
+const validFrame = createCodec(presets.iso87ascii).encode({ mti: '0100', fields: { 2: PAN, 4: '000000001000', 11: '000001' } });
+/** A frame argument: a valid frame, a mutation of it, or any value. */
+const frameArgument = fc.oneof(
+  fc.constant<unknown>(validFrame),
+  fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })).map(([at, b]) => {
+    const copy = Uint8Array.from(validFrame);
+    copy[at % copy.length] = b;
+    return copy as unknown;
+  }),
+  anyArgument,
+);
+
+/** The class and message of what escaped, if they can be read without running a trap. */
+function safeName(e: unknown): string {
+  try {
+    return e instanceof Error ? `${e.constructor.name}: ${e.message}` : typeof e;
+  } catch {
+    return 'an unreadable value';
+  }
+}
+
+/** The texts of an error a caller may print or log. */
+function texts(e: { message: string; detail: string; field: string | undefined; offset: number | undefined; code: string }): string {
+  return `${e.code} ${e.message} ${e.detail} ${String(e.field)} ${String(e.offset)}`;
+}
+
+/**
+ * Runs one call: returns `returned`, or `threw` for an Iso8583Error whose texts hold neither a PAN nor the thrown
+ * text; anything else fails, named by the entry point (the thrown value is not printed: it may be a trap).
+ */
+function guardedOutcome(name: string, fn: () => unknown): Outcome {
+  let caught: unknown;
+  try {
+    fn();
+    return 'returned';
+  } catch (e) {
+    caught = e;
+  }
+  if (!isIso8583Error(caught)) throw new Error(`${name} let something other than an Iso8583Error escape: ${safeName(caught)}`);
+  const text = texts(caught);
+  for (const secret of [PAN, ...PAN_NAMES.slice(1), 'hostile']) expect(text, name).not.toContain(secret);
+  expect(caught.code).toMatch(/^[A-Z_]+$/);
+  return 'threw';
+}
+
+interface EntryPoint {
+  readonly name: string;
+  readonly calls: fc.Arbitrary<readonly [string, () => unknown]>;
+}
+const entry = <T,>(name: string, args: fc.Arbitrary<T>, call: (a: T) => unknown): EntryPoint => ({ name, calls: args.map((a) => [name, () => call(a)] as const) });
+const any2 = fc.tuple(anyArgument, anyArgument);
+const asciiCodec = createCodec(presets.iso87ascii);
+const dialect = { name: 'd', mtiEncoding: 'ascii', textEncoding: 'ascii', numericEncoding: 'ascii', trackEncoding: 'ascii', prefixEncoding: 'ascii' };
+const track = { pan: PAN, expiry: '2812', serviceCode: '101', discretionary: '' };
+const call = (fn: unknown, ...args: unknown[]): unknown => (fn as (...a: unknown[]) => unknown)(...args.map(makeArgument));
+
+/** Each entry point with arguments drawn for it; the spec-taking ones get well-formed, edited and any specs. */
+const entryPoints: EntryPoint[] = [
+  entry('createCodec', specArgument, (s) => createCodec(makeSpec(s) as MessageSpec)),
+  entry('validateSpec', specArgument, (s) => validateSpec(makeSpec(s))),
+  entry('specToJSON', specArgument, (s) => specToJSON(makeSpec(s) as MessageSpec)),
+  entry('specFromJSON', specArgument, (s) => specFromJSON(makeSpec(s))),
+  entry('defineSpec', specArgument, (s) => defineSpec(makeSpec(s) as MessageSpec)),
+  entry('withSubfields', fc.tuple(specArgument, fc.oneof(fc.constant<unknown>({ 55: { type: 'ber-tlv' } }), anyArgument)), ([s, l]) => call(withSubfields, makeSpec(s), l)),
+  entry('structuredPreset', fc.tuple(specArgument, fc.oneof(fc.constant<unknown>(undefined), anyArgument)), ([s, o]) => call(structuredPreset, makeSpec(s), o)),
+  entry('validateFieldSpec', fc.tuple(specArgument, fc.constantFrom(2, 35, 55, 127), labelArgument), ([s, n, p]) => call(validateFieldSpec, fieldOf(makeSpec(s), n), p)),
+  entry('fieldAlphabet', fc.tuple(specArgument, fc.constantFrom(2, 35, 55, 127)), ([s, n]) => call(fieldAlphabet, fieldOf(makeSpec(s), n))),
+  entry('arbitraryFieldValue', fc.tuple(specArgument, fc.constantFrom(2, 35, 55, 127)), ([s, n]) => call(arbitraryFieldValue, fieldOf(makeSpec(s), n))),
+  entry('arbitraryMessage', fc.tuple(specArgument, fc.oneof(fc.constant<unknown>({ fields: [2] }), anyArgument)), ([s, o]) => call(arbitraryMessage, makeSpec(s), o)),
+  entry('arbitraryFrame', fc.tuple(specArgument, anyArgument), ([s, o]) => call(arbitraryFrame, makeSpec(s), asciiCodec.encode, o)),
+  entry('buildIso87Preset', fc.oneof(fc.constant<unknown>(dialect), anyArgument, fc.tuple(fc.constantFrom(...Object.keys(dialect)), anyArgument).map(([k, v]) => new Proxy({ ...dialect }, { get: (t, key) => (key === k ? makeArgument(v) : Reflect.get(t, key)) }) as unknown)), (d) => call(buildIso87Preset, d)),
+  entry('registerConverter', fc.oneof(anyArgument, fc.tuple(fc.constantFrom(...READ_KEYS.slice(18, 24)), anyArgument).map(([k, v]) => ({ ...getConverter('ascii'), name: 'guards-probe', [k]: v }) as unknown)), (c) => call(registerConverter, c)),
+  entry('getConverter', fc.oneof(fc.constant<unknown>('ascii'), anyArgument), (n) => call(getConverter, n)),
+  entry('hasConverter', anyArgument, (n) => call(hasConverter, n)),
+  entry('toHex', fc.oneof(fc.uint8Array({ maxLength: 8 }) as fc.Arbitrary<unknown>, anyArgument), (b) => {
+    const bytes = makeArgument(b);
+    const hex = toHex(bytes as Uint8Array);
+    // Only a genuine Uint8Array is turned into hex, and into its own bytes' hex.
+    expect(Object.prototype.toString.call(bytes)).toBe('[object Uint8Array]');
+    expect(hex).toBe(Buffer.from(bytes as Uint8Array).toString('hex').toUpperCase());
+  }),
+  entry('fromHex', fc.oneof(fc.constant<unknown>('9F02'), anyArgument), (h) => call(fromHex, h)),
+  entry('parseHexText', fc.oneof(fc.constant<unknown>('9F 02 # x'), anyArgument), (h) => call(parseHexText, h)),
+  entry('maskPan', any2, ([p, b]) => call(maskPan, p, b)),
+  entry('hidden', any2, ([n, u]) => call(hidden, n, u)),
+  entry('parseTrack2', fc.tuple(fc.oneof(fc.constant<unknown>(`${PAN}=2812101`), anyArgument), fc.oneof(fc.constant<unknown>('='), anyArgument), fc.oneof(fc.constant<unknown>(0), anyArgument)), ([t, sep, o]) => call(parseTrack2, t, sep, '35', o)),
+  entry('formatTrack2', fc.tuple(fc.oneof(fc.constant<unknown>(track), anyArgument), fc.oneof(fc.constant<unknown>('='), anyArgument), fc.oneof(fc.constant<unknown>(0), anyArgument)), ([t, sep, o]) => call(formatTrack2, t, sep, '35', o)),
+  ...[mtiParts, responseMti, repeatMti, adviceMti, isRepeatMti, isResponseMti].map((fn) => entry(fn.name, fc.oneof(fc.constant<unknown>('0100'), anyArgument), (m) => call(fn, m))),
+  entry('parsePrefix', anyArgument, (p) => call(parsePrefix, p)),
+  entry('isIso8583Error', anyArgument, (v) => expect(typeof isIso8583Error(makeArgument(v))).toBe('boolean')),
+  entry('codec.decode', frameArgument, (f) => call(asciiCodec.decode, f)),
+  entry('codec.encode', anyArgument, (m) => call(asciiCodec.encode, m)),
+  entry('valueToJSON', fc.tuple(anyArgument, fc.oneof(fc.constant<unknown>(presets.iso87ascii.fields[2]), anyArgument)), ([v, f]) => call(valueToJSON, v, f)),
+  entry('valueFromJSON', fc.tuple(anyArgument, fc.oneof(fc.constant<unknown>(presets.iso87ascii.fields[2]), anyArgument), labelArgument), ([v, f, n]) => call(valueFromJSON, v, f, n)),
+  entry('describe (options)', anyArgument, (o) => call(describe, { mti: '0100', fields: {} }, presets.iso87ascii, o)),
+  entry('messageToJSON (spec)', specArgument, (s) => call(messageToJSON, { mti: '0100', fields: {} }, makeSpec(s))),
+];
+
+group('guarded core entry points', () => {
+  it('let only an Iso8583Error without a PAN or the thrown text escape, for any arguments', () => {
+    const count = new Map<string, Tally>();
+    fc.assert(
+      fc.property(fc.oneof(...entryPoints.map((e) => e.calls)), ([name, run]) => {
+        const tally = count.get(name) ?? { returned: 0, threw: 0 };
+        tally[guardedOutcome(name, run)]++;
+        count.set(name, tally);
+      }),
+      { numRuns: FUZZ_RUNS * 20, seed: SEED },
+    );
+    // Every entry point was reached and made to throw; those with a well-formed case also returned.
+    // The predicates answer for any value; every other entry point was reached and made to throw.
+    const predicates = ['hasConverter', 'parsePrefix', 'isIso8583Error'];
+    for (const { name } of entryPoints) {
+      const t = count.get(name);
+      expect(t, name).toBeDefined();
+      if (predicates.includes(name)) expect(t!.threw, `${name} threw`).toBe(0);
+      else expect(t!.threw, `${name} threw`).toBeGreaterThan(0);
+    }
+    for (const name of ['createCodec', 'validateSpec', 'specToJSON', 'withSubfields', 'structuredPreset', 'toHex', 'getConverter', 'codec.decode']) {
+      expect(count.get(name)?.returned, `${name} returned`).toBeGreaterThan(0);
+    }
+  });
+
+  it('codec.peek never throws, whatever the frame and the wanted fields, and reads only what it may', () => {
+    const codecs = [asciiCodec, createCodec(specs[0]!), createCodec(presets.iso87binary)];
+    let found = 0;
+    fc.assert(
+      fc.property(frameArgument, fc.oneof(fc.constant<unknown>([2, 11]), anyArgument), fc.constantFrom(0, 1, 2), (f, w, i) => {
+        const result = codecs[i]!.peek(makeArgument(f) as Uint8Array, makeArgument(w) as number[]);
+        expect(result.mti === undefined || /^[0-9]{4}$/.test(result.mti)).toBe(true);
+        expect(typeof result.fields).toBe('object');
+        if (result.mti !== undefined) found++;
+      }),
+      { numRuns: FUZZ_RUNS * 5, seed: SEED },
+    );
+    expect(found).toBeGreaterThan(0);
   });
 });

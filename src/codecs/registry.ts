@@ -1,4 +1,6 @@
+import { nameLabel } from '../errors/arguments.js';
 import { ErrorCode } from '../errors/codes.js';
+import { guard, unreadable } from '../errors/guard.js';
 import { Iso8583Error } from '../errors/iso8583-error.js';
 import { asciiConverter } from './ascii.js';
 import { bcdConverter } from './bcd.js';
@@ -36,14 +38,17 @@ const userConverters = new Map<string, Converter>();
  * ```
  */
 export function registerConverter(converter: Converter): void {
-  if (typeof converter?.name !== 'string' || converter.name === '') {
-    throw new Iso8583Error(ErrorCode.INVALID_SPEC, 'a converter needs a non-empty name');
-  }
-  if (BUILT_IN.has(converter.name)) {
-    throw new Iso8583Error(ErrorCode.INVALID_SPEC, `converter "${converter.name}" is built in and cannot be replaced`);
-  }
-  checkConverterShape(converter);
-  userConverters.set(converter.name, converter);
+  guard(ErrorCode.INVALID_SPEC, unreadable('registerConverter: the converter'), () => {
+    const name: unknown = typeof converter === 'object' && converter !== null ? converter.name : undefined;
+    if (typeof name !== 'string' || name === '') {
+      throw new Iso8583Error(ErrorCode.INVALID_SPEC, 'a converter needs a non-empty name');
+    }
+    if (BUILT_IN.has(name)) {
+      throw new Iso8583Error(ErrorCode.INVALID_SPEC, `converter ${nameLabel(name)} is built in and cannot be replaced`);
+    }
+    checkConverterShape(converter);
+    userConverters.set(name, converter);
+  });
 }
 
 const UNITS: readonly unknown[] = ['chars', 'digits', 'bytes'];
@@ -77,9 +82,10 @@ function checkConverterShape(c: Converter): void {
  * ```
  */
 export function getConverter(name: string): Converter {
+  // Map lookups run no code of the key's, so any value may be looked up; the text names it only if it is plain.
   const c = BUILT_IN.get(name) ?? userConverters.get(name);
   if (c === undefined) {
-    throw new Iso8583Error(ErrorCode.UNKNOWN_CONVERTER, `no converter is registered as "${String(name)}"`);
+    throw new Iso8583Error(ErrorCode.UNKNOWN_CONVERTER, `no converter is registered as ${nameLabel(name)}`);
   }
   return c;
 }

@@ -65,5 +65,13 @@ function formatMessage(code: ErrorCode, detail: string, location: ErrorLocation)
  * ```
  */
 export function isIso8583Error(value: unknown): value is Iso8583Error {
-  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
+  if (typeof value !== 'object' || value === null) return false;
+  // The brand is an own, non-configurable data property; a proxy cannot fake one its target lacks, and a
+  // throwing or revoked proxy (thrown by a caller's code) is simply not an Iso8583Error.
+  try {
+    const brand = Object.getOwnPropertyDescriptor(value, BRAND);
+    return brand !== undefined && brand.configurable === false && brand.value === true;
+  } catch {
+    return false;
+  }
 }

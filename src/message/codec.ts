@@ -4,6 +4,7 @@ import { getConverter } from '../codecs/registry.js';
 import { ByteReader } from '../cursor/byte-reader.js';
 import { ByteWriter } from '../cursor/byte-writer.js';
 import { ErrorCode } from '../errors/codes.js';
+import { guard, unreadable } from '../errors/guard.js';
 import { Iso8583Error, isIso8583Error } from '../errors/iso8583-error.js';
 import type { Infer } from '../spec/infer.js';
 import { KIND_ALPHABETS } from '../spec/kinds.js';
@@ -75,7 +76,8 @@ const cache = new WeakMap<MessageSpec, Codec<unknown>>();
  * Compiles `spec` once (cached per spec object) and returns its `{ decode, encode }`.
  *
  * Why: the spec is validated here, so an inconsistent spec fails at start-up with `INVALID_SPEC`, and every
- * later frame runs through precompiled closures.
+ * later frame runs through precompiled closures. Only an `Iso8583Error` leaves it, for any argument: a getter or
+ * proxy trap of the spec that throws becomes `INVALID_SPEC` without its text.
  *
  * @example
  * ```ts
@@ -86,9 +88,10 @@ const cache = new WeakMap<MessageSpec, Codec<unknown>>();
  * ```
  */
 export function createCodec<const S extends MessageSpec>(spec: S): Codec<Infer<S>> {
+  // A WeakMap lookup runs no code of the key's; the spec is read (getters, proxy traps) only inside the guard.
   const cached = cache.get(spec);
   if (cached !== undefined) return cached as Codec<Infer<S>>;
-  const codec = compileCodec(validateSpec(spec));
+  const codec = guard(ErrorCode.INVALID_SPEC, unreadable('the spec'), () => compileCodec(validateSpec(spec)));
   cache.set(spec, codec as Codec<unknown>);
   return codec as unknown as Codec<Infer<S>>;
 }
@@ -211,17 +214,19 @@ function compileCodec(spec: MessageSpec): Codec<Message> {
 
   function peekFrame(frame: unknown, wanted: unknown): { mti: string | undefined; fields: Message['fields'] } {
     const found: { mti: string | undefined; fields: Message['fields'] } = { mti: undefined, fields: {} };
-    if (!(frame instanceof Uint8Array) || !Array.isArray(wanted)) return found;
-    // wants[n] === 1 for each wanted field the spec defines; the walk stops after the highest of them.
-    const wants = new Uint8Array(LAST_FIELD + 1);
-    let last = 0;
-    for (const n of wanted as unknown[]) {
-      if (typeof n === 'number' && Number.isInteger(n) && n >= 2 && n <= LAST_FIELD && fields[n] !== undefined) {
-        wants[n] = 1;
-        if (n > last) last = n;
-      }
-    }
+    // Never throws: everything that reads the arguments (an instanceof check, an iteration, a proxy's traps, a
+    // revoked proxy) runs inside this try, and the first failure ends the walk with what was read before it.
     try {
+      if (!(frame instanceof Uint8Array) || !Array.isArray(wanted)) return found;
+      // wants[n] === 1 for each wanted field the spec defines; the walk stops after the highest of them.
+      const wants = new Uint8Array(LAST_FIELD + 1);
+      let last = 0;
+      for (const n of wanted as unknown[]) {
+        if (typeof n === 'number' && Number.isInteger(n) && n >= 2 && n <= LAST_FIELD && fields[n] !== undefined) {
+          wants[n] = 1;
+          if (n > last) last = n;
+        }
+      }
       const r = new ByteReader(frame);
       if (header !== undefined) {
         try {

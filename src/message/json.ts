@@ -7,6 +7,7 @@ import { validateFieldSpec } from '../spec/validate-spec.js';
 import {
   berTag,
   checkedSpec,
+  copyBytes,
   guarded,
   isNumberKey,
   isRecord,
@@ -37,20 +38,27 @@ export interface MessageJSON {
   fields: { [field: string]: JSONValue };
 }
 
+const HEX_PAIRS: readonly string[] = Array.from({ length: 256 }, (_, b) => (b < 16 ? '0' : '') + b.toString(16).toUpperCase());
+
 /**
- * Uppercase hex of a byte array.
+ * Uppercase hex of a byte array; throws `INVALID_INPUT` for anything that is not a `Uint8Array` (a `Buffer` is one).
  *
- * Why: binary fields travel through JSON and logs as hex; this needs no `Buffer`, so it runs in any runtime.
+ * Why: binary fields travel through JSON and logs as hex; this needs no `Buffer`, so it runs in any runtime. The
+ * brand and the length come from the typed-array internals, so a string, an array, an object with a `length`, a
+ * proxy or a subclass whose `length` lies is refused or read as what it is, never turned into other hex.
  *
  * @example
  * ```ts
  * toHex(new Uint8Array([0x9f, 0x02])); // '9F02'
+ * toHex('9f02' as never);               // throws INVALID_INPUT: toHex: bytes must be a Uint8Array, got a string
  * ```
  */
 export function toHex(bytes: Uint8Array): string {
+  const copy = copyBytes(bytes);
+  if (copy === undefined) throw new Iso8583Error(ErrorCode.INVALID_INPUT, `toHex: bytes must be a Uint8Array, got ${describeType(bytes)}`);
   let s = '';
-  for (let i = 0; i < bytes.length; i++) s += (bytes[i]! < 16 ? '0' : '') + bytes[i]!.toString(16);
-  return s.toUpperCase();
+  for (let i = 0; i < copy.length; i++) s += HEX_PAIRS[copy[i]!]!;
+  return s;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { getConverter } from '../codecs/registry.js';
+import { describeType } from '../errors/arguments.js';
 import { ErrorCode } from '../errors/codes.js';
 import { Iso8583Error, isIso8583Error } from '../errors/iso8583-error.js';
 import type { BerTlv, FieldSpec, FieldValue, Message, MessageSpec, TlvEntry, Track2 } from '../spec/types.js';
@@ -36,12 +37,7 @@ export function copyBytes(value: unknown): Uint8Array | undefined {
 
 /** Names a value's type for an error text, without showing the value and without running its code. */
 export function typeName(value: unknown): string {
-  if (value === null) return 'null';
-  if (value === undefined) return 'undefined';
-  if (typeof value !== 'object') return `a ${typeof value}`;
-  if (Array.isArray(value)) return 'an array';
-  const name = typedArrayName.call(value) as string | undefined;
-  return name === undefined ? 'an object' : `a ${name}`;
+  return describeType(value);
 }
 
 /** Tells whether `value` is an object that may hold keyed data: not null, not an array, not a typed array. */

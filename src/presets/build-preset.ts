@@ -1,4 +1,6 @@
-import { invalidOption } from '../errors/arguments.js';
+import { describeType, invalidOption } from '../errors/arguments.js';
+import { ErrorCode } from '../errors/codes.js';
+import { guard, unreadable } from '../errors/guard.js';
 import type { FieldSpec, FixedPad, MessageSpec } from '../spec/types.js';
 import { type Iso87Element, ISO87_ELEMENTS, type Iso87Kinds } from './iso87-elements.js';
 
@@ -59,6 +61,25 @@ function fieldFor(el: Iso87Element, d: Iso87Dialect): FieldSpec {
 }
 
 /**
+ * Reads each property of a dialect once into a plain record; throws `INVALID_OPTION` naming the property, also
+ * when a getter or proxy trap of the dialect throws (its text is not kept).
+ */
+function readDialect(dialect: unknown): Iso87Dialect {
+  return guard(ErrorCode.INVALID_OPTION, unreadable('buildIso87Preset: the dialect'), () => {
+    if (describeType(dialect) !== 'an object') throw invalidOption('buildIso87Preset', 'dialect', 'an object', dialect);
+    const d: Record<string, string> = {};
+    for (const key of DIALECT_KEYS) {
+      const value: unknown = (dialect as Record<string, unknown>)[key];
+      if (typeof value !== 'string' || value === '') {
+        throw invalidOption('buildIso87Preset', `dialect.${key}`, key === 'name' ? 'a non-empty string' : 'a converter name', value);
+      }
+      d[key] = value;
+    }
+    return d as unknown as Iso87Dialect;
+  });
+}
+
+/**
  * Builds a preset from the 1987 element table and a dialect.
  *
  * Why: a network that writes the 1987 elements in its own mix of encodings needs one dialect record, not a
@@ -72,13 +93,8 @@ function fieldFor(el: Iso87Element, d: Iso87Dialect): FieldSpec {
  * });
  * ```
  */
-export function buildIso87Preset(d: Iso87Dialect): Iso87Preset {
-  if (typeof d !== 'object' || d === null || Array.isArray(d)) throw invalidOption('buildIso87Preset', 'dialect', 'an object', d);
-  for (const key of DIALECT_KEYS) {
-    if (typeof d[key] !== 'string' || d[key] === '') {
-      throw invalidOption('buildIso87Preset', `dialect.${key}`, key === 'name' ? 'a non-empty string' : 'a converter name', d[key]);
-    }
-  }
+export function buildIso87Preset(dialect: Iso87Dialect): Iso87Preset {
+  const d = readDialect(dialect);
   const fields: Record<number, FieldSpec> = {};
   for (const [key, el] of Object.entries(ISO87_ELEMENTS)) fields[Number(key)] = fieldFor(el, d);
   return {

@@ -1,18 +1,39 @@
 import { describeType, invalidOption, readOptions } from '../errors/arguments.js';
 import { ErrorCode } from '../errors/codes.js';
+import { guard, unreadable } from '../errors/guard.js';
 import { Iso8583Error } from '../errors/iso8583-error.js';
 import type { BitmappedLayout, FieldSpec, MessageSpec, SubfieldLayout, TlvLayout } from '../spec/types.js';
 
-/** Checks that `spec` is an object with a field table (the rest is `validateSpec`'s job, at `createCodec`). */
-function checkSpecArgument(where: string, spec: unknown): asserts spec is MessageSpec {
-  const fields = (spec as { fields?: unknown } | null)?.fields;
-  if (typeof spec !== 'object' || spec === null || typeof fields !== 'object' || fields === null) {
-    throw new Iso8583Error(ErrorCode.INVALID_SPEC, `${where}: spec must be a message spec with a field table, got ${describeType(spec)}`);
-  }
+/** What {@link readSpecArgument} keeps of a spec: each part read once, the field table copied. */
+interface SpecParts {
+  /** The spec's own enumerable properties, read once. */
+  readonly rest: Record<string, unknown>;
+  /** A copy of its field table. */
+  readonly fields: Record<number, FieldSpec>;
+}
+
+/**
+ * Reads `spec` once: an object with a field table (the rest is `validateSpec`'s job, at `createCodec`); throws
+ * `INVALID_SPEC` otherwise, also when a getter or proxy trap of the spec throws (its text is not kept).
+ */
+function readSpecArgument(where: string, spec: unknown): SpecParts {
+  return guard(ErrorCode.INVALID_SPEC, unreadable(`${where}: the spec`), () => {
+    const type = describeType(spec);
+    const fields: unknown = type === 'an object' ? (spec as { fields?: unknown }).fields : undefined;
+    if (describeType(fields) !== 'an object') {
+      throw new Iso8583Error(ErrorCode.INVALID_SPEC, `${where}: spec must be a message spec with a field table, got ${type}`);
+    }
+    return { rest: { ...(spec as Record<string, unknown>) }, fields: { ...(fields as Record<number, FieldSpec>) } };
+  });
+}
+
+/** The name of the derived spec: `<name>+subfields`, or the name left as it is when it is not a string. */
+function derivedName(name: unknown): unknown {
+  return typeof name === 'string' ? `${name}+subfields` : name;
 }
 
 const isLayout = (v: unknown): v is SubfieldLayout =>
-  typeof v === 'object' && v !== null && !Array.isArray(v) && typeof (v as { type?: unknown }).type === 'string';
+  describeType(v) === 'an object' && typeof (v as { type?: unknown }).type === 'string';
 
 /**
  * Returns a copy of `spec` with subfield layouts set on some fields, leaving everything else unchanged.
@@ -28,24 +49,27 @@ const isLayout = (v: unknown): v is SubfieldLayout =>
  * ```
  */
 export function withSubfields<S extends MessageSpec>(spec: S, layouts: { readonly [field: number]: SubfieldLayout }): S {
-  checkSpecArgument('withSubfields', spec);
-  if (typeof layouts !== 'object' || layouts === null || Array.isArray(layouts)) {
-    throw invalidOption('withSubfields', 'layouts', 'an object of subfield layouts by field number', layouts);
-  }
-  const fields: Record<number, FieldSpec> = { ...spec.fields };
-  for (const [key, layout] of Object.entries(layouts)) {
-    const n = Number(key);
-    if (!Number.isInteger(n) || String(n) !== key) {
-      throw new Iso8583Error(ErrorCode.INVALID_OPTION, 'withSubfields: the keys of layouts must be field numbers');
+  const { rest, fields } = readSpecArgument('withSubfields', spec);
+  return guard(ErrorCode.INVALID_OPTION, unreadable('withSubfields: layouts'), () => {
+    if (describeType(layouts) !== 'an object') {
+      throw invalidOption('withSubfields', 'layouts', 'an object of subfield layouts by field number', layouts);
     }
-    const base = fields[n];
-    if (base === undefined) {
-      throw new Iso8583Error(ErrorCode.INVALID_OPTION, `withSubfields: layouts[${n}] is for a field the spec does not define`);
+    for (const [key, layout] of Object.entries(layouts)) {
+      const n = Number(key);
+      // Only a data element number (up to 192) is ever quoted back: a longer run of digits could be a PAN.
+      if (!Number.isInteger(n) || String(n) !== key || n > 192) {
+        throw new Iso8583Error(ErrorCode.INVALID_OPTION, 'withSubfields: the keys of layouts must be field numbers');
+      }
+      const base = fields[n];
+      if (base === undefined) {
+        throw new Iso8583Error(ErrorCode.INVALID_OPTION, `withSubfields: layouts[${n}] is for a field the spec does not define`);
+      }
+      if (!isLayout(layout)) throw invalidOption('withSubfields', `layouts[${n}]`, 'a subfield layout ({ type: … })', layout);
+      // The base field is the caller's object: spreading it reads its getters, so a throw here is the spec's.
+      fields[n] = guard(ErrorCode.INVALID_SPEC, unreadable(`withSubfields: field ${n} of the spec`), () => ({ ...base, subfields: layout }));
     }
-    if (!isLayout(layout)) throw invalidOption('withSubfields', `layouts[${n}]`, 'a subfield layout ({ type: … })', layout);
-    fields[n] = { ...base, subfields: layout };
-  }
-  return { ...spec, name: `${spec.name}+subfields`, fields } as S;
+    return { ...rest, name: derivedName(rest.name), fields } as unknown as S;
+  });
 }
 
 /** Options of {@link structuredPreset}. */
@@ -71,21 +95,32 @@ export interface StructuredPresetOptions {
  * ```
  */
 export function structuredPreset<S extends MessageSpec>(preset: S, options: StructuredPresetOptions = {}): S {
-  checkSpecArgument('structuredPreset', preset);
-  const { de48, de127 } = readOptions('structuredPreset', options, ['de48', 'de127']) as StructuredPresetOptions;
-  if (de48 !== undefined && (!isLayout(de48) || de48.type !== 'tlv')) {
-    throw invalidOption('structuredPreset', 'options.de48', 'a TLV layout ({ type: "tlv", … })', de48);
-  }
-  if (de127 !== undefined && (typeof de127 !== 'object' || de127 === null || Array.isArray(de127))) {
-    throw invalidOption('structuredPreset', 'options.de127', 'an object of subfield specs by number', de127);
-  }
+  const { fields } = readSpecArgument('structuredPreset', preset);
+  const { de48, de127 } = guard(ErrorCode.INVALID_OPTION, unreadable('structuredPreset: options'), () => {
+    const o = readOptions('structuredPreset', options, ['de48', 'de127']) as StructuredPresetOptions;
+    const read = { de48: o.de48, de127: o.de127 };
+    if (read.de48 !== undefined && (!isLayout(read.de48) || read.de48.type !== 'tlv')) {
+      throw invalidOption('structuredPreset', 'options.de48', 'a TLV layout ({ type: "tlv", … })', read.de48);
+    }
+    if (read.de127 !== undefined && describeType(read.de127) !== 'an object') {
+      throw invalidOption('structuredPreset', 'options.de127', 'an object of subfield specs by number', read.de127);
+    }
+    return read;
+  });
   for (const [n, given] of [[48, de48], [127, de127]] as const) {
-    if (given !== undefined && preset.fields[n] === undefined) {
+    if (given !== undefined && fields[n] === undefined) {
       throw new Iso8583Error(ErrorCode.INVALID_OPTION, `structuredPreset: options.de${n} needs field ${n} in the preset`);
     }
   }
-  const text = preset.fields[127]?.encoding ?? 'ascii';
-  const prefixEncoding = preset.fields[127]?.prefix?.split('/')[1] ?? text;
+  // DE127's encodings, read once from the caller's field spec; anything but strings leaves the defaults.
+  const de127Spec = guard(ErrorCode.INVALID_SPEC, unreadable('structuredPreset: field 127 of the spec'), () => {
+    const f: unknown = fields[127];
+    if (describeType(f) !== 'an object') return { encoding: undefined, prefix: undefined };
+    const { encoding, prefix } = f as { encoding?: unknown; prefix?: unknown };
+    return { encoding: typeof encoding === 'string' ? encoding : undefined, prefix: typeof prefix === 'string' ? prefix : undefined };
+  });
+  const text = de127Spec.encoding ?? 'ascii';
+  const prefixEncoding = de127Spec.prefix?.split('/')[1] ?? text;
   const generic: Record<number, FieldSpec> = {};
   for (let n = 1; n <= 64; n++) {
     generic[n] = { kind: 'ans', length: 999, prefix: `LLL/${prefixEncoding}`, encoding: text, description: `Private subfield 127.${n}` };
@@ -97,6 +132,6 @@ export function structuredPreset<S extends MessageSpec>(preset: S, options: Stru
   };
   if (de48 !== undefined) layouts[48] = de48;
   // A preset without some of these fields gets the layouts of the fields it has.
-  for (const n of Object.keys(layouts).map(Number)) if (preset.fields[n] === undefined) delete layouts[n];
+  for (const n of Object.keys(layouts).map(Number)) if (fields[n] === undefined) delete layouts[n];
   return withSubfields(preset, layouts);
 }

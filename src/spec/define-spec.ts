@@ -19,8 +19,8 @@ import type { MessageSpec } from './types.js';
  * ```
  */
 export function defineSpec<const S extends MessageSpec>(spec: S): S {
-  if (typeof spec !== 'object' || spec === null || Array.isArray(spec)) {
-    throw new Iso8583Error(ErrorCode.INVALID_SPEC, `defineSpec: spec must be an object, got ${describeType(spec)}`);
-  }
+  // describeType runs no code of the value's: a proxy or a revoked proxy is named, not read.
+  const type = describeType(spec);
+  if (type !== 'an object') throw new Iso8583Error(ErrorCode.INVALID_SPEC, `defineSpec: spec must be an object, got ${type}`);
   return spec;
 }

@@ -1,4 +1,5 @@
 import { ErrorCode } from '../errors/codes.js';
+import { guard, unreadable } from '../errors/guard.js';
 import { Iso8583Error } from '../errors/iso8583-error.js';
 import type { MessageSpec } from './types.js';
 import { validateSpec } from './validate-spec.js';
@@ -7,7 +8,8 @@ import { validateSpec } from './validate-spec.js';
  * Serialises a spec (presets and nested subfield layouts included) to JSON text, after validating it.
  *
  * Why: a network's table can be shipped as a file, reviewed in a diff, and loaded by the CLI with `--spec`.
- * The format is documented by `docs/spec.schema.json`.
+ * The format is documented by `docs/spec.schema.json`. Throws only `Iso8583Error` (`INVALID_SPEC`), also when a
+ * getter, proxy trap or `toJSON` of the spec throws (its text is not kept).
  *
  * @example
  * ```ts
@@ -15,7 +17,7 @@ import { validateSpec } from './validate-spec.js';
  * ```
  */
 export function specToJSON(spec: MessageSpec): string {
-  return JSON.stringify(validateSpec(spec), null, 2);
+  return guard(ErrorCode.INVALID_SPEC, unreadable('the spec'), () => JSON.stringify(validateSpec(spec), null, 2));
 }
 
 /**

@@ -1,7 +1,8 @@
 import type { Converter } from '../codecs/converter.js';
 import { getConverter, hasConverter } from '../codecs/registry.js';
-import { invalidOption } from '../errors/arguments.js';
+import { invalidOption, nameLabel } from '../errors/arguments.js';
 import { ErrorCode } from '../errors/codes.js';
+import { guard, unreadable } from '../errors/guard.js';
 import { Iso8583Error } from '../errors/iso8583-error.js';
 import { parsePrefix } from '../prefixes/length-prefix.js';
 import { unitMapping } from '../codecs/units.js';
@@ -32,22 +33,26 @@ const isObject = (v: unknown): v is Record<string, unknown> =>
  */
 export function validateFieldSpec(field: unknown, path: string): asserts field is FieldSpec {
   if (typeof path !== 'string' || path === '') throw invalidOption('validateFieldSpec', 'path', 'a non-empty string naming the field, e.g. "2"', path);
+  guard(ErrorCode.INVALID_SPEC, unreadable('the field spec'), () => checkFieldSpec(field, path));
+}
+
+function checkFieldSpec(field: unknown, path: string): asserts field is FieldSpec {
   if (!isObject(field)) fail('field spec must be an object', path);
   const { kind, length, prefix, encoding, lengthUnit, pad, nibblePad } = field;
-  if (!isFieldKind(kind)) fail(`unknown kind "${String(kind)}"`, path);
+  if (!isFieldKind(kind)) fail(`unknown kind ${nameLabel(kind)}`, path);
   if (!Number.isInteger(length) || (length as number) < 0 || (length as number) > MAX_FIELD_LENGTH) {
     fail(`length must be an integer from 0 to ${MAX_FIELD_LENGTH}`, path);
   }
   const len = length as number;
   if (typeof encoding !== 'string' || !hasConverter(encoding)) {
-    fail(`encoding "${String(encoding)}" is not a registered converter`, path);
+    fail(`encoding ${nameLabel(encoding)} is not a registered converter`, path);
   }
   const converter = getConverter(encoding);
   if ((kind === 'b') !== (converter.valueType === 'bytes')) {
     fail(
       kind === 'b'
-        ? `kind b needs a bytes converter (binary, hex), not "${encoding}"`
-        : `kind ${kind} needs a text or digit converter, not "${encoding}"`,
+        ? `kind b needs a bytes converter (binary, hex), not ${nameLabel(encoding)}`
+        : `kind ${kind} needs a text or digit converter, not ${nameLabel(encoding)}`,
       path,
     );
   }
@@ -58,20 +63,20 @@ export function validateFieldSpec(field: unknown, path: string): asserts field i
     const alphabet = KIND_ALPHABETS[kind];
     let any = false;
     for (let c = 0; c < 256 && !any; c++) any = alphabet[c] === 1 && converter.charset[c] === 1;
-    if (!any) fail(`converter "${encoding}" cannot represent any character of kind ${kind}`, path);
+    if (!any) fail(`converter ${nameLabel(encoding)} cannot represent any character of kind ${kind}`, path);
   }
   const unit = lengthUnit ?? converter.lengthUnits[0];
   if (typeof unit !== 'string' || !converter.lengthUnits.includes(unit as never)) {
-    fail(`lengthUnit "${String(lengthUnit)}" does not fit converter "${encoding}" (${converter.lengthUnits.join(', ')})`, path);
+    fail(`lengthUnit ${nameLabel(lengthUnit)} does not fit converter ${nameLabel(encoding)} (${converter.lengthUnits.map(nameLabel).join(', ')})`, path);
   }
   if (prefix !== undefined && typeof prefix !== 'string') fail('prefix must be a string', path);
   const shape = parsePrefix(prefix as string | undefined);
-  if (shape === undefined) fail(`prefix "${String(prefix)}" is not fixed, L…LLLL/<encoding>, B1 or B2`, path);
+  if (shape === undefined) fail(`prefix ${nameLabel(prefix)} is not fixed, L…LLLL/<encoding>, B1 or B2`, path);
   if (shape.type === 'digits') {
-    if (!hasConverter(shape.encoding)) fail(`prefix encoding "${shape.encoding}" is not a registered converter`, path);
+    if (!hasConverter(shape.encoding)) fail(`prefix encoding ${nameLabel(shape.encoding)} is not a registered converter`, path);
     const pc = getConverter(shape.encoding);
     if (pc.valueType !== 'string' || (pc.charset !== undefined && pc.charset[0x30] !== 1)) {
-      fail(`prefix encoding "${shape.encoding}" cannot write digits`, path);
+      fail(`prefix encoding ${nameLabel(shape.encoding)} cannot write digits`, path);
     }
     if (len > 10 ** shape.digits - 1) fail(`maximum length ${len} does not fit a ${shape.digits}-digit prefix`, path);
   }
@@ -92,7 +97,7 @@ export function validateFieldSpec(field: unknown, path: string): asserts field i
     if (typeof ch !== 'string' || ch.length !== 1) fail('pad.char must be one character', path);
     const c = ch.charCodeAt(0);
     if (c > 255 || KIND_ALPHABETS[kind][c] !== 1 || (converter.charset !== undefined && converter.charset[c] !== 1)) {
-      fail(`pad character is not allowed for kind ${kind} through "${encoding}"`, path);
+      fail(`pad character is not allowed for kind ${kind} through ${nameLabel(encoding)}`, path);
     }
   }
   if (nibblePad !== undefined) {
@@ -135,7 +140,9 @@ function validateLayout(layout: unknown, field: FieldSpec, path: string): void {
     if (keys.length === 0) fail('subfields.fields is empty', path);
     for (const key of keys) {
       const n = Number(key);
-      if (!Number.isInteger(n) || String(n) !== key || n < min || n > max) fail(`subfield numbers run ${min}–${max}`, `${path}.${key}`);
+      // A key is named in the path only when it is a number of at most 3 digits: a longer one could be a PAN.
+      if (!Number.isInteger(n) || String(n) !== key || n > 999) fail(`subfield keys must be numbers ${min}–${max}`, path);
+      if (n < min || n > max) fail(`subfield numbers run ${min}–${max}`, `${path}.${key}`);
       validateFieldSpec(fields[key], `${path}.${key}`);
     }
   };
@@ -176,7 +183,7 @@ function validateLayout(layout: unknown, field: FieldSpec, path: string): void {
       if (tags !== undefined) {
         if (!isObject(tags)) fail('subfields.tags must be an object', path);
         for (const [tag, spec] of Object.entries(tags)) {
-          if (tag.length !== tagLength) fail(`tag "${tag}" is not ${String(tagLength)} characters`, path);
+          if (tag.length !== tagLength) fail(`tag ${nameLabel(tag)} is not ${String(tagLength)} characters`, path);
           validateFieldSpec(spec, `${path}.${tag}`);
           const t = spec as FieldSpec;
           if (t.prefix !== undefined && t.prefix !== 'fixed') fail('values inside TLV take their length from the TLV, not a prefix', `${path}.${tag}`);
@@ -196,7 +203,7 @@ function validateLayout(layout: unknown, field: FieldSpec, path: string): void {
       return;
     }
     default:
-      fail(`unknown subfield layout "${String(type)}"`, path);
+      fail(`unknown subfield layout ${nameLabel(type)}`, path);
   }
 }
 
@@ -220,7 +227,9 @@ export function isFieldNumberAllowed(n: number, tertiary: boolean): boolean {
  * Checks a whole message spec and returns it typed; throws `INVALID_SPEC` naming the first inconsistency.
  *
  * Why: a bad spec (a 25-character maximum behind an `L` prefix, BCD for an `ans` field, field 1 listed as data)
- * must fail when the codec is created, not on the first production frame that happens to carry that field.
+ * must fail when the codec is created, not on the first production frame that happens to carry that field. Only
+ * an `Iso8583Error` leaves it: a getter or proxy trap of the spec that throws becomes `INVALID_SPEC` without its
+ * text, and names from the spec are quoted only when they are plain names (see `nameLabel`).
  *
  * @example
  * ```ts
@@ -228,6 +237,10 @@ export function isFieldNumberAllowed(n: number, tertiary: boolean): boolean {
  * ```
  */
 export function validateSpec(spec: unknown): MessageSpec {
+  return guard(ErrorCode.INVALID_SPEC, unreadable('the spec'), () => checkSpec(spec));
+}
+
+function checkSpec(spec: unknown): MessageSpec {
   if (!isObject(spec)) fail('spec must be an object');
   if (typeof spec.name !== 'string' || spec.name === '') fail('spec.name must be a non-empty string');
   const { mti, bitmap, header, fields } = spec;
@@ -236,7 +249,7 @@ export function validateSpec(spec: unknown): MessageSpec {
   }
   const mc = getConverter(mti.encoding);
   if (mc.valueType !== 'string' || (mc.charset !== undefined && mc.charset[0x30] !== 1)) {
-    fail(`mti encoding "${mti.encoding}" cannot write digits`, 'mti');
+    fail(`mti encoding ${nameLabel(mti.encoding)} cannot write digits`, 'mti');
   }
   if (!isObject(bitmap) || (bitmap.format !== 'binary' && bitmap.format !== 'hex')) {
     fail('bitmap.format must be binary or hex', 'bitmap');
@@ -260,14 +273,15 @@ export function validateSpec(spec: unknown): MessageSpec {
       fail('header.encoding must name a registered converter', 'header');
     }
     if (headerValueUnits(getConverter(header.encoding), header.length as number) === undefined) {
-      fail(`header.length ${String(header.length)} is not a whole number of "${header.encoding}" units`, 'header');
+      fail(`header.length ${String(header.length)} is not a whole number of ${nameLabel(header.encoding)} units`, 'header');
     }
   }
   if (!isObject(fields)) fail('spec.fields must be an object');
   const tertiary = bitmap.tertiary === true;
   for (const key of Object.keys(fields)) {
     const n = Number(key);
-    if (!Number.isInteger(n) || String(n) !== key) fail(`field key "${key}" is not a field number`);
+    // A key is named (as the field) only when it is a number of at most 3 digits: a longer one could be a PAN.
+    if (!Number.isInteger(n) || String(n) !== key || n > 999) fail(`field key ${nameLabel(key)} is not a field number`);
     if (n === 1 || (tertiary && n === 65)) fail('bitmap fields are computed and must not be listed', key);
     if (!isFieldNumberAllowed(n, tertiary)) {
       fail(tertiary ? 'field numbers run 2–128 and 130–192' : 'field numbers run 2–128 (130–192 need bitmap.tertiary)', key);

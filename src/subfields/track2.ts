@@ -1,5 +1,6 @@
 import { describeType, invalidOption } from '../errors/arguments.js';
 import { ErrorCode } from '../errors/codes.js';
+import { guard, unreadable } from '../errors/guard.js';
 import { Iso8583Error } from '../errors/iso8583-error.js';
 import type { Track2 } from '../spec/types.js';
 
@@ -13,6 +14,12 @@ const isDigits = (s: string): boolean => {
 
 function bad(detail: string, field: string, offset: number): Iso8583Error {
   return new Iso8583Error(ErrorCode.INVALID_TRACK, detail, { field, offset });
+}
+
+/** Checks the locating arguments: `field` a string (the caller's own label, shown as given), `offset` a byte index. */
+function checkLocation(where: string, field: unknown, offset: unknown): void {
+  if (typeof field !== 'string') throw invalidOption(where, 'field', 'a string naming the field, e.g. "35"', field);
+  if (typeof offset !== 'number' || !Number.isSafeInteger(offset) || offset < 0) throw invalidOption(where, 'offset', 'a byte offset (an integer of 0 or more)', offset);
 }
 
 /**
@@ -32,6 +39,7 @@ function bad(detail: string, field: string, offset: number): Iso8583Error {
  */
 export function parseTrack2(text: string, separator: '=' | 'D', field: string, offset: number): Track2 {
   if (separator !== '=' && separator !== 'D') throw invalidOption('parseTrack2', 'separator', '"=" (text) or "D" (packed BCD)', separator);
+  checkLocation('parseTrack2', field, offset);
   if (typeof text !== 'string') {
     throw new Iso8583Error(ErrorCode.INVALID_VALUE_TYPE, `parseTrack2: text must be a string, got ${describeType(text)}`, { field, offset });
   }
@@ -61,14 +69,23 @@ export function parseTrack2(text: string, separator: '=' | 'D', field: string, o
  */
 export function formatTrack2(value: unknown, separator: '=' | 'D', field: string, offset: number): string {
   if (separator !== '=' && separator !== 'D') throw invalidOption('formatTrack2', 'separator', '"=" (text) or "D" (packed BCD)', separator);
-  const t = value as Partial<Track2> | null;
-  if (typeof t !== 'object' || t === null || Array.isArray(t)) {
+  checkLocation('formatTrack2', field, offset);
+  if (describeType(value) !== 'an object') {
     throw new Iso8583Error(ErrorCode.INVALID_VALUE_TYPE, 'track 2 must be { pan, expiry, serviceCode, discretionary }', {
       field,
       offset,
     });
   }
-  const { pan, expiry, serviceCode, discretionary } = t;
+  // Each part is read once; a getter or proxy trap that throws becomes INVALID_MESSAGE without its text, as
+  // any unreadable message does in encode.
+  const { pan, expiry, serviceCode, discretionary } = guard(
+    ErrorCode.INVALID_MESSAGE,
+    unreadable('track 2'),
+    () => {
+      const { pan, expiry, serviceCode, discretionary } = value as Partial<Track2>;
+      return { pan, expiry, serviceCode, discretionary } as { pan: unknown; expiry: unknown; serviceCode: unknown; discretionary: unknown };
+    },
+  );
   if (
     typeof pan !== 'string' || typeof expiry !== 'string' || typeof serviceCode !== 'string' ||
     typeof discretionary !== 'string' || pan.length < 1 || pan.length > 19 || !isDigits(pan) ||

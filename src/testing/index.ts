@@ -11,6 +11,7 @@ import fc from 'fast-check';
 import { getConverter } from '../codecs/registry.js';
 import { invalidOption, readOptions } from '../errors/arguments.js';
 import { ErrorCode } from '../errors/codes.js';
+import { guard, unreadable } from '../errors/guard.js';
 import { Iso8583Error } from '../errors/iso8583-error.js';
 import { unitMapping } from '../codecs/units.js';
 import { createCodec } from '../message/codec.js';
@@ -45,6 +46,10 @@ import { headerValueUnits, isFieldNumberAllowed, validateFieldSpec, validateSpec
  * ```
  */
 export function fieldAlphabet(field: FieldSpec): string[] {
+  return guard(ErrorCode.INVALID_SPEC, unreadable('the field spec'), () => alphabetOf(field));
+}
+
+function alphabetOf(field: FieldSpec): string[] {
   validateFieldSpec(field, 'field');
   if (field.kind === 'b') return [];
   const kind = KIND_ALPHABETS[field.kind];
@@ -82,10 +87,12 @@ function stringOf(chars: readonly string[], length: number): fc.Arbitrary<string
  * ```
  */
 export function arbitraryFieldValue<F extends FieldSpec>(field: F): fc.Arbitrary<InferField<F>> {
-  validateFieldSpec(field, 'field');
-  // The values are generated from this very field, so they have the type its spec infers to.
-  const values = field.subfields !== undefined ? structuredArbitrary(field, field.subfields) : scalarArbitrary(field);
-  return values as fc.Arbitrary<InferField<F>>;
+  return guard(ErrorCode.INVALID_SPEC, unreadable('the field spec'), () => {
+    validateFieldSpec(field, 'field');
+    // The values are generated from this very field, so they have the type its spec infers to.
+    const values = field.subfields !== undefined ? structuredArbitrary(field, field.subfields) : scalarArbitrary(field);
+    return values as fc.Arbitrary<InferField<F>>;
+  });
 }
 
 const DIGITS = '0123456789'.split('');
@@ -237,6 +244,10 @@ export function arbitraryMessage<const S extends MessageSpec>(
 ): fc.Arbitrary<Infer<S>> {
   validateSpec(spec);
   const checked = readMessageOptions('arbitraryMessage', spec, options);
+  return guard(ErrorCode.INVALID_SPEC, unreadable('the spec'), () => messagesOf(spec, checked));
+}
+
+function messagesOf<const S extends MessageSpec>(spec: S, checked: ArbitraryMessageOptions): fc.Arbitrary<Infer<S>> {
   const all = Object.keys(spec.fields).map(Number);
   const required = checked.fields ?? [];
   const pool = (checked.only ?? all).filter((n) => spec.fields[n] !== undefined && !required.includes(n));
@@ -264,7 +275,14 @@ export function arbitraryMessage<const S extends MessageSpec>(
  * `INVALID_OPTION` naming the option, so a typo does not quietly generate other messages than asked for.
  */
 function readMessageOptions(where: string, spec: MessageSpec, options: unknown): ArbitraryMessageOptions {
-  const o = readOptions(where, options, ['fields', 'only', 'maxFields', 'mti']) as ArbitraryMessageOptions;
+  return guard(ErrorCode.INVALID_OPTION, unreadable(`${where}: options`), () => checkMessageOptions(where, spec, options));
+}
+
+function checkMessageOptions(where: string, spec: MessageSpec, options: unknown): ArbitraryMessageOptions {
+  const read = readOptions(where, options, ['fields', 'only', 'maxFields', 'mti']);
+  // Each option read once, lists copied: what was checked is what is used.
+  const copy = (list: unknown): unknown => (Array.isArray(list) ? [...(list as unknown[])] : list);
+  const o = { fields: copy(read.fields), only: copy(read.only), maxFields: read.maxFields, mti: read.mti } as ArbitraryMessageOptions;
   for (const key of ['fields', 'only'] as const) {
     const list: unknown = o[key];
     if (list === undefined) continue;

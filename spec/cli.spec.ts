@@ -169,6 +169,20 @@ describe('iso8583 decode masks card data by default (built)', () => {
     expect(cli(['encode', '--spec', 'iso87ascii'], clear).stdout.trim()).toBe(hex);
   });
 
+  it('refuses "masked": false (or any value but true) with status 2 and a text saying the key must be absent', () => {
+    const clear = JSON.parse(cli(['decode', '--spec', 'iso87ascii', '--unmask', hex]).stdout);
+    const flipped = { ...JSON.parse(cli(['decode', '--spec', 'iso87ascii', hex]).stdout), masked: false };
+    for (const json of [{ masked: false, ...clear }, flipped, { masked: 'no', ...clear }]) {
+      for (const flag of [[], ['--json']]) {
+        const r = cli(['encode', '--spec', 'iso87ascii', ...flag], JSON.stringify(json));
+        expect(r.status).toBe(2);
+        expect(r.stdout).toBe('');
+        const detail = flag.length === 0 ? /^iso8583: error INVALID_MESSAGE: (.*)\n$/.exec(r.stderr)?.[1] : JSON.parse(r.stderr).detail;
+        expect(detail).toMatch(/^"masked" must be absent: JSON in clear has no "masked" key/);
+      }
+    }
+  });
+
   it('prints JSON without a mask marker, ready to encode, when nothing needed masking', () => {
     const echo = toHex(createCodec(presets.iso87ascii).encode({ mti: '0800', fields: { 11: '000001', 70: '301' } }));
     const r = cli(['decode', '--spec', 'iso87ascii', echo]);

@@ -71,6 +71,28 @@ group('messageToMaskedJSON', () => {
     expect(() => messageFromJSON(masked, spec)).toThrow(expect.objectContaining({ code: 'INVALID_MESSAGE', detail: expect.stringContaining('masked') }));
   });
 
+  it('refuses any other "masked" value with a text that says the key must be absent, so a flipped marker never encodes masks', () => {
+    const masked = JSON.parse(JSON.stringify(messageToMaskedJSON(purchase, spec)));
+    const clear = JSON.parse(JSON.stringify(messageToJSON(purchase, spec)));
+    for (const value of [false, 'true', 'false', 0, 1, null, {}, [], PAN]) {
+      for (const json of [{ ...masked, masked: value }, { masked: value, ...clear }]) {
+        try {
+          messageFromJSON(json, spec);
+          expect.unreachable(`"masked": ${JSON.stringify(value)} was encoded`);
+        } catch (e) {
+          if (!isIso8583Error(e)) throw e;
+          expect(e.code).toBe('INVALID_MESSAGE');
+          expect(e.detail).toMatch(/^"masked" must be absent: JSON in clear has no "masked" key, and masked JSON \("masked": true\) cannot be encoded; got (a|an|null)/);
+          expect(e.detail).not.toContain('card data was replaced');
+          expect(e.detail).not.toContain(PAN);
+        }
+      }
+    }
+    expect(() => messageFromJSON({ ...masked, masked: true }, spec)).toThrow(/masked JSON cannot be encoded: its card data was replaced by masks/);
+    // A JavaScript object whose masked key is undefined has no marker, as a field set to undefined is absent.
+    expect(messageFromJSON({ ...clear, masked: undefined }, spec)).toEqual(messageFromJSON(clear, spec));
+  });
+
   it('never holds a fixture PAN', () => {
     for (const f of loadFixtures()) {
       const text = JSON.stringify(messageToMaskedJSON(f.codec.decode(f.bytes), f.spec));

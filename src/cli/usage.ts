@@ -52,7 +52,8 @@ ${EXIT_TEXT}`,
     help: `Usage: iso8583 encode --spec <preset|spec.json> [--raw] [--json] [file.json | -]
 
 Encodes the JSON form of a message (from a file, or stdin: - or nothing) and prints the frame in hex, or its
-raw bytes with --raw. JSON marked "masked": true (decode without --unmask) is refused: its card data is gone.
+raw bytes with --raw. JSON marked "masked": true (decode without --unmask) is refused: its card data is gone;
+any other "masked" value (false included) is refused too: JSON in clear has no "masked" key.
 
 ${EXIT_TEXT}`,
   },

@@ -28,7 +28,10 @@ export type JSONValue = string | { [key: string]: JSONValue } | JSONValue[];
  * `masked: true` marks JSON whose card data was replaced by masks (`messageToMaskedJSON`): it cannot be encoded.
  */
 export interface MessageJSON {
-  /** Present (and `true`) only when values were replaced by masks; `messageFromJSON` refuses such JSON. */
+  /**
+   * Present (and `true`) only when values were replaced by masks; `messageFromJSON` refuses such JSON, and JSON
+   * whose `masked` is anything else (`false` included): JSON in clear has no `masked` key.
+   */
   masked?: true;
   /** Four-digit MTI. */
   mti: string;
@@ -293,7 +296,9 @@ export function valueFromJSON(json: unknown, spec: FieldSpec, field: string): Fi
  *
  * Why: the inverse of {@link messageToJSON}; used by the CLI's `encode` and by fixture tests. Masked JSON
  * (`"masked": true`, from `messageToMaskedJSON` or `iso8583 decode` without `--unmask`) is refused with
- * `INVALID_MESSAGE`: its card data is gone. Throws only `Iso8583Error`, for any input.
+ * `INVALID_MESSAGE`: its card data is gone. Any other `masked` value (`false` included) is refused too, with a text
+ * saying the key must be absent: only `true` is ever written, and a flipped marker cannot make masks card data
+ * again. Throws only `Iso8583Error`, for any input.
  *
  * @example
  * ```ts
@@ -305,8 +310,16 @@ export function messageFromJSON(json: unknown, spec: MessageSpec): Message {
     const checked = checkedSpec(spec);
     if (!isRecord(json)) throw new Iso8583Error(ErrorCode.INVALID_MESSAGE, `message must be an object, got ${typeName(json)}`);
     const { masked, mti, header, fields } = json;
-    if (masked !== undefined) {
+    // The marker is written only as `true`, by messageToMaskedJSON. Any other value was written by someone else,
+    // who cannot say whether the values are masks: "[hidden, 76 chars]" would encode as text in an ans field.
+    if (masked === true) {
       throw new Iso8583Error(ErrorCode.INVALID_MESSAGE, 'masked JSON cannot be encoded: its card data was replaced by masks');
+    }
+    if (masked !== undefined) {
+      throw new Iso8583Error(
+        ErrorCode.INVALID_MESSAGE,
+        `"masked" must be absent: JSON in clear has no "masked" key, and masked JSON ("masked": true) cannot be encoded; got ${typeName(masked)}`,
+      );
     }
     if (typeof mti !== 'string') throw new Iso8583Error(ErrorCode.INVALID_MTI, 'mti must be a string', { field: 'mti' });
     if (!isRecord(fields)) throw new Iso8583Error(ErrorCode.INVALID_MESSAGE, `fields must be an object, got ${typeName(fields)}`);

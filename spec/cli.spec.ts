@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -192,17 +192,22 @@ describe('iso8583 decode masks card data by default (built)', () => {
 });
 
 describe('iso8583 command-line conventions (built)', () => {
-  it('exits 2 naming the path and the reason for a missing input file, a directory and a missing JSON file', () => {
+  it('exits 2 with the reason for a missing input file, a directory and a missing JSON file, never repeating the path', () => {
     const missing = join(tmp, 'missing.hex');
     const r = cli(['decode', '--spec', 'iso87ascii', missing]);
     expect(r.status).toBe(2);
-    expect(r.stderr).toBe(`iso8583: error INVALID_INPUT: cannot read the input file ${JSON.stringify(missing)} (ENOENT: no such file or directory)\n`);
+    expect(r.stderr).toBe(
+      `iso8583: error INVALID_INPUT: the input argument is neither a hex frame (the character at offset 0 is not a hex digit or white space) nor a readable file (ENOENT: no such file or directory)\n`,
+    );
+    const raw = cli(['decode', '--spec', 'iso87ascii', '--raw', missing]);
+    expect(raw.stderr).toBe('iso8583: error INVALID_INPUT: cannot read the input file (ENOENT: no such file or directory)\n');
     const dir = cli(['describe', '--spec', 'iso87ascii', tmp]);
     expect(dir.status).toBe(2);
-    expect(dir.stderr).toContain('(EISDIR: is a directory)');
+    expect(dir.stderr).toBe('iso8583: error INVALID_INPUT: cannot read the input file (EISDIR: is a directory)\n');
     const json = cli(['encode', '--spec', 'iso87ascii', join(tmp, 'missing.json')]);
     expect(json.status).toBe(2);
-    expect(json.stderr).toContain('missing.json');
+    expect(json.stderr).toBe('iso8583: error INVALID_INPUT: cannot read the input file (ENOENT: no such file or directory)\n');
+    for (const out of [r, raw, dir, json]) expect(out.stderr).not.toContain(tmp);
   });
 
   it.runIf(process.getuid?.() !== 0)('exits 2 for an input file it may not read', () => {
@@ -211,25 +216,92 @@ describe('iso8583 command-line conventions (built)', () => {
     chmodSync(locked, 0o000);
     const r = cli(['decode', '--spec', 'iso87ascii', locked]);
     expect(r.status).toBe(2);
-    expect(r.stderr).toContain('(EACCES: permission denied)');
+    expect(r.stderr).toBe('iso8583: error INVALID_INPUT: cannot read the input file (EACCES: permission denied)\n');
+    // Named after card data, an unreadable file is not named either.
+    const named = join(tmp, `${PAN}.hex`);
+    writeFileSync(named, hex);
+    chmodSync(named, 0o000);
+    expect(cli(['decode', '--spec', 'iso87ascii', named]).stderr).toBe('iso8583: error INVALID_INPUT: cannot read the input file (EACCES: permission denied)\n');
   });
 
-  it('does not name a path that holds 8 digits in a row: a mistyped hex frame is taken for a path', () => {
-    const bcdFrame = `${toHex(createCodec(presets.iso87binary).encode({ mti: '0100', fields: { 2: PAN } }))}Z`;
-    const r = cli(['decode', '--spec', 'iso87binary', bcdFrame]);
-    expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(/^iso8583: error INVALID_INPUT: cannot read the input file a file whose name is not shown/);
-    expect(r.stderr).not.toContain(PAN);
+  describe('never repeats a frame pasted with separators, which reads as a path', () => {
+    const binaryFrame = createCodec(presets.iso87binary).encode({ mti: '0100', fields: { 2: PAN } });
+    const bytes = [...binaryFrame].map((b) => b.toString(16).padStart(2, '0').toUpperCase());
+    const pasted: Record<string, string> = {
+      colons: bytes.join(':'),
+      commas: bytes.join(','),
+      '0x and commas': bytes.map((b) => `0x${b}`).join(','),
+      '0x and spaces': bytes.map((b) => `0x${b}`).join(' '),
+      dashes: bytes.join('-'),
+      'a trailing Z': `${bytes.join('')}Z`,
+    };
+    /** No run of the PAN's digits, with or without the separators between them. */
+    function holdsNoCardData(text: string): void {
+      expect(text).not.toContain(PAN);
+      expect(text.replace(/[^0-9A-Fa-f]|0x/g, '')).not.toContain(PAN.slice(0, 12));
+      for (const sep of [':', ',', ' ', '-', ',0x', ' 0x']) expect(text).not.toContain(['41', '11', '11', '11'].join(sep));
+    }
+    for (const [how, arg] of Object.entries(pasted)) {
+      it(`with ${how}: exits 2 saying the argument is neither hex nor a file, in either error format`, () => {
+        for (const command of ['decode', 'describe']) {
+          const r = cli([command, '--spec', 'iso87binary', arg]);
+          expect(r.status).toBe(2);
+          expect(r.stdout).toBe('');
+          expect(r.stderr).toMatch(/^iso8583: error INVALID_INPUT: the input argument is neither a hex frame \(the character at offset \d+ is not a hex digit or white space\) nor a readable file \(ENOENT: no such file or directory\)\n$/);
+          holdsNoCardData(r.stderr);
+          const j = cli([command, '--spec', 'iso87binary', '--json', arg]);
+          expect(j.status).toBe(2);
+          expect(JSON.parse(j.stderr)).toMatchObject({ code: 'INVALID_INPUT', field: null, offset: null });
+          expect(JSON.parse(j.stderr).detail).toMatch(/^the input argument is neither a hex frame/);
+          holdsNoCardData(j.stderr);
+          // With --raw the argument is a path, and still not repeated.
+          const raw = cli([command, '--spec', 'iso87binary', '--raw', arg]);
+          expect(raw.stderr).toBe('iso8583: error INVALID_INPUT: cannot read the input file (ENOENT: no such file or directory)\n');
+        }
+      });
+    }
+
+    it('decodes a frame pasted with spaces as one argument, and refuses one pasted as many without repeating them', () => {
+      const spaced = cli(['decode', '--spec', 'iso87binary', bytes.join(' ')]);
+      expect(spaced.status).toBe(0);
+      expect(JSON.parse(spaced.stdout).fields[2]).toBe('411111******1111');
+      for (const json of [[], ['--json']]) {
+        const words = cli(['decode', '--spec', 'iso87binary', ...json, ...bytes]);
+        expect(words.status).toBe(1);
+        holdsNoCardData(words.stderr);
+        const colonWords = cli(['decode', '--spec', 'iso87binary', ...json, ...bytes.map((b) => `${b}:`)]);
+        expect(colonWords.status).toBe(1);
+        holdsNoCardData(colonWords.stderr);
+      }
+    });
+
+    it('names no directory, even one named after a pasted frame', () => {
+      const dir = join(tmp, pasted.colons!);
+      mkdirSync(dir);
+      for (const json of [[], ['--json']]) {
+        const r = cli(['decode', '--spec', 'iso87binary', ...json, dir]);
+        expect(r.status).toBe(2);
+        expect(r.stderr).toContain('cannot read the input file (EISDIR: is a directory)');
+        holdsNoCardData(r.stderr);
+      }
+    });
   });
 
-  it('exits 2 naming the path for a spec file that cannot be read', () => {
+  it('exits 2 for a spec file that cannot be read, with the reason and the presets, never repeating the path', () => {
     const r = cli(['decode', '--spec', join(tmp, 'nope.json'), hex]);
     expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(/^iso8583: error INVALID_SPEC: cannot read the spec file ".*nope\.json" \(ENOENT: no such file or directory\); --spec takes a preset/);
-    const digits = cli(['decode', '--spec', join(tmp, `${PAN}.json`), hex]);
-    expect(digits.status).toBe(2);
-    expect(digits.stderr).toContain('a file whose name is not shown');
-    expect(digits.stderr).not.toContain(PAN);
+    expect(r.stderr).toBe(
+      'iso8583: error INVALID_SPEC: cannot read the spec file (ENOENT: no such file or directory); --spec takes a preset (iso87ascii, iso87binary, iso87ebcdic) or a JSON spec file\n',
+    );
+    for (const name of [`${PAN}.json`, '41:11:11:11:11:11:11:11.json']) {
+      const digits = cli(['decode', '--spec', join(tmp, name), hex]);
+      expect(digits.status).toBe(2);
+      expect(digits.stderr).toMatch(/^iso8583: error INVALID_SPEC: cannot read the spec file \(ENOENT/);
+      expect(digits.stderr).not.toContain(name);
+    }
+    const notJson = join(tmp, `${PAN}-spec.json`);
+    writeFileSync(notJson, '{nope');
+    expect(cli(['decode', '--spec', notJson, hex]).stderr).toBe('iso8583: error INVALID_SPEC: the spec file is not valid JSON\n');
   });
 
   it('says that --spec needs a value, rather than calling it an unknown option', () => {

@@ -3,7 +3,7 @@ import { Iso8583Error } from '../errors/iso8583-error.js';
 import { presets } from '../presets/index.js';
 import type { MessageSpec } from '../spec/types.js';
 import { validateSpec } from '../spec/validate-spec.js';
-import { pathLabel, readInputFile } from './read-input.js';
+import { readInputFile } from './read-input.js';
 
 /** Names of the built-in presets the CLI accepts for `--spec`. */
 export const PRESET_NAMES = Object.keys(presets) as (keyof typeof presets)[];
@@ -11,7 +11,8 @@ export const PRESET_NAMES = Object.keys(presets) as (keyof typeof presets)[];
 /**
  * Resolves `--spec`: a preset name, or a path to a JSON file holding a message spec (validated).
  *
- * Why: users ship their network's table as a JSON file and inspect frames with it without writing code.
+ * Why: users ship their network's table as a JSON file and inspect frames with it without writing code. The value
+ * of `--spec` is never repeated in an error (a file may be named after card data): the error says "the spec file".
  */
 export async function loadSpec(nameOrPath: string): Promise<MessageSpec> {
   if (Object.prototype.hasOwnProperty.call(presets, nameOrPath)) return presets[nameOrPath as keyof typeof presets];
@@ -26,7 +27,7 @@ export async function loadSpec(nameOrPath: string): Promise<MessageSpec> {
   try {
     json = JSON.parse(text);
   } catch {
-    throw new Iso8583Error(ErrorCode.INVALID_SPEC, `${pathLabel(nameOrPath)} is not valid JSON`);
+    throw new Iso8583Error(ErrorCode.INVALID_SPEC, 'the spec file is not valid JSON');
   }
   return validateSpec(json);
 }

@@ -131,7 +131,8 @@ async function execute(args: CliArgs, io: CliIO): Promise<void> {
  * Why: a testable entry point; `bin.ts` only wires it to the process. Every failure is one line on stderr
  * (`--json`: one JSON object) with a code, never a field value: a bad command line exits 1 (`USAGE`, followed by
  * the usage), bad input exits 2 (an `Iso8583Error`'s code, field and offset), anything else exits 1
- * (`UNEXPECTED`, without the original text).
+ * (`UNEXPECTED`, without the original text). The input argument and the value of `--spec` are never repeated in an
+ * error: a frame pasted with separators reads as a path.
  */
 export async function run(argv: readonly string[], io: CliIO): Promise<number> {
   let args: CliArgs | undefined;

@@ -18,29 +18,46 @@ const FS_REASONS: Readonly<Record<string, string>> = {
   EMFILE: 'too many open files',
 };
 
-/**
- * Names a path for an error text: quoted, unless it holds 8 or more digits in a row. A path is not card data, but
- * a hex frame mistyped on the command line is taken for a path, and the frame of a BCD spec spells its PAN digits.
- */
-export function pathLabel(path: string): string {
-  return /[0-9]{8}/.test(path) ? 'a file whose name is not shown (it holds 8 or more digits in a row)' : JSON.stringify(path);
+/** The failures that say the path names nothing: for such an input argument, it was perhaps not meant as a path. */
+const NAMES_NOTHING: ReadonlySet<string> = new Set(['ENOENT', 'ENOTDIR', 'ENAMETOOLONG', 'ELOOP']);
+
+/** The stable code of a file-system failure (`ENOENT` …), or `undefined`. */
+function fsCode(e: unknown): string | undefined {
+  const code = typeof e === 'object' && e !== null ? (e as { code?: unknown }).code : undefined;
+  return typeof code === 'string' && /^E[A-Z]+$/.test(code) ? code : undefined;
 }
 
 function reasonOf(e: unknown): string {
-  const code = typeof e === 'object' && e !== null ? (e as { code?: unknown }).code : undefined;
-  if (typeof code !== 'string' || !/^E[A-Z]+$/.test(code)) return 'unreadable';
+  const code = fsCode(e);
+  if (code === undefined) return 'unreadable';
   return FS_REASONS[code] === undefined ? code : `${code}: ${FS_REASONS[code]}`;
 }
 
+/** A file that cannot be read, as the CLI reports it. */
+export class UnreadableFileError extends Iso8583Error {
+  constructor(
+    what: string,
+    /** The file-system failure's code, such as `ENOENT`; `undefined` when it had none. */
+    readonly fsCode: string | undefined,
+    reason: string,
+  ) {
+    super(ErrorCode.INVALID_INPUT, `cannot read ${what} (${reason})`);
+  }
+}
+
 /**
- * Reads a whole file; a missing, unreadable or directory path is bad input (`INVALID_INPUT`, exit status 2) whose
- * text names the path and the reason, never the file's content.
+ * Reads a whole file.
+ *
+ * The path is never named in an error, whatever it is: a hex frame pasted with separators (`:`, `,`, `0x`) is taken
+ * for a path, and a file may be named after card data. The error says which input (`what`) and why: a missing,
+ * unreadable or directory path is `INVALID_INPUT` (exit status 2) with the reason, such as `ENOENT: no such file or
+ * directory`.
  */
 export async function readInputFile(path: string, what: string): Promise<Uint8Array> {
   try {
     return await readFile(path);
   } catch (e) {
-    throw new Iso8583Error(ErrorCode.INVALID_INPUT, `cannot read ${what} ${pathLabel(path)} (${reasonOf(e)})`);
+    throw new UnreadableFileError(what, fsCode(e), reasonOf(e));
   }
 }
 
@@ -75,6 +92,8 @@ export function looksLikeHexText(bytes: Uint8Array): boolean {
  * Resolves the frame to decode: a hex argument, a file (annotated hex or raw bytes), or stdin (`-` or nothing).
  *
  * Why: operators paste hex from logs, keep annotated fixtures, and pipe raw captures; one command takes all three.
+ * An argument that is neither hex text nor a file that exists is reported as neither, with the offset of its first
+ * character that is not hex and the reason the file could not be opened, never quoted: it may well be a frame.
  */
 export async function readFrameInput(
   arg: string | undefined,
@@ -84,10 +103,24 @@ export async function readFrameInput(
   let bytes: Uint8Array;
   if (arg === undefined || arg === '-') bytes = await readAll(stdin);
   else if (/^[0-9a-fA-F\s]+$/.test(arg) && !mode.raw) return parseHexText(arg);
-  else bytes = await readInputFile(arg, 'the input file');
+  else bytes = await readArgumentFile(arg, mode.raw);
   if (mode.raw) return bytes;
   if (mode.hex || looksLikeHexText(bytes)) return parseHexText(Buffer.from(bytes).toString('latin1'));
   return bytes;
+}
+
+/** Reads the input argument as a file; a path that names nothing, when hex was possible, is neither of the two. */
+async function readArgumentFile(arg: string, raw: boolean): Promise<Uint8Array> {
+  try {
+    return await readInputFile(arg, 'the input file');
+  } catch (e) {
+    if (raw || !(e instanceof UnreadableFileError) || e.fsCode === undefined || !NAMES_NOTHING.has(e.fsCode)) throw e;
+    const at = arg.search(/[^0-9a-fA-F\s]/);
+    throw new Iso8583Error(
+      ErrorCode.INVALID_INPUT,
+      `the input argument is neither a hex frame (the character at offset ${at} is not a hex digit or white space) nor a readable file (${reasonOf({ code: e.fsCode })})`,
+    );
+  }
 }
 
 /** Reads a JSON document from a file or stdin (`-` or nothing). */

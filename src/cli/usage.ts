@@ -13,11 +13,12 @@ export interface CommandInfo {
 
 const EXIT_TEXT = `Exit status: 0 ok; 1 usage (a bad command line; code USAGE) or an unexpected failure (code UNEXPECTED);
 2 bad input: an unreadable input or spec file, a bad frame, JSON or spec. An error is one line on stderr with
-its code, field and offset, never a field value; --json prints it as {"code","field","offset","detail"}.`;
+its code, field and offset, never a field value, nor the input argument or the --spec value (a pasted frame may
+be taken for a path); --json prints it as {"code","field","offset","detail"}.`;
 
-const INPUT_TEXT = `Input: a hex argument, a file of hex (annotated: white space and '#' comments) or raw bytes, or stdin
-(- or nothing). --hex reads the input as hex text, --raw as raw bytes; without either, a file that holds only
-hex digits, white space and comments is hex.`;
+const INPUT_TEXT = `Input: a hex argument (hex digits and white space only: no ':', ',' or '0x'), a file of hex (annotated:
+white space and '#' comments) or raw bytes, or stdin (- or nothing). --hex reads the input as hex text, --raw as
+raw bytes; without either, a file that holds only hex digits, white space and comments is hex.`;
 
 /** The commands, by name. */
 export const COMMANDS: Readonly<Record<string, CommandInfo>> = {

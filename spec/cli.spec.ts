@@ -1,5 +1,5 @@
-import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { chmodSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -416,6 +416,77 @@ describe('iso8583 --json error output (built)', () => {
   });
 });
 
+describe('iso8583 reads at most 1 MiB of any input (built)', () => {
+  const MiB = 1024 * 1024;
+  const tooLarge = /^iso8583: error INPUT_TOO_LARGE: (the input file|standard input|the spec file|the input argument) is larger than 1048576 bytes \(1 MiB\), the most the CLI reads: no framing carries a frame above 64 KiB\n$/;
+  /** Runs the CLI with a file as its standard input (not a pipe: /dev/zero never ends). */
+  function cliWithStdin(args: string[], path: string) {
+    const fd = openSync(path, 'r');
+    try {
+      // The timeout is a hang guard only: reading stops at 1 MiB, long before it.
+      const r = spawnSync(process.execPath, [CLI, ...args], { stdio: [fd, 'pipe', 'pipe'], timeout: 120_000 });
+      return { status: r.status, signal: r.signal, stdout: r.stdout.toString('latin1'), stderr: r.stderr.toString('utf8') };
+    } finally {
+      closeSync(fd);
+    }
+  }
+  const bounded = (args: string[]) => spawnSync(process.execPath, [CLI, ...args], { input: '', timeout: 120_000 });
+
+  it.runIf(existsSync('/dev/zero'))('stops reading /dev/zero as the input file, as stdin and as a spec file, and exits 2', () => {
+    for (const args of [['decode', '--spec', 'iso87ascii', '--raw', '/dev/zero'], ['decode', '--spec', 'iso87ascii', '/dev/zero'], ['describe', '--spec', 'iso87ascii', '--hex', '/dev/zero'], ['encode', '--spec', 'iso87ascii', '/dev/zero'], ['decode', '--spec', '/dev/zero', hex]]) {
+      const r = bounded(args);
+      expect(r.signal, args.join(' ')).toBeNull();
+      expect(r.status, args.join(' ')).toBe(2);
+      expect(r.stderr.toString(), args.join(' ')).toMatch(tooLarge);
+    }
+    for (const args of [['decode', '--spec', 'iso87ascii', '--raw'], ['decode', '--spec', 'iso87ascii', '-'], ['encode', '--spec', 'iso87ascii']]) {
+      const r = cliWithStdin(args, '/dev/zero');
+      expect(r.signal, args.join(' ')).toBeNull();
+      expect(r.status, args.join(' ')).toBe(2);
+      expect(r.stderr, args.join(' ')).toMatch(/^iso8583: error INPUT_TOO_LARGE: standard input is larger than 1048576 bytes/);
+      const j = cliWithStdin([...args, '--json'], '/dev/zero');
+      expect(JSON.parse(j.stderr)).toEqual({ code: 'INPUT_TOO_LARGE', field: null, offset: null, detail: expect.stringMatching(/^standard input is larger than 1048576 bytes/) });
+    }
+  });
+
+  it('stops reading an endless pipe on stdin, and exits 2', async () => {
+    const child = spawn(process.execPath, [CLI, 'decode', '--spec', 'iso87ascii', '--raw', '--json'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    // The writer never ends on its own: the child closing its stdin (EPIPE) is what stops it.
+    child.stdin.on('error', () => undefined);
+    const zeros = new Uint8Array(64 * 1024);
+    const write = (): void => {
+      while (child.stdin.writable && child.stdin.write(zeros));
+      if (child.stdin.writable) child.stdin.once('drain', write);
+    };
+    write();
+    const status = await new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    child.stdin.destroy();
+    expect(status).toBe(2);
+    expect(JSON.parse(stderr).code).toBe('INPUT_TOO_LARGE');
+  });
+
+  it('takes an input of exactly 1 MiB and refuses one byte more, from a file and from stdin', () => {
+    // Hex text padded with white space: exactly 1 MiB decodes, 1 MiB and one byte is too large.
+    const exact = join(tmp, 'exact.hex');
+    writeFileSync(exact, hex + ' '.repeat(MiB - hex.length));
+    const over = join(tmp, 'over.hex');
+    writeFileSync(over, hex + ' '.repeat(MiB - hex.length + 1));
+    const expected = cli(['decode', '--spec', 'iso87ascii', hex]).stdout;
+    expect(cli(['decode', '--spec', 'iso87ascii', exact]).stdout).toBe(expected);
+    expect(cliWithStdin(['decode', '--spec', 'iso87ascii'], exact).stdout).toBe(expected);
+    const r = cli(['decode', '--spec', 'iso87ascii', over]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(tooLarge);
+    expect(cliWithStdin(['decode', '--spec', 'iso87ascii'], over).status).toBe(2);
+    // JSON for encode: a message padded with white space.
+    const json = join(tmp, 'over.json');
+    writeFileSync(json, `{"mti":"0800","fields":{"11":"000001"}}${' '.repeat(MiB)}`);
+    expect(cli(['encode', '--spec', 'iso87ascii', json]).stderr).toMatch(tooLarge);
+  });
+});
+
 describe('iso8583 run() for any input', () => {
   const stdin = (bytes: Uint8Array) =>
     (async function* () {
@@ -469,6 +540,35 @@ describe('iso8583 run() for any input', () => {
     );
     expect(counts.ok).toBeGreaterThan(0);
     expect(counts.bad).toBeGreaterThan(0);
+  });
+
+  it('stops pulling an endless standard input one chunk past 1 MiB, and closes it', async () => {
+    let pulled = 0;
+    let closed = false;
+    const endless = (async function* () {
+      try {
+        for (;;) {
+          pulled++;
+          yield new Uint8Array(64 * 1024);
+        }
+      } finally {
+        closed = true;
+      }
+    })();
+    for (const argv of [['decode', '--spec', 'iso87ascii', '--raw']]) {
+      let stderr = '';
+      const status = await run(argv, { stdin: endless, stdout: () => undefined, stderr: (t) => (stderr += t) });
+      expect(status).toBe(2);
+      expect(stderr).toMatch(/^iso8583: error INPUT_TOO_LARGE: standard input is larger than 1048576 bytes/);
+    }
+    expect(pulled).toBe(17);
+    expect(closed).toBe(true);
+  });
+
+  it('refuses an input argument above 1 MiB without reading it as a path', async () => {
+    const r = await runCli(['decode', '--spec', 'iso87ascii', '0'.repeat(1024 * 1024 + 2)], new Uint8Array(0));
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/^iso8583: error INPUT_TOO_LARGE: the input argument is larger than 1048576 bytes/);
   });
 
   it('reports a failure nobody foresaw as UNEXPECTED with status 1, without its text', async () => {

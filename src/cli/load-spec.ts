@@ -3,7 +3,7 @@ import { Iso8583Error } from '../errors/iso8583-error.js';
 import { presets } from '../presets/index.js';
 import type { MessageSpec } from '../spec/types.js';
 import { validateSpec } from '../spec/validate-spec.js';
-import { readInputFile } from './read-input.js';
+import { InputTooLargeError, readInputFile } from './read-input.js';
 
 /** Names of the built-in presets the CLI accepts for `--spec`. */
 export const PRESET_NAMES = Object.keys(presets) as (keyof typeof presets)[];
@@ -20,6 +20,7 @@ export async function loadSpec(nameOrPath: string): Promise<MessageSpec> {
   try {
     text = Buffer.from(await readInputFile(nameOrPath, 'the spec file')).toString('utf8');
   } catch (e) {
+    if (e instanceof InputTooLargeError) throw e;
     const reason = e instanceof Iso8583Error ? e.detail : 'cannot read the spec file';
     throw new Iso8583Error(ErrorCode.INVALID_SPEC, `${reason}; --spec takes a preset (${PRESET_NAMES.join(', ')}) or a JSON spec file`);
   }

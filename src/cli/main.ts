@@ -6,7 +6,7 @@ import { createCodec } from '../message/codec.js';
 import { messageFromJSON, messageToJSON, toHex } from '../message/json.js';
 import { type CliArgs, parseArgs, quotable } from './args.js';
 import { loadSpec, PRESET_NAMES } from './load-spec.js';
-import { type InputStream, readFrameInput, readJsonInput } from './read-input.js';
+import { type InputStream, InputTooLargeError, readFrameInput, readJsonInput } from './read-input.js';
 import { COMMANDS, shortUsage, USAGE } from './usage.js';
 
 /** The streams the CLI talks to; injected so tests can drive `run` in-process as well. */
@@ -23,11 +23,14 @@ export interface CliIO {
 declare const __VERSION__: string | undefined;
 const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : 'dev';
 
-/** Exit statuses: 0 success, 1 a bad command line or an unexpected failure, 2 bad input (an `Iso8583Error`). */
+/** Exit statuses: 0 success, 1 a bad command line or an unexpected failure, 2 bad input (an `Iso8583Error`, or too large). */
 export const EXIT = { OK: 0, USAGE: 1, BAD_INPUT: 2 } as const;
 
-/** Codes of the failures that are not an `Iso8583Error`: a bad command line, and a failure nobody foresaw. */
-export const CLI_CODES = { USAGE: 'USAGE', UNEXPECTED: 'UNEXPECTED' } as const;
+/**
+ * Codes of the failures that are not an `Iso8583Error`: a bad command line, an input above `MAX_INPUT_BYTES` (1 MiB),
+ * and a failure nobody foresaw.
+ */
+export const CLI_CODES = { USAGE: 'USAGE', INPUT_TOO_LARGE: 'INPUT_TOO_LARGE', UNEXPECTED: 'UNEXPECTED' } as const;
 
 /** One failure as the CLI reports it: a code, where, and a sentence without field values. */
 interface Failure {
@@ -130,9 +133,9 @@ async function execute(args: CliArgs, io: CliIO): Promise<void> {
  *
  * Why: a testable entry point; `bin.ts` only wires it to the process. Every failure is one line on stderr
  * (`--json`: one JSON object) with a code, never a field value: a bad command line exits 1 (`USAGE`, followed by
- * the usage), bad input exits 2 (an `Iso8583Error`'s code, field and offset), anything else exits 1
- * (`UNEXPECTED`, without the original text). The input argument and the value of `--spec` are never repeated in an
- * error: a frame pasted with separators reads as a path.
+ * the usage), bad input exits 2 (an `Iso8583Error`'s code, field and offset, or `INPUT_TOO_LARGE` for an input
+ * above 1 MiB), anything else exits 1 (`UNEXPECTED`, without the original text). The input argument and the value
+ * of `--spec` are never repeated in an error: a frame pasted with separators reads as a path.
  */
 export async function run(argv: readonly string[], io: CliIO): Promise<number> {
   let args: CliArgs | undefined;
@@ -150,6 +153,11 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
     }
     if (isIso8583Error(e)) {
       io.stderr(`${json ? errorJSON(e) : errorLine(e)}\n`);
+      return EXIT.BAD_INPUT;
+    }
+    if (e instanceof InputTooLargeError) {
+      const failure = { code: CLI_CODES.INPUT_TOO_LARGE, field: undefined, offset: undefined, detail: e.detail };
+      io.stderr(`${json ? errorJSON(failure) : errorLine(failure)}\n`);
       return EXIT.BAD_INPUT;
     }
     const command = args?.command !== undefined && COMMANDS[args.command] !== undefined ? args.command : 'the command';

@@ -1,10 +1,38 @@
-import { readFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { ErrorCode } from '../errors/codes.js';
 import { Iso8583Error } from '../errors/iso8583-error.js';
 import { parseHexText } from '../message/hex-text.js';
 
 /** Where the CLI reads from: a readable stream for stdin. */
 export type InputStream = AsyncIterable<Uint8Array | string>;
+
+/**
+ * Most bytes the CLI reads from one input: a frame (raw or as hex text), a JSON message, or a spec file: 1 MiB.
+ *
+ * Wire fact: no framing carries a frame above 64 KiB (a 2-byte length header counts at most 65,535), which is 128 KiB
+ * as hex text and less than 1 MiB as annotated hex or JSON; a spec table with descriptions is some 60 KiB. An input
+ * is read in chunks and reading stops at the first byte past the limit, so `/dev/zero` costs no more than this.
+ */
+export const MAX_INPUT_BYTES = 1024 * 1024;
+
+/** Bytes read from a file at a time. */
+const CHUNK_BYTES = 64 * 1024;
+
+/**
+ * An input larger than {@link MAX_INPUT_BYTES}: reported with code `INPUT_TOO_LARGE` and exit status 2.
+ *
+ * Why: not an `Iso8583Error` of the library (the codec never reads files); the CLI's own code, like `USAGE`.
+ */
+export class InputTooLargeError extends Error {
+  constructor(readonly detail: string) {
+    super(detail);
+    this.name = 'InputTooLargeError';
+  }
+}
+
+function tooLarge(what: string): InputTooLargeError {
+  return new InputTooLargeError(`${what} is larger than ${MAX_INPUT_BYTES} bytes (1 MiB), the most the CLI reads: no framing carries a frame above 64 KiB`);
+}
 
 /** What the usual file-system failures mean, by their stable Node.js code. */
 const FS_REASONS: Readonly<Record<string, string>> = {
@@ -46,30 +74,70 @@ export class UnreadableFileError extends Iso8583Error {
 }
 
 /**
- * Reads a whole file.
+ * Reads a whole file in chunks, stopping at the first byte past {@link MAX_INPUT_BYTES}.
  *
  * The path is never named in an error, whatever it is: a hex frame pasted with separators (`:`, `,`, `0x`) is taken
  * for a path, and a file may be named after card data. The error says which input (`what`) and why: a missing,
  * unreadable or directory path is `INVALID_INPUT` (exit status 2) with the reason, such as `ENOENT: no such file or
- * directory`.
+ * directory`; a larger file is {@link InputTooLargeError}.
  */
 export async function readInputFile(path: string, what: string): Promise<Uint8Array> {
+  let handle;
   try {
-    return await readFile(path);
+    handle = await open(path, 'r');
   } catch (e) {
     throw new UnreadableFileError(what, fsCode(e), reasonOf(e));
   }
+  try {
+    const chunks: Uint8Array[] = [];
+    let total = 0;
+    for (;;) {
+      const chunk = new Uint8Array(CHUNK_BYTES);
+      let n: number;
+      try {
+        n = (await handle.read(chunk, 0, CHUNK_BYTES, null)).bytesRead;
+      } catch (e) {
+        // A directory opens, and fails here (EISDIR).
+        throw new UnreadableFileError(what, fsCode(e), reasonOf(e));
+      }
+      if (n === 0) break;
+      total += n;
+      if (total > MAX_INPUT_BYTES) throw tooLarge(what);
+      chunks.push(chunk.subarray(0, n));
+    }
+    return Buffer.concat(chunks, total);
+  } finally {
+    await handle.close().catch(() => undefined);
+  }
 }
 
-/** Reads all of a stream into one buffer; a failing stream is bad input (`INVALID_INPUT`). */
+/**
+ * Reads all of a stream into one buffer, stopping at the first byte past {@link MAX_INPUT_BYTES} (the stream is then
+ * left, which destroys it); a failing stream is bad input (`INVALID_INPUT`).
+ */
 export async function readAll(stream: InputStream): Promise<Uint8Array> {
   const chunks: Uint8Array[] = [];
+  let total = 0;
+  let iterator: AsyncIterator<Uint8Array | string> | undefined;
   try {
-    for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+    iterator = stream[Symbol.asyncIterator]();
+    for (;;) {
+      const next = await iterator.next();
+      if (next.done === true) break;
+      const chunk = typeof next.value === 'string' ? Buffer.from(next.value) : next.value;
+      total += chunk.length;
+      if (total > MAX_INPUT_BYTES) break;
+      chunks.push(chunk);
+    }
   } catch (e) {
     throw new Iso8583Error(ErrorCode.INVALID_INPUT, `cannot read standard input (${reasonOf(e)})`);
   }
-  return Buffer.concat(chunks);
+  if (total > MAX_INPUT_BYTES) {
+    // Stop reading: a stream from /dev/zero or `yes` would never end.
+    await Promise.resolve(iterator.return?.()).catch(() => undefined);
+    throw tooLarge('standard input');
+  }
+  return Buffer.concat(chunks, total);
 }
 
 /** Tells whether bytes look like (annotated) hex text: hex digits, white space and `#` comments only. */
@@ -102,6 +170,7 @@ export async function readFrameInput(
 ): Promise<Uint8Array> {
   let bytes: Uint8Array;
   if (arg === undefined || arg === '-') bytes = await readAll(stdin);
+  else if (arg.length > MAX_INPUT_BYTES) throw tooLarge('the input argument');
   else if (/^[0-9a-fA-F\s]+$/.test(arg) && !mode.raw) return parseHexText(arg);
   else bytes = await readArgumentFile(arg, mode.raw);
   if (mode.raw) return bytes;
@@ -123,7 +192,7 @@ async function readArgumentFile(arg: string, raw: boolean): Promise<Uint8Array> 
   }
 }
 
-/** Reads a JSON document from a file or stdin (`-` or nothing). */
+/** Reads a JSON document from a file or stdin (`-` or nothing), at most {@link MAX_INPUT_BYTES}. */
 export async function readJsonInput(arg: string | undefined, stdin: InputStream): Promise<string> {
   const bytes = arg === undefined || arg === '-' ? await readAll(stdin) : await readInputFile(arg, 'the input file');
   return Buffer.from(bytes).toString('utf8');

@@ -12,13 +12,14 @@ export interface CommandInfo {
 }
 
 const EXIT_TEXT = `Exit status: 0 ok; 1 usage (a bad command line; code USAGE) or an unexpected failure (code UNEXPECTED);
-2 bad input: an unreadable input or spec file, a bad frame, JSON or spec. An error is one line on stderr with
-its code, field and offset, never a field value, nor the input argument or the --spec value (a pasted frame may
-be taken for a path); --json prints it as {"code","field","offset","detail"}.`;
+2 bad input: an unreadable input or spec file, a bad frame, JSON or spec, or an input above 1 MiB (code
+INPUT_TOO_LARGE). An error is one line on stderr with its code, field and offset, never a field value, nor the
+input argument or the --spec value (a pasted frame may be taken for a path); --json prints it as
+{"code","field","offset","detail"}.`;
 
 const INPUT_TEXT = `Input: a hex argument (hex digits and white space only: no ':', ',' or '0x'), a file of hex (annotated:
-white space and '#' comments) or raw bytes, or stdin (- or nothing). --hex reads the input as hex text, --raw as
-raw bytes; without either, a file that holds only hex digits, white space and comments is hex.`;
+white space and '#' comments) or raw bytes, or stdin (- or nothing); at most 1 MiB. --hex reads the input as hex
+text, --raw as raw bytes; without either, a file that holds only hex digits, white space and comments is hex.`;
 
 /** The commands, by name. */
 export const COMMANDS: Readonly<Record<string, CommandInfo>> = {
@@ -52,9 +53,9 @@ ${EXIT_TEXT}`,
     maxArgs: 1,
     help: `Usage: iso8583 encode --spec <preset|spec.json> [--raw] [--json] [file.json | -]
 
-Encodes the JSON form of a message (from a file, or stdin: - or nothing) and prints the frame in hex, or its
-raw bytes with --raw. JSON marked "masked": true (decode without --unmask) is refused: its card data is gone;
-any other "masked" value (false included) is refused too: JSON in clear has no "masked" key.
+Encodes the JSON form of a message (from a file, or stdin: - or nothing; at most 1 MiB) and prints the frame in
+hex, or its raw bytes with --raw. JSON marked "masked": true (decode without --unmask) is refused: its card data
+is gone; any other "masked" value (false included) is refused too: JSON in clear has no "masked" key.
 
 ${EXIT_TEXT}`,
   },

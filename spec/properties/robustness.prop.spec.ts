@@ -1,9 +1,12 @@
 import fc from 'fast-check';
+import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import {
   type BitmapSpec,
   type Codec,
   createCodec,
+  ErrorCode,
+  type Iso8583Error,
   isIso8583Error,
   type Message,
   type MessageSpec,
@@ -18,14 +21,68 @@ import { countFrames, FUZZ_RUNS, FUZZ_SEED } from './budget.js';
 
 const codecs = Object.values(presets).map((p) => createCodec(p) as unknown as Codec<Message>);
 
-/** Runs `fn`; passes if it returns or throws an Iso8583Error, fails on any other throw. */
-function onlyIsoErrors(fn: () => unknown): void {
+/** The codes decode may throw (docs/errors.md, rows raised by decode). */
+const DECODE_CODES: ReadonlySet<string> = new Set([
+  'INVALID_INPUT', 'TRUNCATED', 'TRAILING_BYTES', 'INVALID_MTI', 'INVALID_BITMAP', 'NON_CANONICAL_BITMAP', 'UNKNOWN_FIELD',
+  'INVALID_LENGTH_PREFIX', 'LENGTH_EXCEEDS_MAX', 'INVALID_CHARACTER', 'INVALID_NIBBLE', 'INVALID_PADDING', 'INVALID_TLV',
+  'UNKNOWN_TAG', 'INVALID_TRACK', 'CONVERTER_FAILED',
+]);
+const ALL_CODES: ReadonlySet<string> = new Set(Object.values(ErrorCode));
+
+/**
+ * A decode error as docs/errors.md promises it for a frame: an Iso8583Error with one of decode's codes and a byte
+ * offset inside the frame, and a field unless the bytes trail the last field.
+ */
+function expectDecodeError(e: unknown, bytes: Uint8Array): asserts e is Iso8583Error {
+  if (!isIso8583Error(e)) throw e;
+  expect(DECODE_CODES.has(e.code), `decode threw ${e.code}`).toBe(true);
+  expect(Number.isInteger(e.offset) && e.offset! >= 0 && e.offset! <= bytes.length, `${e.code} at offset ${e.offset} of ${bytes.length}`).toBe(true);
+  if (e.code !== 'TRAILING_BYTES' || e.field !== undefined) expect(typeof e.field, `${e.code} names no field`).toBe('string');
+}
+
+/** What a decode property met: frames refused with an error, and frames accepted (and checked to re-encode). */
+interface DecodeTally {
+  refused: number;
+  accepted: number;
+}
+
+/**
+ * Decodes `bytes` with the spec's codec, which may only do one of two things: throw a decode error that locates the
+ * failure in the frame, or return the frame's one message, which re-encodes to exactly these bytes (a decoder that
+ * returns garbage instead of throwing fails here). Lenient specs re-encode to the canonical frame: see
+ * {@link checkCanonical}.
+ */
+function decodesOrRefuses(spec: MessageSpec, bytes: Uint8Array, tally: DecodeTally): void {
+  const t: CanonicalTally = { tried: 0, accepted: 0, acceptedEdited: 0, lenientRewritten: 0, refusedNonCanonical: 0 };
+  checkCanonical(spec, bytes, false, t);
+  if (t.accepted === 1) tally.accepted++;
+  else tally.refused++;
+}
+
+/**
+ * Encodes an arbitrary value, which may only do one of two things: throw an Iso8583Error with a stable code, or
+ * return the frame of exactly that message: it decodes to the same MTI and field values, and re-encodes to itself
+ * (an encoder that writes a frame for a value it should refuse, or drops a field, fails here).
+ */
+function encodesOrRefuses(codec: Codec<Message>, value: unknown, tally: DecodeTally): void {
+  let bytes: Uint8Array;
   try {
-    fn();
+    bytes = codec.encode(value as Message);
   } catch (e) {
     if (!isIso8583Error(e)) throw e;
-    expect(typeof e.code).toBe('string');
+    expect(ALL_CODES.has(e.code), `encode threw ${e.code}`).toBe(true);
+    tally.refused++;
+    return;
   }
+  tally.accepted++;
+  expect(bytes).toBeInstanceOf(Uint8Array);
+  const given = value as { mti: unknown; fields: Record<string, unknown> };
+  const back = codec.decode(bytes);
+  expect(back.mti).toBe(given.mti);
+  expect(toHex(codec.encode(back))).toBe(toHex(bytes));
+  const present = Object.keys(given.fields).filter((k) => given.fields[k] !== undefined);
+  expect(Object.keys(back.fields).sort()).toEqual(present.sort());
+  for (const k of present) expect(back.fields[Number(k)]).toEqual(given.fields[k]);
 }
 
 /** The golden fixture frames, as seeds for mutation. */
@@ -196,7 +253,7 @@ function checkCanonical(spec: MessageSpec, bytes: Uint8Array, edited: boolean, t
   try {
     m = codec.decode(bytes);
   } catch (e) {
-    if (!isIso8583Error(e)) throw e;
+    expectDecodeError(e, bytes);
     if (e.code === 'NON_CANONICAL_BITMAP') tally.refusedNonCanonical++;
     return;
   }
@@ -305,54 +362,93 @@ describe('canonical form: any frame the codec accepts re-encodes to exactly its 
   });
 });
 
+/** Logs what a decode or encode property met (both branches are checked whenever they are met). */
+function reportTally(name: string, t: DecodeTally): void {
+  console.log(`[fuzz] ${name}: ${t.accepted} accepted and checked, ${t.refused} refused with an Iso8583Error`);
+}
+
+/** The byte index in the frame of `message` where character `at` of field `field`'s value is written. */
+function byteOfCharacter(codec: Codec<Message>, message: Message, field: number, at: number): number {
+  const value = message.fields[field] as string;
+  const other = value.slice(0, at) + (value[at] === '1' ? '2' : '1') + value.slice(at + 1);
+  const a = codec.encode(message);
+  const b = codec.encode({ ...message, fields: { ...message.fields, [field]: other } });
+  const i = a.findIndex((byte, k) => byte !== b[k]);
+  expect(i).toBeGreaterThanOrEqual(0);
+  return i;
+}
+
+/** Everything an error shows of itself: its text, its own properties, and how Node prints it. */
+function everythingShown(e: unknown): string {
+  return `${String(e)}\n${JSON.stringify({ ...(e as object) })}\n${inspect(e, { depth: 5, showHidden: true })}`;
+}
+
+/** Calls `fn`, which must throw; returns what it threw. */
+function thrownBy(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (e) {
+    return e;
+  }
+  expect.fail('expected a throw, got a return');
+}
+
 describe('robustness', () => {
   it('random bytes only ever produce an Iso8583Error', () => {
+    const t: DecodeTally = { refused: 0, accepted: 0 };
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 600 }), (bytes) => {
-        for (const codec of codecs) onlyIsoErrors(() => codec.decode(bytes));
+        for (const codec of codecs) decodesOrRefuses(codec.spec, bytes, t);
         countFrames(codecs.length);
       }),
       { numRuns: FUZZ_RUNS * 4 },
     );
+    reportTally('random bytes', t);
   });
 
   it('random bytes behind a valid MTI and bitmap only ever produce an Iso8583Error', () => {
     // Plain random bytes rarely get past the MTI; these reach the field decoders.
+    const t: DecodeTally = { refused: 0, accepted: 0 };
     fc.assert(
       fc.property(fc.constantFrom(...codecs), fc.uint8Array({ minLength: 16, maxLength: 16 }), fc.uint8Array({ maxLength: 400 }), (codec, bitmaps, rest) => {
         const head = codec.encode({ mti: '0100', fields: {} }).subarray(0, -8);
-        onlyIsoErrors(() => codec.decode(Uint8Array.from([...head, ...bitmaps, ...rest])));
+        decodesOrRefuses(codec.spec, Uint8Array.from([...head, ...bitmaps, ...rest]), t);
         countFrames(1);
       }),
       { numRuns: FUZZ_RUNS * 4 },
     );
+    reportTally('random bytes behind a head', t);
   });
 
   it('mutated valid frames only ever produce an Iso8583Error', () => {
+    const t: DecodeTally = { refused: 0, accepted: 0 };
     fc.assert(
       fc.property(
         fc.constantFrom(...codecs).chain((codec) =>
           fc.tuple(fc.constant(codec), arbitraryMessage(codec.spec, { maxFields: 20 }), fc.array(mutation, { minLength: 1, maxLength: 4 })),
         ),
         ([codec, message, edits]) => {
-          onlyIsoErrors(() => codec.decode(mutate(codec.encode(message as Message), edits)));
+          decodesOrRefuses(codec.spec, mutate(codec.encode(message as Message), edits), t);
           countFrames(1);
         },
       ),
       { numRuns: FUZZ_RUNS * 2 },
     );
+    reportTally('mutated frames of presets', t);
   });
 
   it('mutated fixture frames only ever produce an Iso8583Error', () => {
     const seeds = fixtureFrames();
     expect(seeds.length).toBeGreaterThanOrEqual(12);
+    const t: DecodeTally = { refused: 0, accepted: 0 };
     fc.assert(
       fc.property(fc.constantFrom(...seeds), fc.array(mutation, { minLength: 1, maxLength: 4 }), (seed, edits) => {
-        onlyIsoErrors(() => seed.codec.decode(mutate(seed.bytes, edits)));
+        decodesOrRefuses(seed.codec.spec, mutate(seed.bytes, edits), t);
         countFrames(1);
       }),
       { numRuns: FUZZ_RUNS * 4 },
     );
+    reportTally('mutated fixture frames', t);
   });
 
   it('mutated frames with subfields (TLV lengths, sub-bitmaps, BER-TLV, Track 2) only ever produce an Iso8583Error', () => {
@@ -360,6 +456,7 @@ describe('robustness', () => {
       .map((f) => f.spec)
       .filter((spec) => spec.name.startsWith('structured'));
     expect(specs.length).toBeGreaterThanOrEqual(2);
+    const t: DecodeTally = { refused: 0, accepted: 0 };
     fc.assert(
       fc.property(
         fc.constantFrom(...specs).chain((spec) => {
@@ -370,26 +467,29 @@ describe('robustness', () => {
         }),
         ([spec, message, edits]) => {
           const codec = createCodec(spec) as unknown as Codec<Message>;
-          onlyIsoErrors(() => codec.decode(mutate(codec.encode(message as Message), edits)));
+          decodesOrRefuses(spec, mutate(codec.encode(message as Message), edits), t);
           countFrames(1);
         },
       ),
       { numRuns: FUZZ_RUNS * 2 },
     );
+    reportTally('mutated frames with subfields', t);
   });
 
   it('mutated frames of random specs only ever produce an Iso8583Error', () => {
+    const t: DecodeTally = { refused: 0, accepted: 0 };
     fc.assert(
       fc.property(
         arbitrarySpec().chain((spec) => fc.tuple(fc.constant(spec), arbitraryMessage(spec), fc.array(mutation, { minLength: 1, maxLength: 3 }))),
         ([spec, message, edits]) => {
           const codec = createCodec(spec);
-          onlyIsoErrors(() => codec.decode(mutate(codec.encode(message as Message), edits)));
+          decodesOrRefuses(spec, mutate(codec.encode(message as Message), edits), t);
           countFrames(1);
         },
       ),
       { numRuns: FUZZ_RUNS * 2 },
     );
+    reportTally('mutated frames of random specs', t);
   });
 
   it('a prefix claiming far more bytes than the frame holds fails at once with TRUNCATED', () => {
@@ -411,19 +511,24 @@ describe('robustness', () => {
       fc.oneof(fc.anything(), fc.string({ maxLength: 1200 }), fc.uint8Array({ maxLength: 1200 }), fc.integer(), fc.constant(null)),
       { maxKeys: 8 },
     );
+    const t: DecodeTally = { refused: 0, accepted: 0 };
     fc.assert(
       fc.property(
         fc.constantFrom(...codecs),
         fc.oneof(
           fc.anything(),
           fc.record({ mti: fc.oneof(fc.string({ maxLength: 6 }), fc.anything()), fields: fc.oneof(oddFields, fc.anything()) }),
+          // A valid MTI, so the odd fields are reached; and values encode must accept, so the accepting branch is met.
+          fc.record({ mti: fc.constantFrom('0100', '0810'), fields: oddFields }),
+          fc.record({ mti: fc.constantFrom('0100', '0810'), fields: fc.constantFrom({}, { 3: '000000' }, { 11: '000123', 41: 'TERM0001' }) }),
         ),
         (codec, value) => {
-          onlyIsoErrors(() => codec.encode(value as Message));
+          encodesOrRefuses(codec, value, t);
         },
       ),
       { numRuns: FUZZ_RUNS * 4 },
     );
+    reportTally('arbitrary values to encode', t);
   });
 
   it('error messages never contain the value of a sensitive field', () => {
@@ -431,20 +536,44 @@ describe('robustness', () => {
     fc.assert(
       fc.property(fc.constantFrom(...codecs), pan, fc.array(mutation, { minLength: 1, maxLength: 3 }), (codec, p, edits) => {
         const message: Message = { mti: '0100', fields: { 2: p, 4: '000000001000', 35: `${p}D2512101` } };
-        const frame = mutate(codec.encode(message), edits);
-        try {
-          codec.decode(frame);
-        } catch (e) {
-          expect(String(e)).not.toContain(p);
-          expect(JSON.stringify({ ...(e as object) })).not.toContain(p);
+        const frame = codec.encode(message);
+        expect(codec.decode(frame).fields[2]).toBe(p);
+        // Broken where the PAN is written: its last digit in DE2 overwritten by 0xFF (a byte no converter reads as a
+        // digit), and each of DE2 and DE35 cut short at the PAN's last digit. Decode must fail in that very field
+        // and show none of the PAN's digits or bytes around the break.
+        const breaks: { field: number; frame: Uint8Array; pan: Uint8Array }[] = [];
+        for (const field of [2, 35]) {
+          const first = byteOfCharacter(codec, message, field, 0);
+          const last = byteOfCharacter(codec, message, field, p.length - 1);
+          const pan = frame.subarray(first, last);
+          breaks.push({ field, frame: frame.slice(0, last), pan });
+          if (field === 2) breaks.push({ field, frame: Uint8Array.from(frame, (b, i) => (i === last ? 0xff : b)), pan });
         }
-        // Encoding a too-long PAN, or one with a letter, fails without echoing it.
-        for (const bad of [`${p}12345`, `${p.slice(0, -1)}X`]) {
-          try {
-            codec.encode({ mti: '0100', fields: { 2: bad } });
-          } catch (e) {
-            expect(String(e)).not.toContain(bad.slice(0, 12));
-          }
+        for (const broken of breaks) {
+          const e = thrownBy(() => codec.decode(broken.frame));
+          expectDecodeError(e, broken.frame);
+          expect(e.field).toBe(String(broken.field));
+          const shown = everythingShown(e).toUpperCase();
+          expect(shown).not.toContain(p.slice(0, -1));
+          expect(shown).not.toContain(toHex(broken.pan).toUpperCase());
+        }
+        // Random edits: either a located error without the PAN, or a frame that decodes to its own message.
+        const edited = mutate(frame, edits);
+        try {
+          const m = codec.decode(edited);
+          expect(toHex(codec.encode(m))).toBe(toHex(edited));
+        } catch (e) {
+          expectDecodeError(e, edited);
+          expect(everythingShown(e)).not.toContain(p);
+        }
+        // Encoding a too-long PAN, or one with a letter, fails in field 2 without echoing it.
+        for (const [bad, code] of [
+          [`${p}12345`, 'LENGTH_EXCEEDS_MAX'],
+          [`${p.slice(0, -1)}X`, 'INVALID_CHARACTER'],
+        ] as const) {
+          const e = thrownBy(() => codec.encode({ mti: '0100', fields: { 2: bad } }));
+          expect(isIso8583Error(e) && [e.code, e.field]).toEqual([code, '2']);
+          expect(everythingShown(e)).not.toContain(bad.slice(0, 12));
         }
         countFrames(1);
       }),

@@ -165,15 +165,64 @@ describe('framing functions validate their arguments', () => {
     ['maxAnnounced without framing', () => js['maxAnnounced']!(null), 'INVALID_FRAMING', 'framing'],
     ['readLength on a short buffer', () => js['readLength']!(framing, new Uint8Array(1), 0), 'INVALID_OPTION', 'at'],
     ['readLength on a string', () => js['readLength']!(framing, '00', 0), 'INVALID_OPTION', 'bytes'],
+    ['readFrames with an unknown option', () => js['readFrames']!(none(), framing, { maxFrameByte: 100 }), 'INVALID_OPTION', 'options.maxFrameByte'],
+    ['readFrames with an unknown framing key', () => js['readFrames']!(none(), { length: 'binary2', header: 5 }), 'INVALID_FRAMING', 'framing.header'],
+    ['validateFraming with an unknown key', () => js['validateFraming']!({ length: 'ascii', digit: 4 }), 'INVALID_FRAMING', 'framing.digit'],
+    ['encodeFrame with an unknown framing key', () => js['encodeFrame']!({ length: 'bcd2', includeLength: true }, { message: new Uint8Array(1) }), 'INVALID_FRAMING', 'framing.includeLength'],
   ];
   for (const [name, run, code, option] of cases) {
     it(`names ${option}: ${name}`, () => expectNamed(caught(run), code, option));
   }
+
+  it('name an unknown key that is not a plain word without quoting it', () => {
+    const e = caught(() => js['readFrames']!(none(), framing, { '4111111111111111': 1 }));
+    expectNamed(e, 'INVALID_OPTION', 'options');
+    expect((e as Error).message).not.toContain('411111');
+  });
+
+  it('ignore an option given as undefined, like one left out', () => {
+    expect(() => js['readFrames']!(none(), { length: 'binary2', headerBytes: undefined }, { keepAlive: undefined })).not.toThrow();
+  });
 
   it('accept what they accepted before', () => {
     expect(lengthBytes({ length: 'ascii', digits: 6 })).toBe(6);
     expect(maxAnnounced({ length: 'bcd2' })).toBe(9999);
     expect(readLength({ length: 'binary2' }, new Uint8Array([1, 0x2c]), 0)).toBe(300);
     expect(encodeFrame(framing, { message: new Uint8Array([7]) })).toEqual(new Uint8Array([0, 1, 7]));
+  });
+});
+
+describe('frame reader chunks', () => {
+  async function* chunks(...items: unknown[]): AsyncGenerator<unknown> {
+    for (const item of items) yield item;
+  }
+  const read = async (...items: unknown[]): Promise<unknown> => {
+    const out: number[] = [];
+    try {
+      for await (const f of readFrames(chunks(...items) as AsyncIterable<Uint8Array>, framing)) out.push(f.message.length);
+    } catch (e) {
+      return e;
+    }
+    return out;
+  };
+
+  for (const [name, chunk] of [
+    ['a number', 5],
+    ['null', null],
+    ['an object', {}],
+    ['an array of byte values', [0, 1, 7]],
+    ['a Uint16Array', new Uint16Array([1, 0x0700])],
+    ['a DataView', new DataView(new Uint8Array([0, 1, 7]).buffer)],
+    ['an ArrayBuffer', new Uint8Array([0, 1, 7]).buffer],
+  ] as [string, unknown][]) {
+    it(`refuse ${name} with INVALID_OPTION naming the source, never misread it (issue #11)`, async () => {
+      const e = await read(chunk);
+      expectNamed(e, 'INVALID_OPTION', 'source');
+      expect(e).not.toBeInstanceOf(TypeError);
+    });
+  }
+
+  it('take Uint8Arrays, Buffers and strings (as UTF-8)', async () => {
+    expect(await read(new Uint8Array([0, 1, 7]), Buffer.from([0, 2, 1, 2]), '\u0000\u0001A', '\u0000\u0002é')).toEqual([1, 2, 1, 2]);
   });
 });

@@ -1,6 +1,7 @@
-import { checkFraming, type Frame, type FramingSpec, headerLength, parseLength } from './framing.js';
+import { chunkBytes, FrameParser } from './frame-parser.js';
+import { checkFraming, type Frame, type FramingSpec } from './framing.js';
 import { Iso8583NetError, NetErrorCode } from './net-error.js';
-import { checkObject, checkOneOf, integerOption, invalidOption, timeoutOption } from './options.js';
+import { checkKnownKeys, checkObject, checkOneOf, integerOption, invalidOption, timeoutOption } from './options.js';
 
 /** Options of {@link readFrames}. */
 export interface FrameReaderOptions {
@@ -24,68 +25,6 @@ export interface FrameReaderOptions {
 export const DEFAULT_MAX_FRAME_BYTES = 8192;
 
 /**
- * Queued chunks with a read position; each byte is copied at most once, when a frame spanning chunks is assembled.
- */
-class ChunkQueue {
-  private chunks: Uint8Array[] = [];
-  private head = 0; // offset into chunks[0]
-  length = 0;
-
-  push(chunk: Uint8Array): void {
-    if (chunk.length === 0) return;
-    this.chunks.push(chunk);
-    this.length += chunk.length;
-  }
-
-  /** Copies the first `n` bytes into `out` without consuming them (n is small: a length header). */
-  peek(n: number, out: Uint8Array): void {
-    let i = 0;
-    let c = 0;
-    let at = this.head;
-    while (i < n) {
-      const chunk = this.chunks[c]!;
-      out[i++] = chunk[at++]!;
-      if (at === chunk.length) {
-        c++;
-        at = 0;
-      }
-    }
-  }
-
-  /**
-   * Removes and returns the first `n` bytes as a fresh array: every byte is copied exactly once, and the frame
-   * does not pin the (possibly much larger) chunk it arrived in.
-   */
-  take(n: number): Uint8Array {
-    const out = new Uint8Array(n);
-    let filled = 0;
-    while (filled < n) {
-      const chunk = this.chunks[0]!;
-      const part = Math.min(n - filled, chunk.length - this.head);
-      out.set(chunk.subarray(this.head, this.head + part), filled);
-      filled += part;
-      this.skip(part);
-    }
-    return out;
-  }
-
-  skip(n: number): void {
-    this.length -= n;
-    while (n > 0) {
-      const chunk = this.chunks[0]!;
-      const left = chunk.length - this.head;
-      if (n < left) {
-        this.head += n;
-        return;
-      }
-      n -= left;
-      this.chunks.shift();
-      this.head = 0;
-    }
-  }
-}
-
-/**
  * Turns any async iterable of byte chunks (a `net.Socket` is one) into whole frames.
  *
  * Why: TCP delivers bytes, not messages: one read may hold half a frame or three frames. The reader enforces
@@ -93,7 +32,9 @@ class ChunkQueue {
  * bytes cannot make it allocate them; `idleTimeoutMs` and `frameTimeoutMs` bound how long a silent or dribbling
  * peer can keep it waiting. The timers run only while the reader waits for its source, never while the consumer
  * holds a frame, so a consumer that stops pulling (backpressure) is never blamed on the peer. The options are
- * checked when it is called (`INVALID_FRAMING`, `INVALID_OPTION`). While iterating it throws `Iso8583NetError`
+ * checked when it is called (`INVALID_FRAMING`, `INVALID_OPTION`, an unknown option key included). Chunks must be
+ * `Uint8Array`s (a `Buffer` is one) or strings (read as UTF-8): any other chunk, a `Uint16Array` included, throws
+ * `INVALID_OPTION` (option `source`) rather than being misread. While iterating it throws `Iso8583NetError`
  * (`FRAME_TOO_LARGE`, `INVALID_FRAME`, `TRUNCATED_FRAME`, `IDLE_TIMEOUT`, `FRAME_TIMEOUT`). After a timeout the
  * source is asked to stop (`return()`) without waiting: a read still pending on a socket ends when you destroy it.
  *
@@ -115,6 +56,7 @@ export function readFrames(
   }
   checkFraming(framing, 'framing');
   checkObject(where, 'options', options);
+  checkKnownKeys(where, 'options', options, ['maxFrameBytes', 'keepAlive', 'idleTimeoutMs', 'frameTimeoutMs']);
   checkOneOf(where, 'options.keepAlive', options.keepAlive, ['skip', 'yield']);
   return frames(source, framing, {
     max: integerOption(where, 'options.maxFrameBytes', options.maxFrameBytes, DEFAULT_MAX_FRAME_BYTES, 1, 0xffffffff),
@@ -166,18 +108,11 @@ function nextChunk<T>(it: AsyncIterator<T>, deadline: number, code: NetErrorCode
 }
 
 async function* frames(
-  source: AsyncIterable<Uint8Array | string>,
+  source: AsyncIterable<unknown>,
   framing: FramingSpec,
   { max, yieldKeepAlive, idleMs, frameMs }: ReaderLimits,
 ): AsyncGenerator<Frame, void, undefined> {
-  const headerBytes = framing.headerBytes ?? 0;
-  const lb = headerLength(framing);
-  const lengthBuf = new Uint8Array(Math.max(lb, 1));
-  const queue = new ChunkQueue();
-  let need = -1; // body length of the frame being assembled, -1 while its length header is incomplete
-  const split = (body: Uint8Array): Frame =>
-    headerBytes === 0 ? { message: body } : { header: body.subarray(0, headerBytes), message: body.subarray(headerBytes) };
-  const inFrame = (): boolean => need >= 0 || queue.length > 0;
+  const parser = new FrameParser(framing, max);
   // The current wait's limit: idle between frames, the frame's own limit from its first byte.
   let deadline = 0;
   let waitCode: NetErrorCode = NetErrorCode.IDLE_TIMEOUT;
@@ -197,42 +132,16 @@ async function* frames(
         finished = true;
         break;
       }
-      const raw = next.value;
-      const chunk = typeof raw === 'string' ? new TextEncoder().encode(raw) : raw;
-      if (framing.length === 'none') {
-        if (chunk.length > max) throw new Iso8583NetError(NetErrorCode.FRAME_TOO_LARGE, `frame of ${chunk.length} bytes exceeds ${max}`);
-        if (chunk.length !== 0 && chunk.length < headerBytes) throw new Iso8583NetError(NetErrorCode.INVALID_FRAME, 'frame shorter than its header');
-        if (chunk.length !== 0) yield split(chunk);
-        else if (yieldKeepAlive) yield { message: chunk };
-        arm(false);
-        continue;
-      }
-      const wasPartial = inFrame();
+      const wasPartial = parser.partial;
       let completed = false;
-      queue.push(chunk);
-      for (;;) {
-        if (need < 0) {
-          if (queue.length < lb) break;
-          queue.peek(lb, lengthBuf);
-          const body = parseLength(framing, lengthBuf, 0);
-          if (body > max) throw new Iso8583NetError(NetErrorCode.FRAME_TOO_LARGE, `frame of ${body} bytes exceeds ${max}`);
-          if (body !== 0 && body < headerBytes) throw new Iso8583NetError(NetErrorCode.INVALID_FRAME, 'frame shorter than its header');
-          queue.skip(lb);
-          need = body;
-        }
-        if (queue.length < need) break;
-        const body = queue.take(need);
-        need = -1;
+      parser.push(chunkBytes(next.value, 'readFrames'));
+      for (let frame = parser.next(); frame !== undefined; frame = parser.next()) {
         completed = true;
-        if (body.length === 0) {
-          if (yieldKeepAlive) yield { message: body };
-          continue;
-        }
-        yield split(body);
+        if (frame.message.length > 0 || yieldKeepAlive) yield frame;
       }
       // Limits restart after a completed frame (and so after the consumer let go of it) or when a frame begins;
       // more bytes of an unfinished frame keep its deadline, so dribbling never extends it.
-      const partial = inFrame();
+      const partial = parser.partial;
       if (completed || partial !== wasPartial) arm(partial);
     }
   } finally {
@@ -240,7 +149,7 @@ async function* frames(
     // after a timeout) would hold the wait forever; it ends when the caller destroys the socket.
     if (!finished) void Promise.resolve(it.return?.()).catch(() => undefined);
   }
-  if (need >= 0 || queue.length > 0) {
+  if (parser.partial) {
     throw new Iso8583NetError(NetErrorCode.TRUNCATED_FRAME, 'the stream ended inside a frame');
   }
 }

@@ -1,5 +1,5 @@
 import { Iso8583NetError, NetErrorCode } from './net-error.js';
-import { invalidOption, kindOf } from './options.js';
+import { checkKnownKeys, invalidOption, kindOf } from './options.js';
 
 /**
  * How frames are delimited on a stream: a length header, an optional fixed header (TPDU), then the message.
@@ -90,7 +90,7 @@ export function maxAnnounced(f: FramingSpec): number {
 
 /**
  * Checks a framing spec; throws `INVALID_FRAMING` naming the offending key (also when the spec is missing or not
- * an object).
+ * an object, or has a key that is not one of `length`, `digits`, `includesLength`, `headerBytes`).
  *
  * Why: `connect`, `createServer` and `readFrames` call it; call it yourself on framing read from configuration
  * to fail at start-up rather than at the first connection.
@@ -113,6 +113,7 @@ export function checkFraming(f: unknown, path: string): asserts f is FramingSpec
     fail(path, "a framing spec such as { length: 'binary2' }", f);
   }
   const spec = f as Record<string, unknown>;
+  checkKnownKeys('', path, spec, ['length', 'digits', 'includesLength', 'headerBytes'], NetErrorCode.INVALID_FRAMING);
   if (!['binary2', 'bcd2', 'ascii', 'none'].includes(spec['length'] as string)) {
     fail(`${path}.length`, "'binary2', 'bcd2', 'ascii' or 'none'", spec['length']);
   }
@@ -201,8 +202,12 @@ export function encodeFrame(f: FramingSpec, frame: Frame): Uint8Array {
   return writeFrame(f, frame);
 }
 
-/** {@link encodeFrame} for a framing already validated and a well-formed frame (the server's and client's path). */
-export function writeFrame(f: FramingSpec, frame: Frame): Uint8Array {
+/**
+ * {@link encodeFrame} for a framing already validated and a well-formed frame (the server's and client's path).
+ * `alloc` makes the output; the server passes `Buffer.allocUnsafe` (pooled, and a socket takes a `Buffer` without
+ * converting it): every byte of the output is written below, so unzeroed memory never leaks out.
+ */
+export function writeFrame(f: FramingSpec, frame: Frame, alloc: (size: number) => Uint8Array = (size) => new Uint8Array(size)): Uint8Array {
   const headerBytes = f.headerBytes ?? 0;
   const header = frame.header ?? new Uint8Array(headerBytes);
   if (header.length !== headerBytes) {
@@ -214,7 +219,7 @@ export function writeFrame(f: FramingSpec, frame: Frame): Uint8Array {
   if (announced > announceable(f)) {
     throw new Iso8583NetError(NetErrorCode.FRAME_TOO_LARGE, `a ${body}-byte frame does not fit the ${f.length} length header`);
   }
-  const out = new Uint8Array(lb + body);
+  const out = alloc(lb + body);
   switch (f.length) {
     case 'binary2':
       out[0] = announced >> 8;

@@ -13,6 +13,8 @@ export function kindOf(value: unknown): string {
   if (value === null || value === undefined) return String(value);
   if (Array.isArray(value)) return 'an array';
   if (value instanceof Uint8Array) return 'a Uint8Array';
+  if (ArrayBuffer.isView(value)) return 'a typed array other than Uint8Array';
+  if (value instanceof ArrayBuffer) return 'an ArrayBuffer';
   if (typeof value === 'number') return Number.isNaN(value) ? 'NaN' : `the number ${value}`;
   return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }
@@ -25,6 +27,33 @@ export function invalidOption(where: string, option: string, expected: string, g
 /** Asserts that `value` is a non-null, non-array object. */
 export function checkObject(where: string, option: string, value: unknown): asserts value is Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) invalidOption(where, option, 'an object', value);
+}
+
+/** A key is quoted in an error only when it is a plain word, so a stray value (a PAN as a key) never reaches the text. */
+export function plainKey(key: string): boolean {
+  return /^[A-Za-z_$][A-Za-z0-9_$]{0,39}$/.test(key);
+}
+
+/**
+ * Throws `code` (`INVALID_OPTION` by default) naming the first own key of `value` that is not in `allowed`; keys
+ * whose value is `undefined` are ignored, as an option left out is. `where` (the call) prefixes the text unless empty.
+ *
+ * Why: a misspelt limit (`maxConection: 10`) silently ignored leaves the default in force, which is worse than an
+ * error at start-up.
+ */
+export function checkKnownKeys(
+  where: string,
+  path: string,
+  value: Record<string, unknown>,
+  allowed: readonly string[],
+  code: typeof NetErrorCode.INVALID_OPTION | typeof NetErrorCode.INVALID_FRAMING = NetErrorCode.INVALID_OPTION,
+): void {
+  for (const key of Object.keys(value)) {
+    if (value[key] === undefined || allowed.includes(key)) continue;
+    const option = plainKey(key) ? `${path}.${key}` : path;
+    const named = plainKey(key) ? `unknown option ${option}` : `${path} has an unknown option whose name is not a plain word`;
+    throw new Iso8583NetError(code, `${where === '' ? '' : `${where}: `}${named} (options: ${allowed.join(', ')})`, { option });
+  }
 }
 
 /** Asserts that `value` is a function. */

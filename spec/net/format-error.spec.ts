@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createCodec, defineSpec, presets } from '../../src/index.js';
 import { connect, createServer, encodeFrame, type FramePeek, readFrames } from '../../src/net/index.js';
-import { approve, capture, echo, framing, type IsoMessage, rawSocket, startServer, wire } from './helpers/loopback.js';
+import { approve, capture, codec, echo, framing, type IsoMessage, rawSocket, startServer, wire } from './helpers/loopback.js';
 
 const PAN = '4111111111111111';
 
@@ -64,7 +64,7 @@ describe('frames a server does not hand to its handler', () => {
         handled.push(m.mti);
         return approve(m, { header: undefined, remoteAddress: undefined });
       },
-      { logger: log.logger },
+      { logger: log.logger, logIntervalMs: 0 }, // every entry written: their MTIs are checked one by one
     );
     const raw = await rawSocket(port);
     const response: IsoMessage = { mti: '0110', fields: { 11: '000001', 39: '00', 41: 'TERM0001' } };
@@ -92,7 +92,7 @@ describe('frames a server does not hand to its handler', () => {
 
   it('drops a frame whose MTI cannot be read: logged and counted, the connection lives on', async () => {
     const log = capture();
-    const { server, port } = await startServer(approve, { logger: log.logger });
+    const { server, port } = await startServer(approve, { logger: log.logger, logIntervalMs: 0 });
     const raw = await rawSocket(port);
     raw.socket.write(encodeFrame(framing, { message: Buffer.from('garbage') }));
     raw.socket.write(encodeFrame(framing, { message: new Uint8Array([0x01]) }));
@@ -135,5 +135,96 @@ describe('frames a server does not hand to its handler', () => {
     expect((await raw.next()).fields).toEqual({ 11: '000006', 39: '96', 41: 'TERM0001' });
     expect(server.stats.handlerErrors).toBe(1);
   });
+});
 
+describe('MTIs without a response MTI (message function 8 or 9, reserved by ISO)', () => {
+  /** A 0180 with DE11 and DE41: decodes with the 1987 table; responseMti('0180') has no answer to give. */
+  const ack = (stan: string): IsoMessage => ({ mti: '0180', fields: { 11: stan, 41: 'TERM0001' } });
+
+  it('are handed to the handler, and what it returns is sent', async () => {
+    const handled: string[] = [];
+    const { server, port } = await startServer((m) => {
+      handled.push(m.mti);
+      return m.mti === '0980' ? { mti: '0990', fields: { 11: m.fields[11], 39: '00' } } : approve(m, { header: undefined, remoteAddress: undefined });
+    });
+    const raw = await rawSocket(port);
+    raw.socket.write(wire({ mti: '0980', fields: { 11: '000001' } }));
+    expect(await raw.next()).toEqual({ mti: '0990', fields: { 11: '000001', 39: '00' } });
+    expect(handled).toEqual(['0980']);
+    expect(server.stats).toMatchObject({ noResponseMti: 1, framesReceived: 1, handlerErrors: 0 });
+  });
+
+  it('get no system error when the handler throws: logged as a handler failure, counted, the connection lives on', async () => {
+    const log = capture();
+    const { server, port } = await startServer(
+      (m) => {
+        if (m.mti === '0180') throw new Error(`no ${PAN}`);
+        return approve(m, { header: undefined, remoteAddress: undefined });
+      },
+      { logger: log.logger },
+    );
+    const raw = await rawSocket(port);
+    raw.socket.write(wire(ack('000001')));
+    raw.socket.write(wire(echo(2)));
+    // Frames are taken in order and the handler is synchronous: an answer to the 0180 would have come first.
+    expect((await raw.next()).fields[11]).toBe('000002');
+    expect(server.stats).toMatchObject({ noResponseMti: 1, handlerErrors: 1, connectionsOpen: 1 });
+    expect(log.entries).toContainEqual({ level: 'error', event: 'handler failed', meta: { mti: '0180', error: 'Error' } });
+    // Before issue #11's fix the default systemError threw on responseMti('0180'): logged as a vague failure.
+    expect(log.entries.filter((e) => e.event === 'request failed' || e.event === 'systemError failed')).toEqual([]);
+  });
+
+  it('get no format error when malformed: logged as a malformed frame, counted', async () => {
+    const log = capture();
+    const { server, port } = await startServer(approve, { logger: log.logger });
+    const raw = await rawSocket(port);
+    const bad = Buffer.concat([Buffer.from(codec.encode(ack('000003'))), Buffer.from('X')]); // a trailing byte
+    raw.socket.write(encodeFrame(framing, { message: bad }));
+    raw.socket.write(wire(echo(4)));
+    expect((await raw.next()).fields[11]).toBe('000004');
+    expect(server.stats).toMatchObject({ noResponseMti: 1, malformedFrames: 1, connectionsOpen: 1 });
+    expect(log.entries).toContainEqual({ level: 'warn', event: 'malformed frame', meta: { code: 'TRAILING_BYTES', field: undefined, offset: 26, length: 27, mti: '0180' } });
+    expect(log.entries.filter((e) => e.level === 'error')).toEqual([]);
+  });
+
+  it('are passed to a custom systemError, which may answer', async () => {
+    const { port } = await startServer(
+      () => {
+        throw new Error('boom');
+      },
+      { systemError: (m) => ({ mti: '0190', fields: { 11: m.fields[11], 39: '96' } }) },
+    );
+    const raw = await rawSocket(port);
+    raw.socket.write(wire(ack('000005')));
+    expect(await raw.next()).toEqual({ mti: '0190', fields: { 11: '000005', 39: '96' } });
+  });
+});
+
+describe('a custom systemError or formatError that throws', () => {
+  it('sends nothing, is logged by its error name, and the server keeps serving', async () => {
+    const log = capture();
+    const { port } = await startServer(
+      (m) => {
+        if (m.fields[11] === '000001') throw new Error('boom');
+        return approve(m, { header: undefined, remoteAddress: undefined });
+      },
+      {
+        logger: log.logger,
+        systemError: () => {
+          throw new RangeError(PAN);
+        },
+        formatError: () => {
+          throw new SyntaxError(PAN);
+        },
+      },
+    );
+    const raw = await rawSocket(port);
+    raw.socket.write(wire(echo(1)));
+    raw.socket.write(encodeFrame(framing, { message: badCurrency('000002') }));
+    raw.socket.write(wire(echo(3)));
+    expect((await raw.next()).fields[11]).toBe('000003');
+    expect(log.entries).toContainEqual({ level: 'error', event: 'systemError failed', meta: { mti: '0800', error: 'RangeError' } });
+    expect(log.entries).toContainEqual({ level: 'error', event: 'formatError failed', meta: { mti: '0100', error: 'SyntaxError' } });
+    for (const line of log.lines()) expect(line).not.toContain('411111');
+  });
 });

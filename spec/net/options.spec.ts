@@ -51,6 +51,11 @@ describe('createServer validates its options', () => {
     ['a tiny maxWriteBufferBytes', server({ maxWriteBufferBytes: 10 }), 'INVALID_OPTION', 'options.maxWriteBufferBytes'],
     ['maxFrameBytes as NaN', server({ maxFrameBytes: NaN }), 'INVALID_OPTION', 'options.maxFrameBytes'],
     ['maxInFlightPerConnection of 0', server({ maxInFlightPerConnection: 0 }), 'INVALID_OPTION', 'options.maxInFlightPerConnection'],
+    ['a negative maxBadFrames', server({ maxBadFrames: -1 }), 'INVALID_OPTION', 'options.maxBadFrames'],
+    ['logIntervalMs as a string', server({ logIntervalMs: '1m' }), 'INVALID_OPTION', 'options.logIntervalMs'],
+    ['a misspelt limit (issue #11: ignored, the default stayed)', server({ maxConection: 10 }), 'INVALID_OPTION', 'options.maxConection'],
+    ['a limit without its unit', server({ idleTimeout: 1000 }), 'INVALID_OPTION', 'options.idleTimeout'],
+    ['an unknown framing key', server({ framing: { length: 'binary2', headerByte: 5 } }), 'INVALID_FRAMING', 'options.framing.headerByte'],
   ];
   for (const [name, run, code, option] of cases) {
     it(`names ${option} for ${name}`, () => expectNamed(caught(run), code, option));
@@ -96,5 +101,29 @@ describe('connect validates its options', () => {
     );
     expectNamed(e, 'INVALID_OPTION', 'options.timeoutMs');
     expect(c.pending).toBe(0);
+  });
+});
+
+describe('server.listen', () => {
+  it('rejects with LISTEN_FAILED when the port is in use, naming the system code', async () => {
+    const { port } = await startServer(approve);
+    const second = createServer({ codec, framing, handler: approve });
+    const e = await second.listen(port).catch((x: unknown) => x);
+    expect(isIso8583NetError(e) && e.code).toBe('LISTEN_FAILED');
+    expect((e as Error).message).toContain('EADDRINUSE');
+    // The failed server can listen elsewhere afterwards.
+    const { port: other } = await second.listen(0);
+    expect(other).toBeGreaterThan(0);
+    await second.close(100);
+  });
+
+  it('rejects with LISTEN_FAILED when called twice, or after close', async () => {
+    const s = createServer({ codec, framing, handler: approve });
+    await s.listen(0);
+    const twice = await s.listen(0).catch((x: unknown) => x);
+    expect(isIso8583NetError(twice) && twice.code).toBe('LISTEN_FAILED');
+    await s.close(100);
+    const after = await s.listen(0).catch((x: unknown) => x);
+    expect(isIso8583NetError(after) && after.code).toBe('LISTEN_FAILED');
   });
 });

@@ -1,9 +1,10 @@
 /**
  * What the server reads from a frame that did not decode, and the default format-error answer built from it.
  */
-import { isResponseMti, responseMti } from '../message/mti.js';
+import { responseMti } from '../message/mti.js';
 import type { Message } from '../spec/types.js';
 import { DEFAULT_MATCH_FIELDS, type FramePeek, type MessageCodec } from './message-codec.js';
+import { mtiKind } from './mti-kind.js';
 
 /** Reads the MTI digits at the start of a frame (ASCII, EBCDIC or BCD), if they look like one. */
 export function guessMti(frame: Uint8Array): string | undefined {
@@ -47,12 +48,13 @@ export function peekFrame(codec: Pick<MessageCodec, 'peek'>, frame: Uint8Array):
 /**
  * The default format-error answer: the response MTI, DE39 `30`, and the request's DE11 and DE41 when they could
  * be read, so the sender's client pairs it with its request. `undefined` (send nothing) when there is no request
- * MTI to answer.
+ * MTI to answer: none could be read, or it is a response, or its message function (8, 9) has no response MTI.
  */
 export function defaultFormatError(read: FramePeek): Message | undefined {
-  if (read.mti === undefined || isResponseMti(read.mti)) return undefined;
+  const { mti } = read;
+  if (mti === undefined || mtiKind(mti) !== 'request') return undefined;
   const fields: Message['fields'] = {};
   for (const n of DEFAULT_MATCH_FIELDS) if (read.fields[n] !== undefined) fields[n] = read.fields[n];
   fields[39] = '30';
-  return { mti: responseMti(read.mti), fields };
+  return { mti: responseMti(mti), fields };
 }

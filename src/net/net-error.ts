@@ -34,6 +34,8 @@ export const NetErrorCode = {
    * peer is not reading. Nothing of the request reached the wire, so it is safe to retry.
    */
   WRITE_BUFFER_FULL: 'WRITE_BUFFER_FULL',
+  /** `server.listen()` failed: the port is in use or not allowed, the server is already listening, or was closed. */
+  LISTEN_FAILED: 'LISTEN_FAILED',
 } as const;
 
 /** The union of net error codes. */

@@ -28,6 +28,17 @@ export interface ServerLimits {
   readonly maxFrameBytes: number;
   /** Requests handled at once per connection; beyond it the server stops reading that connection. */
   readonly maxInFlightPerConnection: number;
+  /**
+   * Bad frames a connection may send beyond its good requests (0: no limit). Each frame the server cannot serve
+   * (malformed, a response MTI, no readable MTI) spends one, each request handed to the handler earns one back, up
+   * to this many; when none is left the connection is closed (`badFrames`).
+   */
+  readonly maxBadFrames: number;
+  /**
+   * A warning or error that repeats on one connection (`malformed frame`, `handler failed` …) is logged at most
+   * once per this many ms; the entries in between are counted, and the count is logged (0: log every entry).
+   */
+  readonly logIntervalMs: number;
 }
 
 /**
@@ -44,6 +55,9 @@ export interface ServerLimits {
  *   grow memory.
  * - `writeStallMs` 30,000: an answer not read for 30 s is past every network's response timeout.
  * - `maxFrameBytes` 8 KiB and `maxInFlightPerConnection` 256, as before.
+ * - `maxBadFrames` 100: a link with a real fault (a spec mismatch) fails every frame and is cut after 100, with
+ *   its reason logged; a sound link with an odd bad frame now and then earns its budget back with each request.
+ * - `logIntervalMs` 60,000: at most one line per kind of warning per connection per minute, whatever the flood.
  *
  * @example
  * ```ts
@@ -59,6 +73,8 @@ export const DEFAULT_SERVER_LIMITS: ServerLimits = Object.freeze({
   writeStallMs: 30_000,
   maxFrameBytes: DEFAULT_MAX_FRAME_BYTES,
   maxInFlightPerConnection: 256,
+  maxBadFrames: 100,
+  logIntervalMs: 60_000,
 });
 
 /** The limits given in `options` (checked, `INVALID_OPTION`), the defaults for the others. */
@@ -79,5 +95,7 @@ export function resolveServerLimits(where: string, options: Partial<Record<keyof
       1,
       0xffffffff,
     ),
+    maxBadFrames: integerOption(where, 'options.maxBadFrames', options.maxBadFrames, d.maxBadFrames, 0, 0xffffffff),
+    logIntervalMs: timeoutOption(where, 'options.logIntervalMs', options.logIntervalMs, d.logIntervalMs),
   });
 }

@@ -5,6 +5,7 @@
  * - `serverClose`: `server.close()`;
  * - `idleTimeout`, `frameTimeout`, `writeStall`: a limit of {@link ServerLimits} was reached;
  * - `frameTooLarge`, `invalidFrame`, `truncatedFrame`: a bad length header, or the stream ended inside a frame;
+ * - `badFrames`: the connection spent its `maxBadFrames` budget (malformed frames, response MTIs, unreadable MTIs);
  * - `socketError`: the socket failed (e.g. reset by the peer).
  *
  * Why: an operator tells a dead network link (`idleTimeout`) from an attack (`frameTimeout`) or a stuck peer
@@ -24,6 +25,7 @@ export type CloseReason =
   | 'frameTooLarge'
   | 'invalidFrame'
   | 'truncatedFrame'
+  | 'badFrames'
   | 'socketError';
 
 /**
@@ -46,6 +48,7 @@ export const CLOSE_REASONS: readonly CloseReason[] = Object.freeze([
   'frameTooLarge',
   'invalidFrame',
   'truncatedFrame',
+  'badFrames',
   'socketError',
 ]);
 
@@ -79,10 +82,17 @@ export interface ServerStats {
   readonly unreadableMti: number;
   /** Frames with a response MTI (`0110`, `0810`, …) received as requests, decodable or not: logged and dropped. */
   readonly responsesAsRequests: number;
-  /** Handlers that threw or rejected (answered by `systemError`). */
+  /**
+   * Frames whose MTI has no response MTI (message function 8 or 9, reserved by ISO; acknowledgements on some
+   * networks), decodable or not: handed to the handler when they decode, never answered by the server itself.
+   */
+  readonly noResponseMti: number;
+  /** Handlers that threw or rejected (answered by `systemError` when the request has a response MTI). */
   readonly handlerErrors: number;
   /** Times a connection's reading paused because its unsent answers passed `maxWriteBufferBytes`. */
   readonly readPauses: number;
+  /** Log entries not written because the same entry was logged on that connection less than `logIntervalMs` ago. */
+  readonly logEntriesSuppressed: number;
 }
 
 /** The mutable counters behind {@link ServerStats}. */
@@ -103,8 +113,10 @@ export function newCounters(): StatsCounters {
     malformedFrames: 0,
     unreadableMti: 0,
     responsesAsRequests: 0,
+    noResponseMti: 0,
     handlerErrors: 0,
     readPauses: 0,
+    logEntriesSuppressed: 0,
   };
 }
 

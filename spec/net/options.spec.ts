@@ -85,6 +85,9 @@ describe('connect validates its options', () => {
     ['a tiny maxWriteBufferBytes', { ...base, maxWriteBufferBytes: 1 }, 'INVALID_OPTION', 'options.maxWriteBufferBytes'],
     ['writeStallMs as a string', { ...base, writeStallMs: '1s' }, 'INVALID_OPTION', 'options.writeStallMs'],
     ['a logger that is a function', { ...base, logger: () => {} }, 'INVALID_OPTION', 'options.logger'],
+    ['a negative lateWindowMs', { ...base, lateWindowMs: -1 }, 'INVALID_OPTION', 'options.lateWindowMs'],
+    ['an unknown option', { ...base, timeout: 1000 }, 'INVALID_OPTION', 'options.timeout'],
+    ['an unknown framing key', { ...base, framing: { length: 'ascii', digits: 4, include: true } }, 'INVALID_FRAMING', 'options.framing.include'],
   ];
   for (const [name, options, code, option] of cases) {
     it(`rejects naming ${option} for ${name}, before any connection`, async () => {
@@ -101,6 +104,25 @@ describe('connect validates its options', () => {
     );
     expectNamed(e, 'INVALID_OPTION', 'options.timeoutMs');
     expect(c.pending).toBe(0);
+  });
+
+  it('rejects a request with an unknown option without sending it', async () => {
+    const { server: s, port } = await startServer(approve);
+    const c = await startClient(port);
+    const e = await (c.request as (m: unknown, o: unknown) => Promise<unknown>)({ mti: '0800', fields: { 11: '000001' } }, { timeout: 10 }).catch(
+      (x: unknown) => x,
+    );
+    expectNamed(e, 'INVALID_OPTION', 'options.timeout');
+    expect(c.pending).toBe(0);
+    expect(s.stats.framesReceived).toBe(0);
+  });
+
+  it('accepts options given as undefined, like options left out', async () => {
+    // Plain JavaScript spreads often leave a key with the value undefined (exactOptionalPropertyTypes forbids it).
+    const { port } = await startServer(approve, { maxBadFrames: undefined, logger: undefined } as object);
+    const c = await startClient(port, { lateWindowMs: undefined } as object);
+    const request = c.request as (m: unknown, o: unknown) => Promise<{ fields: Record<number, unknown> }>;
+    expect((await request({ mti: '0800', fields: { 11: '000001', 70: '301' } }, { timeoutMs: undefined })).fields[39]).toBe('00');
   });
 });
 

@@ -1,19 +1,22 @@
 import { connect as netConnect, type NetConnectOpts, type Socket } from 'node:net';
-import { isIso8583Error } from '../errors/iso8583-error.js';
+import { ErrorCode } from '../errors/codes.js';
+import { Iso8583Error, isIso8583Error } from '../errors/iso8583-error.js';
 import { responseMti } from '../message/mti.js';
 import type { Message } from '../spec/types.js';
 import { DEFAULT_MAX_FRAME_BYTES, readFrames } from './frame-reader.js';
 import { checkFraming, type FramingSpec, writeFrame } from './framing.js';
-import { type NetLogger, silentLogger } from './logger.js';
+import { errorName, guardedLogger, loggableMti, type NetLogger, silentLogger } from './logger.js';
 import type { MessageCodec } from './message-codec.js';
 import { Iso8583NetError, NetErrorCode } from './net-error.js';
 import {
   checkCodec,
+  checkKnownKeys,
   checkLogger,
   checkObject,
   checkOptionalFunction,
   integerOption,
   invalidOption,
+  kindOf,
   MAX_TIMER_MS,
   timeoutOption,
 } from './options.js';
@@ -30,16 +33,49 @@ export { DEFAULT_MATCH_FIELDS, type FramePeek, type MessageCodec } from './messa
  */
 export type MatchKey<M extends Message = Message> = (message: M, isRequest: boolean) => string;
 
-/** The default {@link MatchKey}: response MTI, DE11 and DE41 (the server's format errors echo the same fields). */
-export const defaultMatchKey: MatchKey = (m, isRequest) =>
-  `${isRequest ? responseMti(m.mti) : m.mti}|${String(m.fields[11] ?? '')}|${String(m.fields[41] ?? '')}`;
+/** One matching field as key text: a string as is, bytes as hex; absent as empty. */
+function keyPart(value: unknown): string {
+  if (value === undefined) return '';
+  if (typeof value === 'string') return value;
+  if (value instanceof Uint8Array) return `0x${Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('hex')}`;
+  throw new Iso8583Error(ErrorCode.INVALID_MESSAGE, 'DE11 and DE41 must be strings or Uint8Arrays to match on');
+}
+
+/**
+ * The default {@link MatchKey}: response MTI, DE11 and DE41 (the server's format errors echo the same fields).
+ * For any input it returns a key or throws an `Iso8583Error` (`INVALID_MESSAGE`: not a message; `INVALID_MTI`: an
+ * MTI that is not four digits, or a request MTI with no response), never another error: a getter or proxy trap
+ * that throws is replaced, its text dropped.
+ *
+ * @example
+ * ```ts
+ * defaultMatchKey({ mti: '0100', fields: { 11: '000001', 41: 'TERM0001' } }, true); // '0110|000001|TERM0001'
+ * ```
+ */
+export const defaultMatchKey: MatchKey = (m, isRequest) => {
+  let mti: unknown;
+  let stan: unknown;
+  let terminal: unknown;
+  try {
+    const fields = typeof m === 'object' && m !== null ? (m as { fields?: unknown }).fields : undefined;
+    if (typeof fields !== 'object' || fields === null) throw new TypeError('no fields');
+    mti = (m as { mti?: unknown }).mti;
+    stan = (fields as Record<number, unknown>)[11];
+    terminal = (fields as Record<number, unknown>)[41];
+  } catch {
+    throw new Iso8583Error(ErrorCode.INVALID_MESSAGE, 'a message must be an object { mti, fields }');
+  }
+  if (typeof mti !== 'string') throw new Iso8583Error(ErrorCode.INVALID_MTI, 'MTI must be a string of four digits', { field: 'mti' });
+  return `${isRequest ? responseMti(mti) : mti}|${keyPart(stan)}|${keyPart(terminal)}`;
+};
 
 /**
  * The limits a client has when `connect` is given none.
  *
  * Why these values: `timeoutMs` 5,000 is a common acquirer timeout; `maxWriteBufferBytes` 1 MiB holds a burst of
  * thousands of requests written in one tick, and is only reached when the peer stops reading; `writeStallMs`
- * 30,000: a request not even read for 30 s is past every network's response timeout, so the link is dead.
+ * 30,000: a request not even read for 30 s is past every network's response timeout, so the link is dead;
+ * `lateWindowMs` 15,000: three default timeouts, long enough for the late answers of a congested link to arrive.
  *
  * @example
  * ```ts
@@ -51,6 +87,7 @@ export const DEFAULT_CLIENT_LIMITS: ClientLimits = Object.freeze({
   maxFrameBytes: DEFAULT_MAX_FRAME_BYTES,
   maxWriteBufferBytes: 1_048_576,
   writeStallMs: 30_000,
+  lateWindowMs: 15_000,
 });
 
 /**
@@ -75,6 +112,11 @@ export interface ClientLimits {
   readonly maxWriteBufferBytes: number;
   /** A connection whose writes have not drained for this many ms is closed; its requests reject `CLOSED` (0: never). */
   readonly writeStallMs: number;
+  /**
+   * How long (ms) the key of a request that timed out stays in doubt (0: not at all): a new request with that key
+   * is refused with `KEY_IN_DOUBT`, and an answer under it goes to `onUnmatched(message, 'late')`.
+   */
+  readonly lateWindowMs: number;
 }
 
 /** Options of {@link connect}. */
@@ -99,6 +141,11 @@ export interface ClientOptions<M extends Message = Message> {
   readonly maxWriteBufferBytes?: number;
   /** Writes not drained for this long close the connection (default 30,000 ms; 0: never). */
   readonly writeStallMs?: number;
+  /**
+   * After a request times out, its key stays in doubt for this long (default 15,000 ms; 0: not at all): a new
+   * request under it is refused (`KEY_IN_DOUBT`) rather than paired with the old request's late answer.
+   */
+  readonly lateWindowMs?: number;
   /** Where transport events are logged (never message content). */
   readonly logger?: NetLogger;
 }
@@ -107,8 +154,9 @@ export interface ClientOptions<M extends Message = Message> {
 export interface Client<M extends Message = Message> {
   /**
    * Sends a request and resolves with its matched response. Every request ends answered or rejected with a stable
-   * code: `Iso8583NetError` (`TIMEOUT`, `CLOSED`, `DUPLICATE_KEY`, `WRITE_BUFFER_FULL`, `INVALID_OPTION`) or
-   * `Iso8583Error` (the message does not encode).
+   * code: `Iso8583NetError` (`TIMEOUT`, `CLOSED`, `DUPLICATE_KEY`, `KEY_IN_DOUBT`, `KEY_FAILED`,
+   * `WRITE_BUFFER_FULL`, `INVALID_OPTION`) or `Iso8583Error` (`INVALID_MESSAGE` for anything that is not a message
+   * object, or the code of why it does not encode).
    */
   request(message: M, options?: { timeoutMs?: number }): Promise<M>;
   /** Sends a message that expects no answer (e.g. an advice answered elsewhere); throws like `request` rejects. */
@@ -132,13 +180,43 @@ interface Pending<M> {
   timer: ReturnType<typeof setTimeout>;
 }
 
-/** How many timed-out keys are remembered to label late responses. */
-const LATE_MEMORY = 10_000;
+/** The option keys `connect` knows; any other is refused. */
+const CLIENT_OPTIONS = [
+  'host',
+  'port',
+  'codec',
+  'framing',
+  'key',
+  'onUnmatched',
+  'maxFrameBytes',
+  'timeoutMs',
+  'maxWriteBufferBytes',
+  'writeStallMs',
+  'lateWindowMs',
+  'logger',
+] as const satisfies readonly (keyof ClientOptions)[];
+
+/** Refuses anything that is not a message object with `INVALID_MESSAGE`, before a key is derived or a byte written. */
+function checkMessage(where: string, message: unknown): void {
+  let fields: unknown;
+  try {
+    if (typeof message !== 'object' || message === null || Array.isArray(message)) {
+      throw new Iso8583Error(ErrorCode.INVALID_MESSAGE, `${where}: the message must be an object { mti, fields }, got ${kindOf(message)}`);
+    }
+    fields = (message as { fields?: unknown }).fields;
+  } catch (e) {
+    throw isIso8583Error(e) ? e : new Iso8583Error(ErrorCode.INVALID_MESSAGE, `${where}: the message could not be read`);
+  }
+  if (typeof fields !== 'object' || fields === null || Array.isArray(fields)) {
+    throw new Iso8583Error(ErrorCode.INVALID_MESSAGE, `${where}: message.fields must be an object, got ${kindOf(fields)}`);
+  }
+}
 
 /** Checks the options of `connect`; returns the limits. */
 function checkClientOptions<M extends Message>(options: ClientOptions<M>): ClientLimits {
   const where = 'connect';
   checkObject(where, 'options', options);
+  checkKnownKeys(where, 'options', options, CLIENT_OPTIONS);
   if (typeof options.host !== 'string' || options.host === '') invalidOption(where, 'options.host', 'a non-empty string', options.host);
   if (options.port === undefined) invalidOption(where, 'options.port', 'an integer from 1 to 65535', options.port);
   integerOption(where, 'options.port', options.port, 0, 1, 65535);
@@ -153,6 +231,7 @@ function checkClientOptions<M extends Message>(options: ClientOptions<M>): Clien
     maxFrameBytes: integerOption(where, 'options.maxFrameBytes', options.maxFrameBytes, d.maxFrameBytes, 1, 0xffffffff),
     maxWriteBufferBytes: integerOption(where, 'options.maxWriteBufferBytes', options.maxWriteBufferBytes, d.maxWriteBufferBytes, 1024, 0x7fffffff),
     writeStallMs: timeoutOption(where, 'options.writeStallMs', options.writeStallMs, d.writeStallMs),
+    lateWindowMs: timeoutOption(where, 'options.lateWindowMs', options.lateWindowMs, d.lateWindowMs),
   });
 }
 
@@ -160,7 +239,8 @@ function checkClientOptions<M extends Message>(options: ClientOptions<M>): Clien
  * Opens a TCP connection and returns a {@link Client}, typed by the codec's message type.
  *
  * Why: a terminal driver or acquirer simulator needs request/response pairing, timeouts and clean shutdown over one
- * multiplexed connection; responses that arrive late are handed to `onUnmatched` instead of being lost. A peer
+ * multiplexed connection; responses that arrive late are handed to `onUnmatched` instead of being lost, and a key
+ * whose request timed out is not reused for `lateWindowMs`, so a late answer is never taken for a new request's. A peer
  * that stops reading cannot make the client buffer without bound: past `maxWriteBufferBytes` of unsent bytes new
  * requests are refused (`WRITE_BUFFER_FULL`, nothing written), and writes stalled for `writeStallMs` close the
  * link. Options are checked first: a bad one rejects with `INVALID_OPTION` or `INVALID_FRAMING`, naming it.
@@ -176,7 +256,8 @@ export async function connect<M extends Message = Message>(options: ClientOption
   const limits = checkClientOptions(options);
   const { codec, framing } = options;
   const key = options.key ?? (defaultMatchKey as MatchKey<M>);
-  const logger = options.logger ?? silentLogger;
+  const logger = options.logger === undefined ? silentLogger : guardedLogger(options.logger);
+  const { onUnmatched } = options;
   const socket: Socket = await new Promise((resolve, reject) => {
     // The write buffer's bound is the socket's high-water mark: write() returns false at it, `drain` clears it.
     // net.Socket hands Duplex options through (Node's own net.Server sets the mark so); @types/node omits it.
@@ -196,7 +277,29 @@ export async function connect<M extends Message = Message>(options: ClientOption
   });
   socket.setNoDelay(true);
   const pending = new Map<string, Pending<M>>();
-  const timedOut = new Set<string>();
+  // Keys whose request timed out, with the time (Date.now()) until which they stay in doubt. Every entry gets the
+  // same window, so the map's insertion order is expiry order: pruning takes expired entries off the front. It so
+  // holds at most the keys timed out within the last lateWindowMs.
+  const inDoubt = new Map<string, number>();
+  const prune = (now: number): void => {
+    for (const [k, until] of inDoubt) {
+      if (until > now) return;
+      inDoubt.delete(k);
+    }
+  };
+
+  /** The key of a message; a custom `key` that throws or returns a non-string is `KEY_FAILED`, its text dropped. */
+  const keyOf = (message: M, isRequest: boolean): string => {
+    let k: unknown;
+    try {
+      k = key(message, isRequest);
+    } catch (e) {
+      if (key === defaultMatchKey && isIso8583Error(e)) throw e;
+      throw new Iso8583NetError(NetErrorCode.KEY_FAILED, `the key function threw (${errorName(e)})`);
+    }
+    if (typeof k !== 'string') throw new Iso8583NetError(NetErrorCode.KEY_FAILED, `the key function returned ${kindOf(k)}, not a string`);
+    return k;
+  };
   let closed = false;
   let closeCause = 'the connection closed';
 
@@ -206,6 +309,7 @@ export async function connect<M extends Message = Message>(options: ClientOption
       p.reject(error);
       pending.delete(k);
     }
+    inDoubt.clear();
   };
 
   const watch = watchWrites(socket, limits.writeStallMs, () => {
@@ -231,26 +335,36 @@ export async function connect<M extends Message = Message>(options: ClientOption
           logger.warn('undecodable response', { code: e.code, field: e.field, offset: e.offset });
           continue;
         }
-        const k = key(message, false);
-        const p = pending.get(k);
+        let k: string | undefined;
+        try {
+          k = keyOf(message, false);
+        } catch (e) {
+          logger.warn('response key failed', { error: errorName(e) });
+        }
+        const p = k === undefined ? undefined : pending.get(k);
         if (p === undefined) {
-          const reason = timedOut.delete(k) ? 'late' : 'unmatched';
-          logger.info('response without a pending request', { mti: message.mti, reason });
-          options.onUnmatched?.(message, reason);
+          prune(Date.now());
+          const reason = k !== undefined && inDoubt.delete(k) ? 'late' : 'unmatched';
+          logger.info('response without a pending request', { ...loggableMti((message as { mti?: unknown } | null)?.mti), reason });
+          try {
+            onUnmatched?.(message, reason);
+          } catch (e) {
+            logger.error('onUnmatched failed', { error: errorName(e) });
+          }
           continue;
         }
-        pending.delete(k);
+        pending.delete(k!);
         clearTimeout(p.timer);
         p.resolve(message);
       }
     } catch (e) {
-      logger.error('client stream failed', { code: (e as { code?: string }).code ?? 'error' });
+      logger.error('client stream failed', { code: errorName(e) });
       socket.destroy();
     }
   })();
 
-  /** Writes one message, or throws a stable error without writing anything. */
-  const write = (message: M): void => {
+  /** Throws a stable error when nothing can be written now. */
+  const checkWritable = (): void => {
     if (closed || socket.destroyed) throw new Iso8583NetError(NetErrorCode.CLOSED, 'the connection is closed');
     if (watch.blocked) {
       throw new Iso8583NetError(
@@ -258,8 +372,9 @@ export async function connect<M extends Message = Message>(options: ClientOption
         `${socket.writableLength} bytes unsent (limit ${limits.maxWriteBufferBytes}): the peer is not reading; nothing was written`,
       );
     }
-    watch.wrote(socket.write(writeFrame(framing, { message: codec.encode(message) })));
   };
+  /** The framed bytes of a message checked by checkMessage; throws what the codec throws. */
+  const frameOf = (message: M): Uint8Array => writeFrame(framing, { message: codec.encode(message) });
 
   return {
     get pending() {
@@ -271,26 +386,39 @@ export async function connect<M extends Message = Message>(options: ClientOption
       let timeoutMs: number;
       try {
         if (typeof requestOptions !== 'object' || requestOptions === null) invalidOption('request', 'options', 'an object', requestOptions);
+        checkKnownKeys('request', 'options', requestOptions as Record<string, unknown>, ['timeoutMs']);
         timeoutMs = integerOption('request', 'options.timeoutMs', requestOptions.timeoutMs, limits.timeoutMs, 1, MAX_TIMER_MS);
         if (closed) throw new Iso8583NetError(NetErrorCode.CLOSED, 'the connection is closed');
-        k = key(message, true);
+        checkMessage('request', message);
+        const bytes = frameOf(message);
+        k = keyOf(message, true);
         if (pending.has(k)) throw new Iso8583NetError(NetErrorCode.DUPLICATE_KEY, 'a request with this key is in flight');
-        write(message);
+        prune(Date.now());
+        if (inDoubt.has(k)) {
+          throw new Iso8583NetError(
+            NetErrorCode.KEY_IN_DOUBT,
+            `a request with this key timed out less than ${limits.lateWindowMs} ms ago: its answer could be taken for this one's; nothing was written`,
+          );
+        }
+        checkWritable();
+        watch.wrote(socket.write(bytes));
       } catch (e) {
         return Promise.reject(e as Error);
       }
       return new Promise<M>((resolve, reject) => {
         const timer = setTimeout(() => {
           pending.delete(k);
-          timedOut.add(k);
-          if (timedOut.size > LATE_MEMORY) timedOut.delete(timedOut.values().next().value as string);
+          if (limits.lateWindowMs > 0) inDoubt.set(k, Date.now() + limits.lateWindowMs);
           reject(new Iso8583NetError(NetErrorCode.TIMEOUT, `no response within ${timeoutMs} ms`));
         }, timeoutMs);
         pending.set(k, { resolve, reject, timer });
       });
     },
     send(message) {
-      write(message);
+      checkWritable();
+      checkMessage('send', message);
+      const bytes = frameOf(message);
+      watch.wrote(socket.write(bytes));
     },
     drained() {
       return watch.drained();

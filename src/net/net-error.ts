@@ -34,6 +34,13 @@ export const NetErrorCode = {
    * peer is not reading. Nothing of the request reached the wire, so it is safe to retry.
    */
   WRITE_BUFFER_FULL: 'WRITE_BUFFER_FULL',
+  /**
+   * The request was not written: a request with the same matching key timed out less than `lateWindowMs` ago, so
+   * its answer may still arrive and would be taken for this one's. Nothing reached the wire.
+   */
+  KEY_IN_DOUBT: 'KEY_IN_DOUBT',
+  /** The client's `key` function threw (its text is dropped) or returned something other than a string. */
+  KEY_FAILED: 'KEY_FAILED',
   /** `server.listen()` failed: the port is in use or not allowed, the server is already listening, or was closed. */
   LISTEN_FAILED: 'LISTEN_FAILED',
 } as const;

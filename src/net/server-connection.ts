@@ -130,8 +130,8 @@ export class ServedConnection<M extends Message> {
   private fullInFlight = false;
   /** Reading stopped until the peer reads its answers. */
   private awaitingDrain = false;
-  /** The socket is corked until the next tick, for the answers of handlers settling now. */
-  private corkedTick = false;
+  /** The socket is corked until this loop turn's check phase, for the answers of handlers settling now. */
+  private corkedTurn = false;
   /** Whether a frame completed since the clock was last armed, and whether a frame was begun then. */
   private framedSinceArm = false;
   private armedPartial = false;
@@ -330,12 +330,13 @@ export class ServedConnection<M extends Message> {
 
   /** Runs the end of one handler's job, then lets the connection go on (resume reading, or finish). */
   private settled(end: () => void): void {
-    // Answers of handlers that settle together (one database round trip) go out in one write too.
-    if (!this.corkedTick) {
-      this.corkedTick = true;
+    // Answers of handlers that settle in the same loop turn (timers, database round trips) go out in one write:
+    // the socket is uncorked in this turn's check phase, after the I/O poll, which does not wait while it is due.
+    if (!this.corkedTurn) {
+      this.corkedTurn = true;
       this.socket.cork();
-      process.nextTick(() => {
-        this.corkedTick = false;
+      setImmediate(() => {
+        this.corkedTurn = false;
         this.socket.uncork();
       });
     }

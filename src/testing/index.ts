@@ -13,14 +13,9 @@ import { invalidOption, readOptions } from '../errors/arguments.js';
 import { ErrorCode } from '../errors/codes.js';
 import { guard, unreadable } from '../errors/guard.js';
 import { Iso8583Error } from '../errors/iso8583-error.js';
-import { unitMapping } from '../codecs/units.js';
-import { createCodec } from '../message/codec.js';
-import { EMV_TAGS } from '../subfields/emv-tags.js';
 import { parsePrefix } from '../prefixes/length-prefix.js';
 import type { Infer, InferField } from '../spec/infer.js';
-import { KIND_ALPHABETS } from '../spec/kinds.js';
 import type {
-  BerTlv,
   BitmappedLayout,
   BitmapSpec,
   FieldKind,
@@ -30,10 +25,9 @@ import type {
   Message,
   MessageSpec,
   ScalarValue,
-  SubfieldLayout,
-  TlvEntry,
 } from '../spec/types.js';
 import { headerValueUnits, isFieldNumberAllowed, validateFieldSpec, validateSpec } from '../spec/validate-spec.js';
+import { alphabetOf, fieldShape, noValueFits, scalarArbitrary, sizeArbitrary, stringOf } from './field-shape.js';
 
 /**
  * Characters (as one-char strings) a field may hold: its kind's alphabet that its converter can also carry.
@@ -46,32 +40,10 @@ import { headerValueUnits, isFieldNumberAllowed, validateFieldSpec, validateSpec
  * ```
  */
 export function fieldAlphabet(field: FieldSpec): string[] {
-  return guard(ErrorCode.INVALID_SPEC, unreadable('the field spec'), () => alphabetOf(field));
-}
-
-function alphabetOf(field: FieldSpec): string[] {
-  validateFieldSpec(field, 'field');
-  if (field.kind === 'b') return [];
-  const kind = KIND_ALPHABETS[field.kind];
-  const charset = getConverter(field.encoding).charset;
-  const out: string[] = [];
-  for (let c = 0; c < 256; c++) if (kind[c] === 1 && (charset === undefined || charset[c] === 1)) out.push(String.fromCharCode(c));
-  return out;
-}
-
-/** Lengths biased toward short values, reaching the maximum now and then. */
-function lengthArbitrary(min: number, max: number): fc.Arbitrary<number> {
-  if (max <= min) return fc.constant(min);
-  return fc.oneof(
-    { weight: 6, arbitrary: fc.integer({ min, max: Math.min(max, min + 24) }) },
-    { weight: 2, arbitrary: fc.integer({ min, max }) },
-    { weight: 1, arbitrary: fc.constant(max) },
-    { weight: 1, arbitrary: fc.constant(min) },
-  );
-}
-
-function stringOf(chars: readonly string[], length: number): fc.Arbitrary<string> {
-  return fc.array(fc.constantFrom(...chars), { minLength: length, maxLength: length }).map((a) => a.join(''));
+  return guard(ErrorCode.INVALID_SPEC, unreadable('the field spec'), () => {
+    validateFieldSpec(field, 'field');
+    return alphabetOf(field);
+  });
 }
 
 /**
@@ -90,122 +62,19 @@ export function arbitraryFieldValue<F extends FieldSpec>(field: F): fc.Arbitrary
   return guard(ErrorCode.INVALID_SPEC, unreadable('the field spec'), () => {
     validateFieldSpec(field, 'field');
     // The values are generated from this very field, so they have the type its spec infers to.
-    const values = field.subfields !== undefined ? structuredArbitrary(field, field.subfields) : scalarArbitrary(field);
-    return values as fc.Arbitrary<InferField<F>>;
+    return fieldValues(field, 'field') as fc.Arbitrary<InferField<F>>;
   });
 }
 
-const DIGITS = '0123456789'.split('');
-const EMV_TAG_LIST = Object.keys(EMV_TAGS);
-
-/** Values for a field with subfields, kept to those that fit the field (checked by encoding them once). */
-function structuredArbitrary(field: FieldSpec, layout: SubfieldLayout): fc.Arbitrary<FieldValue> {
-  const probe = createCodec({ name: 'probe', mti: { encoding: 'ascii' }, bitmap: { format: 'binary' }, fields: { 2: field } });
-  const fits = (v: FieldValue): boolean => {
-    try {
-      probe.encode({ mti: '0100', fields: { 2: v } } as never);
-      return true;
-    } catch {
-      return false;
-    }
-  };
-  let raw: fc.Arbitrary<FieldValue>;
-  switch (layout.type) {
-    case 'track2':
-      raw = fc
-        .tuple(fc.integer({ min: 12, max: 19 }), fc.integer({ min: 0, max: 12 }))
-        .chain(([panLength, extra]) =>
-          fc.record({
-            pan: stringOf(DIGITS, panLength),
-            expiry: stringOf(DIGITS, 4),
-            serviceCode: stringOf(DIGITS, 3),
-            discretionary: stringOf(DIGITS, extra),
-          }),
-        );
-      break;
-    case 'positional': {
-      const keys = Object.keys(layout.fields);
-      raw = fc.tuple(...keys.map((k) => arbitraryFieldValue(layout.fields[Number(k)]!))).map((vals) => {
-        const out: Record<number, FieldValue> = {};
-        keys.forEach((k, i) => (out[Number(k)] = vals[i]!));
-        return out;
-      });
-      break;
-    }
-    case 'bitmapped': {
-      const keys = Object.keys(layout.fields).map(Number);
-      raw = fc.subarray(keys, { minLength: 0, maxLength: Math.min(keys.length, 6) }).chain((picked) =>
-        fc.tuple(...picked.map((k) => arbitraryFieldValue(layout.fields[k]!))).map((vals) => {
-          const out: Record<number, FieldValue> = {};
-          picked.forEach((k, i) => (out[k] = vals[i]!));
-          return out;
-        }),
-      );
-      break;
-    }
-    case 'tlv': {
-      const known = Object.entries(layout.tags ?? {});
-      const text = getConverter(layout.encoding).charset;
-      const ans: string[] = [];
-      for (let c = 0x20; c < 0x7f; c++) if (text === undefined || text[c] === 1) ans.push(String.fromCharCode(c));
-      const knownTags = new Set(known.map(([t]) => t));
-      const unknownEntry: fc.Arbitrary<TlvEntry> = fc
-        .record({ tag: stringOf(ans, layout.tagLength), value: fc.integer({ min: 0, max: 12 }).chain((n) => stringOf(ans, n)) })
-        .filter((e) => !knownTags.has(e.tag));
-      const entries: fc.Arbitrary<TlvEntry>[] = known.map(([tag, spec]) =>
-        scalarArbitrary({ ...spec, prefix: `${'L'.repeat(layout.lengthDigits)}/ascii`, length: Math.min(spec.length, 10 ** layout.lengthDigits - 1) }).map((value) => ({ tag, value })),
-      );
-      if (layout.unknownTags !== 'reject') entries.push(unknownEntry);
-      raw = entries.length === 0 ? fc.constant([]) : fc.array(fc.oneof(...entries), { maxLength: 5 });
-      break;
-    }
-    case 'ber-tlv': {
-      const dictionary = layout.tags === undefined ? EMV_TAG_LIST : Object.keys(layout.tags);
-      const primitiveTags = dictionary.filter((t) => (parseInt(t.slice(0, 2), 16) & 0x20) === 0);
-      const constructedTags = dictionary.filter((t) => (parseInt(t.slice(0, 2), 16) & 0x20) !== 0);
-      const primitive: fc.Arbitrary<BerTlv> = fc.record({
-        tag: layout.unknownTags === 'reject' ? fc.constantFrom(...primitiveTags) : fc.oneof(fc.constantFrom(...primitiveTags), fc.constantFrom('DF01', 'DF8101', '9F7F', '1F20')),
-        value: fc.oneof({ weight: 5, arbitrary: fc.uint8Array({ maxLength: 16 }) }, { weight: 1, arbitrary: fc.uint8Array({ minLength: 128, maxLength: 200 }) }),
-      });
-      const constructed: fc.Arbitrary<BerTlv> =
-        constructedTags.length === 0
-          ? primitive
-          : fc.record({ tag: fc.constantFrom(...constructedTags), value: fc.array(primitive, { maxLength: 3 }) });
-      raw = fc.array(fc.oneof({ weight: 4, arbitrary: primitive }, { weight: 1, arbitrary: constructed }), { maxLength: 8 });
-      break;
-    }
-  }
-  return raw.filter(fits);
-}
-
-function scalarArbitrary(field: FieldSpec): fc.Arbitrary<ScalarValue> {
-  const shape = parsePrefix(field.prefix);
-  const fixed = shape === undefined || shape.type === 'fixed';
-  const converter = getConverter(field.encoding);
-  const unit = field.lengthUnit ?? converter.lengthUnits[0];
-  const maxUnits = unitMapping(converter, unit ?? converter.unit).toUnits(field.length);
-  // Packed digits counted in bytes with an F pad drop a trailing/leading F on decode: keep values round-trippable.
-  const padF = !fixed && converter.unit === 'digits' && unit === 'bytes' && field.nibblePad?.nibble === 'F';
-  // Packed digits counted in bytes without an F pad cannot tell "123" from "0123": such values have even lengths.
-  const evenOnly = !fixed && converter.unit === 'digits' && unit === 'bytes' && !padF;
-  const lengths = fixed
-    ? fc.constant(maxUnits)
-    : evenOnly
-      ? lengthArbitrary(0, maxUnits >> 1).map((n) => n * 2)
-      : lengthArbitrary(0, padF ? maxUnits - 1 : maxUnits);
-  if (field.kind === 'b') {
-    return lengths.chain((n) => fc.uint8Array({ minLength: n, maxLength: n }));
-  }
-  const chars = fieldAlphabet(field);
-  if (field.kind === 'x+n') {
-    const digits = chars.filter((c) => c >= '0' && c <= '9');
-    const signs = chars.filter((c) => c === 'C' || c === 'D');
-    return lengths
-      .filter((n) => n >= 1)
-      .chain((n) => fc.tuple(fc.constantFrom(...signs), stringOf(digits, n - 1)).map(([s, d]) => s + d));
-  }
-  const safe = padF ? chars.filter((c) => c !== 'F') : chars;
-  return lengths.chain((n) => stringOf(safe, n));
+/**
+ * Valid values of a validated field: scalars directly, values with subfields through a wire size the field can
+ * hold (valid by construction, none filtered); throws INVALID_SPEC at `path` when no value fits the field at all.
+ */
+function fieldValues(field: FieldSpec, path: string): fc.Arbitrary<FieldValue> {
+  if (field.subfields === undefined) return scalarArbitrary(field);
+  const shape = fieldShape(field);
+  if (shape.sizes.length === 0) throw noValueFits(path);
+  return sizeArbitrary(shape.sizes).chain((bytes) => shape.ofSize(bytes));
 }
 
 /** Options for {@link arbitraryMessage}. */
@@ -255,9 +124,12 @@ function messagesOf<const S extends MessageSpec>(spec: S, checked: ArbitraryMess
   const mti = checked.mti !== undefined ? fc.constant(checked.mti) : stringOf('0123456789'.split(''), 4);
   const chosen = fc.subarray(pool, { minLength: 0, maxLength: maxFields });
   const header = headerArbitrary(spec);
+  // Each field's values, built once; a field no value fits is a spec no message of which could be sent whole.
+  const valuesOf = new Map<number, fc.Arbitrary<FieldValue>>();
+  for (const n of [...required, ...pool]) valuesOf.set(n, fieldValues(spec.fields[n]!, String(n)));
   return fc.tuple(mti, chosen, header).chain(([m, picked, h]) => {
     const numbers = [...required, ...picked];
-    const values = numbers.map((n) => arbitraryFieldValue(spec.fields[n]!));
+    const values = numbers.map((n) => valuesOf.get(n)!);
     return fc.tuple(...values).map((vals) => {
       const fields: Record<number, FieldValue> = {};
       numbers.forEach((n, i) => {

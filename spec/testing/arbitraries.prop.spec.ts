@@ -322,7 +322,10 @@ describe('the arbitraries of iso8583-codec/testing', () => {
         } else if (value.length >= 0x80) seen.longForm++;
       }
     };
-    for (const v of fc.sample(arbitraryFieldValue(de55), { numRuns: 500, seed: 8583 })) visit(v as BerTlv[]);
+    for (const v of fc.sample(arbitraryFieldValue(de55), { numRuns: 500, seed: 8583 }) as unknown[]) {
+      expect(Array.isArray(v)).toBe(true);
+      visit(v as BerTlv[]);
+    }
     expect(Object.values(seen).every((n) => n > 0), JSON.stringify(seen)).toBe(true);
   });
 

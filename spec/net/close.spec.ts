@@ -86,6 +86,21 @@ describe('server.close()', () => {
     expect((await answers[1]!).fields[41]).toBe('TERM0002');
   });
 
+  it('closes the connections at the deadline: a handler still running then finishes unanswered', async () => {
+    const held = heldHandler();
+    const { server, port } = await startServer(held.handler);
+    const client = await startClient(port, { timeoutMs: 600_000 });
+    const answer = client.request(echo(1)).then(
+      () => 'answered',
+      (e: unknown) => (isIso8583NetError(e) ? e.code : 'other'),
+    );
+    await held.startedWith('000001');
+    // The handler is held until after close() resolves: the 20 ms deadline is sure to pass first.
+    await server.close(20);
+    expect(await answer).toBe('CLOSED');
+    held.release('000001');
+  });
+
   it('answers a peer that half-closes right after its requests, then ends the connection', async () => {
     const held = heldHandler();
     const log = capture();

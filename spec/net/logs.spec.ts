@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Iso8583Error, responseMti } from '../../src/index.js';
 import { errorName } from '../../src/net/logger.js';
-import { capture, type IsoMessage, startClient, startServer } from './helpers/loopback.js';
+import { approve, capture, codec, echo, type IsoMessage, rawSocket, startClient, startServer, wire } from './helpers/loopback.js';
 
 const PAN = '4111111111111111';
 
@@ -64,6 +64,79 @@ describe('server logs carry no value from user code (issue #11)', () => {
     const unencoded = log.entries.filter((e) => e.event === 'response could not be encoded').map((e) => e.meta);
     expect(unencoded).toEqual([{ error: 'INVALID_MTI' }, { mti: '0110', error: 'LENGTH_EXCEEDS_MAX' }]);
     for (const line of log.lines()) expect(line).not.toMatch(/411111|[0-9]{8}/);
+  });
+});
+
+describe('logging around user code that fails', () => {
+  it('names a custom codec’s own errors by their class, without their text', async () => {
+    const log = capture();
+    const hostile = {
+      decode: (frame: Uint8Array) => {
+        if (frame[4] === 0x39) throw new Error(PAN); // the frames this test marks with a '9' after the MTI
+        return codec.decode(frame);
+      },
+      encode: (m: IsoMessage) => {
+        if (m.fields[11] === '000002') throw new TypeError(PAN);
+        return codec.encode(m);
+      },
+    };
+    const { createServer } = await import('../../src/net/index.js');
+    const server = createServer({ codec: hostile, framing: { length: 'binary2' }, handler: approve, logger: log.logger });
+    const { port } = await server.listen(0);
+    try {
+      const raw = await rawSocket(port);
+      const undecodable = Buffer.from(wire(echo(1)));
+      undecodable[2 + 4] = 0x39;
+      raw.socket.write(Buffer.concat([undecodable, wire(echo(2)), wire(echo(3))]));
+      expect(await raw.next()).toEqual({ mti: '0810', fields: { 39: '30' } }); // the format error: DE11 was not read
+      expect((await raw.next()).fields[11]).toBe('000003'); // 000002's answer did not encode
+      expect(log.entries).toContainEqual(expect.objectContaining({ event: 'malformed frame', meta: expect.objectContaining({ code: 'INVALID_MESSAGE', mti: '0800' }) }));
+      expect(log.entries).toContainEqual({ level: 'error', event: 'response could not be encoded', meta: { mti: '0810', error: 'TypeError' } });
+      for (const line of log.lines()) expect(line).not.toContain('411111');
+    } finally {
+      await server.close(100);
+    }
+  });
+
+  it('goes on serving when the logger itself throws', async () => {
+    const throwing = {
+      info: () => {
+        throw new Error('info');
+      },
+      warn: () => {
+        throw new Error('warn');
+      },
+      error: () => {
+        throw new Error('error');
+      },
+    };
+    const { server, port } = await startServer(
+      (m) => {
+        if (m.fields[11] === '000002') throw new Error('boom');
+        return approve(m, { header: undefined, remoteAddress: undefined });
+      },
+      { logger: throwing, logIntervalMs: 0 },
+    );
+    const raw = await rawSocket(port);
+    raw.socket.write(Buffer.concat([wire({ mti: '0810', fields: { 11: '000001', 39: '00', 70: '301' } }), wire(echo(2)), wire(echo(3))]));
+    expect((await raw.next()).fields).toMatchObject({ 11: '000002', 39: '96' });
+    expect((await raw.next()).fields).toMatchObject({ 11: '000003', 39: '00' });
+    expect(server.stats).toMatchObject({ responsesAsRequests: 1, handlerErrors: 1, connectionsOpen: 1 });
+  });
+
+  it('on the client: an onUnmatched that throws is logged by its class name, and the connection lives on', async () => {
+    const log = capture();
+    const { port } = await startServer((m) => (m.fields[11] === '000001' ? { mti: '0810', fields: { 11: '999999', 39: '00' } } : approve(m, { header: undefined, remoteAddress: undefined })));
+    const client = await startClient(port, {
+      logger: log.logger,
+      onUnmatched: () => {
+        throw new RangeError(PAN);
+      },
+    });
+    void client.request(echo(1), { timeoutMs: 600_000 }).catch(() => undefined);
+    await log.when((e) => e.event === 'onUnmatched failed');
+    expect(log.entries).toContainEqual({ level: 'error', event: 'onUnmatched failed', meta: { error: 'RangeError' } });
+    expect((await client.request(echo(2))).fields[39]).toBe('00');
   });
 });
 

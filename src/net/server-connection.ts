@@ -438,13 +438,14 @@ export class ServedConnection<M extends Message> {
     this.socket.end();
   }
 
-  /** Closes the connection at once for `reason`. */
+  /** Closes the connection at once for `reason`; answers already made are handed to the kernel first. */
   private fail(reason: CloseReason, detail: Record<string, unknown> = {}): void {
     if (this.reason === undefined) {
       this.reason = reason;
       this.detail = detail;
     }
     this.stop();
+    while (this.socket.writableCorked > 0) this.socket.uncork();
     this.socket.destroy();
   }
 

@@ -1,0 +1,366 @@
+import { describe, expect, it } from 'vitest';
+import {
+  type Codec,
+  type Converter,
+  createCodec,
+  defineSpec,
+  getConverter,
+  Iso8583Error,
+  type Message,
+  type MessageSpec,
+  presets,
+  registerConverter,
+  toHex,
+} from '../../src/index.js';
+import { catchIso } from './errors-helper.js';
+
+const te = new TextEncoder();
+/** Concatenates byte arrays and ASCII strings into one frame. */
+function frame(...parts: (string | readonly number[])[]): Uint8Array {
+  return Uint8Array.from(parts.flatMap((p) => (typeof p === 'string' ? [...te.encode(p)] : p)));
+}
+/** Hex of the ASCII bytes of `s`. */
+const hexOf = (s: string): string => toHex(te.encode(s));
+/** A codec without static field types, for feeding it what the types forbid. */
+const loose = (spec: MessageSpec): Codec<Message> => createCodec(spec) as unknown as Codec<Message>;
+/** The code, field and offset of the error `fn` throws: what only the check that raised it produces. */
+const where = (fn: () => unknown): [string, string | undefined, number | undefined] => {
+  const e = catchIso(fn);
+  return [e.code, e.field, e.offset];
+};
+
+const ascii = loose(presets.iso87ascii);
+const MAC = [1, 2, 3, 4, 5, 6, 7, 8] as const;
+
+describe('the bitmaps encode writes', () => {
+  it('keeps DE64, the last field of the primary bitmap, on the primary bitmap alone', () => {
+    const out = ascii.encode({ mti: '0800', fields: { 64: Uint8Array.from(MAC) } });
+    expect(toHex(out)).toBe(hexOf('0800') + '0000000000000001' + '0102030405060708');
+    expect(ascii.decode(out).fields).toEqual({ 64: Uint8Array.from(MAC) });
+  });
+
+  it('announces a secondary bitmap for DE65, the first field of the secondary', () => {
+    const out = ascii.encode({ mti: '0800', fields: { 65: Uint8Array.from(MAC) } });
+    expect(toHex(out)).toBe(hexOf('0800') + '8000000000000000' + '8000000000000000' + '0102030405060708');
+  });
+
+  it('writes DE64 and DE128 (both MACs) with a secondary bitmap, each bit in its place', () => {
+    const out = ascii.encode({ mti: '0200', fields: { 64: Uint8Array.from(MAC), 128: Uint8Array.from(MAC) } });
+    expect(toHex(out)).toBe(hexOf('0200') + '8000000000000001' + '0000000000000001' + '0102030405060708'.repeat(2));
+    expect(ascii.decode(out).fields).toEqual({ 64: Uint8Array.from(MAC), 128: Uint8Array.from(MAC) });
+  });
+
+  it('keeps the secondary bitmap once a field 65–128 is present, whatever the order of the keys', () => {
+    const spec = defineSpec({
+      name: 'core-tertiary-order',
+      mti: { encoding: 'ascii' },
+      bitmap: { format: 'binary', tertiary: true },
+      fields: {
+        3: { kind: 'n', length: 2, encoding: 'ascii' },
+        70: { kind: 'n', length: 2, encoding: 'ascii' },
+        130: { kind: 'n', length: 2, encoding: 'ascii' },
+      },
+    });
+    const codec = loose(spec);
+    const expected = hexOf('0100') + 'A000000000000000' + '8400000000000000' + '4000000000000000' + hexOf('030713');
+    expect(toHex(codec.encode({ mti: '0100', fields: { 3: '03', 70: '07', 130: '13' } }))).toBe(expected);
+    // A proxy lists its keys in its own order: 130 before 70 sets the tertiary first, and 70 must not lower it.
+    const target = { 3: '03', 70: '07', 130: '13' };
+    const reordered = new Proxy(target, { ownKeys: () => ['130', '70', '3'] });
+    expect(toHex(codec.encode({ mti: '0100', fields: reordered }))).toBe(expected);
+  });
+});
+
+describe('the keys of message.fields', () => {
+  it('must be data element numbers spelled canonically', () => {
+    for (const key of ['02', '2.0', ' 2', '2 ', '+2', '0x2', '1e1', '', 'abc', '-2', '193', '11.5']) {
+      expect(where(() => ascii.encode({ mti: '0800', fields: { [key]: '000001' } as never })), `key ${JSON.stringify(key)}`).toEqual([
+        'INVALID_MESSAGE',
+        undefined,
+        undefined,
+      ]);
+    }
+  });
+
+  it('start at 1: key 0 is no data element', () => {
+    expect(where(() => ascii.encode({ mti: '0800', fields: { 0: 'x' } }))).toEqual(['INVALID_MESSAGE', undefined, undefined]);
+  });
+
+  it('end at 192 on a spec with a tertiary bitmap', () => {
+    const codec = loose(
+      defineSpec({
+        name: 'core-192',
+        mti: { encoding: 'ascii' },
+        bitmap: { format: 'binary', tertiary: true },
+        fields: { 192: { kind: 'n', length: 2, encoding: 'ascii' } },
+      }),
+    );
+    const out = codec.encode({ mti: '0100', fields: { 192: '42' } });
+    expect(toHex(out)).toBe(hexOf('0100') + '8000000000000000' + '8000000000000000' + '0000000000000001' + hexOf('42'));
+    expect(where(() => codec.encode({ mti: '0100', fields: { 193: '42' } }))).toEqual(['INVALID_MESSAGE', undefined, undefined]);
+  });
+
+  it('are read as own properties only: an inherited field is not encoded', () => {
+    const inherited = Object.create({ 2: '4111111111111111' }) as Record<number, string>;
+    inherited[11] = '000001';
+    const out = ascii.encode({ mti: '0800', fields: inherited });
+    expect(toHex(out)).toBe(hexOf('0800') + '0020000000000000' + hexOf('000001'));
+  });
+
+  it('never name the bitmap bits 1 and 129 (and 65 with a tertiary) as fields to give', () => {
+    expect(where(() => ascii.encode({ mti: '0800', fields: { 1: 'x' } }))).toEqual(['INVALID_MESSAGE', '1', undefined]);
+    const tertiary = loose(
+      defineSpec({
+        name: 'core-129',
+        mti: { encoding: 'ascii' },
+        bitmap: { format: 'binary', tertiary: true },
+        fields: { 3: { kind: 'n', length: 2, encoding: 'ascii' }, 130: { kind: 'n', length: 2, encoding: 'ascii' } },
+      }),
+    );
+    expect(where(() => tertiary.encode({ mti: '0100', fields: { 129: '01' } }))).toEqual(['INVALID_MESSAGE', '129', undefined]);
+    expect(where(() => tertiary.encode({ mti: '0100', fields: { 65: '01' } }))).toEqual(['INVALID_MESSAGE', '65', undefined]);
+    // Without a tertiary bitmap, 129 is still a bitmap bit; 65 is an ordinary field (DE65 of the 1987 table).
+    expect(where(() => ascii.encode({ mti: '0100', fields: { 129: '01' } }))).toEqual(['INVALID_MESSAGE', '129', undefined]);
+  });
+
+  it('name a field the spec does not define as unknown, with the field', () => {
+    expect(where(() => ascii.encode({ mti: '0800', fields: { 150: 'x' } }))).toEqual(['UNKNOWN_FIELD', '150', undefined]);
+  });
+});
+
+describe('decoding data elements', () => {
+  it('checks an x+n amount on decode: C or D first, digits after', () => {
+    // DE28 (x+n 9) only: bitmap byte 4 bit 4 (0x10).
+    const head = ['0100', [0, 0, 0, 0x10, 0, 0, 0, 0]] as const;
+    expect(ascii.decode(frame(...head, 'C00000150')).fields).toEqual({ 28: 'C00000150' });
+    expect(ascii.decode(frame(...head, 'D00000150')).fields).toEqual({ 28: 'D00000150' });
+    expect(where(() => ascii.decode(frame(...head, '000000150')))).toEqual(['INVALID_CHARACTER', '28', 12]);
+    expect(where(() => ascii.decode(frame(...head, 'C0000D150')))).toEqual(['INVALID_CHARACTER', '28', 12]);
+    expect(where(() => ascii.decode(frame(...head, 'CD0000150')))).toEqual(['INVALID_CHARACTER', '28', 12]);
+  });
+
+  it('checks an x+n amount on encode at the value, in both signs', () => {
+    expect(toHex(ascii.encode({ mti: '0100', fields: { 28: 'D00000150' } }).subarray(12))).toBe(hexOf('D00000150'));
+    expect(where(() => ascii.encode({ mti: '0100', fields: { 28: '000000150' } }))).toEqual(['INVALID_CHARACTER', '28', 12]);
+    expect(where(() => ascii.encode({ mti: '0100', fields: { 28: 'C0000D150' } }))).toEqual(['INVALID_CHARACTER', '28', 12]);
+  });
+});
+
+/** A converter that behaves like ASCII until `fail` says how it throws. */
+function scriptedConverter(name: string): { converter: Converter; mode: { fail: 'no' | 'plain' | 'located' | 'unlocated' } } {
+  const base = getConverter('ascii');
+  const mode = { fail: 'no' as 'no' | 'plain' | 'located' | 'unlocated' };
+  const maybeThrow = (offset: number): void => {
+    if (mode.fail === 'plain') throw new Error('boom 4111111111111111');
+    if (mode.fail === 'located') throw new Iso8583Error('INVALID_CHARACTER', 'scripted', { offset: offset + 1 });
+    if (mode.fail === 'unlocated') throw new Iso8583Error('INVALID_CHARACTER', 'scripted');
+  };
+  const converter: Converter = {
+    name,
+    valueType: 'string',
+    unit: 'chars',
+    lengthUnits: ['chars'],
+    byteLength: (units) => units,
+    decode(src, offset, units, ctx) {
+      maybeThrow(offset);
+      return base.decode(src, offset, units, ctx);
+    },
+    encode(value, dst, offset, ctx) {
+      maybeThrow(offset);
+      base.encode(value, dst, offset, ctx);
+    },
+  };
+  registerConverter(converter);
+  return { converter, mode };
+}
+
+describe('a converter that throws', () => {
+  const { mode } = scriptedConverter('core-scripted-field');
+  const codec = loose(
+    defineSpec({
+      name: 'core-scripted',
+      mti: { encoding: 'ascii' },
+      bitmap: { format: 'binary' },
+      fields: {
+        11: { kind: 'n', length: 6, encoding: 'ascii' },
+        48: { kind: 'ans', length: 999, prefix: 'LLL/ascii', encoding: 'core-scripted-field' },
+      },
+    }),
+  );
+  const message = { mti: '0100', fields: { 11: '000001', 48: 'ABC' } };
+  // MTI 4, bitmap 8, DE11 6: DE48 at 18, its LLL prefix 3: the value at 21.
+  const bytes = frame('0100', [0, 0x20, 0, 0, 0, 0x01, 0, 0], '000001', '003', 'ABC');
+
+  it('works like its base converter while it does not throw', () => {
+    mode.fail = 'no';
+    expect(toHex(codec.encode(message))).toBe(toHex(bytes));
+    expect(codec.decode(bytes)).toEqual(message);
+  });
+
+  it('becomes CONVERTER_FAILED at the field and its value, without the thrown text', () => {
+    mode.fail = 'plain';
+    const d = catchIso(() => codec.decode(bytes));
+    expect([d.code, d.field, d.offset]).toEqual(['CONVERTER_FAILED', '48', 21]);
+    expect(d.message).not.toContain('4111');
+    const e = catchIso(() => codec.encode(message));
+    expect([e.code, e.field, e.offset]).toEqual(['CONVERTER_FAILED', '48', 21]);
+    expect(e.message).not.toContain('4111');
+  });
+
+  it('keeps the code and offset of its own Iso8583Error and gains the field', () => {
+    mode.fail = 'located';
+    expect(where(() => codec.decode(bytes))).toEqual(['INVALID_CHARACTER', '48', 22]);
+    expect(where(() => codec.encode(message))).toEqual(['INVALID_CHARACTER', '48', 22]);
+    mode.fail = 'unlocated';
+    expect(where(() => codec.decode(bytes))).toEqual(['INVALID_CHARACTER', '48', 21]);
+    expect(where(() => codec.encode(message))).toEqual(['INVALID_CHARACTER', '48', 21]);
+  });
+});
+
+describe('a header or MTI converter that throws', () => {
+  const header = scriptedConverter('core-scripted-header');
+  const mti = scriptedConverter('core-scripted-mti');
+  const spec = (name: string, headerEncoding: string, mtiEncoding: string): Codec<Message> =>
+    loose(
+      defineSpec({
+        name,
+        header: { length: 3, encoding: headerEncoding },
+        mti: { encoding: mtiEncoding },
+        bitmap: { format: 'binary' },
+        fields: { 11: { kind: 'n', length: 6, encoding: 'ascii' } },
+      }),
+    );
+  const headed = spec('core-header-throws', 'core-scripted-header', 'ascii');
+  const mtiThrows = spec('core-mti-throws', 'ascii', 'core-scripted-mti');
+  const message = { header: 'ISO', mti: '0800', fields: { 11: '000001' } };
+  const bytes = frame('ISO', '0800', [0, 0x20, 0, 0, 0, 0, 0, 0], '000001');
+
+  it('fails the header as CONVERTER_FAILED at offset 0, or with its own code located there', () => {
+    header.mode.fail = 'no';
+    expect(toHex(headed.encode(message))).toBe(toHex(bytes));
+    expect(headed.decode(bytes)).toEqual(message);
+    header.mode.fail = 'plain';
+    expect(where(() => headed.decode(bytes))).toEqual(['CONVERTER_FAILED', 'header', 0]);
+    expect(where(() => headed.encode(message))).toEqual(['CONVERTER_FAILED', 'header', 0]);
+    header.mode.fail = 'unlocated';
+    expect(where(() => headed.decode(bytes))).toEqual(['INVALID_CHARACTER', 'header', 0]);
+    expect(where(() => headed.encode(message))).toEqual(['INVALID_CHARACTER', 'header', 0]);
+    header.mode.fail = 'located';
+    expect(where(() => headed.decode(bytes))).toEqual(['INVALID_CHARACTER', 'header', 1]);
+    expect(where(() => headed.encode(message))).toEqual(['INVALID_CHARACTER', 'header', 1]);
+    header.mode.fail = 'no';
+  });
+
+  it('fails the MTI as INVALID_MTI at the MTI, or at the offset its own error names', () => {
+    mti.mode.fail = 'no';
+    expect(toHex(mtiThrows.encode(message))).toBe(toHex(bytes));
+    expect(mtiThrows.decode(bytes)).toEqual(message);
+    for (const fail of ['plain', 'unlocated'] as const) {
+      mti.mode.fail = fail;
+      expect(where(() => mtiThrows.decode(bytes)), fail).toEqual(['INVALID_MTI', 'mti', 3]);
+      expect(where(() => mtiThrows.encode(message)), fail).toEqual(['INVALID_MTI', 'mti', 3]);
+    }
+    mti.mode.fail = 'located';
+    expect(where(() => mtiThrows.decode(bytes))).toEqual(['INVALID_MTI', 'mti', 4]);
+    // Encode places any MTI failure at the MTI: what the converter says is not kept.
+    expect(where(() => mtiThrows.encode(message))).toEqual(['INVALID_MTI', 'mti', 3]);
+    mti.mode.fail = 'no';
+  });
+});
+
+describe('the header on encode', () => {
+  const binaryHeader = loose(
+    defineSpec({
+      name: 'core-binary-header',
+      header: { length: 5, encoding: 'binary' },
+      mti: { encoding: 'ascii' },
+      bitmap: { format: 'binary' },
+      fields: { 11: { kind: 'n', length: 6, encoding: 'ascii' } },
+    }),
+  );
+  const textHeader = loose(
+    defineSpec({
+      name: 'core-text-header',
+      header: { length: 3, encoding: 'ascii' },
+      mti: { encoding: 'ascii' },
+      bitmap: { format: 'binary' },
+      fields: { 11: { kind: 'n', length: 6, encoding: 'ascii' } },
+    }),
+  );
+
+  it('must fill header.length exactly: shorter and longer are INVALID_LENGTH at the header', () => {
+    for (const n of [0, 4, 6]) {
+      expect(where(() => binaryHeader.encode({ header: new Uint8Array(n), mti: '0800', fields: {} })), `${n} bytes`).toEqual([
+        'INVALID_LENGTH',
+        'header',
+        0,
+      ]);
+    }
+    for (const h of ['IS', 'ISO8']) {
+      expect(where(() => textHeader.encode({ header: h, mti: '0800', fields: {} })), h).toEqual(['INVALID_LENGTH', 'header', 0]);
+    }
+  });
+
+  it('must be bytes for a binary header and text for a text header', () => {
+    expect(where(() => binaryHeader.encode({ header: 'ABCDE', mti: '0800', fields: {} }))).toEqual(['INVALID_VALUE_TYPE', 'header', 0]);
+    expect(where(() => textHeader.encode({ header: te.encode('ISO'), mti: '0800', fields: {} }))).toEqual([
+      'INVALID_VALUE_TYPE',
+      'header',
+      0,
+    ]);
+    expect(where(() => textHeader.encode({ mti: '0800', fields: {} }))).toEqual(['INVALID_VALUE_TYPE', 'header', 0]);
+  });
+
+  it('is checked by its converter, the error located in the header', () => {
+    // 0x80 is no ASCII character; the header starts the output.
+    expect(where(() => textHeader.encode({ header: 'I\u0080O', mti: '0800', fields: {} }))).toEqual(['INVALID_CHARACTER', 'header', 1]);
+  });
+
+  it('is written before the MTI', () => {
+    const out = textHeader.encode({ header: 'ISO', mti: '0800', fields: { 11: '000001' } });
+    expect(toHex(out)).toBe(hexOf('ISO0800') + '0020000000000000' + hexOf('000001'));
+  });
+});
+
+describe('encode called again from inside a converter', () => {
+  let codec: Codec<Message> | undefined;
+  const inner: string[] = [];
+  const base = getConverter('ascii');
+  registerConverter({
+    name: 'core-reentrant',
+    valueType: base.valueType,
+    unit: base.unit,
+    lengthUnits: base.lengthUnits,
+    byteLength: (units) => base.byteLength(units),
+    decode: (src, offset, units, ctx) => base.decode(src, offset, units, ctx),
+    encode(value, dst, offset, ctx) {
+      // A converter that stamps each value with an encoded probe message of the same codec, twice.
+      inner.push(toHex(codec!.encode({ mti: '0800', fields: { 11: '000001' } })));
+      inner.push(toHex(codec!.encode({ mti: '0810', fields: { 11: '000002' } })));
+      base.encode(value, dst, offset, ctx);
+    },
+  });
+  codec = loose(
+    defineSpec({
+      name: 'core-reentrant',
+      mti: { encoding: 'ascii' },
+      bitmap: { format: 'binary' },
+      fields: {
+        11: { kind: 'n', length: 6, encoding: 'ascii' },
+        48: { kind: 'ans', length: 999, prefix: 'LLL/ascii', encoding: 'core-reentrant' },
+        49: { kind: 'n', length: 3, encoding: 'ascii' },
+      },
+    }),
+  );
+
+  it('leaves the outer message intact and gives each inner call its own bytes', () => {
+    const out = codec!.encode({ mti: '0100', fields: { 11: '000042', 48: 'ABC', 49: '840' } });
+    expect(toHex(out)).toBe(hexOf('0100') + '0020000000018000' + hexOf('000042' + '003ABC' + '840'));
+    expect(inner).toEqual([
+      hexOf('0800') + '0020000000000000' + hexOf('000001'),
+      hexOf('0810') + '0020000000000000' + hexOf('000002'),
+    ]);
+    // The codec's own writer is free again afterwards.
+    expect(toHex(codec!.encode({ mti: '0800', fields: { 11: '000003' } }))).toBe(hexOf('0800') + '0020000000000000' + hexOf('000003'));
+  });
+});

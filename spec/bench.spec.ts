@@ -24,12 +24,20 @@ describe('benchmark contenders agree on every case (smoke run)', () => {
       expect(hand(c.message)).toEqual(c.frame);
     });
 
-    it.runIf(ascii)(`${c.name}: iso_8583 round-trips the same content in its own frame`, () => {
-      const data = toPeerData(c.message);
-      const back = peerDecode(peerEncode(data));
-      for (const [k, v] of Object.entries(data)) expect(String(back[k]).toUpperCase()).toBe(v.toUpperCase());
-    });
+    // The peer library (iso_8583) is a contender on the ASCII cases only: the others have no such test.
+    if (ascii) {
+      it(`${c.name}: iso_8583 round-trips the same content in its own frame`, () => {
+        const data = toPeerData(c.message);
+        const back = peerDecode(peerEncode(data));
+        expect(Object.keys(data).length).toBeGreaterThan(0);
+        for (const [k, v] of Object.entries(data)) expect(String(back[k]).toUpperCase()).toBe(v.toUpperCase());
+      });
+    }
   }
+
+  it('the peer library meets at least one case', () => {
+    expect(CASES.some((c) => c.preset === 'iso87ascii')).toBe(true);
+  });
 
   it('the hand-written decoders reject what ours rejects: truncation and trailing bytes', () => {
     const a = CASES[0]!;

@@ -364,3 +364,102 @@ describe('encode called again from inside a converter', () => {
     expect(toHex(codec!.encode({ mti: '0800', fields: { 11: '000003' } }))).toBe(hexOf('0800') + '0020000000000000' + hexOf('000003'));
   });
 });
+
+describe('the bitmaps decode reads', () => {
+  it('reads DE65 as a data element when the spec has no tertiary bitmap', () => {
+    const bytes = frame('0800', [0x80, 0, 0, 0, 0, 0, 0, 0], [0x80, 0, 0, 0, 0, 0, 0, 0], MAC);
+    expect(ascii.decode(bytes)).toEqual({ mti: '0800', fields: { 65: Uint8Array.from(MAC) } });
+    expect(toHex(ascii.encode(ascii.decode(bytes)))).toBe(toHex(bytes));
+  });
+
+  it('writes the tertiary bitmap for a field above 128 even when the spec always writes a secondary', () => {
+    const codec = loose(
+      defineSpec({
+        name: 'core-always-tertiary',
+        mti: { encoding: 'ascii' },
+        bitmap: { format: 'binary', tertiary: true, alwaysSecondary: true },
+        fields: { 11: { kind: 'n', length: 6, encoding: 'ascii' }, 130: { kind: 'n', length: 2, encoding: 'ascii' } },
+      }),
+    );
+    const out = codec.encode({ mti: '0100', fields: { 130: '13' } });
+    expect(toHex(out)).toBe(hexOf('0100') + '8000000000000000' + '8000000000000000' + '4000000000000000' + hexOf('13'));
+    expect(codec.decode(out).fields).toEqual({ 130: '13' });
+  });
+});
+
+describe('what decode and peek accept as a frame', () => {
+  const bytes = ascii.encode({ mti: '0800', fields: { 11: '000001' } });
+
+  it('is a Uint8Array only: an array of the same numbers is INVALID_INPUT, and peek finds nothing in it', () => {
+    expect(where(() => ascii.decode(Array.from(bytes) as never))).toEqual(['INVALID_INPUT', undefined, undefined]);
+    expect(ascii.peek(Array.from(bytes) as never, [11])).toEqual({ mti: undefined, fields: {} });
+    // A Buffer is a Uint8Array.
+    expect(ascii.decode(Buffer.from(bytes)).fields).toEqual({ 11: '000001' });
+  });
+
+  it('takes the wanted fields of peek as an array only', () => {
+    expect(ascii.peek(bytes, [11])).toEqual({ mti: '0800', fields: { 11: '000001' } });
+    expect(ascii.peek(bytes, new Set([11]) as never)).toEqual({ mti: undefined, fields: {} });
+    expect(ascii.peek(bytes, '11' as never)).toEqual({ mti: undefined, fields: {} });
+  });
+});
+
+describe('peek', () => {
+  const request = ascii.encode({ mti: '0100', fields: { 2: '4111111111111111', 11: '000042', 41: 'TERM0001', 70: '301' } });
+
+  it('finds every wanted field whatever the order of the list, up to the highest one', () => {
+    expect(ascii.peek(request, [41, 11])).toEqual({ mti: '0100', fields: { 11: '000042', 41: 'TERM0001' } });
+    expect(ascii.peek(request, [70, 2])).toEqual({ mti: '0100', fields: { 2: '4111111111111111', 70: '301' } });
+  });
+
+  it('reads DE2, the first data element, and a field on the secondary bitmap', () => {
+    expect(ascii.peek(request, [2])).toEqual({ mti: '0100', fields: { 2: '4111111111111111' } });
+    expect(ascii.peek(request, [70])).toEqual({ mti: '0100', fields: { 70: '301' } });
+  });
+
+  it('stops at the highest wanted field: what follows it may be anything', () => {
+    // Everything after DE11 is cut off; DE11 still comes back.
+    const cut = request.subarray(0, 4 + 16 + 2 + 16 + 6 + 3);
+    expect(ascii.peek(cut, [11])).toEqual({ mti: '0100', fields: { 11: '000042' } });
+    expect(ascii.peek(cut, [11, 41])).toEqual({ mti: '0100', fields: { 11: '000042' } });
+  });
+
+  it('reads no MTI from a frame shorter than its header, even when four digits are there', () => {
+    const headed = loose(
+      defineSpec({
+        name: 'core-peek-header',
+        header: { length: 5, encoding: 'ascii' },
+        mti: { encoding: 'ascii' },
+        bitmap: { format: 'binary' },
+        fields: { 11: { kind: 'n', length: 6, encoding: 'ascii' } },
+      }),
+    );
+    expect(headed.peek(te.encode('0800'), [11])).toEqual({ mti: undefined, fields: {} });
+    const whole = headed.encode({ header: 'HEAD1', mti: '0800', fields: { 11: '000001' } });
+    expect(headed.peek(whole, [11])).toEqual({ mti: '0800', fields: { 11: '000001' } });
+    expect(headed.peek(whole.subarray(0, 8), [11])).toEqual({ mti: undefined, fields: {} });
+  });
+});
+
+describe('what encode accepts as a message', () => {
+  it('is a plain object: a function carrying mti and fields is INVALID_MESSAGE', () => {
+    const fn = Object.assign(() => undefined, { mti: '0800', fields: { 11: '000001' } });
+    expect(where(() => ascii.encode(fn as never))).toEqual(['INVALID_MESSAGE', undefined, undefined]);
+  });
+
+  it('has fields as an object: null, a number, a string, an array or bytes are INVALID_MESSAGE', () => {
+    const sparse: unknown[] = [];
+    sparse[11] = '000001';
+    for (const fields of [null, 5, '', 'abc', sparse, new Uint8Array(0), undefined]) {
+      expect(where(() => ascii.encode({ mti: '0800', fields } as never)), describeValue(fields)).toEqual([
+        'INVALID_MESSAGE',
+        undefined,
+        undefined,
+      ]);
+    }
+  });
+});
+
+function describeValue(v: unknown): string {
+  return Array.isArray(v) ? 'an array' : v instanceof Uint8Array ? 'bytes' : JSON.stringify(v) ?? String(v);
+}

@@ -44,3 +44,20 @@ export async function insertCards(pool: pg.Pool, cards: readonly TestCard[]): Pr
 export function insertCard(pool: pg.Pool, card: TestCard): Promise<void> {
   return insertCards(pool, [card]);
 }
+
+/**
+ * The holds that count on `today` on an account: the slots of its ring of day buckets whose day has not passed.
+ * Throws when the account's running total (`held`, kept as of `held_on`) disagrees with its ring on that day.
+ */
+export async function heldOn(pool: pg.Pool, accountId: number | string, today: string): Promise<bigint> {
+  const { rows } = await pool.query<{ ring: string; held: string; held_on: string | null }>(
+    `select (select coalesce(sum(r.amount), 0) from unnest(hold_days, hold_amounts) as r (day, amount) where r.day >= $2::date) as ring,
+            held, to_char(held_on, 'YYYY-MM-DD') as held_on
+     from accounts where id = $1`,
+    [accountId, today],
+  );
+  const row = rows[0];
+  if (row === undefined) throw new Error(`no account ${accountId}`);
+  if (row.held_on === today && row.held !== row.ring) throw new Error(`account ${accountId}: held ${row.held} on ${today}, its ring ${row.ring}`);
+  return BigInt(row.ring);
+}

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate } from '../../examples/card-authorizer/src/db.js';
 import { createAuthorizerHandler } from '../../examples/card-authorizer/src/handler.js';
 import type { IsoMessage } from '../../examples/card-authorizer/src/iso.js';
-import { DATABASE_URL, insertCard, KEYS } from './env.js';
+import { DATABASE_URL, heldOn, insertCard, KEYS } from './env.js';
 import { AuthorizerModel, type ModelMessage } from './model.js';
 
 /**
@@ -15,7 +15,9 @@ import { AuthorizerModel, type ModelMessage } from './model.js';
  * unknown one), a wrong expiry or currency, repeats and retransmissions, incrementals, reversals (full, partial,
  * malformed DE95, by DE90 or by RRN without it, with DE41 or DE42 dropped, before their original), completions and
  * refund advices, authorization advices, originals without RRN, terminal or merchant (RRNs and terminals are shared
- * between originals, so matching without DE90 meets real ambiguity), requests without DE11, and clock advances.
+ * between originals, so matching without DE90 meets real ambiguity), requests without DE11, clock advances, and an
+ * original sent at the same moment as its timeout reversal (0420: the acquirer gave up on the answer), which the
+ * model answers in the order the account row's lock took them.
  * After every message the answer (MTI and every element) and the accounts' balance and active holds equal the
  * reference model's. Runs: MODEL_RUNS (default 25; 400 locally before changing the query pack).
  */
@@ -63,6 +65,7 @@ type Command =
   | { kind: 'unknown-code'; card: 0 | 1 }
   | { kind: 'no-stan'; card: 0 | 1; amount: number }
   | { kind: 'retransmit'; changed: boolean }
+  | { kind: 'late'; slot: number }
   | { kind: 'clock'; days: number };
 
 const SLOTS = 8;
@@ -112,6 +115,8 @@ const command: fc.Arbitrary<Command> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('unknown-code' as const), card: fc.constantFrom(0 as const, 1 as const) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('no-stan' as const), card: fc.constantFrom(0 as const, 1 as const), amount: amountArb }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('retransmit' as const), changed: fc.boolean() }) },
+  // The acquirer timed out on an original and sends its timeout reversal while the original may still be deciding.
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('late' as const), slot }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('clock' as const), days: fc.integer({ min: 1, max: 9 }) }) },
 );
 
@@ -165,10 +170,9 @@ describe('the authorizer against a model', () => {
           let last: ModelMessage | undefined;
           const steps: string[] = [];
 
-          const send = async (m: ModelMessage): Promise<void> => {
-            steps.push(`${m.mti} ${JSON.stringify(m.fields)}`);
+          /** Compares the authorizer's answer to `m` with the model's, which the model gives (and moves its state) now. */
+          const check = (m: ModelMessage, actual: IsoMessage | undefined): void => {
             const expected = model.answer(m);
-            const actual = await handler(m as IsoMessage);
             const fields = { ...(actual?.fields as Record<number, string>) };
             if (expected.fields[38] === 'any' && typeof fields[38] === 'string' && /^[A-Z0-9]{6}$/.test(fields[38])) fields[38] = 'any';
             expect({ mti: actual?.mti, fields }, steps.join('\n')).toEqual(expected);
@@ -176,6 +180,16 @@ describe('the authorizer against a model', () => {
             const seen = `${m.mti[1]} ${expected.fields[39]}`;
             reached.set(seen, (reached.get(seen) ?? 0) + 1);
             last = m;
+          };
+          const send = async (m: ModelMessage): Promise<void> => {
+            steps.push(`${m.mti} ${JSON.stringify(m.fields)}`);
+            check(m, await handler(m as IsoMessage));
+          };
+          /** The order in which the account row's lock serialised two messages: their stored rows' decision_seq. */
+          const seqOf = async (m: ModelMessage): Promise<number> => {
+            const key = [m.mti[1], m.fields[7], m.fields[11], m.fields[32], m.fields[37], m.fields[41]].map((v) => v ?? '').join('|');
+            const { rows } = await pool.query<{ seq: string | null }>('select decision_seq as seq from transactions where idem_key = $1', [key]);
+            return rows[0]?.seq === null || rows[0] === undefined ? -1 : Number(rows[0].seq);
           };
 
           for (const c of commands) {
@@ -204,6 +218,18 @@ describe('the authorizer against a model', () => {
                     41: c.drop === 'terminal' ? undefined : o.fields[41], 42: c.drop === 'merchant' ? undefined : o.fields[42],
                   }),
                 );
+                break;
+              }
+              case 'late': {
+                // The original and its timeout reversal (0420, DE90, the whole amount) at once; the model then
+                // answers both in the order the account row's lock took them (a card not on file: any order).
+                const o = originals[c.slot]!;
+                const reversal = message('0420', { ...o.fields, 11: nextStan(), 90: de90(o) });
+                steps.push(`at once: ${o.mti} ${JSON.stringify(o.fields)} and 0420 ${JSON.stringify(reversal.fields)}`);
+                const [answerOriginal, answerReversal] = await Promise.all([handler(o as IsoMessage), handler(reversal as IsoMessage)]);
+                const reversalFirst = (await seqOf(reversal)) >= 0 && (await seqOf(reversal)) < (await seqOf(o));
+                if (reversalFirst) steps.push('(the reversal took the account row first)');
+                for (const [m, a] of reversalFirst ? ([[reversal, answerReversal], [o, answerOriginal]] as const) : ([[o, answerOriginal], [reversal, answerReversal]] as const)) check(m, a);
                 break;
               }
               case 'complete': {
@@ -239,12 +265,9 @@ describe('the authorizer against a model', () => {
                 break;
             }
             for (const [i, id] of ids.entries()) {
-              const { rows } = await pool.query<{ balance: string; held: string }>(
-                `select balance, (select coalesce(sum(value::bigint), 0) from jsonb_each_text(holds) where key::date >= $2::date) as held
-                 from accounts where id = $1`,
-                [id, new Date(today * 86_400_000).toISOString().slice(0, 10)],
-              );
-              expect([Number(rows[0]!.balance), Number(rows[0]!.held)], steps.join('\n')).toEqual([model.balances[i], model.held(i)]);
+              const { rows } = await pool.query<{ balance: string }>('select balance from accounts where id = $1', [id]);
+              const held = await heldOn(pool, id, new Date(today * 86_400_000).toISOString().slice(0, 10));
+              expect([Number(rows[0]!.balance), Number(held)], steps.join('\n')).toEqual([model.balances[i], model.held(i)]);
             }
           }
         }),

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { advise, type AdviceRequest, authorize, type AuthorizationRequest, type Identifiers, migrate, reverse, type ReversalRequest } from '../../examples/card-authorizer/src/db.js';
-import { DATABASE_URL, insertCard, KEYS } from './env.js';
+import { DATABASE_URL, heldOn, insertCard, KEYS } from './env.js';
 
 /** Reversals and advices against the real Postgres: a hold is released exactly once, whatever arrives first. */
 const schema = `authz_rev_${process.pid}_${randomUUID().slice(0, 8)}`;
@@ -39,12 +39,9 @@ function reversal(original: AuthorizationRequest, keep = -1n, key = randomUUID()
   return { idemKey: `rev-${key}`, requestHash: 'r', panKey: original.panKey, amount: original.amount, keep, today: TODAY, mti: '0400', link: original.link, ids: idsOf(original.link) };
 }
 
-async function held(accountId: number): Promise<bigint> {
-  const { rows } = await pool.query<{ held: string }>(
-    'select coalesce(sum(value::bigint), 0) as held from accounts, jsonb_each_text(holds) where id = $1',
-    [accountId],
-  );
-  return BigInt(rows[0]!.held);
+/** What the account holds on TODAY (the hold-expiry test moves its own clock; its holds are checked by answers). */
+function held(accountId: number): Promise<bigint> {
+  return heldOn(pool, accountId, TODAY);
 }
 
 async function orphans(accountId: number): Promise<unknown> {
@@ -183,6 +180,22 @@ describe('hold expiry', () => {
     expect((await authorize(pool, later)).responseCode).toBe('00');
     expect((await authorize(pool, { ...auth(pan, 1n), today: '2026-12-02' })).responseCode).toBe('51');
   });
+  it('keeps holds of 31 days and of one day in its ring of days, and reuses a slot only once its day has passed', async () => {
+    const { id, pan } = await account(10_000n);
+    await pool.query("insert into hold_rules (mcc, days) values ('7512', 31), ('5814', 1) on conflict (mcc) do update set days = excluded.days");
+    expect((await authorize(pool, { ...auth(pan, 4_000n), mcc: '7512' })).responseCode).toBe('00'); // until 2026-12-25
+    expect((await authorize(pool, { ...auth(pan, 3_000n), mcc: '5814' })).responseCode).toBe('00'); // until 2026-11-25
+    expect(await heldOn(pool, id, TODAY)).toBe(7_000n);
+    // Two days later the one-day hold has expired; a grocery hold (7 days) takes what is left.
+    expect((await authorize(pool, { ...auth(pan, 6_000n), today: '2026-11-26' })).responseCode).toBe('00');
+    expect((await authorize(pool, { ...auth(pan, 1n), today: '2026-11-26' })).responseCode).toBe('51');
+    // A month on, everything has expired; a new 31-day hold (until 2027-01-26) lands in the slot of 2026-12-25.
+    expect((await authorize(pool, { ...auth(pan, 10_000n), mcc: '7512', today: '2026-12-26' })).responseCode).toBe('00');
+    expect((await authorize(pool, { ...auth(pan, 1n), today: '2026-12-26' })).responseCode).toBe('51');
+    expect(await heldOn(pool, id, '2026-12-26')).toBe(10_000n);
+    expect(await heldOn(pool, id, '2027-01-26')).toBe(10_000n);
+    expect(await heldOn(pool, id, '2027-01-27')).toBe(0n);
+  });
 });
 
 describe('card options', () => {
@@ -193,6 +206,35 @@ describe('card options', () => {
     expect((await authorize(pool, { ...auth(pan, 100n), channel: 'ecom' })).responseCode).toBe('57');
     expect((await authorize(pool, { ...auth(pan, 100n), mcc: '7995' })).responseCode).toBe('57');
     expect(await held(id)).toBe(100n);
+  });
+
+  it('count a card\'s spend and uses over the last 30 days only, in its ring of days', async () => {
+    const { pan } = await account(1_000_000n);
+    const card = (await pool.query<{ id: string }>('select id from cards where pan_key = $1', [pan])).rows[0]!.id;
+    await pool.query('update cards set limit_amount_30d = 10000 where id = $1', [card]);
+    expect((await authorize(pool, auth(pan, 6_000n))).responseCode).toBe('00');
+    const day20 = { today: '2026-12-14' };
+    expect((await authorize(pool, { ...auth(pan, 4_000n), ...day20 })).responseCode).toBe('00');
+    expect((await authorize(pool, { ...auth(pan, 1n), ...day20 })).responseCode).toBe('61');
+    // 30 days after the first purchase it has left the window (its slot is written again that day).
+    const day30 = { today: '2026-12-24' };
+    expect((await authorize(pool, { ...auth(pan, 6_000n), ...day30 })).responseCode).toBe('00');
+    expect((await authorize(pool, { ...auth(pan, 1n), ...day30 })).responseCode).toBe('61');
+    await pool.query('update cards set limit_amount_30d = null, limit_count_30d = 2 where id = $1', [card]);
+    const day60 = { today: '2027-01-23' };
+    expect((await authorize(pool, { ...auth(pan, 100n), ...day60 })).responseCode).toBe('00');
+    expect((await authorize(pool, { ...auth(pan, 100n), ...day60 })).responseCode).toBe('00');
+    expect((await authorize(pool, { ...auth(pan, 100n), ...day60 })).responseCode).toBe('65');
+    // A refund counts against no limit.
+    expect((await authorize(pool, { ...auth(pan, 100n), ...day60, processing: '20' })).responseCode).toBe('00');
+  });
+
+  it('count against a limit only what was approved since the card has one', async () => {
+    const { pan } = await account(1_000_000n);
+    expect((await authorize(pool, auth(pan, 8_000n))).responseCode).toBe('00');
+    await pool.query('update cards set limit_amount_30d = 10000 where pan_key = $1', [pan]);
+    expect((await authorize(pool, auth(pan, 5_000n))).responseCode).toBe('00');
+    expect((await authorize(pool, auth(pan, 6_000n))).responseCode).toBe('61');
   });
 });
 

@@ -7,7 +7,7 @@ import type { IsoMessage } from '../../examples/card-authorizer/src/iso.js';
 import { startAuthorizer } from '../../examples/card-authorizer/src/server.js';
 import { createCodec, presets } from '../../src/index.js';
 import { type Client, connect, type Server } from '../../src/net/index.js';
-import { DATABASE_URL, insertCard, KEYS } from './env.js';
+import { DATABASE_URL, heldOn, insertCard, KEYS } from './env.js';
 
 /**
  * Single-message sequences from outside, over TCP: what the acquirer sends, what it is answered, and what the
@@ -48,12 +48,8 @@ async function card(balance: number, options: { partial?: boolean } = {}): Promi
 }
 
 async function state(id: number): Promise<{ balance: number; held: number }> {
-  const { rows } = await pool.query<{ balance: string; held: string }>(
-    `select balance, (select coalesce(sum(value::bigint), 0) from jsonb_each_text(holds) where key::date >= '2026-11-24') as held
-     from accounts where id = $1`,
-    [id],
-  );
-  return { balance: Number(rows[0]!.balance), held: Number(rows[0]!.held) };
+  const { rows } = await pool.query<{ balance: string }>('select balance from accounts where id = $1', [id]);
+  return { balance: Number(rows[0]!.balance), held: Number(await heldOn(pool, id, '2026-11-24')) };
 }
 
 const amount = (n: number): string => String(n).padStart(12, '0');

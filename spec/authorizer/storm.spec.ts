@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authorize, type AuthorizationRequest, migrate, QUERIES, warmUp } from '../../examples/card-authorizer/src/db.js';
-import { DATABASE_URL, insertCard, insertCards, KEYS } from './env.js';
+import { DATABASE_URL, heldOn, insertCard, insertCards, KEYS } from './env.js';
 import { type CardSetup, replay } from './model.js';
 
 /**
@@ -77,10 +77,7 @@ describe('decision storms on one account (real Postgres, 64 clients over 32 conn
     const approved = list.reduce((s, d) => s + d.approved, 0n);
     expect(approved).toBeLessThanOrEqual(setup.balance);
     expect(list.some((d) => d.code === '51')).toBe(true); // the storm did run the account dry
-    const { rows } = await pool.query<{ held: string }>(
-      "select coalesce(sum(value::bigint), 0) as held from accounts, jsonb_each_text(holds) where id = 1",
-    );
-    expect(BigInt(rows[0]!.held)).toBe(approved);
+    expect(await heldOn(pool, 1, TODAY)).toBe(approved);
   });
 
   it('keeps partial approvals and rolling amount and count limits exact under the same storm', async () => {
@@ -102,10 +99,8 @@ describe('decision storms on one account (real Postgres, 64 clients over 32 conn
     expect([...distinct]).toHaveLength(1);
     expect(answers[0]!.responseCode).toBe('00');
     expect(answers.filter((a) => !a.duplicate)).toHaveLength(1);
-    const { rows } = await pool.query<{ n: string; held: string }>(
-      "select (select count(*) from transactions where account_id = 3) as n, (select coalesce(sum(value::bigint), 0) from accounts, jsonb_each_text(holds) where id = 3) as held",
-    );
-    expect(rows[0]).toEqual({ n: '1', held: '7500' });
+    const { rows } = await pool.query<{ n: string }>('select count(*) as n from transactions where account_id = 3');
+    expect([rows[0]!.n, await heldOn(pool, 3, TODAY)]).toEqual(['1', 7_500n]);
     // The same key with another content is refused with 94 and holds nothing.
     const changed = await authorize(pool, { ...twin, requestHash: 'other', amount: 1n });
     expect([changed.responseCode, changed.approved]).toEqual(['94', 0n]);
@@ -162,12 +157,12 @@ describe('decision storms on one account (real Postgres, 64 clients over 32 conn
 describe('warming the pool before listening', () => {
   it('prepares the decision statement on every connection at once and leaves no row or hold behind', async () => {
     const pan = await seed({ accountId: 900_001, balance: 10_000n, partial: false, limitAmount: null, limitCount: null });
-    const before = await pool.query('select balance, holds, decision_seq from accounts where id = 900001');
+    const before = await pool.query('select balance, hold_days, hold_amounts, held, decision_seq from accounts where id = 900001');
     // Sixteen connections at once: with one shared idempotency key they would queue one behind the other.
     await warmUp(pool, 16);
     expect(pool.totalCount).toBeGreaterThanOrEqual(16);
     expect((await pool.query("select count(*)::int as n from transactions where idem_key like 'warm-up%'")).rows[0].n).toBe(0);
-    expect((await pool.query('select balance, holds, decision_seq from accounts where id = 900001')).rows).toEqual(before.rows);
+    expect((await pool.query('select balance, hold_days, hold_amounts, held, decision_seq from accounts where id = 900001')).rows).toEqual(before.rows);
     // The warmed pool decides as before.
     expect((await authorize(pool, request(pan, 2_500n))).responseCode).toBe('00');
   });

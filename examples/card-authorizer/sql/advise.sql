@@ -35,25 +35,30 @@ original as (               -- that pre-auth, released on its newest row version
   where t.id = (select id from chosen) and not exists (select 1 from previous)
   returning t.hold_day, t.last_release, t.last_release as remaining
 ),
+slot as (                   -- the ring slot the advice writes: its own hold's day (0120), or its pre-auth's (0220)
+  select coalesce(case when $6::text = '0120' then ring_slot($5::date + coalesce((select hold_days from card), 7), 32)
+                       else (select ring_slot(hold_day, 32) from original) end, 1) as s
+),
 decision as (
   update accounts a
-  set (balance, holds, orphans, decision_seq, last_decision) = (
+  set (balance, held, held_on, hold_days[(select s from slot)], hold_amounts[(select s from slot)], orphans, decision_seq,
+       last_code, last_amount, last_held) = (
     select
       a.balance + case when $6::text <> '0220' or stale.retry then 0
                        when $13::text = '20' then $4::bigint else -$4::bigint end,
-      case
-        when advice_hold.amount > 0
-          then a.holds || jsonb_build_object(advice_hold.day::text,
-                 coalesce((a.holds ->> advice_hold.day::text)::bigint, 0) + advice_hold.amount)
-        when found.release > 0 and found.day >= $5::date
-          then a.holds || jsonb_build_object(found.day::text,
-                 greatest(0, coalesce((a.holds ->> found.day::text)::bigint, 0) - found.release))
-        else a.holds end,
+      funds.held + advice_hold.amount - freed.amount,
+      $5::date,
+      case when advice_hold.amount > 0 then advice_hold.day else a.hold_days[slot.s] end,
+      case when advice_hold.amount > 0
+        then case when a.hold_days[slot.s] = advice_hold.day then a.hold_amounts[slot.s] else 0 end + advice_hold.amount
+        else a.hold_amounts[slot.s] - freed.amount end,
       case when $6::text = '0120' then live_orphans(a.orphans, $5::date) - coalesce(advice_hold.orphan, '') else a.orphans end,
       case when stale.retry then a.decision_seq else a.decision_seq + 1 end,
-      jsonb_build_object('code', case when stale.retry then 'retry' else '00' end, 'released', found.release,
-                         'held', advice_hold.amount)
+      case when stale.retry then 'retry' else '00' end,
+      found.release,
+      advice_hold.amount
     from
+      slot,
       (select exists (select 1 from original) as exists,
               coalesce((select last_release from original), 0) as release,
               (select hold_day from original) as day) as found,
@@ -71,10 +76,20 @@ decision as (
         from card c
         left join orphan_for(a.orphans, $5::date, c.id, $4::bigint, $9::text, $8::text, $10::text, $11::text,
                              $12::text) early on $6::text = '0120'
-      ) as advice_hold
+      ) as advice_hold,
+      (select case when a.held_on = $5::date then a.held          -- the day's first statement sums the ring again
+                   else (select coalesce(sum(r.amount), 0) from unnest(a.hold_days, a.hold_amounts) as r (day, amount)
+                         where r.day >= $5::date) end as held
+       offset 0) as funds,
+      -- What a completion releases from the ring: from its pre-auth's day slot while that day still counts.
+      lateral (
+        select case when advice_hold.amount = 0 and found.release > 0 and found.day >= $5::date
+                         and a.hold_days[slot.s] = found.day
+                    then least(found.release, a.hold_amounts[slot.s]) else 0 end as amount
+      ) as freed
   )
   where a.id = (select account_id from card) and not exists (select 1 from previous)
-  returning a.id as account_id, a.decision_seq, a.last_decision
+  returning a.id as account_id, a.decision_seq, a.last_code, a.last_amount, a.last_held
 ),
 inserted as (
   insert into transactions (idem_key, request_hash, account_id, card_id, mti, amount, approved, response_code,
@@ -86,9 +101,8 @@ inserted as (
          case when $6::text = '0120' then $9 else nullif($7::text, '') end,
          nullif($8::text, ''), nullif($10::text, ''), nullif($11::text, ''), nullif($12::text, ''),
          case when $6::text = '0120' and $13::text <> '20' then $4::bigint else 0 end,
-         case when $6::text = '0120' and $13::text <> '20' then $4::bigint - (d.last_decision ->> 'held')::bigint
-              else (d.last_decision ->> 'released')::bigint end
-  from decision d where d.last_decision ->> 'code' = '00'
+         case when $6::text = '0120' and $13::text <> '20' then $4::bigint - d.last_held else d.last_amount end
+  from decision d where d.last_code = '00'
   union all
   select $1, $2, null, null, $6, $4::bigint, 0, '14', null, null, $13, null, null, null, null, null, 0, 0
   where not exists (select 1 from card) and not exists (select 1 from previous)
@@ -96,6 +110,6 @@ inserted as (
 )
 select response_code, released, false as duplicate from inserted
 union all
-select 'retry', 0, false from decision d where d.last_decision ->> 'code' = 'retry'
+select 'retry', 0, false from decision d where d.last_code = 'retry'
 union all
 select case when p.request_hash = $2 then p.response_code else '94' end, p.released, true from previous p;

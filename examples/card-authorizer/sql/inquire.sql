@@ -12,7 +12,9 @@ answer as (
   select coalesce(card_refusal(c.status, c.expiry, c.allowed_mccs, c.allowed_channels, $2::date, $3::text, $4::text, $5::text),
                   case when a.status = 'closed' then '05' when a.currency <> $6::char(3) then '12' end, '00') as code,
          a.balance,
-         a.balance - (select coalesce(sum((value #>> '{}')::bigint), 0) from jsonb_each(a.holds) where key::date >= $2::date) as available,
+         a.balance - case when a.held_on = $2::date then a.held
+                          else (select coalesce(sum(r.amount), 0) from unnest(a.hold_days, a.hold_amounts) as r (day, amount)
+                                where r.day >= $2::date) end as available,
          a.currency
   from card c join accounts a on a.id = c.account_id
 )

@@ -4,7 +4,7 @@
 -- Same parameters as authorize.sql.
 with
 unused_parameters as (select $5::text, $6::text, $7::date, $10::text, $11::text, $12::text, $13::text, $14::text,
-                            $15::text, $16::text, $17::text, $18::text),
+                            $15::text, $16::text, $17::text, $18::text, $19::integer),
 card as (select c.* from cards c where c.pan_key = $3),
 locked as (select a.* from accounts a where a.id = (select account_id from card) for update),
 held as (select coalesce(sum(t.approved), 0) as amount from transactions t where t.account_id = (select id from locked)),

@@ -37,14 +37,16 @@ original as (               -- the original, released on its newest row version
   where t.id = (select id from chosen) and not exists (select 1 from previous)
   returning t.hold_day, t.last_release, t.hold_total - t.released + t.last_release as remaining
 ),
+slot as (                   -- the ring slot of the original's hold day (1 when there is none: nothing is released there)
+  select coalesce((select ring_slot(hold_day, 32) from original), 1) as s
+),
 decision as (
   update accounts a
-  set (holds, orphans, decision_seq, last_decision) = (
+  set (held, held_on, hold_amounts[(select s from slot)], orphans, decision_seq, last_code, last_amount) = (
     select
-      case when found.release > 0 and found.day >= $5::date
-        then a.holds || jsonb_build_object(found.day::text,
-               greatest(0, coalesce((a.holds ->> found.day::text)::bigint, 0) - found.release))
-        else a.holds end,
+      funds.held - freed.amount,
+      $5::date,
+      a.hold_amounts[slot.s] - freed.amount,
       case when not found.exists and not stale.retry and ($7::text <> '' or $8::text <> '')
         then live_orphans(a.orphans, $5::date) || jsonb_build_object('r' || (a.decision_seq + 1), jsonb_build_object(
                'card', (select id from card), 'amount', $12::bigint, 'keep', $4::bigint, 'link', nullif($7::text, ''),
@@ -55,26 +57,36 @@ decision as (
                'day', $5::date, 'seq', a.decision_seq + 1))
         else a.orphans end,
       case when stale.retry then a.decision_seq else a.decision_seq + 1 end,
-      jsonb_build_object('code', case when stale.retry then 'retry' else '00' end, 'released', found.release)
+      case when stale.retry then 'retry' else '00' end,
+      found.release
     from
+      slot,
       (select exists (select 1 from original) as exists,
               coalesce((select last_release from original), 0) as release,
               (select hold_day from original) as day) as found,
       lateral (
         select (not found.exists and a.decision_seq <> (select decision_seq from fence))
             or coalesce($7::text = '' and (select remaining from chosen) > 0 and (select remaining from original) = 0, false) as retry
-      ) as stale
+      ) as stale,
+      (select case when a.held_on = $5::date then a.held          -- the day's first statement sums the ring again
+                   else (select coalesce(sum(r.amount), 0) from unnest(a.hold_days, a.hold_amounts) as r (day, amount)
+                         where r.day >= $5::date) end as held
+       offset 0) as funds,
+      -- What leaves the ring: the release, from its day's slot while that day still counts (a bucket never goes below 0).
+      lateral (
+        select case when found.release > 0 and found.day >= $5::date and a.hold_days[slot.s] = found.day
+                    then least(found.release, a.hold_amounts[slot.s]) else 0 end as amount
+      ) as freed
   )
   where a.id = (select account_id from card) and not exists (select 1 from previous)
-  returning a.id as account_id, a.decision_seq, a.last_decision
+  returning a.id as account_id, a.decision_seq, a.last_code, a.last_amount
 ),
 inserted as (
   insert into transactions (idem_key, request_hash, account_id, card_id, mti, amount, approved, response_code,
                             decision_seq, link, rrn, terminal, merchant, acquirer, released)
   select $1, $2, d.account_id, (select id from card), $6, $12::bigint, 0, '00', d.decision_seq, nullif($7::text, ''),
-         nullif($8::text, ''), nullif($9::text, ''), nullif($10::text, ''), nullif($11::text, ''),
-         (d.last_decision ->> 'released')::bigint
-  from decision d where d.last_decision ->> 'code' = '00'
+         nullif($8::text, ''), nullif($9::text, ''), nullif($10::text, ''), nullif($11::text, ''), d.last_amount
+  from decision d where d.last_code = '00'
   union all
   select $1, $2, null, null, $6, $12::bigint, 0, '14', null, null, null, null, null, null, 0
   where not exists (select 1 from card) and not exists (select 1 from previous)
@@ -82,6 +94,6 @@ inserted as (
 )
 select response_code, released, false as duplicate from inserted
 union all
-select 'retry', 0, false from decision d where d.last_decision ->> 'code' = 'retry'
+select 'retry', 0, false from decision d where d.last_code = 'retry'
 union all
 select case when p.request_hash = $2 then p.response_code else '94' end, p.released, true from previous p;

@@ -1,29 +1,44 @@
 -- Reference authorizer schema. Money is BIGINT minor units. Run inside a schema of its own (search_path).
 --
 -- Concurrency design (see README): every decision that moves money locks the card's account row and keeps on it
--- everything an authorization depends on: the ledger balance, the active holds bucketed by expiry day, and each
--- card's spend bucketed by day for the rolling 30-day limits. The decision is computed from that locked row's
--- newest version (an UPDATE that always matches re-reads it after waiting), so no snapshot can be stale. A
--- reversal or completion first locks its original's transaction row (released exactly once), then the account.
+-- everything an authorization depends on: the ledger balance and the active holds bucketed by expiry day (a card
+-- with a rolling limit keeps its own spend by day on its card row, locked first). The decision is computed from that
+-- locked row's newest version (an UPDATE that always matches re-reads it after waiting), so no snapshot can be stale.
+-- A reversal or completion first locks its original's transaction row (released exactly once), then the account.
+--
+-- The buckets are fixed-shape arrays, rings of day slots: the bucket of day D is slot ring_slot(D, n), and each
+-- slot keeps the day it counts for beside its amount. The days a bucket can be live on are fewer than n, so live
+-- days never share a slot; a slot whose day has passed counts nothing and is simply overwritten when its turn
+-- comes again. Nothing is re-aggregated on a decision, and no background job prunes anything.
 
 create table if not exists accounts (
   id            bigint primary key,
   currency      char(3) not null,
   status        text    not null default 'open' check (status in ('open', 'closed')),
   balance       bigint  not null,                  -- may go below 0: advices are facts, never declined for funds
-  -- Holds by expiry day: {"2026-12-01": 1250, ...}. A bucket counts while its day >= today; expired buckets are
-  -- pruned by the next decision on the account, so no background job is needed.
-  holds         jsonb   not null default '{}',
-  -- Card spend by day for rolling limits: {"<card id>": {"2026-11-24": [amount, count], ...}}.
-  card_spend    jsonb   not null default '{}',
+  -- Holds by expiry day, a ring of 32 slots: hold_amounts[ring_slot(D, 32)] is held until the end of day D, where
+  -- D = hold_days[ring_slot(D, 32)]. A hold lives at most 31 days (hold_rules, cards.hold_days), so the days a hold
+  -- can still count on (today to today + 31) never share a slot. A slot counts while its day >= today.
+  hold_days     date[]  not null default array_fill(null::date, array[32]),
+  hold_amounts  bigint[] not null default array_fill(0::bigint, array[32]),
+  -- The sum of the slots that count on business date held_on: a decision on that date reads it instead of the ring
+  -- (the ring is summed again only on an account's first decision of a day, when buckets may have expired).
+  held          bigint  not null default 0,
+  held_on       date,
   -- Reversals that arrived before their original (see orphan_for): {"<key>": {"card", "amount", "keep", "link",
   -- "rrn", "terminal", "merchant", "acquirer", "day"}}; keep is what stays held, -1 for a full reversal. The
-  -- original, when it comes, holds at most that and removes the entry; an entry waits two business days.
+  -- original, when it comes, holds at most that and removes the entry; an entry waits two business days. Almost
+  -- always empty: a decision looks into it only when it is not.
   orphans       jsonb   not null default '{}',
   -- Serialization order of decisions on this account (the order the row lock granted them).
   decision_seq  bigint  not null default 0,
-  -- The latest decision, written and returned by the deciding UPDATE.
-  last_decision jsonb
+  -- Scratch: the latest decision, written by the UPDATE that makes it and returned by it (RETURNING sees only the
+  -- row): its code ('retry' when a fence says run again), the amount approved or released, what it held, and the
+  -- day its hold expires.
+  last_code     text,
+  last_amount   bigint,
+  last_held     bigint,
+  last_hold_day date
 );
 
 create table if not exists cards (
@@ -40,7 +55,14 @@ create table if not exists cards (
   partial_allowed boolean not null default false,
   limit_amount_30d bigint,                          -- null: no amount limit
   limit_count_30d  integer,                         -- null: no count limit
-  hold_days       integer                           -- null: the merchant-type rule (hold_rules), else 7 days
+  hold_days       integer check (hold_days between 1 and 31), -- null: the merchant-type rule (hold_rules), else 7 days
+  -- A card with a rolling limit: what it was approved per day, a ring of 30 slots (the 30 days up to today, as
+  -- for the account's holds: spend_amounts and spend_counts of day spend_days[ring_slot(D, 30)]). Only a card that
+  -- has a limit counts its spend (the decision locks its row to read and write it): a limit counts what was
+  -- approved while the card had one.
+  spend_days      date[]   not null default array_fill(null::date, array[30]),
+  spend_amounts   bigint[] not null default array_fill(0::bigint, array[30]),
+  spend_counts    integer[] not null default array_fill(0, array[30])
 );
 
 -- How long a hold lives, by merchant type (MCC): hotels and car rental hold longer than a grocery store.
@@ -141,13 +163,28 @@ language sql immutable as $$
   limit 1
 $$;
 
+-- The slot of day `day` in a ring of `size` day buckets (1-based; days since 2000-01-01, modulo `size`).
+create or replace function ring_slot(day date, size integer) returns integer
+language sql immutable as $$
+  select ((day - date '2000-01-01') % size + size) % size + 1
+$$;
+
+-- The holds that count on `today`: the slots of the ring whose day has not passed. (It has a FROM of its own, so
+-- Postgres cannot inline it: the statements write the same sum inline, and read it only when held_on is not today.)
+create or replace function active_holds(hold_days date[], hold_amounts bigint[], today date) returns bigint
+language sql immutable as $$
+  select coalesce(sum(r.amount), 0)::bigint from unnest(hold_days, hold_amounts) as r (day, amount) where r.day >= today
+$$;
+
 -- Why a card refuses a request before any money is looked at: lost 41, stolen 43, blocked 62, expired or an expiry
 -- in the request (DE14, YYMM; '' when absent) other than the card's 54, merchant type or channel not allowed 57;
 -- null when it does not. It takes the card's columns rather than reading the row, so Postgres inlines it into the
--- calling statement as a plain expression (a function that reads a table is planned afresh by every statement).
+-- calling statement as a plain expression: a SQL function it cannot inline is parsed and planned again by every
+-- execution of the statement. (It is stable, not immutable: to_char is stable, and a function declared more
+-- immutable than its body is never inlined; measured, that cost a tenth of a millisecond per call.)
 create or replace function card_refusal(status text, card_expiry text, allowed_mccs text[], allowed_channels text[],
                                         today date, mcc text, channel text, expiry text) returns text
-language sql immutable as $$
+language sql stable as $$
   select case
     when status = 'lost' then '41'
     when status = 'stolen' then '43'

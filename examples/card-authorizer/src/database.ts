@@ -21,18 +21,24 @@ export interface Database {
 }
 
 /**
- * Opens (and migrates) the database: `databaseUrl` with its tables in `schema`, or the embedded Postgres.
+ * Opens (and migrates) the database: `databaseUrl` with its tables in `schema`, or the embedded Postgres. With
+ * `deadlineMs`, every connection to `databaseUrl` gets it as its `statement_timeout`.
  *
  * Why the pool is warmed and never grows under load (`poolSize` connections, see src/main.ts): a new connection
  * plans the decision statement afresh for its first five executions, and opening several during a burst (measured:
- * `parse` and `bind` taking 20-100 ms on 2 cores) fed the very backlog that called for them.
+ * `parse` and `bind` taking 20-100 ms on 2 cores) fed the very backlog that called for them. Why the timeout: the
+ * decision statement checks its deadline itself once it holds the account row; the timeout is the backstop for a
+ * statement that waits longer than that for a lock, which Postgres then cancels and rolls back (answered 91).
  */
-export async function openDatabase(config: Pick<AuthorizerConfig, 'databaseUrl' | 'schema' | 'poolSize'>): Promise<Database> {
+export async function openDatabase(
+  config: Pick<AuthorizerConfig, 'databaseUrl' | 'schema' | 'poolSize'> & { readonly deadlineMs?: number },
+): Promise<Database> {
   if (config.databaseUrl !== undefined) {
     const schema = config.schema;
+    const timeout = config.deadlineMs === undefined ? '' : ` -c statement_timeout=${Math.max(1, config.deadlineMs)}`;
     // Idle connections stay open: re-opening one (connect, authenticate, re-prepare the pack) costs a request's
     // whole latency budget.
-    const pool = new pg.Pool({ connectionString: config.databaseUrl, max: config.poolSize, idleTimeoutMillis: 0, options: `-c search_path=${schema}` });
+    const pool = new pg.Pool({ connectionString: config.databaseUrl, max: config.poolSize, idleTimeoutMillis: 0, options: `-c search_path=${schema}${timeout}` });
     try {
       await migrate(pool, schema);
     } catch (e) {

@@ -6,9 +6,6 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Pool, PoolClient } from 'pg';
 
-/** Thrown by {@link authorizeWithin} when the decision missed its deadline (it was rolled back). */
-export class DeadlineExceeded extends Error {}
-
 const sql = (name: string): string => readFileSync(new URL(`../sql/${name}`, import.meta.url), 'utf8');
 
 /** The query pack, loaded once. */
@@ -107,6 +104,7 @@ export interface AuthorizationResult {
 /**
  * Creates the schema `name` and the authorizer's tables in it. Refuses a schema an earlier version of the example
  * created with the PAN in clear (`cards.pan`): those rows must not be kept, and cannot be migrated without the PANs.
+ * Refuses one whose accounts keep their holds as JSON (`accounts.holds`): its statements would not see those holds.
  */
 export async function migrate(pool: Pool, schema: string): Promise<void> {
   const client = await pool.connect();
@@ -118,9 +116,19 @@ export async function migrate(pool: Pool, schema: string): Promise<void> {
     if (old.rows.length > 0) {
       throw new Error(`schema ${schema} holds an earlier authorizer's tables, with PANs in clear (cards.pan): drop it (drop schema ${schema} cascade) or set AUTHORIZER_SCHEMA to another`);
     }
+    const jsonHolds = await client.query(
+      "select 1 from information_schema.columns where table_schema = $1 and table_name = 'accounts' and column_name = 'holds'",
+      [schema],
+    );
+    if (jsonHolds.rows.length > 0) {
+      throw new Error(`schema ${schema} holds an earlier authorizer's tables, with holds as JSON (accounts.holds): settle or reverse its holds, then drop it (drop schema ${schema} cascade) or set AUTHORIZER_SCHEMA to another`);
+    }
+    // The pool's statement_timeout (the decisions' backstop) is not meant for the schema's creation.
+    await client.query('set statement_timeout = 0');
     await client.query(`create schema if not exists "${schema}"`);
     await client.query(`set search_path to "${schema}"`);
     await client.query(QUERIES.schema);
+    await client.query('reset statement_timeout');
   } finally {
     client.release();
   }
@@ -137,18 +145,25 @@ export function newAuthCode(): string {
 }
 
 /**
+ * The time left passed to the decision statement when the caller sets no deadline (about 24 days, the largest a
+ * Postgres integer of milliseconds holds): tests and tools that decide without one.
+ */
+export const NO_DEADLINE_MS = 2_147_483_647;
+
+/**
  * Runs the decision statement; when a concurrent twin (same idempotency key) committed first, the unique key makes
- * the statement fail as a whole, its hold included, and one retry returns the twin's stored answer.
+ * the statement fail as a whole, its hold included, and one retry returns the twin's stored answer. `leftMs` is the
+ * time the statement has to decide (none by default): past it, Postgres answers 91 and nothing changes.
  */
 export async function authorize(
   client: Pool | PoolClient,
   request: AuthorizationRequest,
   statement: string = QUERIES.authorize,
+  leftMs: () => number = () => NO_DEADLINE_MS,
 ): Promise<AuthorizationResult> {
-  const params = paramsOf(request);
   for (let attempt = 0; ; attempt++) {
     try {
-      return await run(client, statement, params);
+      return await run(client, statement, paramsOf(request, leftMs()));
     } catch (e) {
       const code = (e as { code?: string }).code;
       if (code === '23505' && attempt === 0) continue; // unique_violation: a twin won
@@ -160,12 +175,12 @@ export async function authorize(
   }
 }
 
-/** One run of the decision statement, without the retry (inside a caller's transaction). */
-export function authorizeOnce(client: Pool | PoolClient, request: AuthorizationRequest): Promise<AuthorizationResult> {
-  return run(client, QUERIES.authorize, paramsOf(request));
+/** One run of the decision statement, without the retry, with `leftMs` to decide (none by default). */
+export function authorizeOnce(client: Pool | PoolClient, request: AuthorizationRequest, leftMs = NO_DEADLINE_MS): Promise<AuthorizationResult> {
+  return run(client, QUERIES.authorize, paramsOf(request, leftMs));
 }
 
-function paramsOf(request: AuthorizationRequest): string[] {
+function paramsOf(request: AuthorizationRequest, leftMs: number): string[] {
   return [
     request.idemKey,
     request.requestHash,
@@ -183,6 +198,7 @@ function paramsOf(request: AuthorizationRequest): string[] {
     ...identifierParams(request.ids).slice(1),
     request.processing ?? '00',
     request.expiry ?? '',
+    String(Math.max(0, Math.min(NO_DEADLINE_MS, Math.floor(leftMs)))),
   ];
 }
 
@@ -229,46 +245,31 @@ async function run(client: Pool | PoolClient, statement: string, params: string[
   return { responseCode: row.response_code, approved: BigInt(row.approved), authCode: row.auth_code, duplicate: row.duplicate };
 }
 
+/** The answer given when no decision was made within the deadline: nothing is held and nothing is stored. */
+const NO_DECISION: AuthorizationResult = { responseCode: '91', approved: 0n, authCode: null, duplicate: false };
+
 /**
- * Decides inside a transaction that commits only if the decision is ready before the deadline.
+ * Decides within `deadlineMs`: the decision statement runs on its own (autocommit, one round trip) with the time
+ * left, and Postgres itself answers 91, changing nothing, when the row lock is granted past it.
  *
- * Why: an approval must never go out after the deadline, and a hold must never stay behind an answer the acquirer
- * gave up on. `statement_timeout` stops a slow statement at the deadline, and a decision that completes later than
- * the deadline is rolled back and answered 91: nothing is held, and a retransmission is decided afresh.
+ * Why: a decision that commits inside its one call never holds the account row across a round trip to Node, so a
+ * slow event loop cannot stretch the lock's hold time (three round trips, `begin` … `commit`, did: under CPU
+ * pressure the queue on a hot row grew until the deadline fired). Postgres compares only its own clock with itself
+ * (statement start against the moment the lock is granted), so no clock of another host decides. An answer that
+ * reaches Node after the deadline is still the decision, sent as it is: the money is held, so 91 would be false;
+ * an acquirer that gave up on it sends a timeout reversal (0420), which releases the hold exactly once. A
+ * statement cancelled by the pool's `statement_timeout` (the backstop for a lock that is never granted) is rolled
+ * back whole and answered 91.
  */
 export async function authorizeWithin(pool: Pool, request: AuthorizationRequest, deadlineMs: number): Promise<AuthorizationResult> {
   const deadline = Date.now() + deadlineMs;
   const client = await pool.connect();
-  let open = false;
   try {
-    const left = Math.max(1, Math.floor(deadline - Date.now()));
-    // One round trip for both (a simple query may hold several statements); `open` is set first, so a failure of
-    // either still rolls back.
-    open = true;
-    await client.query(`begin; set local statement_timeout = ${left}`);
-    let result: AuthorizationResult;
-    try {
-      result = await authorizeOnce(client, request);
-    } catch (e) {
-      const code = (e as { code?: string }).code;
-      if (code !== '23505' && code !== '40P01') throw e;
-      // A twin committed first (or a deadlock victim): roll back our attempt, its hold included, and run again
-      // outside the transaction; a twin's stored answer is then returned.
-      await client.query('rollback');
-      open = false;
-      return await authorize(client, request);
-    }
-    if (Date.now() >= deadline) {
-      await client.query('rollback');
-      open = false;
-      return { responseCode: '91', approved: 0n, authCode: null, duplicate: false };
-    }
-    await client.query('commit');
-    open = false;
-    return result;
+    // Waiting for a pooled connection counts against the deadline; with nothing left, Postgres is not asked.
+    if (deadline - Date.now() <= 0) return NO_DECISION;
+    return await authorize(client, request, QUERIES.authorize, () => deadline - Date.now());
   } catch (e) {
-    if (open) await client.query('rollback').catch(() => undefined);
-    if ((e as { code?: string }).code === '57014') return { responseCode: '91', approved: 0n, authCode: null, duplicate: false };
+    if ((e as { code?: string }).code === '57014') return NO_DECISION; // query_canceled: rolled back, nothing held
     throw e;
   } finally {
     client.release();
@@ -395,7 +396,7 @@ const warmUpRequest = (run: string): AuthorizationRequest => ({
 
 /**
  * Postgres plans a prepared statement afresh for each of its first five executions on a connection and only then
- * may settle on a generic plan; planning the decision statement costs about 1.3 ms, executing it about 0.6 ms.
+ * may settle on a generic plan; planning the decision statement costs more than executing it.
  */
 const EXECUTIONS_TO_GENERIC_PLAN = 6;
 

@@ -65,7 +65,7 @@ describe('spec entry points name the argument they refuse', () => {
     refuses(() => call(withSubfields, ascii, { x: { type: 'track2' } }), 'INVALID_OPTION', 'withSubfields', 'field numbers');
     refuses(() => call(withSubfields, ascii, { 35: 'track2' }), 'INVALID_OPTION', 'withSubfields', 'layouts[35]', 'a string');
     const tiny = { name: 't', mti: { encoding: 'ascii' }, bitmap: { format: 'binary' }, fields: { 2: ascii.fields[2] } } as const;
-    refuses(() => withSubfields(tiny, { 35: { type: 'track2' } }), 'INVALID_OPTION', 'withSubfields', 'layouts[35]', 'does not define');
+    refuses(() => withSubfields(tiny, { 35: { type: 'track2' } }), 'INVALID_SPEC', 'withSubfields', 'layouts[35]', 'does not define');
   });
 
   it('structuredPreset refuses a preset that is not a spec and options it does not know or cannot use', () => {

@@ -17,6 +17,7 @@ import {
   structuredPreset,
   toHex,
   validateSpec,
+  withSubfields,
 } from '../../src/index.js';
 import { arbitraryMessage } from '../../src/testing/index.js';
 import { catchIso } from '../message/errors-helper.js';
@@ -287,6 +288,13 @@ const provokers: Provoker[] = [
       ),
     () => validateSpec({ ...presets.iso87ascii, name: '' }),
     () => validateSpec({ ...presets.iso87ascii, fields: { x: presets.iso87ascii.fields[2] } }),
+  ),
+  ...p(
+    'INVALID_SPEC',
+    'withSubfields',
+    'a layout for a field the spec does not define, or a TLV, BER-TLV, bitmapped or variable positional layout on a padded field: `field` names it',
+    () => withSubfields({ ...presets.iso87ascii, fields: { 2: presets.iso87ascii.fields[2] } }, { 35: { type: 'track2' } }),
+    () => withSubfields(presets.iso87ascii, { 43: { type: 'tlv', tagLength: 2, lengthDigits: 2, encoding: 'ascii' } }),
   ),
   ...p('INVALID_SPEC', 'registerConverter', 'the converter has no name, a built-in name, or lacks a member the codec calls', () => registerConverter({ ...getConverter('ascii') }), () => registerConverter({ name: 'carries-bare' } as never)),
   ...p('UNKNOWN_CONVERTER', 'getConverter', 'no converter is registered under the name', () => getConverter('morse')),

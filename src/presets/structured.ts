@@ -35,13 +35,46 @@ function derivedName(name: unknown): unknown {
 const isLayout = (v: unknown): v is SubfieldLayout =>
   describeType(v) === 'an object' && typeof (v as { type?: unknown }).type === 'string';
 
+/** True when every subfield of a positional layout is fixed (no prefix), which is all a padded field can carry. */
+function allFixed(layout: SubfieldLayout): boolean {
+  if (layout.type !== 'positional') return false;
+  const subfields: unknown = layout.fields;
+  // A malformed table is validateSpec's to name (at createCodec); here it only must not look variable.
+  if (describeType(subfields) !== 'an object') return true;
+  return Object.values(subfields as Record<string, unknown>).every((f) => {
+    const prefix: unknown = describeType(f) === 'an object' ? (f as { prefix?: unknown }).prefix : undefined;
+    return prefix === undefined || prefix === 'fixed';
+  });
+}
+
+/**
+ * Field `n` (a copy) carrying `layout`. A pad exists only on a fixed field and fills what a short value leaves;
+ * fixed subfields fill the field exactly (validateSpec checks their sum), so there the pad never applies and is
+ * dropped. Track 2 keeps the field as it is (it has its own padding rules). Any other layout would leave part of a
+ * padded field to be filled, and subfields are never padded: refused, naming the field.
+ */
+function carrying(n: number, field: FieldSpec, layout: SubfieldLayout): FieldSpec {
+  if (field.pad === undefined || layout.type === 'track2') return { ...field, subfields: layout };
+  if (!allFixed(layout)) {
+    throw new Iso8583Error(
+      ErrorCode.INVALID_SPEC,
+      `withSubfields: field ${n} is a padded fixed field and subfields are never padded; only a positional layout of fixed subfields that fill it fits`,
+      { field: String(n) },
+    );
+  }
+  const { pad: _dropped, ...unpadded } = field;
+  return { ...unpadded, subfields: layout };
+}
+
 /**
  * Returns a copy of `spec` with subfield layouts set on some fields, leaving everything else unchanged.
  *
  * Why: presets keep DE55 and DE127 flat so existing code sees bytes; a network's structure is added on top, by
- * field number, without rewriting the table. A layout for a field the spec does not define is a mistake and
- * throws `INVALID_OPTION`, as does a `layouts` that is not an object of layouts; the layouts themselves are
- * validated with the whole spec by `createCodec`.
+ * field number, without rewriting the table. The presets pad their fixed fields, and subfields are never padded:
+ * a positional layout of fixed subfields fills its field exactly, so the field's pad is dropped (it could never
+ * apply); any other layout on a padded field is `INVALID_SPEC` naming the field, as is a layout for a field the
+ * spec does not define. A `layouts` that is not an object of layouts is `INVALID_OPTION`; the layouts themselves
+ * are validated with the whole spec by `createCodec` (which checks that fixed subfields add up to their field).
  *
  * @example
  * ```ts
@@ -62,11 +95,12 @@ export function withSubfields<S extends MessageSpec>(spec: S, layouts: { readonl
       }
       const base = fields[n];
       if (base === undefined) {
-        throw new Iso8583Error(ErrorCode.INVALID_OPTION, `withSubfields: layouts[${n}] is for a field the spec does not define`);
+        throw new Iso8583Error(ErrorCode.INVALID_SPEC, `withSubfields: layouts[${n}] is for a field the spec does not define`, { field: String(n) });
       }
       if (!isLayout(layout)) throw invalidOption('withSubfields', `layouts[${n}]`, 'a subfield layout ({ type: … })', layout);
       // The base field is the caller's object: spreading it reads its getters, so a throw here is the spec's.
-      fields[n] = guard(ErrorCode.INVALID_SPEC, unreadable(`withSubfields: field ${n} of the spec`), () => ({ ...base, subfields: layout }));
+      const field = guard(ErrorCode.INVALID_SPEC, unreadable(`withSubfields: field ${n} of the spec`), () => ({ ...base }));
+      fields[n] = carrying(n, field, layout);
     }
     return { ...rest, name: derivedName(rest.name), fields } as unknown as S;
   });

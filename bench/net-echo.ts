@@ -12,12 +12,12 @@
 import { cpus } from 'node:os';
 import { connect, createServer as netCreateServer, type Server as NetServer, type Socket } from 'node:net';
 import Benchmark from 'benchmark';
-import { createCodec, type Message, presets } from '../dist/index.js';
-import { createServer, encodeFrame } from '../dist/net.js';
+import { createCodec, type Message, presets } from 'iso8583-codec';
+import { createServer, encodeFrame } from 'iso8583-codec/net';
 
 const MAX_TIME = Number(process.env.BENCH_MAX_TIME ?? 3);
 const BATCH = Number(process.env.BENCH_BATCH ?? 256);
-const codec = createCodec(presets.iso87ascii) as unknown as { decode(b: Uint8Array): Message; encode(m: Message): Uint8Array };
+const codec = createCodec(presets.iso87ascii);
 const framing = { length: 'binary2' } as const;
 
 /** The handler both servers run: the echo answer of the authorizer (DE11, DE41, DE70 echoed, DE39 00). */

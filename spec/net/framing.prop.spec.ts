@@ -60,12 +60,15 @@ describe('frame reader', () => {
         { header: new Uint8Array(framing.headerBytes ?? 0).fill(9), message: Uint8Array.from({ length: 3 }, (_, i) => 200 + i) },
       ];
       const wire = Buffer.concat(frames.map((f) => encodeFrame(framing, f)));
+      /** Each frame's header (when the framing has one) and message, as plain arrays. */
+      const contents = (list: readonly { header?: Uint8Array; message: Uint8Array }[]) =>
+        list.map((f) => ({ header: (framing.headerBytes ?? 0) > 0 ? [...f.header!] : undefined, message: [...f.message] }));
       for (let cut = 0; cut <= wire.length; cut++) {
         const got = await collect(chunksOf(wire, [cut]), framing);
-        expect(got.map((f) => [...f.message])).toEqual(frames.map((f) => [...f.message]));
+        expect(contents(got), `cut at ${cut}`).toEqual(contents(frames));
       }
       const oneByOne = await collect(chunksOf(wire, Array.from({ length: wire.length }, (_, i) => i)), framing);
-      expect(oneByOne).toHaveLength(2);
+      expect(contents(oneByOne)).toEqual(contents(frames));
     });
   }
 

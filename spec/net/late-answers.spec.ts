@@ -1,5 +1,5 @@
 import { createServer as rawServer, type Server as RawServer, type Socket } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { isIso8583NetError } from '../../src/net/index.js';
 import { type IsoMessage, startClient, wire } from './helpers/loopback.js';
 
@@ -77,17 +77,26 @@ describe('a late answer and a new request under the same key (issue #11 sequence
   it('keeps the key in doubt for lateWindowMs when no answer comes, then accepts it again', async () => {
     const peer = await scriptedPeer();
     const client = await startClient(peer.port, { lateWindowMs: 100 });
-    expect(code(await client.request(purchase('000000000100'), { timeoutMs: 20 }).catch((e: unknown) => e))).toBe('TIMEOUT');
-    const doubtEnds = Date.now() + 100;
-    // A repeat (0201) has the same key as the original: refused too while in doubt.
-    expect(code(await client.request({ ...purchase('000000000100'), mti: '0201' }).catch((e: unknown) => e))).toBe('KEY_IN_DOUBT');
-    // Wait for the window to pass (the event is the clock reaching it), then the key is free.
-    while (Date.now() <= doubtEnds) await new Promise<void>((r) => setTimeout(r, doubtEnds - Date.now() + 1));
-    const again = client.request(purchase('000000000200'), { timeoutMs: 600_000 });
-    await peer.received();
-    await peer.received();
-    peer.answer(approval('000000000200'));
-    expect((await again).fields[4]).toBe('000000000200');
+    // The window is read off Date.now(): a clock only the test moves, so neither a slow run nor a pause of the
+    // machine ends it early (timers and sockets keep their real clock).
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      const timedOutAt = Date.now();
+      expect(code(await client.request(purchase('000000000100'), { timeoutMs: 20 }).catch((e: unknown) => e))).toBe('TIMEOUT');
+      // A repeat (0201) has the same key as the original: refused too while in doubt, up to the window's last ms.
+      expect(code(await client.request({ ...purchase('000000000100'), mti: '0201' }).catch((e: unknown) => e))).toBe('KEY_IN_DOUBT');
+      vi.setSystemTime(timedOutAt + 99);
+      expect(code(await client.request(purchase('000000000300')).catch((e: unknown) => e))).toBe('KEY_IN_DOUBT');
+      // The window has passed: the key is free.
+      vi.setSystemTime(timedOutAt + 100);
+      const again = client.request(purchase('000000000200'), { timeoutMs: 600_000 });
+      await peer.received();
+      await peer.received();
+      peer.answer(approval('000000000200'));
+      expect((await again).fields[4]).toBe('000000000200');
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('with lateWindowMs 0 keeps no key in doubt', async () => {

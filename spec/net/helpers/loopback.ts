@@ -44,8 +44,15 @@ export async function startServer(handler: Handler<IsoMessage>, extra: Partial<S
   return { server, port };
 }
 
-export async function startClient(port: number, extra: Partial<ClientOptions<IsoMessage>> = {}) {
-  const c = await connect({ host: '127.0.0.1', port, codec, framing, ...extra });
+/**
+ * The request timeout of test clients unless a test sets its own: a hang guard only, far above the test's own
+ * timeout, so that an answer the test waits for is never cut short by a loaded machine (the library's default,
+ * 5 s, is a network's figure, not a test's).
+ */
+export const HANG_GUARD_MS = 600_000;
+
+export async function startClient(port: number, extra: Partial<ClientOptions<IsoMessage>> = {}, f: FramingSpec = framing) {
+  const c = await connect({ host: '127.0.0.1', port, codec, framing: f, timeoutMs: HANG_GUARD_MS, ...extra });
   open.clients.push(c);
   return c;
 }

@@ -286,6 +286,36 @@ function checkCanonical(spec: MessageSpec, bytes: Uint8Array, edited: boolean, t
   else tally.lenientRewritten++;
 }
 
+/** The strict and the lenient twin of a spec (neither always writing a secondary bitmap), and its alwaysSecondary twin. */
+const twins = new WeakMap<MessageSpec, { strict: MessageSpec; lenient: MessageSpec; always: Codec<Message> }>();
+function twinsOf(spec: MessageSpec): { strict: MessageSpec; lenient: MessageSpec; always: Codec<Message> } {
+  let t = twins.get(spec);
+  if (t === undefined) {
+    t = {
+      strict: twin(spec, { alwaysSecondary: false, lenient: false }),
+      lenient: twin(spec, { alwaysSecondary: false, lenient: true }),
+      always: createCodec(twin(spec, { alwaysSecondary: true })) as unknown as Codec<Message>,
+    };
+    twins.set(spec, t);
+  }
+  return t;
+}
+
+/**
+ * Both outcomes of the canonical law, met on every run whatever the seed: the message's primary fields written with
+ * an announced but empty secondary bitmap (a frame that is no encoding of the spec) must be refused as
+ * NON_CANONICAL_BITMAP by the strict twin, and accepted and rewritten to the canonical frame by the lenient one.
+ */
+function checkAnnouncedSecondary(spec: MessageSpec, message: Message, tally: CanonicalTally): void {
+  const { strict, lenient, always } = twinsOf(spec);
+  const primary = Object.fromEntries(Object.entries(message.fields).filter(([k]) => Number(k) <= 64));
+  const announced = always.encode({ ...message, fields: primary } as Message);
+  const before = { ...tally };
+  checkCanonical(strict, announced, true, tally);
+  checkCanonical(lenient, announced, true, tally);
+  expect([tally.refusedNonCanonical - before.refusedNonCanonical, tally.lenientRewritten - before.lenientRewritten]).toEqual([1, 1]);
+}
+
 describe('canonical form: any frame the codec accepts re-encodes to exactly its bytes', () => {
   const specs = fixedSpecs();
   const fresh = (): CanonicalTally => ({ tried: 0, accepted: 0, acceptedEdited: 0, lenientRewritten: 0, refusedNonCanonical: 0 });
@@ -310,15 +340,16 @@ describe('canonical form: any frame the codec accepts re-encodes to exactly its 
           checkCanonical(spec, bytes, false, t);
           checkCanonical(spec, mutate(bytes, edits), true, t);
           checkCanonical(spec, softMutate(spec, message as Message, bytes, soft), true, t);
+          checkAnnouncedSecondary(spec, message as Message, t);
         },
       ),
       { numRuns: FUZZ_RUNS * 2, seed: FUZZ_SEED },
     );
     report('fixed specs', t);
-    // Not vacuous: besides the plain encodings, many edited frames were accepted and checked, and the edits reached
-    // the non-canonical bitmaps the strict decoder must refuse.
-    expect(t.acceptedEdited).toBeGreaterThan(FUZZ_RUNS / 4);
-    expect(t.refusedNonCanonical).toBeGreaterThan(FUZZ_RUNS / 20);
+    // Not vacuous, whatever the seed and the number of runs: every run's plain encoding was accepted, and its
+    // announced-secondary frame refused by the strict twin and rewritten by the lenient one (checkAnnouncedSecondary).
+    // What the random edits reached besides is reported above, never asserted: it depends on the seed.
+    expect(t.accepted - t.acceptedEdited).toBe(FUZZ_RUNS * 2);
   });
 
   it('holds for random and mutated frames of random specs (lenient and alwaysSecondary included)', () => {
@@ -337,14 +368,13 @@ describe('canonical form: any frame the codec accepts re-encodes to exactly its 
           // Random bytes behind the frame's own header, MTI and primary bitmap reach the field decoders.
           const headLength = (spec.header?.length ?? 0) + (spec.mti.encoding === 'bcd' ? 2 : 4) + (spec.bitmap.format === 'binary' ? 8 : 16);
           checkCanonical(spec, Uint8Array.from([...bytes.subarray(0, headLength), ...noise]), true, t);
+          checkAnnouncedSecondary(spec, message as Message, t);
         },
       ),
       { numRuns: FUZZ_RUNS * 2, seed: FUZZ_SEED },
     );
     report('random specs', t);
-    expect(t.acceptedEdited).toBeGreaterThan(FUZZ_RUNS / 4);
-    expect(t.refusedNonCanonical).toBeGreaterThan(FUZZ_RUNS / 20);
-    expect(t.lenientRewritten).toBeGreaterThan(0);
+    expect(t.accepted - t.acceptedEdited).toBe(FUZZ_RUNS * 2);
   });
 
   it('holds for frames with announced but empty extension bitmaps and lowercase hex bitmaps', () => {

@@ -95,7 +95,8 @@ const seenWithDetail = (e) => ({ ...seen(e), detail: e.detail });
     handler: (m) => ({ mti: lib.responseMti(m.mti), fields: { 11: m.fields[11], 41: m.fields[41], 43: m.fields[43].toUpperCase() } }),
   });
   const { port } = await server.listen(0, '127.0.0.1');
-  const client = await net.connect({ host: '127.0.0.1', port, codec, framing: { length: 'ascii' } });
+  // The request timeout is a hang guard only: a loaded machine must not turn a slow answer into a refusal.
+  const client = await net.connect({ host: '127.0.0.1', port, codec, framing: { length: 'ascii' }, timeoutMs: 120_000 });
   const answer = await client.request({ mti: '0800', fields: { 11: '000002', 41: 'TERM0002', 43: 'hello' } });
   const refused = await client.request({ mti: '0800', fields: { 11: '00000x', 41: 'TERM0002' } }).then(
     () => { throw new Error('expected a refusal'); },

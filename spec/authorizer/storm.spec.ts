@@ -8,7 +8,8 @@ import { type CardSetup, replay } from './model.js';
 /**
  * Storms against the real Postgres: many concurrent connections deciding on ONE account. The decisions are
  * replayed through a pure reference model in the order the account row lock granted them (decision_seq); every
- * answer must match: no overspend, and no false decline. The same storm against the naive statement must break.
+ * answer must match: no overspend, and no false decline. That the naive statement breaks is shown by construction,
+ * not by volume (a storm may happen to serialise on a slow machine): forced-interleaving.spec.ts.
  */
 const schema = `authz_${process.pid}_${randomUUID().slice(0, 8)}`;
 const CLIENTS = 64;
@@ -137,21 +138,6 @@ describe('decision storms on one account (real Postgres, 64 clients over 32 conn
     }
     expect(declined).toBeGreaterThan(0);
   }, 120_000);
-
-  it('the naive variant (FOR UPDATE in a CTE, sums over transactions) overspends under the same storm', async () => {
-    let overspent = false;
-    for (let round = 0; round < 5 && !overspent; round++) {
-      const setup: CardSetup = { accountId: 100 + round, balance: 100_000n, partial: false, limitAmount: null, limitCount: null };
-      const pan = await seed(setup);
-      await storm(pan, 5, random(2_000, 6_000), QUERIES.naiveAuthorize);
-      const { rows } = await pool.query<{ approved: string }>(
-        'select coalesce(sum(approved), 0) as approved from transactions where account_id = $1',
-        [setup.accountId],
-      );
-      overspent = BigInt(rows[0]!.approved) > setup.balance;
-    }
-    expect(overspent).toBe(true);
-  });
 });
 
 describe('warming the pool before listening', () => {

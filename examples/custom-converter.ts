@@ -2,7 +2,7 @@
  * Registers a converter for a network that sends text as ISO-8859-1 (Latin-1) instead of 7-bit ASCII.
  * Run: npx tsx examples/custom-converter.ts
  */
-import { type Converter, createCodec, defineSpec, getConverter, Iso8583Error, registerConverter } from '../src/index.js';
+import { type Converter, createCodec, defineSpec, Iso8583Error, registerConverter } from '../src/index.js';
 
 const printable = new Uint8Array(256);
 for (let c = 0x20; c < 0x100; c++) printable[c] = c < 0x7f || c >= 0xa0 ? 1 : 0;
@@ -38,13 +38,20 @@ const latin1: Converter = {
   },
 };
 registerConverter(latin1);
+// Declares the name to the types, so a spec may use it (and a misspelt name stays a compile error). In a project
+// of your own the module is 'iso8583-codec'.
+declare module '../src/index.js' {
+  interface ConverterRegistry {
+    latin1: 'text';
+  }
+}
 
 const spec = defineSpec({
   name: 'latin1-network',
   mti: { encoding: 'ascii' },
   bitmap: { format: 'binary' },
   fields: {
-    11: { kind: 'n', length: 6, encoding: getConverter('ascii').name },
+    11: { kind: 'n', length: 6, encoding: 'ascii' },
     43: { kind: 'ans', length: 40, encoding: 'latin1', pad: { side: 'right', char: ' ' } },
   },
 });

@@ -30,6 +30,8 @@ export type {
   BerTlv,
   Track2,
 } from './spec/types.js';
+export type { ConverterClass, ConverterName, ConverterRegistry, PrefixName } from './spec/names.js';
+export type { Only, StrictField, StrictFields, StrictLayout, StrictLayoutTable, StrictSpec, StrictTags } from './spec/strict.js';
 export { specFromJSON, specToJSON } from './spec/spec-json.js';
 export { describe, type DescribeOptions } from './describe/describe.js';
 export { hidden, maskPan } from './describe/mask.js';
@@ -81,6 +83,7 @@ export { parseHexText } from './message/hex-text.js';
 export {
   buildIso87Preset,
   type Iso87Dialect,
+  type Iso87Encoding,
   type Iso87Element,
   type Iso87Fields,
   type Iso87Kinds,
@@ -91,6 +94,19 @@ export {
   iso87ebcdic,
   presets,
   type StructuredPresetOptions,
+  type StructuredOptionChecks,
   structuredPreset,
   withSubfields,
+  type Carrying,
+  type De127DefaultFields,
+  type De127Layout,
+  type De127Subfield,
+  type LayoutOf,
+  type LayoutTable,
+  type OnlyFieldsOf,
+  type OptionOf,
+  type StructuredLayouts,
+  type StructuredPreset,
+  type WithLayouts,
+  type WithSubfields,
 } from './presets/index.js';

@@ -226,7 +226,7 @@ group('describe inside a sensitive field', () => {
   });
 
   it('hides positional and bitmapped subfields of a sensitive field unless declared non-sensitive', () => {
-    const sub = (sensitive: boolean | 'pan' | undefined, length: number) => ({ kind: 'ans' as const, length, encoding: 'ascii', ...(sensitive === undefined ? {} : { sensitive }) });
+    const sub = (sensitive: boolean | 'pan' | undefined, length: number) => ({ kind: 'ans' as const, length, encoding: 'ascii' as const, ...(sensitive === undefined ? {} : { sensitive }) });
     const spec = withSubfields({ ...flat, fields: { ...flat.fields, 48: { ...flat.fields[48]!, sensitive: true } } }, {
       48: { type: 'positional', fields: { 1: sub(false, 4), 2: sub(undefined, 4), 3: sub('pan', 16) } },
     });

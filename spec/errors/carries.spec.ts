@@ -74,6 +74,12 @@ const throwing: Converter = {
   },
 };
 registerConverter(throwing);
+// What a user does after registering a converter: declare its name, so specs that use it type-check.
+declare module '../../src/index.js' {
+  interface ConverterRegistry {
+    'carries-throwing': 'text';
+  }
+}
 
 const rich = loose(
   defineSpec({
@@ -270,6 +276,7 @@ const provokers: Provoker[] = [
     'a part of the spec is inconsistent: `field` names it (a field number or subfield path, `mti`, `bitmap`, `header`)',
     () => validateSpec({ ...presets.iso87ascii, bitmap: { format: 'octal' } }),
     () => validateSpec({ ...presets.iso87ascii, fields: { 2: { kind: 'n', length: 120, prefix: 'LL/ascii', encoding: 'ascii' } } }),
+    // @ts-expect-error 'morse' names no converter: a type error too
     () => createCodec({ ...presets.iso87ascii, mti: { encoding: 'morse' } }),
   ),
   ...p(
@@ -293,6 +300,7 @@ const provokers: Provoker[] = [
     'INVALID_SPEC',
     'withSubfields',
     'a layout for a field the spec does not define, or a TLV, BER-TLV, bitmapped or variable positional layout on a padded field: `field` names it',
+    // @ts-expect-error the spec has no DE35: a type error too
     () => withSubfields({ ...presets.iso87ascii, fields: { 2: presets.iso87ascii.fields[2] } }, { 35: { type: 'track2' } }),
     () => withSubfields(presets.iso87ascii, { 43: { type: 'tlv', tagLength: 2, lengthDigits: 2, encoding: 'ascii' } }),
   ),

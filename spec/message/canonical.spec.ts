@@ -139,7 +139,7 @@ describe('one byte form outside the bitmaps', () => {
 
   it('maps each EBCDIC and ASCII byte to one character and back to the same byte', () => {
     const text = { kind: 'ans', length: 1, encoding: 'ascii' } as const;
-    for (const encoding of ['ascii', 'ebcdic037', 'ebcdic500', 'ebcdic1047']) {
+    for (const encoding of ['ascii', 'ebcdic037', 'ebcdic500', 'ebcdic1047'] as const) {
       const codec = createCodec({ name: `one-${encoding}`, mti: { encoding: 'ascii' }, bitmap: { format: 'binary' }, fields: { 2: { ...text, kind: 'b', encoding: 'binary' }, 3: { ...text, encoding } } }) as unknown as Codec<Message>;
       let accepted = 0;
       for (let b = 0; b < 256; b++) {

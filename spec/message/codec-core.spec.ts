@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   type Codec,
   type Converter,
+  type ConverterName,
   createCodec,
   defineSpec,
   getConverter,
@@ -13,6 +14,16 @@ import {
   toHex,
 } from '../../src/index.js';
 import { catchIso } from './errors-helper.js';
+
+// The converters these tests register, declared as a user declares theirs, so specs naming them type-check.
+declare module '../../src/index.js' {
+  interface ConverterRegistry {
+    'core-scripted-field': 'text';
+    'core-scripted-header': 'text';
+    'core-scripted-mti': 'text';
+    'core-reentrant': 'text';
+  }
+}
 
 const te = new TextEncoder();
 /** Concatenates byte arrays and ASCII strings into one frame. */
@@ -220,7 +231,7 @@ describe('a converter that throws', () => {
 describe('a header or MTI converter that throws', () => {
   const header = scriptedConverter('core-scripted-header');
   const mti = scriptedConverter('core-scripted-mti');
-  const spec = (name: string, headerEncoding: string, mtiEncoding: string): Codec<Message> =>
+  const spec = (name: string, headerEncoding: ConverterName, mtiEncoding: ConverterName<'text'>): Codec<Message> =>
     loose(
       defineSpec({
         name,

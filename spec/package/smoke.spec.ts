@@ -94,7 +94,7 @@ describe('the packed tarball, installed in a new project', () => {
     // The consumer uses one export of each entry point, typed: each `@ts-expect-error` line is an error only when
     // the entry point's types resolved (an unresolved import is `any`, and an unused expectation fails the build).
     const tsSource = `
-      import { createCodec, presets, type Infer } from 'iso8583-codec';
+      import { type BerTlv, createCodec, defineSpec, presets, structuredPreset, type Infer, type TlvEntry, type Track2 } from 'iso8583-codec';
       import { arbitraryMessage } from 'iso8583-codec/testing';
       import { connect, lengthBytes } from 'iso8583-codec/net';
       const codec = createCodec(presets.iso87ascii);
@@ -108,7 +108,37 @@ describe('the packed tarball, installed in a new project', () => {
       const headerBytes: number = lengthBytes({ length: 'ascii', digits: 4 });
       // @ts-expect-error connect takes its options
       void (() => connect());
-      export { emv, wrong, amounts, headerBytes };
+
+      // A structured preset, typed by its layouts: no cast.
+      const structured = createCodec(structuredPreset(presets.iso87ascii, { de48: { type: 'tlv', tagLength: 2, lengthDigits: 3, encoding: 'ascii' } }));
+      const read = structured.decode(new Uint8Array());
+      const chip: BerTlv[] | undefined = read.fields[55];
+      const track: Track2 | undefined = read.fields[35];
+      const entries: TlvEntry[] | undefined = read.fields[48];
+      // @ts-expect-error DE55 of a structured preset is a list of BER-TLV objects, not bytes
+      const chipBytes: Uint8Array | undefined = read.fields[55];
+      structured.encode({ mti: '0100', fields: { 48: [{ tag: 'AB', value: 'xyz' }] } });
+
+      // The typed net client: requests and answers typed by the codec's spec, no cast.
+      async function echo(): Promise<string | undefined> {
+        const client = await connect({ host: '127.0.0.1', port: 8583, codec: structured, framing: { length: 'binary2' } });
+        const answer = await client.request({ mti: '0800', fields: { 11: '000001', 70: '301' } });
+        // @ts-expect-error the answer's DE55 is BER-TLV, not bytes
+        const answerChip: Uint8Array | undefined = answer.fields[55];
+        void answerChip;
+        return answer.fields[39];
+      }
+
+      // A converter of the consumer's own, declared to the types once; a misspelt name does not compile.
+      declare module 'iso8583-codec' {
+        interface ConverterRegistry {
+          'consumer-latin1': 'text';
+        }
+      }
+      const own = defineSpec({ name: 'own', mti: { encoding: 'ascii' }, bitmap: { format: 'binary' }, fields: { 43: { kind: 'ans', length: 40, encoding: 'consumer-latin1' } } });
+      // @ts-expect-error lenghtUnit is not a key of a field spec
+      defineSpec({ name: 'typo', mti: { encoding: 'ascii' }, bitmap: { format: 'binary' }, fields: { 2: { kind: 'n', length: 19, prefix: 'LL/ascii', encoding: 'ascii', lenghtUnit: 'bytes' } } });
+      export { emv, wrong, amounts, headerBytes, chip, track, entries, chipBytes, echo, own };
     `;
     beforeAll(() => {
       for (const file of ['types.mts', 'types.cts', 'types.ts']) writeFileSync(join(app, file), tsSource);

@@ -117,6 +117,7 @@ describe('withSubfields on the padded fixed fields of a preset', () => {
 
   it('refuses a layout for a field the spec does not define, naming the field', () => {
     const tiny = { name: 't', mti: { encoding: 'ascii' }, bitmap: { format: 'binary' }, fields: { 2: presets.iso87ascii.fields[2] } } as const;
+    // @ts-expect-error the spec has no DE35: a type error too
     const e = catchIso(() => withSubfields(tiny, { 35: { type: 'track2' } }));
     expect([e.code, e.field]).toEqual(['INVALID_SPEC', '35']);
     expect(e.message).toContain('layouts[35] is for a field the spec does not define');

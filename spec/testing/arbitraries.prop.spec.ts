@@ -9,6 +9,7 @@ import {
   isIso8583Error,
   type Message,
   type MessageSpec,
+  type PrefixName,
   presets,
   structuredPreset,
   type TlvEntry,
@@ -167,7 +168,8 @@ function check(field: FieldSpec, value: unknown, path: string, problems: string[
         // Inside TLV a value takes its length from the TLV, at most the tag's maximum and what the digits write.
         const units = (v as { length: number }).length;
         if (units > Math.min(spec.length, maxLength)) bad(`TLV value ${tag} is ${units} long`);
-        const sub: FieldSpec = { ...spec, prefix: `${'L'.repeat(layout.lengthDigits)}/ascii`, length: Math.min(spec.length, maxLength) };
+        // lengthDigits is 1 to 4 (validateSpec), so the prefix is one of L/ascii … LLLL/ascii.
+        const sub: FieldSpec = { ...spec, prefix: `${'L'.repeat(layout.lengthDigits)}/ascii` as PrefixName, length: Math.min(spec.length, maxLength) };
         content += layout.tagLength + check(sub, v, `${path}.${tag}`, problems);
       }
       break;

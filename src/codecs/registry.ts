@@ -2,6 +2,7 @@ import { nameLabel } from '../errors/arguments.js';
 import { ErrorCode } from '../errors/codes.js';
 import { guard, unreadable } from '../errors/guard.js';
 import { Iso8583Error } from '../errors/iso8583-error.js';
+import type { ConverterName } from '../spec/names.js';
 import { asciiConverter } from './ascii.js';
 import { bcdConverter } from './bcd.js';
 import { binaryConverter } from './binary.js';
@@ -91,16 +92,18 @@ export function getConverter(name: string): Converter {
 }
 
 /**
- * Tells whether a converter is registered under `name` (built in or added by the user).
+ * Tells whether a converter is registered under `name` (built in or added by the user), and narrows `name` to a
+ * {@link ConverterName}.
  *
- * Why: a loader of JSON specs can say which converter a table lacks before `createCodec` refuses the whole spec.
+ * Why: a loader of JSON specs can say which converter a table lacks before `createCodec` refuses the whole spec,
+ * and a name read at run time becomes one a spec's types accept only once the registry has it.
  *
  * @example
  * ```ts
  * hasConverter('ebcdic037'); // true
  * ```
  */
-export function hasConverter(name: string): boolean {
+export function hasConverter(name: string): name is ConverterName {
   return BUILT_IN.has(name) || userConverters.has(name);
 }
 

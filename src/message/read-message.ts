@@ -2,7 +2,7 @@ import { getConverter } from '../codecs/registry.js';
 import { describeType } from '../errors/arguments.js';
 import { ErrorCode } from '../errors/codes.js';
 import { Iso8583Error, isIso8583Error } from '../errors/iso8583-error.js';
-import type { BerTlv, FieldSpec, FieldValue, Message, MessageSpec, TlvEntry, Track2 } from '../spec/types.js';
+import type { BerTlv, FieldSpec, FieldValue, Message, MessageSpec, ScalarValue, TlvEntry, Track2 } from '../spec/types.js';
 import { validateSpec } from '../spec/validate-spec.js';
 
 /**
@@ -176,7 +176,8 @@ function readTlv(value: unknown, layout: Extract<FieldSpec['subfields'], { type:
       throw new Iso8583Error(ErrorCode.UNKNOWN_TAG, 'tag is not in the layout', { field: tagPath });
     }
     if (tagSpec === undefined && typeof inner !== 'string') throw wrongType(`an unknown tag holds a string, got ${typeName(inner)}`, tagPath);
-    return { tag, value: tagSpec === undefined ? (inner as string) : readValue(inner, tagSpec, tagPath) };
+    // A TLV tag's spec never has subfields (validateSpec), so its value reads as a string or bytes.
+    return { tag, value: tagSpec === undefined ? (inner as string) : (readValue(inner, tagSpec, tagPath) as ScalarValue) };
   });
 }
 

@@ -1,11 +1,27 @@
 import { describeType, invalidOption } from '../errors/arguments.js';
 import { ErrorCode } from '../errors/codes.js';
 import { guard, unreadable } from '../errors/guard.js';
-import type { FieldSpec, FixedPad, MessageSpec } from '../spec/types.js';
+import type { ConverterName, PrefixName } from '../spec/names.js';
+import type { FieldKind, FieldSpec, FixedPad, MessageSpec } from '../spec/types.js';
 import { type Iso87Element, ISO87_ELEMENTS, type Iso87Kinds } from './iso87-elements.js';
 
-/** The field table of an ISO 8583:1987 preset, keeping each element's literal `kind` for `Infer`. */
-export type Iso87Fields = { readonly [K in keyof Iso87Kinds]: FieldSpec & { readonly kind: Iso87Kinds[K] } };
+/**
+ * The converters a 1987 preset gives an element of kind `K`, as the dialect's types allow them: `binary` for `b`,
+ * the numeric or track converter (text or BCD) for `n` and `z`, the text converter for the other kinds.
+ */
+export type Iso87Encoding<K extends FieldKind> = K extends 'b'
+  ? 'binary'
+  : K extends 'n' | 'z'
+    ? ConverterName<'text' | 'digits'>
+    : ConverterName<'text'>;
+
+/**
+ * The field table of an ISO 8583:1987 preset, keeping each element's literal `kind` (for `Infer`) and the class
+ * of converter that kind gets (so a layout built on a field, e.g. TLV on DE48, can take its text converter).
+ */
+export type Iso87Fields = {
+  readonly [K in keyof Iso87Kinds]: FieldSpec & { readonly kind: Iso87Kinds[K]; readonly encoding: Iso87Encoding<Iso87Kinds[K]> };
+};
 
 /** A preset message spec over the 1987 element table. */
 export interface Iso87Preset extends MessageSpec {
@@ -21,15 +37,15 @@ export interface Iso87Dialect {
   /** Spec name. */
   readonly name: string;
   /** Converter for MTI digits. */
-  readonly mtiEncoding: string;
+  readonly mtiEncoding: ConverterName<'text' | 'digits'>;
   /** Converter for text kinds (`a`, `an`, `ans`, `ns`, `x+n` …). */
-  readonly textEncoding: string;
+  readonly textEncoding: ConverterName<'text'>;
   /** Converter for numeric (`n`) elements. */
-  readonly numericEncoding: string;
+  readonly numericEncoding: ConverterName<'text' | 'digits'>;
   /** Converter for track (`z`) elements. */
-  readonly trackEncoding: string;
+  readonly trackEncoding: ConverterName<'text' | 'digits'>;
   /** Converter for the digits of LL/LLL prefixes. */
-  readonly prefixEncoding: string;
+  readonly prefixEncoding: ConverterName<'text' | 'digits'>;
 }
 
 /** Every property of a dialect; each is required. */
@@ -51,7 +67,7 @@ function fieldFor(el: Iso87Element, d: Iso87Dialect): FieldSpec {
     lengthUnit: el.kind === 'b' ? 'bytes' : isBcd ? 'digits' : 'chars',
     description: el.description,
   };
-  if (el.lengthDigits > 0) spec.prefix = `${'L'.repeat(el.lengthDigits)}/${d.prefixEncoding}`;
+  if (el.lengthDigits > 0) spec.prefix = `${el.lengthDigits === 2 ? 'LL' : 'LLL'}/${d.prefixEncoding}` satisfies PrefixName;
   else if (el.kind === 'n') spec.pad = ZERO_LEFT;
   else if (el.kind !== 'b' && el.kind !== 'z' && el.kind !== 'x+n') spec.pad = SPACE_RIGHT;
   // Packed track data ends on an F nibble when its digit count is odd; packed numbers start with a 0 nibble.

@@ -47,7 +47,21 @@ export const iso87ebcdic: Iso87Preset = buildIso87Preset({
  */
 export const presets = { iso87ascii, iso87binary, iso87ebcdic } as const;
 
-export type { Iso87Dialect, Iso87Fields, Iso87Preset } from './build-preset.js';
+export type { Iso87Dialect, Iso87Encoding, Iso87Fields, Iso87Preset } from './build-preset.js';
 export { buildIso87Preset } from './build-preset.js';
 export { type Iso87Element, ISO87_ELEMENTS, type Iso87Kinds } from './iso87-elements.js';
-export { type StructuredPresetOptions, structuredPreset, withSubfields } from './structured.js';
+export { type StructuredOptionChecks, type StructuredPresetOptions, structuredPreset, withSubfields } from './structured.js';
+export type {
+  Carrying,
+  De127DefaultFields,
+  De127Layout,
+  De127Subfield,
+  LayoutOf,
+  LayoutTable,
+  OnlyFieldsOf,
+  OptionOf,
+  StructuredLayouts,
+  StructuredPreset,
+  WithLayouts,
+  WithSubfields,
+} from './structured-types.js';

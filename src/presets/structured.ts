@@ -2,7 +2,10 @@ import { describeType, invalidOption, readOptions } from '../errors/arguments.js
 import { ErrorCode } from '../errors/codes.js';
 import { guard, unreadable } from '../errors/guard.js';
 import { Iso8583Error } from '../errors/iso8583-error.js';
+import type { PrefixName } from '../spec/names.js';
+import type { StrictFields, StrictLayout, StrictLayoutTable } from '../spec/strict.js';
 import type { BitmappedLayout, FieldSpec, MessageSpec, SubfieldLayout, TlvLayout } from '../spec/types.js';
+import type { LayoutTable, OnlyFieldsOf, StructuredPreset, WithSubfields } from './structured-types.js';
 
 /** What {@link readSpecArgument} keeps of a spec: each part read once, the field table copied. */
 interface SpecParts {
@@ -75,13 +78,20 @@ function carrying(n: number, field: FieldSpec, layout: SubfieldLayout): FieldSpe
  * apply); any other layout on a padded field is `INVALID_SPEC` naming the field, as is a layout for a field the
  * spec does not define. A `layouts` that is not an object of layouts is `INVALID_OPTION`; the layouts themselves
  * are validated with the whole spec by `createCodec` (which checks that fixed subfields add up to their field).
+ * The returned type carries the layouts too (see {@link WithSubfields}), so `Infer` and the codec type those
+ * fields by their layouts; a layout key the spec format lacks, or a field number the spec does not define, is a
+ * type error.
  *
  * @example
  * ```ts
  * const spec = withSubfields(presets.iso87ascii, { 55: { type: 'ber-tlv' } });
+ * const emv = createCodec(spec).decode(frame).fields[55]; // BerTlv[] | undefined
  * ```
  */
-export function withSubfields<S extends MessageSpec>(spec: S, layouts: { readonly [field: number]: SubfieldLayout }): S {
+export function withSubfields<S extends MessageSpec, const L extends LayoutTable>(
+  spec: S,
+  layouts: L & StrictLayoutTable<L> & OnlyFieldsOf<S, L>,
+): WithSubfields<S, L> {
   const { rest, fields } = readSpecArgument('withSubfields', spec);
   return guard(ErrorCode.INVALID_OPTION, unreadable('withSubfields: layouts'), () => {
     if (describeType(layouts) !== 'an object') {
@@ -102,7 +112,7 @@ export function withSubfields<S extends MessageSpec>(spec: S, layouts: { readonl
       const field = guard(ErrorCode.INVALID_SPEC, unreadable(`withSubfields: field ${n} of the spec`), () => ({ ...base }));
       fields[n] = carrying(n, field, layout);
     }
-    return { ...rest, name: derivedName(rest.name), fields } as unknown as S;
+    return { ...rest, name: derivedName(rest.name), fields } as unknown as WithSubfields<S, L>;
   });
 }
 
@@ -115,20 +125,38 @@ export interface StructuredPresetOptions {
 }
 
 /**
+ * The checks {@link structuredPreset} applies to its options' types: no key the options lack, none inside the
+ * layouts, and `de48` / `de127` only for a preset that has that field.
+ */
+export type StructuredOptionChecks<S extends MessageSpec, O> = {
+  readonly [K in keyof O]: K extends 'de48'
+    ? 48 extends keyof S['fields'] ? StrictLayout<O[K]> : never
+    : K extends 'de127'
+      ? 127 extends keyof S['fields'] ? StrictFields<O[K]> : never
+      : never;
+};
+
+/**
  * A preset with its structured fields switched on: DE35 as Track 2, DE55 as EMV BER-TLV, DE127 as bitmapped
  * subfields (8-byte binary sub-bitmap), and optionally DE48 as TLV.
  *
  * Why: one call away from a structured view of the usual places where ISO 8583 nests data. A preset without some of
  * these fields gets the layouts of those it has; a `preset` that is not a spec is `INVALID_SPEC`, and options that
- * are unknown, malformed or for a field the preset lacks are `INVALID_OPTION`.
+ * are unknown, malformed or for a field the preset lacks are `INVALID_OPTION` (and type errors, as are unknown
+ * keys inside the layouts). The returned type carries the layouts (see {@link StructuredPreset}), so the codec
+ * types DE35 as `Track2`, DE55 as `BerTlv[]`, DE127 as an object of subfields and DE48 (with `de48`) as
+ * `TlvEntry[]`.
  *
  * @example
  * ```ts
  * const codec = createCodec(structuredPreset(presets.iso87ascii));
- * const emv = codec.decode(frame).fields[55]; // BerTlv[]
+ * const emv = codec.decode(frame).fields[55]; // BerTlv[] | undefined
  * ```
  */
-export function structuredPreset<S extends MessageSpec>(preset: S, options: StructuredPresetOptions = {}): S {
+export function structuredPreset<S extends MessageSpec, const O extends StructuredPresetOptions = Record<never, never>>(
+  preset: S,
+  options?: O & StructuredOptionChecks<S, O>,
+): StructuredPreset<S, O> {
   const { fields } = readSpecArgument('structuredPreset', preset);
   const { de48, de127 } = guard(ErrorCode.INVALID_OPTION, unreadable('structuredPreset: options'), () => {
     const o = readOptions('structuredPreset', options, ['de48', 'de127']) as StructuredPresetOptions;
@@ -157,7 +185,9 @@ export function structuredPreset<S extends MessageSpec>(preset: S, options: Stru
   const prefixEncoding = de127Spec.prefix?.split('/')[1] ?? text;
   const generic: Record<number, FieldSpec> = {};
   for (let n = 1; n <= 64; n++) {
-    generic[n] = { kind: 'ans', length: 999, prefix: `LLL/${prefixEncoding}`, encoding: text, description: `Private subfield 127.${n}` };
+    // The names come from the preset's own DE127 (a text field): whether they name converters is createCodec's check.
+    const prefix = `LLL/${prefixEncoding}` as PrefixName;
+    generic[n] = { kind: 'ans', length: 999, prefix, encoding: text as FieldSpec['encoding'], description: `Private subfield 127.${n}` };
   }
   const layouts: Record<number, SubfieldLayout> = {
     35: { type: 'track2' },
@@ -167,5 +197,5 @@ export function structuredPreset<S extends MessageSpec>(preset: S, options: Stru
   if (de48 !== undefined) layouts[48] = de48;
   // A preset without some of these fields gets the layouts of the fields it has.
   for (const n of Object.keys(layouts).map(Number)) if (fields[n] === undefined) delete layouts[n];
-  return withSubfields(preset, layouts);
+  return withSubfields(preset as MessageSpec, layouts) as unknown as StructuredPreset<S, O>;
 }

@@ -1,6 +1,7 @@
 import { describeType } from '../errors/arguments.js';
 import { ErrorCode } from '../errors/codes.js';
 import { Iso8583Error } from '../errors/iso8583-error.js';
+import type { StrictSpec } from './strict.js';
 import type { MessageSpec } from './types.js';
 
 /**
@@ -9,6 +10,8 @@ import type { MessageSpec } from './types.js';
  * Why: without a `const` type parameter TypeScript widens `kind: 'b'` to `string` and the decoded type is lost.
  * The value is returned unchanged once it is seen to be an object (`INVALID_SPEC` otherwise); the full validation
  * happens when a codec is created (or via `validateSpec`), so a spec may name a converter registered later.
+ * A key the spec format does not have, at any level (`lenghtUnit`, `tertiery`, a layout's `tagLenght`), is a type
+ * error at that key: ignored, it would silently leave the default in force.
  *
  * @example
  * ```ts
@@ -18,7 +21,7 @@ import type { MessageSpec } from './types.js';
  * });
  * ```
  */
-export function defineSpec<const S extends MessageSpec>(spec: S): S {
+export function defineSpec<const S extends MessageSpec>(spec: S & StrictSpec<S>): S {
   // describeType runs no code of the value's: a proxy or a revoked proxy is named, not read.
   const type = describeType(spec);
   if (type !== 'an object') throw new Iso8583Error(ErrorCode.INVALID_SPEC, `defineSpec: spec must be an object, got ${type}`);

@@ -1,3 +1,4 @@
+import type { ConverterName } from './names.js';
 import type { BerTlv, FieldSpec, FieldValue, MessageSpec, ScalarValue, TlvEntry, Track2 } from './types.js';
 
 /**
@@ -27,13 +28,16 @@ export type InferLayout<L> = L extends { readonly type: 'positional'; readonly f
           ? Track2
           : FieldValue;
 
-/** The value type of a header spec: bytes for the binary converters, text otherwise. */
+/**
+ * The value type of a header spec: bytes for the bytes converters (`binary`, `nop`, `hex`), text for the text and
+ * BCD ones, either when the converter is not known statically.
+ */
 export type HeaderValue<H> = H extends { readonly encoding: infer E }
-  ? [E] extends ['binary' | 'nop']
+  ? [E] extends [ConverterName<'bytes'>]
     ? Uint8Array
-    : 'binary' extends E
-      ? ScalarValue
-      : string
+    : [E] extends [ConverterName<'text' | 'digits'>]
+      ? string
+      : ScalarValue
   : ScalarValue;
 
 /** The static type of a header: required when the spec declares one, absent when it has none. */

@@ -1,3 +1,5 @@
+import type { ConverterName, PrefixName } from './names.js';
+
 /**
  * The ISO 8583 data-element kinds ("attributes") a field can have.
  *
@@ -58,9 +60,9 @@ export interface FieldSpec {
    * the slash (`"LL/ascii"`, `"LLL/bcd"`, `"LL/ebcdic037"`), or `"B1"` / `"B2"` for a 1- or 2-byte binary
    * big-endian count.
    */
-  readonly prefix?: string;
+  readonly prefix?: PrefixName;
   /** Name of the registered converter for the value's bytes: `ascii`, `binary`, `hex`, `bcd`, `ebcdic037` … */
-  readonly encoding: string;
+  readonly encoding: ConverterName;
   /** What `length` and the prefix count; defaults to the converter's natural unit. */
   readonly lengthUnit?: LengthUnit;
   /** Fill rule for short values of a fixed-length text or BCD field on encode. */
@@ -97,7 +99,7 @@ export interface BitmappedLayout {
   /** Discriminator. */
   readonly type: 'bitmapped';
   /** How the sub-bitmap is written (binary or hex, like a message bitmap). */
-  readonly bitmap: { readonly format: 'binary' | 'hex'; readonly encoding?: string };
+  readonly bitmap: { readonly format: 'binary' | 'hex'; readonly encoding?: ConverterName<'text'> };
   /**
    * When true, bit 1 announces a second sub-bitmap (subfields 65–128). By default bit 1 is subfield 1, because in
    * most private bitmapped fields it is data, not an extension flag.
@@ -119,7 +121,7 @@ export interface TlvLayout {
   /** Digits in the length (2 or 3); the length counts the value's characters (bytes for binary tags). */
   readonly lengthDigits: number;
   /** Text converter for tags and lengths (and for values of unknown tags), e.g. `ascii` or `ebcdic037`. */
-  readonly encoding: string;
+  readonly encoding: ConverterName<'text'>;
   /** Known tags: the spec of each value (its `length` is the maximum; prefixes are not used inside TLV). */
   readonly tags?: { readonly [tag: string]: FieldSpec };
   /** Unknown tags: `keep` them as text (default) or `reject` the field. */
@@ -155,8 +157,8 @@ export type SubfieldLayout = PositionalLayout | BitmappedLayout | TlvLayout | Be
 export interface TlvEntry {
   /** The tag as text, e.g. `"01"`. */
   tag: string;
-  /** The value: text, bytes for a binary tag, or a nested value for a tag with subfields. */
-  value: FieldValue;
+  /** The value: text, or bytes for a tag of kind `b` (TLV values never hold subfields). */
+  value: ScalarValue;
 }
 
 /** One BER-TLV data object, in wire order: primitive tags carry bytes, constructed tags their children. */
@@ -187,7 +189,7 @@ export type StructuredValue = { [subfield: number]: FieldValue | undefined } | T
  */
 export interface MtiSpec {
   /** Converter name for the four MTI digits. */
-  readonly encoding: string;
+  readonly encoding: ConverterName<'text' | 'digits'>;
 }
 
 /**
@@ -199,7 +201,7 @@ export interface BitmapSpec {
   /** `binary` writes 8 bytes per bitmap; `hex` writes 16 hex characters through `encoding`. */
   readonly format: 'binary' | 'hex';
   /** Text converter for `hex` bitmaps (default `ascii`). */
-  readonly encoding?: string;
+  readonly encoding?: ConverterName<'text'>;
   /** When true, bit 65 announces a tertiary bitmap (fields 130–192) instead of data element 65. */
   readonly tertiary?: boolean;
   /**
@@ -227,8 +229,8 @@ export interface BitmapSpec {
 export interface HeaderSpec {
   /** Length in bytes on the wire. */
   readonly length: number;
-  /** `binary` keeps the header as a `Uint8Array`; a text converter name decodes it to a string. */
-  readonly encoding: string;
+  /** A bytes converter (`binary`, `hex`) keeps the header as a `Uint8Array`; a text or BCD one decodes it to a string. */
+  readonly encoding: ConverterName;
 }
 
 /**

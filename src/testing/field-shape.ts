@@ -15,6 +15,7 @@ import { ErrorCode } from '../errors/codes.js';
 import { Iso8583Error } from '../errors/iso8583-error.js';
 import { parsePrefix } from '../prefixes/length-prefix.js';
 import { KIND_ALPHABETS } from '../spec/kinds.js';
+import type { PrefixName } from '../spec/names.js';
 import type {
   BerTlv,
   BerTlvLayout,
@@ -416,8 +417,9 @@ function tlvContent(layout: TlvLayout, cap: number): Content {
   const kinds: EntryKind<TlvEntry>[] = [];
   for (const [tag, spec] of known) {
     if (!canWrite(tag)) continue;
-    // A value inside TLV takes its length from the TLV: at most the tag's maximum and what the digits can write.
-    const rules = scalarRules({ ...spec, prefix: `${'L'.repeat(layout.lengthDigits)}/ascii`, length: Math.min(spec.length, maxLength) });
+    // A value inside TLV takes its length from the TLV: at most the tag's maximum and what the digits can write
+    // (lengthDigits is 1 to 4, checked by validateSpec, so the prefix is one of L/ascii … LLLL/ascii).
+    const rules = scalarRules({ ...spec, prefix: `${'L'.repeat(layout.lengthDigits)}/ascii` as PrefixName, length: Math.min(spec.length, maxLength) });
     const converter = getConverter(spec.encoding);
     const wire = byWireSize(rules.lengths, (n) => head + converter.byteLength(n));
     kinds.push({

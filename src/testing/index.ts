@@ -15,6 +15,7 @@ import { guard, unreadable } from '../errors/guard.js';
 import { Iso8583Error } from '../errors/iso8583-error.js';
 import { parsePrefix } from '../prefixes/length-prefix.js';
 import type { Infer, InferField } from '../spec/infer.js';
+import type { ConverterName, PrefixName } from '../spec/names.js';
 import type {
   BitmappedLayout,
   BitmapSpec,
@@ -226,7 +227,7 @@ const PREFIX_TEXT = [...TEXT_ENCODINGS, 'bcd'] as const;
  * ```
  */
 export function arbitraryFieldSpec(): fc.Arbitrary<FieldSpec> {
-  const kindAndEncoding: fc.Arbitrary<{ kind: FieldKind; encoding: string; lengthUnit: LengthUnit }> = fc.oneof(
+  const kindAndEncoding: fc.Arbitrary<{ kind: FieldKind; encoding: ConverterName; lengthUnit: LengthUnit }> = fc.oneof(
     fc.record({
       kind: fc.constantFrom<FieldKind>('n', 'a', 'an', 'ans', 'as', 'ns', 'anp', 'z', 'x+n'),
       encoding: fc.constantFrom(...TEXT_ENCODINGS),
@@ -245,10 +246,10 @@ export function arbitraryFieldSpec(): fc.Arbitrary<FieldSpec> {
     }),
   );
   const prefix = fc.oneof(
-    fc.constant<string | undefined>(undefined),
-    fc.constant<string | undefined>('fixed'),
-    fc.tuple(fc.integer({ min: 1, max: 4 }), fc.constantFrom(...PREFIX_TEXT)).map(([d, e]) => `${'L'.repeat(d)}/${e}`),
-    fc.constantFrom<string | undefined>('B1', 'B2'),
+    fc.constant<PrefixName | undefined>(undefined),
+    fc.constant<PrefixName | undefined>('fixed'),
+    fc.tuple(fc.constantFrom('L', 'LL', 'LLL', 'LLLL'), fc.constantFrom(...PREFIX_TEXT)).map(([ls, e]): PrefixName => `${ls}/${e}`),
+    fc.constantFrom<PrefixName | undefined>('B1', 'B2'),
   );
   return fc
     .tuple(kindAndEncoding, prefix, fc.integer({ min: 1, max: 300 }), fc.boolean(), fc.boolean(), fc.boolean(), fc.boolean())

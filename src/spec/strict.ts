@@ -1,0 +1,101 @@
+import type {
+  BerTlvLayout,
+  BitmappedLayout,
+  BitmapSpec,
+  FieldSpec,
+  FixedPad,
+  HeaderSpec,
+  MessageSpec,
+  MtiSpec,
+  NibblePad,
+  PositionalLayout,
+  TlvLayout,
+  Track2Layout,
+} from './types.js';
+
+/**
+ * `T` with every key that `Shape` lacks typed `never`, so a value written there is a compile error at that key.
+ *
+ * Why: a generic `const` parameter takes an object literal as it is, extra keys included (no excess-property
+ * check), so a typo such as `lenghtUnit` would pass silently; intersecting the parameter with this type puts the
+ * error back where the typo is.
+ */
+export type Only<T, Shape> = T extends object ? { readonly [K in keyof T]: K extends keyof Shape ? T[K] : never } : T;
+
+/** A field table whose keys must be field (or subfield) numbers, each row a {@link StrictField}. */
+export type StrictFields<F> = {
+  readonly [N in keyof F]: N extends number | `${number}` ? StrictField<F[N]> : never;
+};
+
+/** A field spec with only the keys of {@link FieldSpec}, its pad, nibble pad and layout checked the same way. */
+export type StrictField<F> = F extends object
+  ? {
+      readonly [K in keyof F]: K extends 'pad'
+        ? Only<F[K], FixedPad>
+        : K extends 'nibblePad'
+          ? Only<F[K], NibblePad>
+          : K extends 'subfields'
+            ? StrictLayout<F[K]>
+            : K extends keyof FieldSpec
+              ? F[K]
+              : never;
+    }
+  : F;
+
+/** TLV tag specs by tag, each a {@link StrictField}. */
+export type StrictTags<T> = { readonly [K in keyof T]: StrictField<T[K]> };
+
+/** A subfield layout with only the keys its `type` defines, its subfields and tags checked the same way. */
+export type StrictLayout<L> = L extends { readonly type: 'positional' }
+  ? { readonly [K in keyof L]: K extends 'fields' ? StrictFields<L[K]> : K extends keyof PositionalLayout ? L[K] : never }
+  : L extends { readonly type: 'bitmapped' }
+    ? {
+        readonly [K in keyof L]: K extends 'fields'
+          ? StrictFields<L[K]>
+          : K extends 'bitmap'
+            ? Only<L[K], BitmappedLayout['bitmap']>
+            : K extends keyof BitmappedLayout
+              ? L[K]
+              : never;
+      }
+    : L extends { readonly type: 'tlv' }
+      ? { readonly [K in keyof L]: K extends 'tags' ? StrictTags<L[K]> : K extends keyof TlvLayout ? L[K] : never }
+      : L extends { readonly type: 'ber-tlv' }
+        ? {
+            readonly [K in keyof L]: K extends 'tags'
+              ? { readonly [T in keyof L[K]]: Only<L[K][T], NonNullable<BerTlvLayout['tags']>[string]> }
+              : K extends keyof BerTlvLayout
+                ? L[K]
+                : never;
+          }
+        : L extends { readonly type: 'track2' }
+          ? Only<L, Track2Layout>
+          : L;
+
+/**
+ * A message spec with only the keys of {@link MessageSpec} at every level: the spec, its header, MTI, bitmap,
+ * fields, each field's pads and layout, and the subfields and tags inside layouts.
+ *
+ * Why: `defineSpec` and the other functions that take a spec literal intersect their parameter with it, so a
+ * misspelt key (`lenghtUnit`, `tertiery`) is a type error at the key instead of a setting silently ignored. The
+ * one key allowed besides the format's is a top-level `$schema` (a string), where a JSON file names its schema, as
+ * at run time.
+ */
+export type StrictSpec<S> = {
+  readonly [K in keyof S]: K extends 'fields'
+    ? StrictFields<S[K]>
+    : K extends 'header'
+      ? Only<S[K], HeaderSpec>
+      : K extends 'mti'
+        ? Only<S[K], MtiSpec>
+        : K extends 'bitmap'
+          ? Only<S[K], BitmapSpec>
+          : K extends keyof MessageSpec
+            ? S[K]
+            : K extends '$schema'
+              ? string
+              : never;
+};
+
+/** Subfield layouts by field number, each a {@link StrictLayout}. */
+export type StrictLayoutTable<L> = { readonly [K in keyof L]: StrictLayout<L[K]> };

@@ -85,6 +85,16 @@ describe('defineSpec refuses keys the spec format does not have', () => {
   });
 });
 
+describe('createCodec refuses them in a spec literal too', () => {
+  it('at a field and at the bitmap', () => {
+    // @ts-expect-error lenghtUnit is a typo of lengthUnit
+    createCodec({ ...base, fields: { 2: { kind: 'n', length: 19, prefix: 'LL/ascii', encoding: 'ascii', lenghtUnit: 'bytes' } } });
+    // @ts-expect-error alwaysSecondery is a typo of alwaysSecondary
+    createCodec({ ...base, bitmap: { format: 'binary', alwaysSecondery: true }, fields: { 11: n6 } });
+    expectTypeOf(createCodec({ ...base, fields: { 11: n6 } }).decode(new Uint8Array()).fields[11]).toEqualTypeOf<string | undefined>();
+  });
+});
+
 describe('converter names and length prefixes are typed', () => {
   it('lists the built-in converters and the prefix grammar', () => {
     expectTypeOf<'ascii'>().toMatchTypeOf<ConverterName>();

@@ -9,6 +9,7 @@ import { Iso8583Error, isIso8583Error } from '../errors/iso8583-error.js';
 import type { Infer } from '../spec/infer.js';
 import { KIND_ALPHABETS } from '../spec/kinds.js';
 import type { Message, MessageSpec, ScalarValue } from '../spec/types.js';
+import type { StrictSpec } from '../spec/strict.js';
 import { headerValueUnits, validateSpec } from '../spec/validate-spec.js';
 import { type CompiledField, compileField, describeType, located } from './compile-field.js';
 
@@ -77,7 +78,8 @@ const cache = new WeakMap<MessageSpec, Codec<unknown>>();
  *
  * Why: the spec is validated here, so an inconsistent spec fails at start-up with `INVALID_SPEC`, and every
  * later frame runs through precompiled closures. Only an `Iso8583Error` leaves it, for any argument: a getter or
- * proxy trap of the spec that throws becomes `INVALID_SPEC` without its text.
+ * proxy trap of the spec that throws becomes `INVALID_SPEC` without its text. A spec literal is checked like
+ * `defineSpec`'s: a key the spec format does not have is a type error at that key.
  *
  * @example
  * ```ts
@@ -87,7 +89,7 @@ const cache = new WeakMap<MessageSpec, Codec<unknown>>();
  * const reply = codec.encode({ mti: '0110', fields: { ...msg.fields, 39: '00' } });
  * ```
  */
-export function createCodec<const S extends MessageSpec>(spec: S): Codec<Infer<S>> {
+export function createCodec<const S extends MessageSpec>(spec: S & StrictSpec<S>): Codec<Infer<S>> {
   // A WeakMap lookup runs no code of the key's; the spec is read (getters, proxy traps) only inside the guard.
   const cached = cache.get(spec);
   if (cached !== undefined) return cached as Codec<Infer<S>>;

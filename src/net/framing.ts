@@ -8,14 +8,18 @@ import { checkKnownKeys, invalidOption, kindOf } from './options.js';
  */
 export interface FramingSpec {
   /**
-   * The length header: `binary2` (2 bytes, unsigned big-endian), `bcd2` (2 bytes, 4 packed digits), `ascii`
-   * (`digits` ASCII digits, 4 by default), or `none` (no header: each chunk of a message-oriented source is one
-   * frame; not for TCP streams, which may split or merge chunks).
+   * The length header: `binary2` (2 bytes, unsigned big-endian), `binary4` (4 bytes, unsigned big-endian, up to
+   * 4,294,967,295), `bcd2` (2 bytes, 4 packed digits), `ascii` (`digits` ASCII digits, 4 by default), or `none` (no
+   * header: each chunk of a message-oriented source is one frame; not for TCP streams, which may split or merge
+   * chunks).
    */
-  readonly length: 'binary2' | 'bcd2' | 'ascii' | 'none';
+  readonly length: 'binary2' | 'binary4' | 'bcd2' | 'ascii' | 'none';
   /** Number of ASCII digits for `ascii` (default 4). */
   readonly digits?: number;
-  /** When true the length counts the length header itself too (default false). */
+  /**
+   * When true the length counts the length header itself too (default false): a `binary4` header of a 300-byte body
+   * then reads 304, and a value smaller than the header's own width is refused (`INVALID_FRAME`).
+   */
   readonly includesLength?: boolean;
   /** Bytes of a fixed header (e.g. a 5-byte TPDU) between the length and the message (default 0). */
   readonly headerBytes?: number;
@@ -35,6 +39,8 @@ export function headerLength(f: FramingSpec): number {
     case 'binary2':
     case 'bcd2':
       return 2;
+    case 'binary4':
+      return 4;
     case 'ascii':
       return f.digits ?? 4;
     case 'none':
@@ -51,6 +57,7 @@ export function headerLength(f: FramingSpec): number {
  * ```ts
  * lengthBytes({ length: 'ascii', digits: 4 }); // 4
  * lengthBytes({ length: 'binary2' });          // 2
+ * lengthBytes({ length: 'binary4' });          // 4
  * ```
  */
 export function lengthBytes(f: FramingSpec): number {
@@ -63,6 +70,8 @@ function announceable(f: FramingSpec): number {
   switch (f.length) {
     case 'binary2':
       return 0xffff;
+    case 'binary4':
+      return 0xffffffff;
     case 'bcd2':
       return 9999;
     case 'ascii':
@@ -80,6 +89,7 @@ function announceable(f: FramingSpec): number {
  * @example
  * ```ts
  * maxAnnounced({ length: 'binary2' }); // 65535
+ * maxAnnounced({ length: 'binary4' }); // 4294967295
  * maxAnnounced({ length: 'bcd2' });    // 9999
  * ```
  */
@@ -104,6 +114,9 @@ export function validateFraming(f: FramingSpec): void {
   checkFraming(f, 'framing');
 }
 
+/** The length headers a framing may name. */
+const LENGTH_HEADERS: readonly FramingSpec['length'][] = ['binary2', 'binary4', 'bcd2', 'ascii', 'none'];
+
 /** {@link validateFraming} with the option's path for the error text (`options.framing` in `createServer`). */
 export function checkFraming(f: unknown, path: string): asserts f is FramingSpec {
   const fail = (key: string, expected: string, got: unknown): never => {
@@ -114,8 +127,8 @@ export function checkFraming(f: unknown, path: string): asserts f is FramingSpec
   }
   const spec = f as Record<string, unknown>;
   checkKnownKeys('', path, spec, ['length', 'digits', 'includesLength', 'headerBytes'], NetErrorCode.INVALID_FRAMING);
-  if (!['binary2', 'bcd2', 'ascii', 'none'].includes(spec['length'] as string)) {
-    fail(`${path}.length`, "'binary2', 'bcd2', 'ascii' or 'none'", spec['length']);
+  if (!LENGTH_HEADERS.includes(spec['length'] as FramingSpec['length'])) {
+    fail(`${path}.length`, "'binary2', 'binary4', 'bcd2', 'ascii' or 'none'", spec['length']);
   }
   const d = spec['digits'] ?? 4;
   if (spec['length'] === 'ascii' && (typeof d !== 'number' || !Number.isInteger(d) || d < 1 || d > 8)) {
@@ -133,6 +146,10 @@ export function parseLength(f: FramingSpec, b: Uint8Array, at: number): number {
   switch (f.length) {
     case 'binary2':
       n = (b[at]! << 8) | b[at + 1]!;
+      break;
+    case 'binary4':
+      // Multiplied, not shifted: `<< 24` of a byte above 0x7f would turn the 32-bit value negative.
+      n = b[at]! * 0x1000000 + ((b[at + 1]! << 16) | (b[at + 2]! << 8) | b[at + 3]!);
       break;
     case 'bcd2':
       for (let i = at; i < at + 2; i++) {
@@ -224,6 +241,12 @@ export function writeFrame(f: FramingSpec, frame: Frame, alloc: (size: number) =
     case 'binary2':
       out[0] = announced >> 8;
       out[1] = announced & 0xff;
+      break;
+    case 'binary4':
+      out[0] = announced >>> 24;
+      out[1] = (announced >>> 16) & 0xff;
+      out[2] = (announced >>> 8) & 0xff;
+      out[3] = announced & 0xff;
       break;
     case 'bcd2': {
       const s = String(announced).padStart(4, '0');

@@ -88,6 +88,19 @@ group('describe', () => {
     expect(text).toMatch(/^\s+55\.9F02\s+Amount, authorised \(numeric\)\s+000000012550$/m);
   });
 
+  it('starts every value in one column, however long a nested path or a description is', () => {
+    const text = describe(message, spec);
+    const rows = text.split('\n').slice(1);
+    // `35.discretionary` (2 + 16 characters indented) is longer than the 14-character minimum of the path column.
+    expect(rows.some((r) => r.startsWith('  35.discretionary '))).toBe(true);
+    const valueColumn = (row: string): number => row.search(/\S+$|\[hidden[^\]]*\]$|\([^)]*\)$|"[^"]*"$/);
+    const columns = new Set(rows.map(valueColumn));
+    expect(columns.size).toBe(1);
+    // The descriptions too start in one column, and the MTI's text with them.
+    const descriptionColumn = (row: string): number => row.search(/(?<=\S)\s+\S/) + (/(?<=\S)\s+/.exec(row)?.[0].length ?? 0);
+    expect(new Set(text.split('\n').map(descriptionColumn)).size).toBe(1);
+  });
+
   it('masks the PAN, hides track data, expiry, PIN block and cryptograms by default', () => {
     const text = describe(message, spec);
     expect(text).toMatch(/^2\s+Primary account number \(PAN\)\s+411111\*\*\*\*\*\*1111$/m);

@@ -16,17 +16,28 @@ export interface DescribeOptions {
   readonly binLength?: 6 | 8 | undefined;
 }
 
-function line(lines: string[], path: string, description: string | undefined, text: string, depth: number): void {
-  const label = `${'  '.repeat(depth)}${path}`.padEnd(14);
-  const name = (description ?? '').padEnd(44);
-  lines.push(`${label} ${name} ${text}`.trimEnd());
+/** One row of the dump: its indented path, its description and its value text. */
+type Row = readonly [label: string, description: string, text: string];
+
+function line(rows: Row[], path: string, description: string | undefined, text: string, depth: number): void {
+  rows.push([`${'  '.repeat(depth)}${path}`, description ?? '', text]);
+}
+
+/**
+ * Lays the rows out in three columns: at least 14 and 44 characters wide, and wider when a path (a nested one such
+ * as `35.serviceCode`) or a description is longer, so every value starts in the same column.
+ */
+function layout(rows: readonly Row[]): string {
+  const labelWidth = Math.max(14, ...rows.map((r) => r[0].length));
+  const nameWidth = Math.max(44, ...rows.map((r) => r[1].length));
+  return rows.map(([label, name, text]) => `${label.padEnd(labelWidth)} ${name.padEnd(nameWidth)} ${text}`.trimEnd()).join('\n');
 }
 
 function leafText(leaf: Leaf): string {
   return leaf.quoted ? JSON.stringify(leaf.text) : leaf.text;
 }
 
-function entries(lines: string[], list: readonly Entry[], parent: string | undefined, depth: number): void {
+function entries(lines: Row[], list: readonly Entry[], parent: string | undefined, depth: number): void {
   for (const { key, description, node } of list) {
     const path = parent === undefined ? key : `${parent}.${key}`;
     if (node.kind === 'leaf') {
@@ -72,9 +83,12 @@ export function describe(message: Message, spec: MessageSpec, options: DescribeO
     const settings = readDisplayOptions('describe', options, ['unmask', 'binLength']);
     const checked = checkedSpec(spec);
     const shown = show(readMessage(message, checked), checked, settings);
-    const lines = [`${'MTI'.padEnd(14)} ${mtiText(shown.mti)}`];
-    if (shown.header !== undefined) line(lines, 'header', 'Header', leafText(shown.header), 0);
-    entries(lines, shown.fields, undefined, 0);
-    return lines.join('\n');
+    const rows: Row[] = [];
+    if (shown.header !== undefined) line(rows, 'header', 'Header', leafText(shown.header), 0);
+    entries(rows, shown.fields, undefined, 0);
+    // The MTI line names no field: its text starts where the descriptions do.
+    const labelWidth = Math.max(14, ...rows.map((r) => r[0].length));
+    const mtiLine = `${'MTI'.padEnd(labelWidth)} ${mtiText(shown.mti)}`;
+    return rows.length === 0 ? mtiLine : `${mtiLine}\n${layout(rows)}`;
   });
 }

@@ -273,8 +273,10 @@ const provokers: Provoker[] = [
   ...p(
     'INVALID_SPEC',
     'validateSpec',
-    'a part of the spec is inconsistent: `field` names it (a field number or subfield path, `mti`, `bitmap`, `header`)',
+    "a part of the spec is inconsistent, or holds a key the format does not have: `field` names it (a field number or subfield path, `mti`, `bitmap`, `header`), the text the key's path (`2.lenghtUnit`)",
     () => validateSpec({ ...presets.iso87ascii, bitmap: { format: 'octal' } }),
+    () => validateSpec({ ...presets.iso87ascii, fields: { 2: { ...presets.iso87ascii.fields[2], lenghtUnit: 'bytes' } } }),
+    () => validateSpec({ ...presets.iso87ascii, header: { length: 2, encoding: 'ascii', lenght: 2 } }),
     () => validateSpec({ ...presets.iso87ascii, fields: { 2: { kind: 'n', length: 120, prefix: 'LL/ascii', encoding: 'ascii' } } }),
     // @ts-expect-error 'morse' names no converter: a type error too
     () => createCodec({ ...presets.iso87ascii, mti: { encoding: 'morse' } }),
@@ -282,8 +284,9 @@ const provokers: Provoker[] = [
   ...p(
     'INVALID_SPEC',
     'validateSpec',
-    'the spec as a whole: not an object (or not JSON), no name, no field table, a key that is not a field number, or reading it threw (a getter or proxy trap: its text is not kept)',
+    'the spec as a whole: not an object (or not JSON), no name, no field table, an unknown key at the top level, a key that is not a field number, or reading it threw (a getter or proxy trap: its text is not kept)',
     () => validateSpec(1),
+    () => validateSpec({ ...presets.iso87ascii, feilds: {} }),
     () =>
       createCodec(
         Object.defineProperty({ ...presets.iso87ascii }, 'fields', {
@@ -303,6 +306,13 @@ const provokers: Provoker[] = [
     // @ts-expect-error the spec has no DE35: a type error too
     () => withSubfields({ ...presets.iso87ascii, fields: { 2: presets.iso87ascii.fields[2] } }, { 35: { type: 'track2' } }),
     () => withSubfields(presets.iso87ascii, { 43: { type: 'tlv', tagLength: 2, lengthDigits: 2, encoding: 'ascii' } }),
+  ),
+  ...p(
+    'INVALID_SPEC',
+    'defineSpec',
+    'a key the format does not have, at any level (`defineSpec` checks keys only: the rest waits for `createCodec`, so a converter may be registered later): `field` and the text as for validateSpec',
+    () => (defineSpec as (spec: unknown) => unknown)({ ...presets.iso87ascii, bitmap: { format: 'binary', tertary: true } }),
+    () => (defineSpec as (spec: unknown) => unknown)({ ...presets.iso87ascii, fields: { 2: { ...presets.iso87ascii.fields[2], lenghtUnit: 'bytes' } } }),
   ),
   ...p('INVALID_SPEC', 'registerConverter', 'the converter has no name, a built-in name, or lacks a member the codec calls', () => registerConverter({ ...getConverter('ascii') }), () => registerConverter({ name: 'carries-bare' } as never)),
   ...p('UNKNOWN_CONVERTER', 'getConverter', 'no converter is registered under the name', () => getConverter('morse')),

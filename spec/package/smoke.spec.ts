@@ -51,10 +51,12 @@ describe('built package', () => {
     expect(esm.isIso8583Error(fromCjs)).toBe(true);
   });
 
-  it('packs only dist, the README, the changelog and the license', () => {
+  it('packs only dist, the spec schema, the README, the changelog and the license', () => {
     const listing = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--silent', '--ignore-scripts'], { cwd: root }).toString()) as { files: { path: string }[] }[];
-    const tops = new Set(listing[0]!.files.map((f) => f.path.split('/')[0]));
-    expect([...tops].sort()).toEqual(['CHANGELOG.md', 'LICENSE', 'README.md', 'dist', 'package.json']);
+    const paths = listing[0]!.files.map((f) => f.path);
+    const tops = new Set(paths.map((path) => path.split('/')[0]));
+    expect([...tops].sort()).toEqual(['CHANGELOG.md', 'LICENSE', 'README.md', 'dist', 'docs', 'package.json']);
+    expect(paths.filter((path) => path.startsWith('docs/'))).toEqual(['docs/spec.schema.json']);
   });
 
   it('packs the CLI once, as the ESM file the bin names (no unused CJS build of it)', () => {
@@ -88,6 +90,27 @@ describe('the packed tarball, installed in a new project', () => {
     // `npx iso8583` as a user types it; --no forbids a registry download, so only the installed tarball's bin can answer.
     const out = execFileSync('npx', ['--no', 'iso8583', 'decode', '--spec', 'iso87ascii', expected], { cwd: app }).toString();
     expect(JSON.parse(out)).toEqual({ mti: '0800', fields: { 11: '000001' } });
+  });
+
+  it('serves the spec schema as iso8583-codec/spec.schema.json, to ESM and CJS, byte for byte the one in docs/', () => {
+    const schema = readFileSync(join(root, 'docs', 'spec.schema.json'), 'utf8');
+    writeFileSync(
+      join(app, 'schema.mjs'),
+      `import schema from 'iso8583-codec/spec.schema.json' with { type: 'json' };
+      import { readFileSync } from 'node:fs';
+      import { fileURLToPath } from 'node:url';
+      const file = fileURLToPath(import.meta.resolve('iso8583-codec/spec.schema.json'));
+      process.stdout.write(JSON.stringify({ title: schema.title, text: readFileSync(file, 'utf8') }));`,
+    );
+    writeFileSync(
+      join(app, 'schema.cjs'),
+      `const schema = require('iso8583-codec/spec.schema.json');
+      const text = require('node:fs').readFileSync(require.resolve('iso8583-codec/spec.schema.json'), 'utf8');
+      process.stdout.write(JSON.stringify({ title: schema.title, text }));`,
+    );
+    for (const file of ['schema.mjs', 'schema.cjs']) {
+      expect(JSON.parse(runNode(app, file)), file).toEqual({ title: 'iso8583-codec message spec', text: schema });
+    }
   });
 
   describe('compiles in a TypeScript consumer that imports all three entry points', () => {

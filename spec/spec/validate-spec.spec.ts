@@ -6,6 +6,8 @@ const base = { name: 't', mti: { encoding: 'ascii' }, bitmap: { format: 'binary'
 const withField = (n: number, field: unknown, extra: object = {}) => ({ ...base, ...extra, fields: { [n]: field } });
 const problem = (spec: unknown) => catchIso(() => validateSpec(spec));
 const f = (over: Partial<Record<keyof FieldSpec, unknown>>) => ({ kind: 'n', length: 6, encoding: 'ascii', ...over });
+const ber = (tags: object) => ({ kind: 'b', length: 999, prefix: 'LLL/ascii', encoding: 'binary', subfields: { type: 'ber-tlv', tags } });
+const tlv = (tags: object) => ({ kind: 'ans', length: 999, prefix: 'LLL/ascii', encoding: 'ascii', subfields: { type: 'tlv', tagLength: 2, lengthDigits: 2, encoding: 'ascii', tags } });
 
 describe('validateSpec', () => {
   it('accepts every preset', () => {
@@ -51,10 +53,27 @@ describe('validateSpec', () => {
     ['a nibble pad of 5', withField(3, f({ encoding: 'bcd', nibblePad: { side: 'left', nibble: '5' } })), '3'],
     ['an odd fixed hex field counted in characters', withField(52, { kind: 'b', length: 7, encoding: 'hex', lengthUnit: 'chars' }), '52'],
     ['a non-numeric field key', { ...base, fields: { x: f({}) } }, undefined],
+    ['a null length unit (only an absent one takes the default)', withField(2, f({ lengthUnit: null })), '2'],
+    ['a BER-TLV tag of one byte announcing more', withField(55, ber({ '9F': {} })), '55'],
+    ['a BER-TLV tag in lowercase hex', withField(55, ber({ '9f02': {} })), '55'],
+    ['a BER-TLV tag whose last byte announces more', withField(55, ber({ '9F81': {} })), '55'],
+    ['a BER-TLV tag of four bytes', withField(55, ber({ '9F818101': {} })), '55'],
+    ['a BER-TLV entry that is not an object', withField(55, ber({ '9F02': 'amount' })), '55.9F02'],
+    ['a BER-TLV entry marked sensitive with "pan"', withField(55, ber({ '5A': { sensitive: 'pan' } })), '55.5A'],
+    ['a BER-TLV entry with a numeric description', withField(55, ber({ '5A': { description: 5 } })), '55.5A'],
+    ['a TLV tag ASCII cannot write', withField(48, tlv({ 'A\u00e9': f({}) })), '48'],
+    ['a TLV tag with a control character', withField(48, tlv({ 'A\u0007': f({}) })), '48'],
+    ['an encoding on a binary sub-bitmap', withField(127, { kind: 'b', length: 999, prefix: 'LLL/ascii', encoding: 'binary', subfields: { type: 'bitmapped', bitmap: { format: 'binary', encoding: 'ascii' }, fields: { 2: f({}) } } }), '127'],
   ])('rejects %s with INVALID_SPEC', (_what, spec, field) => {
     const e = problem(spec);
     expect(e.code).toBe('INVALID_SPEC');
     if (field !== undefined) expect(e.field).toBe(field);
+  });
+
+  it('accepts BER-TLV dictionaries of well-formed tags, TLV tags in EBCDIC beyond ASCII, and hex sub-bitmaps in EBCDIC', () => {
+    expect(() => validateSpec(withField(55, ber({ '5A': { sensitive: true }, '9F02': { description: 'amount' }, DF8101: {} })))).not.toThrow();
+    expect(() => validateSpec(withField(48, { ...tlv({}), encoding: 'ebcdic037', subfields: { type: 'tlv', tagLength: 2, lengthDigits: 2, encoding: 'ebcdic037', tags: { 'A\u00e9': f({ encoding: 'ebcdic037' }) } } }))).not.toThrow();
+    expect(() => validateSpec(withField(127, { kind: 'b', length: 999, prefix: 'LLL/ascii', encoding: 'binary', subfields: { type: 'bitmapped', bitmap: { format: 'hex', encoding: 'ebcdic500' }, fields: { 2: f({}) } } }))).not.toThrow();
   });
 
   it('accepts digits counted in bytes for BCD and characters for hex', () => {

@@ -256,10 +256,11 @@ const EDGE_FIELDS: Record<string, FieldSpec> = {
   // Track 2 of up to 37 characters: a 19-digit PAN leaves 10 for expiry, service code and discretionary data.
   'Track 2 LLVAR 37': { kind: 'z', length: 37, prefix: 'LL/ascii', encoding: 'ascii', subfields: { type: 'track2' } },
   'Track 2 fixed 24 in BCD': { kind: 'z', length: 24, encoding: 'bcd', nibblePad: { side: 'right', nibble: 'F' }, subfields: { type: 'track2' } },
-  // BER-TLV in 40 bytes, dictionary only, a dictionary with keys that are no BER tag (never to be used).
+  // BER-TLV in 40 bytes, dictionary only: a primitive and a constructed tag (validateSpec refuses keys that are no
+  // BER tag as decode writes it, such as 9F alone or 5a in lowercase).
   'small BER-TLV, own dictionary': {
     kind: 'b', length: 40, prefix: 'LL/ascii', encoding: 'binary',
-    subfields: { type: 'ber-tlv', unknownTags: 'reject', tags: { '9F02': { description: 'amount', sensitive: false }, '70': { description: 'template', sensitive: false }, '9F': { description: 'not a tag', sensitive: false }, '5a': { description: 'lowercase', sensitive: false } } },
+    subfields: { type: 'ber-tlv', unknownTags: 'reject', tags: { '9F02': { description: 'amount', sensitive: false }, '70': { description: 'template', sensitive: false } } },
   },
   'DE55 with unknown tags kept': { kind: 'b', length: 255, prefix: 'B1', encoding: 'binary', subfields: { type: 'ber-tlv' } },
   // Two sub-bitmaps: a subfield above 64 needs the second one (16 more bytes of hex).

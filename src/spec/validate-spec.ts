@@ -3,27 +3,22 @@ import { getConverter, hasConverter } from '../codecs/registry.js';
 import { invalidOption, nameLabel } from '../errors/arguments.js';
 import { ErrorCode } from '../errors/codes.js';
 import { guard, unreadable } from '../errors/guard.js';
-import { Iso8583Error } from '../errors/iso8583-error.js';
 import { parsePrefix } from '../prefixes/length-prefix.js';
-import { unitMapping } from '../codecs/units.js';
 import { isFieldKind, KIND_ALPHABETS } from './kinds.js';
+import { checkFieldKeys, checkSpecKeys } from './spec-keys.js';
+import { isSpecObject as isObject, specProblem as fail } from './spec-problem.js';
 import type { FieldSpec, MessageSpec } from './types.js';
+import { validateLayout } from './validate-layout.js';
 
 /** Largest length a field may declare; beyond it no ISO 8583 dialect exists and a typo is far likelier. */
 const MAX_FIELD_LENGTH = 99_999;
-
-function fail(detail: string, field?: string): never {
-  throw new Iso8583Error(ErrorCode.INVALID_SPEC, detail, { field });
-}
-
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
  * Checks one field spec against the converters and prefixes it names; throws `INVALID_SPEC` at the first problem.
  *
  * Why: a spec editor or a loader of per-field overrides can check one row as it is written, without a whole
- * message spec; `path` names the row in the error.
+ * message spec; `path` names the row in the error. An unknown key anywhere in the row (`lenghtUnit`, a key of
+ * `pad` or of a subfield) is refused first, with its path.
  *
  * @example
  * ```ts
@@ -33,7 +28,10 @@ const isObject = (v: unknown): v is Record<string, unknown> =>
  */
 export function validateFieldSpec(field: unknown, path: string): asserts field is FieldSpec {
   if (typeof path !== 'string' || path === '') throw invalidOption('validateFieldSpec', 'path', 'a non-empty string naming the field, e.g. "2"', path);
-  guard(ErrorCode.INVALID_SPEC, unreadable('the field spec'), () => checkFieldSpec(field, path));
+  guard(ErrorCode.INVALID_SPEC, unreadable('the field spec'), () => {
+    checkFieldKeys(field, path);
+    checkFieldSpec(field, path);
+  });
 }
 
 function checkFieldSpec(field: unknown, path: string): asserts field is FieldSpec {
@@ -65,7 +63,8 @@ function checkFieldSpec(field: unknown, path: string): asserts field is FieldSpe
     for (let c = 0; c < 256 && !any; c++) any = alphabet[c] === 1 && converter.charset[c] === 1;
     if (!any) fail(`converter ${nameLabel(encoding)} cannot represent any character of kind ${kind}`, path);
   }
-  const unit = lengthUnit ?? converter.lengthUnits[0];
+  // Only an absent unit takes the converter's default: `null` is a value, and not a unit.
+  const unit = lengthUnit === undefined ? converter.lengthUnits[0] : lengthUnit;
   if (typeof unit !== 'string' || !converter.lengthUnits.includes(unit as never)) {
     fail(`lengthUnit ${nameLabel(lengthUnit)} does not fit converter ${nameLabel(encoding)} (${converter.lengthUnits.map(nameLabel).join(', ')})`, path);
   }
@@ -111,100 +110,7 @@ function checkFieldSpec(field: unknown, path: string): asserts field is FieldSpe
   if (field.sensitive !== undefined && typeof field.sensitive !== 'boolean' && field.sensitive !== 'pan') {
     fail('sensitive must be a boolean or "pan"', path);
   }
-  if (field.subfields !== undefined) validateLayout(field.subfields, field as unknown as FieldSpec, path);
-}
-
-const MAX_NESTING = 4;
-
-function isSingleByteText(encoding: string): boolean {
-  const c = getConverter(encoding);
-  return c.valueType === 'string' && c.unit === 'chars' && c.byteLength(1) === 1;
-}
-
-/** Checks a subfield layout against the field that carries it. */
-function validateLayout(layout: unknown, field: FieldSpec, path: string): void {
-  if (path.split('.').length > MAX_NESTING) fail(`subfields nest deeper than ${MAX_NESTING} levels`, path);
-  if (!isObject(layout)) fail('subfields must be an object', path);
-  const converter = getConverter(field.encoding);
-  const type = layout.type;
-  if (type === 'track2') {
-    if (field.kind !== 'z') fail('track2 subfields need kind z', path);
-    return;
-  }
-  if (field.pad !== undefined) fail('a field with subfields is never padded', path);
-  if (converter.name === 'hex') fail('subfields cannot live inside hex text', path);
-  if (converter.unit === 'chars' && !isSingleByteText(field.encoding)) fail('subfields need a single-byte text, binary or BCD field', path);
-  const subfieldMap = (fields: unknown, min: number, max: number): void => {
-    if (!isObject(fields)) fail('subfields.fields must be an object', path);
-    const keys = Object.keys(fields);
-    if (keys.length === 0) fail('subfields.fields is empty', path);
-    for (const key of keys) {
-      const n = Number(key);
-      // A key is named in the path only when it is a number of at most 3 digits: a longer one could be a PAN.
-      if (!Number.isInteger(n) || String(n) !== key || n > 999) fail(`subfield keys must be numbers ${min}–${max}`, path);
-      if (n < min || n > max) fail(`subfield numbers run ${min}–${max}`, `${path}.${key}`);
-      validateFieldSpec(fields[key], `${path}.${key}`);
-    }
-  };
-  switch (type) {
-    case 'positional': {
-      subfieldMap(layout.fields, 1, 999);
-      // A fixed container of fixed subfields must add up exactly, or no value could ever be encoded.
-      const fixedBytes = (f: FieldSpec): number | undefined => {
-        const shape = parsePrefix(f.prefix);
-        if (shape === undefined || shape.type !== 'fixed') return undefined;
-        const c = getConverter(f.encoding);
-        return c.byteLength(unitMapping(c, f.lengthUnit ?? c.lengthUnits[0] ?? c.unit).toUnits(f.length));
-      };
-      const outer = fixedBytes(field);
-      const inner = Object.values(layout.fields as Record<string, FieldSpec>).map(fixedBytes);
-      if (outer !== undefined && inner.every((b) => b !== undefined)) {
-        const sum = (inner as number[]).reduce((a, b) => a + b, 0);
-        if (sum !== outer) fail(`fixed subfields take ${sum} bytes but the field holds ${outer}`, path);
-      }
-      return;
-    }
-    case 'bitmapped': {
-      const bm = layout.bitmap;
-      if (!isObject(bm) || (bm.format !== 'binary' && bm.format !== 'hex')) fail('subfields.bitmap.format must be binary or hex', path);
-      if (bm.encoding !== undefined && (typeof bm.encoding !== 'string' || !hasConverter(bm.encoding) || !isSingleByteText(bm.encoding))) {
-        fail('subfields.bitmap.encoding must be a text converter', path);
-      }
-      if (layout.secondary !== undefined && typeof layout.secondary !== 'boolean') fail('subfields.secondary must be a boolean', path);
-      subfieldMap(layout.fields, layout.secondary === true ? 2 : 1, layout.secondary === true ? 128 : 64);
-      return;
-    }
-    case 'tlv': {
-      const { tagLength, lengthDigits, encoding, tags, unknownTags } = layout;
-      if (!Number.isInteger(tagLength) || (tagLength as number) < 1 || (tagLength as number) > 4) fail('subfields.tagLength must be 1 to 4', path);
-      if (!Number.isInteger(lengthDigits) || (lengthDigits as number) < 1 || (lengthDigits as number) > 4) fail('subfields.lengthDigits must be 1 to 4', path);
-      if (typeof encoding !== 'string' || !hasConverter(encoding) || !isSingleByteText(encoding)) fail('subfields.encoding must be a text converter', path);
-      if (unknownTags !== undefined && unknownTags !== 'keep' && unknownTags !== 'reject') fail('subfields.unknownTags must be keep or reject', path);
-      if (tags !== undefined) {
-        if (!isObject(tags)) fail('subfields.tags must be an object', path);
-        for (const [tag, spec] of Object.entries(tags)) {
-          if (tag.length !== tagLength) fail(`tag ${nameLabel(tag)} is not ${String(tagLength)} characters`, path);
-          validateFieldSpec(spec, `${path}.${tag}`);
-          const t = spec as FieldSpec;
-          if (t.prefix !== undefined && t.prefix !== 'fixed') fail('values inside TLV take their length from the TLV, not a prefix', `${path}.${tag}`);
-          if (t.subfields !== undefined) fail('TLV values cannot hold subfields', `${path}.${tag}`);
-          if (getConverter(t.encoding).unit === 'digits') fail('TLV values are text or binary, not BCD', `${path}.${tag}`);
-          if (t.length > 10 ** (lengthDigits as number) - 1) fail(`maximum ${t.length} does not fit ${String(lengthDigits)} length digits`, `${path}.${tag}`);
-        }
-      }
-      return;
-    }
-    case 'ber-tlv': {
-      if (converter.valueType !== 'bytes') fail('BER-TLV lives in a binary field (kind b, binary encoding)', path);
-      if (layout.unknownTags !== undefined && layout.unknownTags !== 'keep' && layout.unknownTags !== 'reject') {
-        fail('subfields.unknownTags must be keep or reject', path);
-      }
-      if (layout.tags !== undefined && !isObject(layout.tags)) fail('subfields.tags must be an object', path);
-      return;
-    }
-    default:
-      fail(`unknown subfield layout ${nameLabel(type)}`, path);
-  }
+  if (field.subfields !== undefined) validateLayout(field.subfields, field as unknown as FieldSpec, path, checkFieldSpec);
 }
 
 /**
@@ -227,7 +133,9 @@ export function isFieldNumberAllowed(n: number, tertiary: boolean): boolean {
  * Checks a whole message spec and returns it typed; throws `INVALID_SPEC` naming the first inconsistency.
  *
  * Why: a bad spec (a 25-character maximum behind an `L` prefix, BCD for an `ans` field, field 1 listed as data)
- * must fail when the codec is created, not on the first production frame that happens to carry that field. Only
+ * must fail when the codec is created, not on the first production frame that happens to carry that field. A key
+ * the spec format does not have, at any level (`lenghtUnit`, `feilds`, `bitmap.tertary`), is refused first, with
+ * its path: the codec would ignore it, and a typo is likelier than a new option. Only
  * an `Iso8583Error` leaves it: a getter or proxy trap of the spec that throws becomes `INVALID_SPEC` without its
  * text, and names from the spec are quoted only when they are plain names (see `nameLabel`).
  *
@@ -242,7 +150,9 @@ export function validateSpec(spec: unknown): MessageSpec {
 
 function checkSpec(spec: unknown): MessageSpec {
   if (!isObject(spec)) fail('spec must be an object');
+  checkSpecKeys(spec);
   if (typeof spec.name !== 'string' || spec.name === '') fail('spec.name must be a non-empty string');
+  if (spec.$schema !== undefined && typeof spec.$schema !== 'string') fail('spec.$schema must be a string (the address of its JSON Schema)');
   const { mti, bitmap, header, fields } = spec;
   if (!isObject(mti) || typeof mti.encoding !== 'string' || !hasConverter(mti.encoding)) {
     fail('mti.encoding must name a registered converter', 'mti');
@@ -286,7 +196,7 @@ function checkSpec(spec: unknown): MessageSpec {
     if (!isFieldNumberAllowed(n, tertiary)) {
       fail(tertiary ? 'field numbers run 2–128 and 130–192' : 'field numbers run 2–128 (130–192 need bitmap.tertiary)', key);
     }
-    validateFieldSpec(fields[key], key);
+    checkFieldSpec(fields[key], key);
   }
   return spec as unknown as MessageSpec;
 }

@@ -247,7 +247,8 @@ describe('built net subpath', () => {
         m.fields[11] === '000002' ? undefined : { mti: lib.responseMti(m.mti), fields: { 11: m.fields[11], 39: '00', 41: m.fields[41] } },
     });
     const { port } = await server.listen(0);
-    const client = await cjs.connect({ host: '127.0.0.1', port, codec, framing: { length: 'ascii' } });
+    // A hang guard only (the library's default, 5 s, is a network's figure): a loaded machine never times out the answered request.
+    const client = await cjs.connect({ host: '127.0.0.1', port, codec, framing: { length: 'ascii' }, timeoutMs: 600_000 });
     const answer = await client.request({ mti: '0800', fields: { 11: '000001', 41: 'TERM0001' } });
     expect(answer.fields[39]).toBe('00');
     const timeout = await client.request({ mti: '0800', fields: { 11: '000002' } }, { timeoutMs: 50 }).catch((e: unknown) => e);

@@ -80,6 +80,10 @@ group('simple TLV on decode', () => {
     expect(where(() => codec.decode(frame('ZZ00', 'AA0312x')))).toEqual(['INVALID_CHARACTER', '48.AA', DATA + 10]);
   });
 
+  it('reads an unknown tag’s value as printable text (ans) only, refusing a control character where it stands', () => {
+    expect(where(() => codec.decode(frame('ZZ02a', [0x01])))).toEqual(['INVALID_CHARACTER', '48.ZZ', DATA + 5]);
+  });
+
   it('reads known tags when unknown ones are refused, and refuses the unknown one at its entry', () => {
     expect(decode(strict, 'AA03123')).toEqual([{ tag: 'AA', value: '123' }]);
     expect(where(() => strict.decode(frame('AA03123', 'ZZ00')))).toEqual(['UNKNOWN_TAG', '48.ZZ', DATA + 7]);
@@ -105,6 +109,11 @@ group('simple TLV on encode', () => {
 
   it('refuses a value that is not a list, at the field', () => {
     expect(where(() => encode('AA03123'))).toEqual(['INVALID_VALUE_TYPE', '48', DATA]);
+    expect(where(() => encode({ AA: '123' }))).toEqual(['INVALID_VALUE_TYPE', '48', DATA]);
+  });
+
+  it('writes an unknown tag’s value as printable text (ans) only, refusing a control character where it would stand', () => {
+    expect(where(() => encode([{ tag: 'ZZ', value: 'a\u0001' }]))).toEqual(['INVALID_CHARACTER', '48.ZZ', DATA + 5]);
   });
 
   it.each([

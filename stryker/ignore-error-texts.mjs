@@ -2,7 +2,8 @@
 // offset and option of every error are asserted by the tests; the sentence is for people and may be reworded freely.
 // Error text is:
 // - the `detail` argument of `new Iso8583Error(code, detail, …)` or `new Iso8583NetError(code, detail, …)`;
-// - the text arguments of the helpers that build those errors (table below: helper name → argument positions);
+// - the text arguments of the helpers that build those errors (table below: helper name → argument positions),
+//   including the value a text only describes (`got`, shown as its type);
 // - the initialiser of a `const where = '…'`, the name of the call that prefixes the text of net option errors.
 import { declareValuePlugin, PluginKind } from '@stryker-mutator/api/plugin';
 
@@ -13,8 +14,8 @@ const TEXT_ARGUMENTS = new Map([
   ['malformed', [0]], // src/subfields/ber-tlv.ts: malformed(detail, field, offset)
   ['nonCanonical', [0]], // src/message/codec.ts: nonCanonical(detail, offset)
   ['unreadable', [0]], // src/errors/guard.ts: unreadable(what), the text guard() gives its error
-  ['fail', [1]], // src/net/framing.ts checkFraming: fail(option, expected, got)
-  ['invalidOption', [0, 2]], // src/net/options.ts: invalidOption(where, option, expected, got)
+  ['fail', [1, 2]], // src/net/framing.ts checkFraming: fail(option, expected, got)
+  ['invalidOption', [0, 2, 3]], // src/net/options.ts: invalidOption(where, option, expected, got)
   ['checkObject', [0]], // (where, option, value)
   ['checkKnownKeys', [0]], // (where, path, value, allowed, code)
   ['checkOneOf', [0]], // (where, option, value, allowed)
@@ -32,8 +33,8 @@ function textRoot(path) {
   return node;
 }
 
-function isErrorText(path) {
-  const node = textRoot(path);
+/** True when `node` (a path) is itself an error's text: an argument at a text position, or a `where` initialiser. */
+function isTextPosition(node) {
   const parent = node.parentPath;
   if (parent === null) return false;
   const p = parent.node;
@@ -50,10 +51,15 @@ function isErrorText(path) {
   return false;
 }
 
+/** A node is error text when it stands at a text position, or is a string built into one (an ignored node's children are ignored too). */
+function isErrorText(path) {
+  return isTextPosition(path) || ((path.isStringLiteral() || path.isTemplateLiteral()) && isTextPosition(textRoot(path)));
+}
+
 export const strykerPlugins = [
   declareValuePlugin(PluginKind.Ignore, 'error-texts', {
     shouldIgnore(path) {
-      if ((path.isStringLiteral() || path.isTemplateLiteral()) && isErrorText(path)) {
+      if (isErrorText(path)) {
         return 'the text of an error (its code, field, offset and option are what tests assert)';
       }
       return undefined;

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { format } from 'node:util';
 import { createCodec, type Infer, parseHexText, presets, responseMti } from '../../src/index.js';
-import { createServer } from '../../src/net/index.js';
+import { createServer, withHeader } from '../../src/net/index.js';
 
 /**
  * The context a code block of the README or a guide may name in a `<!-- context: frame, reply -->` line just
@@ -43,9 +43,21 @@ const peer = createServer({ codec: createCodec(presets.iso87ascii), framing: { l
 /** The port of the peer, bound on 127.0.0.1 by the operating system (port 0). */
 export const port: number = (await peer.listen(0)).port;
 
-/** Closes the peer; the docs suite calls it once every block has run. */
+/**
+ * A peer whose frames carry a 5-byte TPDU after the 2-byte length (id, destination, source): it approves with
+ * `myAuthorizer` and answers with the request's TPDU, destination and source swapped. `tpduPort` is where it listens.
+ */
+const tpduPeer = createServer({
+  codec: createCodec(presets.iso87ascii),
+  framing: { length: 'binary2', headerBytes: 5 },
+  handler: (m, { header }) => withHeader(myAuthorizer(m), Uint8Array.of(header![0]!, header![3]!, header![4]!, header![1]!, header![2]!)),
+});
+/** The port of the TPDU peer, bound on 127.0.0.1 by the operating system (port 0). */
+export const tpduPort: number = (await tpduPeer.listen(0)).port;
+
+/** Closes the peers; the docs suite calls it once every block has run. */
 export async function closeDocContext(): Promise<void> {
-  await peer.close(1000);
+  await Promise.all([peer.close(1000), tpduPeer.close(1000)]);
 }
 
 /** What the blocks printed, by the line of the block that printed it (the docs suite reads and clears it). */

@@ -131,8 +131,11 @@ export interface ClientOptions<M extends Message = Message> {
   readonly framing: FramingSpec;
   /** How responses are paired with requests (default {@link defaultMatchKey}). */
   readonly key?: MatchKey<M>;
-  /** Receives responses that match no pending request: `late` when their request already timed out. */
-  readonly onUnmatched?: (message: M, reason: 'late' | 'unmatched') => void;
+  /**
+   * Receives responses that match no pending request: `late` when their request already timed out or was aborted.
+   * `header` is the fixed header (TPDU) the message arrived with, when the framing has one.
+   */
+  readonly onUnmatched?: (message: M, reason: 'late' | 'unmatched', header: Uint8Array | undefined) => void;
   /** Largest incoming frame (default 8 KiB). */
   readonly maxFrameBytes?: number;
   /** Default timeout of {@link Client.request} in milliseconds (default 5000). */
@@ -150,17 +153,55 @@ export interface ClientOptions<M extends Message = Message> {
   readonly logger?: NetLogger;
 }
 
+/**
+ * Options of one request ({@link Client.request}, {@link Client.requestWithHeader}).
+ *
+ * Why: a caller's deadline (an HTTP request being served, a user who gave up) must reach the request, and a link
+ * with a fixed header (TPDU) needs the header each request is routed by.
+ */
+export interface RequestOptions {
+  /** This request's timeout in ms (default: the client's `timeoutMs`). */
+  readonly timeoutMs?: number;
+  /**
+   * Aborts the request: it rejects with `ABORTED`. Already aborted: nothing is written. Aborted while waiting: its
+   * key leaves the pending requests and stays in doubt for `lateWindowMs`, as a timed-out one's does.
+   */
+  readonly signal?: AbortSignal;
+  /** The fixed header (TPDU) to send, exactly the framing's `headerBytes` long (default: zeros). */
+  readonly header?: Uint8Array;
+}
+
+/** Options of {@link Client.send}. */
+export interface SendOptions {
+  /** The fixed header (TPDU) to send, exactly the framing's `headerBytes` long (default: zeros). */
+  readonly header?: Uint8Array;
+}
+
+/**
+ * A matched answer with the fixed header (TPDU) it arrived with.
+ *
+ * Why: a network routes by the header (a TPDU's source and destination), so the caller may need to read it back.
+ */
+export interface Answer<M extends Message = Message> {
+  /** The decoded answer. */
+  readonly message: M;
+  /** The fixed header the answer arrived with; `undefined` when the framing has none. */
+  readonly header: Uint8Array | undefined;
+}
+
 /** A connected ISO 8583 client: many requests in flight on one connection, each matched to its response. */
 export interface Client<M extends Message = Message> {
   /**
    * Sends a request and resolves with its matched response. Every request ends answered or rejected with a stable
-   * code: `Iso8583NetError` (`TIMEOUT`, `CLOSED`, `DUPLICATE_KEY`, `KEY_IN_DOUBT`, `KEY_FAILED`,
+   * code: `Iso8583NetError` (`TIMEOUT`, `ABORTED`, `CLOSED`, `DUPLICATE_KEY`, `KEY_IN_DOUBT`, `KEY_FAILED`,
    * `WRITE_BUFFER_FULL`, `INVALID_OPTION`) or `Iso8583Error` (`INVALID_MESSAGE` for anything that is not a message
    * object, or the code of why it does not encode).
    */
-  request(message: M, options?: { timeoutMs?: number }): Promise<M>;
+  request(message: M, options?: RequestOptions): Promise<M>;
+  /** {@link Client.request}, resolving with the answer and the fixed header (TPDU) it arrived with. */
+  requestWithHeader(message: M, options?: RequestOptions): Promise<Answer<M>>;
   /** Sends a message that expects no answer (e.g. an advice answered elsewhere); throws like `request` rejects. */
-  send(message: M): void;
+  send(message: M, options?: SendOptions): void;
   /** Requests waiting for their response. */
   readonly pending: number;
   /** The limits in force. */
@@ -174,10 +215,31 @@ export interface Client<M extends Message = Message> {
   close(): Promise<void>;
 }
 
-interface Pending<M> {
-  resolve(m: M): void;
+interface Pending<M extends Message> {
+  resolve(answer: Answer<M>): void;
   reject(e: Error): void;
   timer: ReturnType<typeof setTimeout>;
+  /** Removes the abort listener of the request's signal, if it has one. */
+  unlisten(): void;
+}
+
+/** The option keys of one request. */
+const REQUEST_OPTIONS = ['timeoutMs', 'signal', 'header'] as const satisfies readonly (keyof RequestOptions)[];
+
+/** Whether `value` is an `AbortSignal` (or one of another realm: an event target with a boolean `aborted`). */
+function isSignal(value: unknown): value is AbortSignal {
+  if (value instanceof AbortSignal) return true;
+  const v = value as { aborted?: unknown; addEventListener?: unknown; removeEventListener?: unknown } | null;
+  return typeof v === 'object' && v !== null && typeof v.aborted === 'boolean' && typeof v.addEventListener === 'function' && typeof v.removeEventListener === 'function';
+}
+
+/** Checks a fixed header given for a request or a send: a `Uint8Array` of exactly the framing's `headerBytes`. */
+function checkHeader(where: string, header: unknown, headerBytes: number): Uint8Array | undefined {
+  if (header === undefined) return undefined;
+  if (!(header instanceof Uint8Array) || header.length !== headerBytes) {
+    invalidOption(where, 'options.header', `a Uint8Array of ${headerBytes} bytes (the framing's headerBytes)`, header);
+  }
+  return header;
 }
 
 /** The option keys `connect` knows; any other is refused. */
@@ -306,6 +368,7 @@ export async function connect<M extends Message = Message>(options: ClientOption
   const failAll = (error: Iso8583NetError): void => {
     for (const [k, p] of pending) {
       clearTimeout(p.timer);
+      p.unlisten();
       p.reject(error);
       pending.delete(k);
     }
@@ -347,7 +410,7 @@ export async function connect<M extends Message = Message>(options: ClientOption
           const reason = k !== undefined && inDoubt.delete(k) ? 'late' : 'unmatched';
           logger.info('response without a pending request', { ...loggableMti((message as { mti?: unknown } | null)?.mti), reason });
           try {
-            onUnmatched?.(message, reason);
+            onUnmatched?.(message, reason, frame.header);
           } catch (e) {
             logger.error('onUnmatched failed', { error: errorName(e) });
           }
@@ -355,7 +418,8 @@ export async function connect<M extends Message = Message>(options: ClientOption
         }
         pending.delete(k!);
         clearTimeout(p.timer);
-        p.resolve(message);
+        p.unlisten();
+        p.resolve({ message, header: frame.header });
       }
     } catch (e) {
       logger.error('client stream failed', { code: errorName(e) });
@@ -374,7 +438,71 @@ export async function connect<M extends Message = Message>(options: ClientOption
     }
   };
   /** The framed bytes of a message checked by checkMessage; throws what the codec throws. */
-  const frameOf = (message: M): Uint8Array => writeFrame(framing, { message: codec.encode(message) });
+  const frameOf = (message: M, header: Uint8Array | undefined): Uint8Array =>
+    writeFrame(framing, header === undefined ? { message: codec.encode(message) } : { header, message: codec.encode(message) });
+  const headerBytes = framing.headerBytes ?? 0;
+  /** A key leaves the pending requests unanswered (timeout, abort): it stays in doubt for `lateWindowMs`. */
+  const doubt = (k: string): void => {
+    if (limits.lateWindowMs > 0) inDoubt.set(k, Date.now() + limits.lateWindowMs);
+  };
+
+  const exchange = (message: M, requestOptions: RequestOptions): Promise<Answer<M>> => {
+    let k: string;
+    let timeoutMs: number;
+    let signal: AbortSignal | undefined;
+    try {
+      if (typeof requestOptions !== 'object' || requestOptions === null) invalidOption('request', 'options', 'an object', requestOptions);
+      checkKnownKeys('request', 'options', requestOptions as Record<string, unknown>, REQUEST_OPTIONS);
+      timeoutMs = integerOption('request', 'options.timeoutMs', requestOptions.timeoutMs, limits.timeoutMs, 1, MAX_TIMER_MS);
+      signal = requestOptions.signal;
+      if (signal !== undefined && !isSignal(signal)) invalidOption('request', 'options.signal', 'an AbortSignal', signal);
+      const header = checkHeader('request', requestOptions.header, headerBytes);
+      if (signal?.aborted === true) throw new Iso8583NetError(NetErrorCode.ABORTED, 'the request was aborted before it was written; nothing was written');
+      if (closed) throw new Iso8583NetError(NetErrorCode.CLOSED, 'the connection is closed');
+      checkMessage('request', message);
+      const bytes = frameOf(message, header);
+      k = keyOf(message, true);
+      if (pending.has(k)) throw new Iso8583NetError(NetErrorCode.DUPLICATE_KEY, 'a request with this key is in flight');
+      prune(Date.now());
+      if (inDoubt.has(k)) {
+        throw new Iso8583NetError(
+          NetErrorCode.KEY_IN_DOUBT,
+          `a request with this key timed out or was aborted less than ${limits.lateWindowMs} ms ago: its answer could be taken for this one's; nothing was written`,
+        );
+      }
+      checkWritable();
+      watch.wrote(socket.write(bytes));
+    } catch (e) {
+      return Promise.reject(e as Error);
+    }
+    return new Promise<Answer<M>>((resolve, reject) => {
+      const entry: Pending<M> = {
+        resolve,
+        reject,
+        timer: setTimeout(() => {
+          pending.delete(k);
+          entry.unlisten();
+          doubt(k);
+          reject(new Iso8583NetError(NetErrorCode.TIMEOUT, `no response within ${timeoutMs} ms`));
+        }, timeoutMs),
+        unlisten: () => undefined,
+      };
+      if (signal !== undefined) {
+        const s = signal;
+        const onAbort = (): void => {
+          if (pending.get(k) !== entry) return;
+          pending.delete(k);
+          clearTimeout(entry.timer);
+          entry.unlisten();
+          doubt(k);
+          reject(new Iso8583NetError(NetErrorCode.ABORTED, 'the request was aborted while waiting for its answer'));
+        };
+        s.addEventListener('abort', onAbort, { once: true });
+        entry.unlisten = () => s.removeEventListener('abort', onAbort);
+      }
+      pending.set(k, entry);
+    });
+  };
 
   return {
     get pending() {
@@ -382,42 +510,18 @@ export async function connect<M extends Message = Message>(options: ClientOption
     },
     limits,
     request(message, requestOptions = {}) {
-      let k: string;
-      let timeoutMs: number;
-      try {
-        if (typeof requestOptions !== 'object' || requestOptions === null) invalidOption('request', 'options', 'an object', requestOptions);
-        checkKnownKeys('request', 'options', requestOptions as Record<string, unknown>, ['timeoutMs']);
-        timeoutMs = integerOption('request', 'options.timeoutMs', requestOptions.timeoutMs, limits.timeoutMs, 1, MAX_TIMER_MS);
-        if (closed) throw new Iso8583NetError(NetErrorCode.CLOSED, 'the connection is closed');
-        checkMessage('request', message);
-        const bytes = frameOf(message);
-        k = keyOf(message, true);
-        if (pending.has(k)) throw new Iso8583NetError(NetErrorCode.DUPLICATE_KEY, 'a request with this key is in flight');
-        prune(Date.now());
-        if (inDoubt.has(k)) {
-          throw new Iso8583NetError(
-            NetErrorCode.KEY_IN_DOUBT,
-            `a request with this key timed out less than ${limits.lateWindowMs} ms ago: its answer could be taken for this one's; nothing was written`,
-          );
-        }
-        checkWritable();
-        watch.wrote(socket.write(bytes));
-      } catch (e) {
-        return Promise.reject(e as Error);
-      }
-      return new Promise<M>((resolve, reject) => {
-        const timer = setTimeout(() => {
-          pending.delete(k);
-          if (limits.lateWindowMs > 0) inDoubt.set(k, Date.now() + limits.lateWindowMs);
-          reject(new Iso8583NetError(NetErrorCode.TIMEOUT, `no response within ${timeoutMs} ms`));
-        }, timeoutMs);
-        pending.set(k, { resolve, reject, timer });
-      });
+      return exchange(message, requestOptions).then((answer) => answer.message);
     },
-    send(message) {
+    requestWithHeader(message, requestOptions = {}) {
+      return exchange(message, requestOptions);
+    },
+    send(message, sendOptions = {}) {
+      checkObject('send', 'options', sendOptions);
+      checkKnownKeys('send', 'options', sendOptions, ['header']);
+      const header = checkHeader('send', sendOptions.header, headerBytes);
       checkWritable();
       checkMessage('send', message);
-      const bytes = frameOf(message);
+      const bytes = frameOf(message, header);
       watch.wrote(socket.write(bytes));
     },
     drained() {

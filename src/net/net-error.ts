@@ -41,6 +41,12 @@ export const NetErrorCode = {
   KEY_IN_DOUBT: 'KEY_IN_DOUBT',
   /** The client's `key` function threw (its text is dropped) or returned something other than a string. */
   KEY_FAILED: 'KEY_FAILED',
+  /**
+   * The request's `signal` aborted: before it was written (nothing reached the wire), or while it waited for its
+   * answer (then its key stays in doubt for `lateWindowMs`, like a timed-out one's, and a late answer goes to
+   * `onUnmatched(message, 'late')`).
+   */
+  ABORTED: 'ABORTED',
   /** `server.listen()` failed: the port is in use or not allowed, the server is already listening, or was closed. */
   LISTEN_FAILED: 'LISTEN_FAILED',
 } as const;

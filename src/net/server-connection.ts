@@ -19,7 +19,7 @@ import { RepeatLimiter } from './log-limiter.js';
 import { errorName, type LogLevel, loggableMti, type NetLogger } from './logger.js';
 import type { FramePeek, MessageCodec } from './message-codec.js';
 import { mtiKind } from './mti-kind.js';
-import { isIso8583NetError, NetErrorCode } from './net-error.js';
+import { Iso8583NetError, isIso8583NetError, NetErrorCode } from './net-error.js';
 import { type ClockExpiry, PeerClock } from './peer-clock.js';
 import type { ServerLimits } from './server-limits.js';
 import type { CloseReason, StatsCounters } from './server-stats.js';
@@ -33,11 +33,55 @@ export interface RequestContext {
   readonly remoteAddress: string | undefined;
 }
 
+/** An answer and the fixed header (TPDU) it goes back with, as {@link withHeader} makes it. */
+export interface HeaderedAnswer<M extends Message = Message> {
+  /** Tells this wrapper from a message (a message has no `kind`). */
+  readonly kind: 'headeredAnswer';
+  /** The answer. */
+  readonly message: M;
+  /** The fixed header it is framed with. */
+  readonly header: Uint8Array;
+}
+
 /**
- * Answers one request: returns (or resolves) the response, or `undefined` to send nothing. `M` is the message
- * type of the server's codec (`Infer<typeof spec>` for `createCodec(spec)`), the dynamic `Message` by default.
+ * Wraps a handler's answer with the fixed header (TPDU) it goes back with, instead of the request's header.
+ *
+ * Why: the default echo suits networks that route an answer by the request's header as it came; others want the
+ * answer's header changed (a TPDU's source and destination swapped). `header` must be exactly the framing's
+ * `headerBytes` long: a header of another length (or not a `Uint8Array`) fails the request like a handler that
+ * throws (`handler failed`, `error: 'INVALID_OPTION'`, and the system error goes back with the request's header).
+ * The bytes are copied, so the caller may reuse its buffer.
+ *
+ * @example
+ * ```ts
+ * // A TPDU is id, destination (2 bytes), source (2 bytes): the answer goes back with the two swapped.
+ * const server = createServer({ codec, framing: { length: 'binary2', headerBytes: 5 },
+ *   handler: (request, { header: h }) => withHeader({ mti: responseMti(request.mti), fields: { 11: request.fields[11], 39: '00' } },
+ *     Uint8Array.of(h![0]!, h![3]!, h![4]!, h![1]!, h![2]!)) });
+ * ```
  */
-export type Handler<M extends Message = Message> = (message: M, ctx: RequestContext) => M | undefined | Promise<M | undefined>;
+export function withHeader<M extends Message>(message: M, header: Uint8Array): HeaderedAnswer<M> {
+  return Object.freeze({ kind: 'headeredAnswer' as const, message, header: header instanceof Uint8Array ? header.slice() : header });
+}
+
+/** Whether a handler returned a {@link HeaderedAnswer} (read without trusting it: a getter may throw). */
+function isHeadered(value: unknown): value is HeaderedAnswer {
+  try {
+    return typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'headeredAnswer';
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Answers one request: returns (or resolves) the response, a response {@link withHeader} a fixed header of its
+ * own, or `undefined` to send nothing. `M` is the message type of the server's codec (`Infer<typeof spec>` for
+ * `createCodec(spec)`), the dynamic `Message` by default.
+ */
+export type Handler<M extends Message = Message> = (
+  message: M,
+  ctx: RequestContext,
+) => M | HeaderedAnswer<M> | undefined | Promise<M | HeaderedAnswer<M> | undefined>;
 
 /** What every connection of one server shares. */
 export interface ServerCore<M extends Message> {
@@ -310,13 +354,26 @@ export class ServedConnection<M extends Message> {
     if (kind === 'noResponse') counters.noResponseMti++;
     if (this.budget < this.core.limits.maxBadFrames) this.budget++;
     let result: unknown;
+    // The answer goes back with the request's header as received, unless the handler chose another (withHeader).
+    const headerBytes = this.core.framing.headerBytes ?? 0;
+    const reply = (answer: unknown): void => {
+      if (!isHeadered(answer)) return this.answer(frame.header, answer as M | undefined);
+      const { header, message } = answer;
+      if (!(header instanceof Uint8Array) || header.length !== headerBytes) {
+        const e = new Iso8583NetError(NetErrorCode.INVALID_OPTION, `withHeader: header must be a Uint8Array of ${headerBytes} bytes (the framing's headerBytes)`, {
+          option: 'header',
+        });
+        return this.failed(frame, request, e);
+      }
+      this.answer(header, message as M);
+    };
     try {
       result = handler(request, { header: frame.header, remoteAddress: this.remoteAddress });
       if (isThenable(result)) {
         this.active++;
         this.core.jobStarted();
         Promise.resolve(result).then(
-          (answer) => this.settled(() => this.answer(frame, answer as M | undefined)),
+          (answer) => this.settled(() => reply(answer)),
           (e: unknown) => this.settled(() => this.failed(frame, request, e)),
         );
         return;
@@ -325,7 +382,7 @@ export class ServedConnection<M extends Message> {
       this.failed(frame, request, e);
       return;
     }
-    this.answer(frame, result as M | undefined);
+    reply(result);
   }
 
   /** Runs the end of one handler's job, then lets the connection go on (resume reading, or finish). */
@@ -367,7 +424,8 @@ export class ServedConnection<M extends Message> {
       this.note('error', 'systemError failed', { ...mti, error: errorName(x) });
       return;
     }
-    this.answer(frame, answer);
+    // A system error goes back with the request's header: the handler that chose another failed.
+    this.answer(frame.header, answer);
   }
 
   private malformed(frame: Frame, e: Iso8583Error): void {
@@ -399,7 +457,7 @@ export class ServedConnection<M extends Message> {
       this.note('error', 'formatError failed', { ...loggableMti(read.mti), error: errorName(x) });
       return;
     }
-    this.answer(frame, answer);
+    this.answer(frame.header, answer);
   }
 
   /** Spends one bad frame; true when that was one too many and the connection is closing. */
@@ -411,14 +469,15 @@ export class ServedConnection<M extends Message> {
     return true;
   }
 
-  private answer(frame: Frame, message: M | undefined): void {
+  /** Writes `message` framed with the fixed `header` (none: the framing's zeros). */
+  private answer(header: Uint8Array | undefined, message: M | undefined): void {
     if (message === undefined) return;
     const { socket } = this;
     if (socket.destroyed || !socket.writable) return;
     let bytes: Uint8Array;
     try {
       const encoded = this.core.codec.encode(message);
-      bytes = writeFrame(this.core.framing, frame.header === undefined ? { message: encoded } : { header: frame.header, message: encoded }, allocBuffer);
+      bytes = writeFrame(this.core.framing, header === undefined ? { message: encoded } : { header, message: encoded }, allocBuffer);
     } catch (e) {
       this.note('error', 'response could not be encoded', { ...loggableMti(mtiOf(message)), error: errorName(e) });
       return;

@@ -25,7 +25,7 @@ import { type Handler, ServedConnection, type ServerCore } from './server-connec
 import { resolveServerLimits, type ServerLimits } from './server-limits.js';
 import { type CloseReason, newCounters, type ServerStats, snapshot } from './server-stats.js';
 
-export type { Handler, RequestContext } from './server-connection.js';
+export { type Handler, type HeaderedAnswer, type RequestContext, withHeader } from './server-connection.js';
 
 /** Options of {@link createServer}; every limit left out takes its value from `DEFAULT_SERVER_LIMITS`. */
 export interface ServerOptions<M extends Message = Message> {

@@ -14,6 +14,7 @@ import {
   type FramingSpec,
   type Handler,
   type NetLogger,
+  type RequestContext,
   readFrames,
   type Server,
   type ServerOptions,
@@ -35,7 +36,10 @@ afterEach(async () => {
 });
 
 /** Answers every request: response MTI, DE11 and DE41 echoed, DE39 `00`. */
-export const approve: Handler<IsoMessage> = (m) => ({ mti: responseMti(m.mti), fields: { 11: m.fields[11], 39: '00', 41: m.fields[41] } });
+export const approve = (m: IsoMessage, _ctx?: RequestContext): IsoMessage => ({
+  mti: responseMti(m.mti),
+  fields: { 11: m.fields[11], 39: '00', 41: m.fields[41] },
+});
 
 export async function startServer(handler: Handler<IsoMessage>, extra: Partial<ServerOptions<IsoMessage>> = {}, f: FramingSpec = framing) {
   const server = createServer({ codec, framing: f, handler, ...extra });

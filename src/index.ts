@@ -69,13 +69,12 @@ export {
   repeatMti,
   responseMti,
 } from './message/mti.js';
+export { fromHex, toHex } from './codecs/hex-digits.js';
 export {
-  fromHex,
   type JSONValue,
   type MessageJSON,
   messageFromJSON,
   messageToJSON,
-  toHex,
   valueFromJSON,
   valueToJSON,
 } from './message/json.js';

@@ -1,9 +1,10 @@
-import { messageToMaskedJSON } from '../describe/masked-json.js';
+import { toHex } from '../codecs/hex-digits.js';
 import { describe } from '../describe/describe.js';
+import { messageToMaskedJSON } from '../describe/masked-json.js';
 import { ErrorCode } from '../errors/codes.js';
 import { Iso8583Error, isIso8583Error } from '../errors/iso8583-error.js';
 import { createCodec } from '../message/codec.js';
-import { messageFromJSON, messageToJSON, toHex } from '../message/json.js';
+import { messageFromJSON, messageToJSON } from '../message/json.js';
 import { type CliArgs, parseArgs, quotable } from './args.js';
 import { loadSpec, PRESET_NAMES } from './load-spec.js';
 import { type InputStream, InputTooLargeError, readFrameInput, readJsonInput } from './read-input.js';

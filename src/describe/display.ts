@@ -1,4 +1,4 @@
-import { toHex } from '../message/json.js';
+import { toHex } from '../codecs/hex-digits.js';
 import { isRecord, own } from '../message/read-message.js';
 import type { BerTlv, FieldSpec, FieldValue, Message, MessageSpec, TlvEntry, TlvLayout, Track2 } from '../spec/types.js';
 import { EMV_TAGS } from '../subfields/emv-tags.js';

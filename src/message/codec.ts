@@ -3,15 +3,18 @@ import { type ConvertContext, specialize } from '../codecs/converter.js';
 import { getConverter } from '../codecs/registry.js';
 import { ByteReader } from '../cursor/byte-reader.js';
 import { ByteWriter } from '../cursor/byte-writer.js';
+import type { CompiledField } from '../cursor/compiled-field.js';
+import { describeType } from '../errors/arguments.js';
 import { ErrorCode } from '../errors/codes.js';
 import { guard, unreadable } from '../errors/guard.js';
 import { Iso8583Error, isIso8583Error } from '../errors/iso8583-error.js';
+import { located } from '../errors/located.js';
 import type { Infer } from '../spec/infer.js';
 import { KIND_ALPHABETS } from '../spec/kinds.js';
 import type { Message, MessageSpec, ScalarValue } from '../spec/types.js';
 import type { StrictSpec } from '../spec/strict.js';
 import { headerValueUnits, validateSpec } from '../spec/validate-spec.js';
-import { type CompiledField, compileField, describeType, located } from './compile-field.js';
+import { compileField } from './compile-field.js';
 
 /**
  * A compiled codec for one spec: decode frames into messages and encode messages into frames.

@@ -2,38 +2,19 @@ import { type ConvertContext, type Converter, specialize } from '../codecs/conve
 import { getConverter } from '../codecs/registry.js';
 import { ByteReader } from '../cursor/byte-reader.js';
 import { ByteWriter } from '../cursor/byte-writer.js';
+import type { CompiledField } from '../cursor/compiled-field.js';
 import { describeType } from '../errors/arguments.js';
 import { ErrorCode } from '../errors/codes.js';
 import { Iso8583Error, isIso8583Error } from '../errors/iso8583-error.js';
+import { located } from '../errors/located.js';
 import { compilePrefix, type LengthPrefix, parsePrefix } from '../prefixes/length-prefix.js';
 import { KIND_ALPHABETS } from '../spec/kinds.js';
-import type { FieldSpec, FieldValue, LengthUnit, ScalarValue } from '../spec/types.js';
+import type { FieldSpec, LengthUnit, ScalarValue } from '../spec/types.js';
 import { compileLayout } from '../subfields/compile-layout.js';
 import { unitMapping } from '../codecs/units.js';
 import { formatTrack2, parseTrack2 } from '../subfields/track2.js';
 
-/**
- * One data element compiled into a decode closure and an encode closure over the shared cursor.
- *
- * Why: every decision that depends only on the spec (converter, prefix, units, padding, alphabet) is taken once
- * here, so the per-frame work is a bounds check, a prefix read and one converter loop.
- */
-export interface CompiledField {
-  /** Field path used in errors, e.g. `"35"`. */
-  readonly path: string;
-  /** Reads the element at the cursor. */
-  decode(r: ByteReader): FieldValue;
-  /** Writes `value` at the writer's position; checks type, length and alphabet. */
-  encode(w: ByteWriter, value: unknown): void;
-}
-
 const DEFAULT_NIBBLE_PAD = { side: 'left', nibble: '0' } as const;
-
-/** Re-throws anything a converter threw as a located `Iso8583Error`. */
-export function located(e: unknown, path: string, offset: number): Iso8583Error {
-  if (isIso8583Error(e)) return e.locate(path, offset);
-  return new Iso8583Error(ErrorCode.CONVERTER_FAILED, 'converter failed', { field: path, offset });
-}
 
 /**
  * Compiles one field spec (recursively for subfields). The spec must already have passed `validateSpec`.
@@ -58,7 +39,7 @@ export function compileField(path: string, spec: FieldSpec): CompiledField {
       },
     };
   }
-  return compileContainerField(path, spec, compileLayout(path, layout));
+  return compileContainerField(path, spec, compileLayout(path, layout, compileField));
 }
 
 /**
@@ -269,5 +250,3 @@ export function compileScalarField(path: string, spec: FieldSpec): CompiledField
 
   return { path, decode, encode };
 }
-
-export { describeType } from '../errors/arguments.js';

@@ -1,7 +1,7 @@
+import { fromHex, notHexDigit, oddDigits } from '../codecs/hex-digits.js';
 import { describeType } from '../errors/arguments.js';
 import { ErrorCode } from '../errors/codes.js';
 import { Iso8583Error } from '../errors/iso8583-error.js';
-import { fromHex, notHexDigit, oddDigits } from './json.js';
 
 /**
  * Parses hex text that may carry annotations: `#` starts a comment to the end of the line, and white space

@@ -1,3 +1,4 @@
+import { copyBytes, typedArrayTag } from '../codecs/copy-bytes.js';
 import { getConverter } from '../codecs/registry.js';
 import { describeType } from '../errors/arguments.js';
 import { ErrorCode } from '../errors/codes.js';
@@ -18,23 +19,6 @@ import { validateSpec } from '../spec/validate-spec.js';
 /** Constructed BER-TLV tags nest at most this deep, as in the codec. */
 export const MAX_BER_DEPTH = 8;
 
-const TYPED_ARRAY_PROTOTYPE = Object.getPrototypeOf(Uint8Array.prototype) as object;
-const typedArrayName = Object.getOwnPropertyDescriptor(TYPED_ARRAY_PROTOTYPE, Symbol.toStringTag)!.get!;
-const typedArrayLength = Object.getOwnPropertyDescriptor(TYPED_ARRAY_PROTOTYPE, 'length')!.get!;
-
-/**
- * A fresh copy of `value` if it is a genuine `Uint8Array` (a `Buffer`, or one from another realm, counts), else
- * `undefined`. The brand and the length come from the typed-array internals, not from properties.
- */
-export function copyBytes(value: unknown): Uint8Array | undefined {
-  if (typedArrayName.call(value) !== 'Uint8Array') return undefined;
-  const source = value as Uint8Array;
-  const length = typedArrayLength.call(source) as number;
-  const out = new Uint8Array(length);
-  for (let i = 0; i < length; i++) out[i] = source[i]!;
-  return out;
-}
-
 /** Names a value's type for an error text, without showing the value and without running its code. */
 export function typeName(value: unknown): string {
   return describeType(value);
@@ -42,7 +26,7 @@ export function typeName(value: unknown): string {
 
 /** Tells whether `value` is an object that may hold keyed data: not null, not an array, not a typed array. */
 export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && typedArrayName.call(value) === undefined;
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && typedArrayTag(value) === undefined;
 }
 
 /** Own property lookup: a key such as `constructor` or `__proto__` never reaches `Object.prototype`. */

@@ -1,9 +1,10 @@
+import { hexOrUndefined, toHex } from '../codecs/hex-digits.js';
 import type { ByteReader } from '../cursor/byte-reader.js';
 import { ByteWriter } from '../cursor/byte-writer.js';
+import type { CompiledField } from '../cursor/compiled-field.js';
+import { describeType } from '../errors/arguments.js';
 import { ErrorCode } from '../errors/codes.js';
 import { Iso8583Error } from '../errors/iso8583-error.js';
-import { type CompiledField, describeType } from '../message/compile-field.js';
-import { hexOrUndefined, toHex } from '../message/json.js';
 import type { BerTlv, BerTlvLayout } from '../spec/types.js';
 import { EMV_TAGS } from './emv-tags.js';
 

@@ -1,7 +1,8 @@
 import { compileBitmap, hasBit, isEmptyBitmap, setBit } from '../bitmap/bitmap.js';
+import type { CompiledField, FieldCompiler } from '../cursor/compiled-field.js';
+import { describeType } from '../errors/arguments.js';
 import { ErrorCode } from '../errors/codes.js';
 import { Iso8583Error } from '../errors/iso8583-error.js';
-import { type CompiledField, compileField, describeType } from '../message/compile-field.js';
 import type { BitmappedLayout, FieldValue, PositionalLayout, SubfieldLayout } from '../spec/types.js';
 import { compileBerTlv } from './ber-tlv.js';
 import { compileTlv } from './tlv.js';
@@ -17,7 +18,7 @@ export function asSubfieldObject(value: unknown, path: string, offset: number): 
   return value as Record<number, FieldValue | undefined>;
 }
 
-function compilePositional(path: string, layout: PositionalLayout): CompiledField {
+function compilePositional(path: string, layout: PositionalLayout, compileField: FieldCompiler): CompiledField {
   const parts = Object.keys(layout.fields)
     .map(Number)
     .sort((a, b) => a - b)
@@ -47,7 +48,7 @@ function compilePositional(path: string, layout: PositionalLayout): CompiledFiel
   };
 }
 
-function compileBitmapped(path: string, layout: BitmappedLayout): CompiledField {
+function compileBitmapped(path: string, layout: BitmappedLayout, compileField: FieldCompiler): CompiledField {
   const secondary = layout.secondary === true;
   const last = secondary ? 128 : 64;
   const fields: (CompiledField | undefined)[] = new Array(last + 1).fill(undefined);
@@ -111,14 +112,19 @@ function compileBitmapped(path: string, layout: BitmappedLayout): CompiledField 
  * Compiles the inside of a field with subfields into decode/encode closures over a cursor bounded to the field.
  *
  * Why: subfields run on the same cursor as the message (one pass, absolute offsets in errors) with paths such as
- * `127.3` or `55.9F02`.
+ * `127.3` or `55.9F02`. Positional and bitmapped subfields are fields again, compiled by `compileField` (the
+ * message's field compiler, passed in so this module never imports it back).
  */
-export function compileLayout(path: string, layout: Exclude<SubfieldLayout, { type: 'track2' }>): CompiledField {
+export function compileLayout(
+  path: string,
+  layout: Exclude<SubfieldLayout, { type: 'track2' }>,
+  compileField: FieldCompiler,
+): CompiledField {
   switch (layout.type) {
     case 'positional':
-      return compilePositional(path, layout);
+      return compilePositional(path, layout, compileField);
     case 'bitmapped':
-      return compileBitmapped(path, layout);
+      return compileBitmapped(path, layout, compileField);
     case 'tlv':
       return compileTlv(path, layout);
     case 'ber-tlv':

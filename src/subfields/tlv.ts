@@ -1,8 +1,10 @@
 import { type ConvertContext, specialize, type SpecializedConverter } from '../codecs/converter.js';
 import { getConverter } from '../codecs/registry.js';
+import type { CompiledField } from '../cursor/compiled-field.js';
+import { describeType } from '../errors/arguments.js';
 import { ErrorCode } from '../errors/codes.js';
 import { Iso8583Error, isIso8583Error } from '../errors/iso8583-error.js';
-import { type CompiledField, describeType, located } from '../message/compile-field.js';
+import { located } from '../errors/located.js';
 import { KIND_ALPHABETS } from '../spec/kinds.js';
 import type { FieldSpec, ScalarValue, TlvEntry, TlvLayout } from '../spec/types.js';
 

@@ -189,6 +189,41 @@ export interface Answer<M extends Message = Message> {
   readonly header: Uint8Array | undefined;
 }
 
+/**
+ * Counters of one client since it connected, as a snapshot ({@link Client.stats}).
+ *
+ * Why: a link's health is read in numbers (answers against timeouts, late answers, what is in flight), without
+ * parsing logs. Every request written ends in exactly one of `answered`, `timedOut`, `aborted` or `closed`, or is
+ * still `inFlight`: `sent = answered + timedOut + aborted + closed + inFlight` holds at every moment.
+ */
+export interface ClientStats {
+  /** Requests written (`request`, `requestWithHeader`). */
+  readonly sent: number;
+  /** Requests answered. */
+  readonly answered: number;
+  /** Requests that timed out. */
+  readonly timedOut: number;
+  /** Written requests whose signal aborted while they waited. */
+  readonly aborted: number;
+  /** Written requests rejected `CLOSED` while they waited (the link went down, or `close()`). */
+  readonly closed: number;
+  /** Requests waiting for their answer now (the same as `pending`). */
+  readonly inFlight: number;
+  /**
+   * Requests rejected before a byte was written: an aborted signal, `CLOSED`, `DUPLICATE_KEY`, `KEY_IN_DOUBT`,
+   * `KEY_FAILED`, `WRITE_BUFFER_FULL`, an invalid message or option.
+   */
+  readonly refused: number;
+  /** Answers that came after their request timed out or was aborted (`onUnmatched(message, 'late')`). */
+  readonly late: number;
+  /** Messages that matched no request, late ones aside (`onUnmatched(message, 'unmatched')`). */
+  readonly unmatched: number;
+  /** Messages written by `send` (no answer expected). */
+  readonly messagesSent: number;
+  /** Frames received that did not decode (logged as `undecodable response`). */
+  readonly undecodable: number;
+}
+
 /** A connected ISO 8583 client: many requests in flight on one connection, each matched to its response. */
 export interface Client<M extends Message = Message> {
   /**
@@ -204,6 +239,8 @@ export interface Client<M extends Message = Message> {
   send(message: M, options?: SendOptions): void;
   /** Requests waiting for their response. */
   readonly pending: number;
+  /** Counters since the client connected, as a snapshot taken when read. */
+  readonly stats: ClientStats;
   /** The limits in force. */
   readonly limits: ClientLimits;
   /**
@@ -339,6 +376,7 @@ export async function connect<M extends Message = Message>(options: ClientOption
   });
   socket.setNoDelay(true);
   const pending = new Map<string, Pending<M>>();
+  const counts = { sent: 0, answered: 0, timedOut: 0, aborted: 0, closed: 0, refused: 0, late: 0, unmatched: 0, messagesSent: 0, undecodable: 0 };
   // Keys whose request timed out, with the time (Date.now()) until which they stay in doubt. Every entry gets the
   // same window, so the map's insertion order is expiry order: pruning takes expired entries off the front. It so
   // holds at most the keys timed out within the last lateWindowMs.
@@ -369,6 +407,7 @@ export async function connect<M extends Message = Message>(options: ClientOption
     for (const [k, p] of pending) {
       clearTimeout(p.timer);
       p.unlisten();
+      counts.closed++;
       p.reject(error);
       pending.delete(k);
     }
@@ -395,6 +434,7 @@ export async function connect<M extends Message = Message>(options: ClientOption
           message = codec.decode(frame.message);
         } catch (e) {
           if (!isIso8583Error(e)) throw e;
+          counts.undecodable++;
           logger.warn('undecodable response', { code: e.code, field: e.field, offset: e.offset });
           continue;
         }
@@ -408,6 +448,7 @@ export async function connect<M extends Message = Message>(options: ClientOption
         if (p === undefined) {
           prune(Date.now());
           const reason = k !== undefined && inDoubt.delete(k) ? 'late' : 'unmatched';
+          counts[reason]++;
           logger.info('response without a pending request', { ...loggableMti((message as { mti?: unknown } | null)?.mti), reason });
           try {
             onUnmatched?.(message, reason, frame.header);
@@ -419,6 +460,7 @@ export async function connect<M extends Message = Message>(options: ClientOption
         pending.delete(k!);
         clearTimeout(p.timer);
         p.unlisten();
+        counts.answered++;
         p.resolve({ message, header: frame.header });
       }
     } catch (e) {
@@ -472,7 +514,9 @@ export async function connect<M extends Message = Message>(options: ClientOption
       }
       checkWritable();
       watch.wrote(socket.write(bytes));
+      counts.sent++;
     } catch (e) {
+      counts.refused++;
       return Promise.reject(e as Error);
     }
     return new Promise<Answer<M>>((resolve, reject) => {
@@ -483,6 +527,7 @@ export async function connect<M extends Message = Message>(options: ClientOption
           pending.delete(k);
           entry.unlisten();
           doubt(k);
+          counts.timedOut++;
           reject(new Iso8583NetError(NetErrorCode.TIMEOUT, `no response within ${timeoutMs} ms`));
         }, timeoutMs),
         unlisten: () => undefined,
@@ -495,6 +540,7 @@ export async function connect<M extends Message = Message>(options: ClientOption
           clearTimeout(entry.timer);
           entry.unlisten();
           doubt(k);
+          counts.aborted++;
           reject(new Iso8583NetError(NetErrorCode.ABORTED, 'the request was aborted while waiting for its answer'));
         };
         s.addEventListener('abort', onAbort, { once: true });
@@ -507,6 +553,9 @@ export async function connect<M extends Message = Message>(options: ClientOption
   return {
     get pending() {
       return pending.size;
+    },
+    get stats(): ClientStats {
+      return Object.freeze({ ...counts, inFlight: pending.size });
     },
     limits,
     request(message, requestOptions = {}) {
@@ -523,6 +572,7 @@ export async function connect<M extends Message = Message>(options: ClientOption
       checkMessage('send', message);
       const bytes = frameOf(message, header);
       watch.wrote(socket.write(bytes));
+      counts.messagesSent++;
     },
     drained() {
       return watch.drained();

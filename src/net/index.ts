@@ -9,6 +9,7 @@ export {
   type Client,
   type ClientLimits,
   type ClientOptions,
+  type ClientStats,
   connect,
   DEFAULT_CLIENT_LIMITS,
   defaultMatchKey,
@@ -18,7 +19,7 @@ export {
 } from './client.js';
 export { DEFAULT_MAX_FRAME_BYTES, type FrameReaderOptions, readFrames } from './frame-reader.js';
 export { encodeFrame, type Frame, type FramingSpec, lengthBytes, maxAnnounced, readLength, validateFraming } from './framing.js';
-export { type NetLogger, silentLogger } from './logger.js';
+export { type NetLogger, type ObjectFirstLogger, objectFirstLogger, silentLogger } from './logger.js';
 export { DEFAULT_MATCH_FIELDS, type FramePeek, type MessageCodec } from './message-codec.js';
 export { Iso8583NetError, isIso8583NetError, NetErrorCode } from './net-error.js';
 export { createServer, type Handler, type HeaderedAnswer, type RequestContext, type Server, type ServerOptions, withHeader } from './server.js';

@@ -16,7 +16,7 @@ import { FrameParser } from './frame-parser.js';
 import { peekFrame } from './format-error.js';
 import { type Frame, type FramingSpec, writeFrame } from './framing.js';
 import { RepeatLimiter } from './log-limiter.js';
-import { errorName, type LogLevel, loggableMti, type NetLogger } from './logger.js';
+import { errorFacts, errorName, type LogLevel, loggableMti, type NetLogger } from './logger.js';
 import type { FramePeek, MessageCodec } from './message-codec.js';
 import { mtiKind } from './mti-kind.js';
 import { Iso8583NetError, isIso8583NetError, NetErrorCode } from './net-error.js';
@@ -94,7 +94,7 @@ export interface ServerCore<M extends Message> {
   readonly counters: StatsCounters;
   readonly onMalformed: 'respond' | 'skip';
   readonly formatError: (frame: Uint8Array, error: Iso8583Error, read: FramePeek) => M | undefined;
-  readonly systemError: (request: M) => M | undefined;
+  readonly systemError: (request: M, error: unknown) => M | undefined;
   /** A handler started or ended on some connection (the server waits for them on close). */
   jobStarted(): void;
   jobEnded(): void;
@@ -416,12 +416,12 @@ export class ServedConnection<M extends Message> {
     const { counters, systemError } = this.core;
     counters.handlerErrors++;
     const mti = loggableMti(mtiOf(request));
-    this.note('error', 'handler failed', { ...mti, error: errorName(e) });
+    this.note('error', 'handler failed', { ...mti, ...errorFacts(e) });
     let answer: M | undefined;
     try {
-      answer = systemError(request);
+      answer = systemError(request, e);
     } catch (x) {
-      this.note('error', 'systemError failed', { ...mti, error: errorName(x) });
+      this.note('error', 'systemError failed', { ...mti, ...errorFacts(x) });
       return;
     }
     // A system error goes back with the request's header: the handler that chose another failed.
@@ -454,7 +454,7 @@ export class ServedConnection<M extends Message> {
     try {
       answer = formatError(frame.message, e, read);
     } catch (x) {
-      this.note('error', 'formatError failed', { ...loggableMti(read.mti), error: errorName(x) });
+      this.note('error', 'formatError failed', { ...loggableMti(read.mti), ...errorFacts(x) });
       return;
     }
     this.answer(frame.header, answer);

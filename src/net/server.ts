@@ -47,9 +47,11 @@ export interface ServerOptions<M extends Message = Message> {
   readonly formatError?: (frame: Uint8Array, error: Iso8583Error, read: FramePeek) => M | undefined;
   /**
    * Builds the answer when the handler throws (default: response MTI, header, DE11 and DE41 echoed, DE39 `96`; nothing
-   * for a request MTI without a response MTI). If it throws, nothing is sent and `systemError failed` is logged.
+   * for a request MTI without a response MTI). `error` is what the handler threw, as it was thrown (to pick a
+   * response code by it: a database timeout is not a declined card). If it throws, nothing is sent and
+   * `systemError failed` is logged.
    */
-  readonly systemError?: (request: M) => M | undefined;
+  readonly systemError?: (request: M, error: unknown) => M | undefined;
   /** Largest incoming frame (default 8 KiB); a larger one closes that connection. */
   readonly maxFrameBytes?: number;
   /**
@@ -201,7 +203,7 @@ export function createServer<M extends Message = Message>(options: ServerOptions
     counters,
     onMalformed: options.onMalformed ?? 'respond',
     formatError: options.formatError ?? ((_frame: Uint8Array, _e: Iso8583Error, read: FramePeek) => defaultFormatError(read) as M | undefined),
-    systemError: options.systemError ?? (defaultSystemError as (request: M) => M | undefined),
+    systemError: options.systemError ?? (defaultSystemError as (request: M, error: unknown) => M | undefined),
     jobStarted: () => {
       running++;
     },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { encodeFrame, type FramingSpec, isIso8583NetError, lengthBytes, maxAnnounced, readLength, validateFraming } from '../../src/net/index.js';
+import { encodeFrame, type Frame, type FramingSpec, isIso8583NetError, lengthBytes, maxAnnounced, readLength, validateFraming } from '../../src/net/index.js';
 
 /** The framing functions as a plain JavaScript caller reaches them: no compiler, so the calls go through `any`. */
 const js = { validateFraming, readLength, encodeFrame } as Record<string, (...args: any[]) => any>;
@@ -132,10 +132,11 @@ describe('encodeFrame', () => {
       [{ length: 'ascii', digits: 2, headerBytes: 3 }, 96],
     ] as [FramingSpec, number][]) {
       const name = JSON.stringify(framing);
-      const header = framing.headerBytes === undefined ? undefined : new Uint8Array(framing.headerBytes);
-      const frame = encodeFrame(framing, { header, message: new Uint8Array(max) });
+      const withHeader = (message: Uint8Array): Frame =>
+        framing.headerBytes === undefined ? { message } : { header: new Uint8Array(framing.headerBytes), message };
+      const frame = encodeFrame(framing, withHeader(new Uint8Array(max)));
       expect(readLength(framing, frame, 0), name).toBe(max + (framing.headerBytes ?? 0));
-      expect(failure(() => encodeFrame(framing, { header, message: new Uint8Array(max + 1) }))?.code, name).toBe('FRAME_TOO_LARGE');
+      expect(failure(() => encodeFrame(framing, withHeader(new Uint8Array(max + 1))))?.code, name).toBe('FRAME_TOO_LARGE');
     }
   });
 

@@ -1,0 +1,183 @@
+import fc from 'fast-check';
+import { parsePrefix } from '../prefixes/length-prefix.js';
+import type { ConverterName, PrefixName } from '../spec/names.js';
+import type { BitmappedLayout, BitmapSpec, FieldKind, FieldSpec, LengthUnit, MessageSpec } from '../spec/types.js';
+import { isFieldNumberAllowed } from '../spec/validate-spec.js';
+import { fieldAlphabet } from './values.js';
+
+
+const TEXT_ENCODINGS = ['ascii', 'ebcdic037', 'ebcdic500', 'ebcdic1047'] as const;
+const PREFIX_TEXT = [...TEXT_ENCODINGS, 'bcd'] as const;
+
+/**
+ * One random valid field spec: converter × prefix × padding, with a matching kind and length unit.
+ *
+ * Why: code that takes one field row (validators, editors, converters of other libraries' tables) is tested
+ * against every combination, not the few a preset uses.
+ *
+ * @example
+ * ```ts
+ * fc.assert(fc.property(arbitraryFieldSpec(), (field) => { validateFieldSpec(field, '2'); }));
+ * ```
+ */
+export function arbitraryFieldSpec(): fc.Arbitrary<FieldSpec> {
+  const kindAndEncoding: fc.Arbitrary<{ kind: FieldKind; encoding: ConverterName; lengthUnit: LengthUnit }> = fc.oneof(
+    fc.record({
+      kind: fc.constantFrom<FieldKind>('n', 'a', 'an', 'ans', 'as', 'ns', 'anp', 'z', 'x+n'),
+      encoding: fc.constantFrom(...TEXT_ENCODINGS),
+      lengthUnit: fc.constantFrom<LengthUnit>('chars', 'bytes'),
+    }),
+    fc.record({
+      kind: fc.constantFrom<FieldKind>('n', 'z', 'x+n'),
+      encoding: fc.constant('bcd'),
+      lengthUnit: fc.constantFrom<LengthUnit>('digits', 'bytes'),
+    }),
+    fc.record({ kind: fc.constant<FieldKind>('b'), encoding: fc.constant('binary'), lengthUnit: fc.constant<LengthUnit>('bytes') }),
+    fc.record({
+      kind: fc.constant<FieldKind>('b'),
+      encoding: fc.constant('hex'),
+      lengthUnit: fc.constantFrom<LengthUnit>('bytes', 'chars'),
+    }),
+  );
+  const prefix = fc.oneof(
+    fc.constant<PrefixName | undefined>(undefined),
+    fc.constant<PrefixName | undefined>('fixed'),
+    fc.tuple(fc.constantFrom('L', 'LL', 'LLL', 'LLLL'), fc.constantFrom(...PREFIX_TEXT)).map(([ls, e]): PrefixName => `${ls}/${e}`),
+    fc.constantFrom<PrefixName | undefined>('B1', 'B2'),
+  );
+  return fc
+    .tuple(kindAndEncoding, prefix, fc.integer({ min: 1, max: 300 }), fc.boolean(), fc.boolean(), fc.boolean(), fc.boolean())
+    .map(([ke, p, rawLength, usePad, padLeft, nibbleLeft, nibbleF]) => {
+      const shape = parsePrefix(p)!;
+      let max = rawLength;
+      if (shape.type === 'digits') max = Math.min(max, 10 ** shape.digits - 1);
+      if (shape.type === 'binary' && shape.bytes === 1) max = Math.min(max, 255);
+      const fixed = shape.type === 'fixed';
+      // A fixed hex field counted in characters needs an even count.
+      if (fixed && ke.encoding === 'hex' && ke.lengthUnit === 'chars' && max % 2 === 1) max += max === 1 ? 1 : -1;
+      // x+n needs room for the sign.
+      if (ke.kind === 'x+n' && max < 2) max = 2;
+      const spec: { -readonly [K in keyof FieldSpec]: FieldSpec[K] } = {
+        kind: ke.kind,
+        length: max,
+        encoding: ke.encoding,
+        lengthUnit: ke.lengthUnit,
+      };
+      if (p !== undefined) spec.prefix = p;
+      if (ke.encoding === 'bcd') spec.nibblePad = { side: nibbleLeft ? 'left' : 'right', nibble: nibbleF ? 'F' : '0' };
+      if (fixed && usePad && ke.kind !== 'b' && ke.kind !== 'x+n') {
+        const char = fieldAlphabet(spec)[0];
+        if (char !== undefined) spec.pad = { side: padLeft ? 'left' : 'right', char };
+      }
+      return spec;
+    });
+}
+
+/**
+ * One random valid field with subfields: a TLV, BER-TLV, bitmapped, positional or Track 2 container, its inner
+ * fields drawn from {@link arbitraryFieldSpec} where the layout allows.
+ *
+ * Why: exercises every layout × container encoding combination a spec may declare.
+ *
+ * @example
+ * ```ts
+ * fc.assert(fc.property(arbitraryStructuredFieldSpec(), (field) => field.subfields !== undefined));
+ * ```
+ */
+export function arbitraryStructuredFieldSpec(): fc.Arbitrary<FieldSpec> {
+  const text = fc.constantFrom(...TEXT_ENCODINGS);
+  // Inner scalar fields of bitmapped layouts: any variable field spec (fixed ones too) without subfields.
+  const inner = arbitraryFieldSpec();
+  return fc.oneof(
+    text.map((e): FieldSpec => ({
+      kind: 'ans', length: 999, prefix: `LLL/${e}`, encoding: e,
+      subfields: { type: 'tlv', tagLength: 2, lengthDigits: 2, encoding: e },
+    })),
+    fc.constantFrom('LLL/ascii', 'LLL/bcd', 'B2').map((prefix): FieldSpec => ({
+      kind: 'b', length: 999, prefix, encoding: 'binary', subfields: { type: 'ber-tlv' },
+    })),
+    // Bitmapped subfields on one sub-bitmap (1–64), or on two (2–128, bit 1 announcing the second).
+    fc.boolean().chain((secondary) =>
+      fc.tuple(
+        text,
+        fc.uniqueArray(secondary ? fc.integer({ min: 2, max: 128 }) : fc.integer({ min: 1, max: 64 }), { minLength: 1, maxLength: 4 }),
+        fc.array(inner, { minLength: 4, maxLength: 4 }),
+        fc.constantFrom<'binary' | 'hex'>('binary', 'hex'),
+      ).map(([e, numbers, specs, format]): FieldSpec => {
+        const fields: Record<number, FieldSpec> = {};
+        numbers.forEach((n, i) => (fields[n] = specs[i]!));
+        const layout: BitmappedLayout = secondary ? { type: 'bitmapped', bitmap: { format }, secondary, fields } : { type: 'bitmapped', bitmap: { format }, fields };
+        return { kind: 'ans', length: 9999, prefix: `LLLL/${e}`, encoding: e, subfields: layout };
+      }),
+    ),
+    text.map((e): FieldSpec => ({
+      kind: 'n', length: 6, encoding: e,
+      subfields: { type: 'positional', fields: { 1: { kind: 'n', length: 2, encoding: e }, 2: { kind: 'n', length: 4, encoding: e } } },
+    })),
+    fc.constantFrom('ascii', 'ebcdic037', 'bcd').map((e): FieldSpec => {
+      const spec: { -readonly [K in keyof FieldSpec]: FieldSpec[K] } = { kind: 'z', length: 37, prefix: e === 'bcd' ? 'LL/bcd' : `LL/${e}`, encoding: e, subfields: { type: 'track2' } };
+      if (e === 'bcd') spec.nibblePad = { side: 'right', nibble: 'F' };
+      return spec;
+    }),
+  );
+}
+
+/**
+ * An Arbitrary of random valid message specs (converters, prefixes, length units, pads, bitmaps, headers,
+ * tertiary bitmaps, and now and then fields with subfields); every one passes `validateSpec`.
+ *
+ * Why: tooling that consumes specs (documentation generators, spec editors, your own codec wrappers) should work
+ * for every valid spec, not just the presets.
+ *
+ * @example
+ * ```ts
+ * fc.assert(fc.property(arbitrarySpec(), (spec) => { createCodec(specFromJSON(specToJSON(spec))); }));
+ * ```
+ */
+export function arbitrarySpec(): fc.Arbitrary<MessageSpec> {
+  const layout: fc.Arbitrary<BitmapSpec> = fc.oneof(
+    fc.record({ format: fc.constant<'binary'>('binary'), tertiary: fc.boolean() }),
+    fc.record({ format: fc.constant<'hex'>('hex'), encoding: fc.constantFrom(...TEXT_ENCODINGS), tertiary: fc.boolean() }),
+  );
+  // The bitmap options, each absent, false or true (true a quarter of the time).
+  const flag = fc.constantFrom<boolean | undefined>(undefined, undefined, false, true);
+  const bitmap: fc.Arbitrary<BitmapSpec> = fc.tuple(layout, flag, flag).map(([bm, alwaysSecondary, lenient]) => {
+    const out: { -readonly [K in keyof BitmapSpec]: BitmapSpec[K] } = { ...bm };
+    if (alwaysSecondary !== undefined) out.alwaysSecondary = alwaysSecondary;
+    if (lenient !== undefined) out.lenient = lenient;
+    return out;
+  });
+  // Hex text headers take two characters per byte, so their wire length is even.
+  const header = fc.option(
+    fc.oneof(
+      fc.record({ length: fc.integer({ min: 1, max: 12 }), encoding: fc.constantFrom('binary', 'ascii', 'ebcdic037', 'bcd') }),
+      fc.record({ length: fc.integer({ min: 1, max: 6 }).map((n) => n * 2), encoding: fc.constant('hex') }),
+    ),
+    { nil: undefined },
+  );
+  return fc
+    .tuple(bitmap, header, fc.constantFrom('ascii', 'ebcdic037', 'ebcdic1047', 'bcd'))
+    .chain(([bm, hd, mtiEncoding]) => {
+      const tertiary = bm.tertiary === true;
+      const numbers = fc.uniqueArray(fc.integer({ min: 2, max: tertiary ? 192 : 128 }).filter((n) => isFieldNumberAllowed(n, tertiary)), {
+        minLength: 1,
+        maxLength: 12,
+      });
+      return numbers.chain((ns) =>
+        fc.tuple(...ns.map(() => fc.oneof({ weight: 5, arbitrary: arbitraryFieldSpec() }, { weight: 1, arbitrary: arbitraryStructuredFieldSpec() }))).map((specs) => {
+          const fields: Record<number, FieldSpec> = {};
+          ns.forEach((n, i) => {
+            fields[n] = specs[i]!;
+          });
+          const spec: { -readonly [K in keyof MessageSpec]: MessageSpec[K] } = {
+            name: 'random',
+            mti: { encoding: mtiEncoding },
+            bitmap: bm,
+            fields,
+          };
+          if (hd !== undefined) spec.header = hd;
+          return spec as MessageSpec;
+        }),
+      );
+    });
+}

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createServer, DEFAULT_CLIENT_LIMITS, DEFAULT_SERVER_LIMITS } from '../../src/net/index.js';
 import { approve, capture, closedBy, codec, echo, framing, rawSocket, startClient, startServer, wire } from './helpers/loopback.js';
 
@@ -46,7 +46,33 @@ describe('server connection cap', () => {
   });
 });
 
+/**
+ * The server's idle and frame clock (src/net/peer-clock.ts) reads `Date.now()` and sets `setTimeout`: faked, they
+ * move only when the test moves them, so whether a well-behaved peer is cut off never depends on how fast the machine
+ * runs. Sockets, `setImmediate` and the rest of the event loop stay real.
+ */
+function fakeClock(): void {
+  vi.useFakeTimers({ toFake: ['Date', 'setTimeout', 'clearTimeout'] });
+}
+
+/** One turn of the real event loop (`setImmediate`): an expiry confirmed by then has happened. */
+const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/**
+ * Moves the server's clock by `ms`, then lets one loop turn pass: a timer that fires is confirmed one `setImmediate`
+ * later (the clock's stall guard), queued before this turn's, so a connection it expires has been cut by then.
+ */
+async function advance(ms: number): Promise<void> {
+  vi.advanceTimersByTime(ms);
+  await turn();
+}
+
 describe('server timeouts', () => {
+  // Before the loopback fixtures close their servers (close(100) sets a real timer).
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
   it('closes a connection that sends nothing within idleTimeoutMs, and logs why', async () => {
     const log = capture();
     const { server, port } = await startServer(approve, { idleTimeoutMs: 150, logger: log.logger });
@@ -57,15 +83,25 @@ describe('server timeouts', () => {
     expect(log.entries).toContainEqual({ level: 'warn', event: 'connection closed', meta: { reason: 'idleTimeout', idleTimeoutMs: 150 } });
   });
 
-  it('closes a connection that goes silent after its answered frames by the idle limit, not the frame limit', async () => {
+  it('restarts the idle limit with every frame, and closes a connection that goes silent after them by the idle limit, not the frame limit', async () => {
+    fakeClock();
+    const idle = 1_000;
     const log = capture();
-    const { server, port } = await startServer(approve, { idleTimeoutMs: 200, frameTimeoutMs: 60_000, logger: log.logger });
+    const { server, port } = await startServer(approve, { idleTimeoutMs: idle, frameTimeoutMs: 60_000, logger: log.logger });
     const peer = await rawSocket(port);
-    peer.socket.write(wire(echo(1)));
-    expect((await peer.next()).fields[39]).toBe('00');
+    await log.when((e) => e.event === 'connection accepted');
+    // Each frame comes 1 ms before the limit: twice the limit in all, answered because each frame restarts it.
+    for (const stan of [1, 2]) {
+      await advance(idle - 1);
+      peer.socket.write(wire(echo(stan)));
+      expect((await peer.next()).fields[11]).toBe(String(stan).padStart(6, '0'));
+    }
+    // Silent for the idle limit after the last answered frame: cut then, by that limit.
+    await advance(idle);
     await peer.closed;
     await log.when(closedBy('idleTimeout'));
     expect(server.stats.connectionsClosed).toMatchObject({ idleTimeout: 1, frameTimeout: 0 });
+    expect(log.entries).toContainEqual({ level: 'warn', event: 'connection closed', meta: { reason: 'idleTimeout', idleTimeoutMs: idle } });
   });
 
   it('closes a connection whose frame is started and not finished within frameTimeoutMs (slowloris)', async () => {
@@ -96,33 +132,50 @@ describe('server timeouts', () => {
   });
 
   it('stops its clocks while it is not reading the connection itself (requests in flight)', async () => {
+    fakeClock();
+    const idle = 1_000;
     let release: () => void = () => {};
     const held = new Promise<void>((r) => (release = r));
+    let entered: () => void = () => {};
+    const handling = new Promise<void>((r) => (entered = r));
     const { server, port } = await startServer(
       async (m) => {
-        if (m.fields[11] === '000001') await held;
-        return approve(m, { header: undefined, remoteAddress: undefined });
+        if (m.fields[11] === '000001') {
+          entered();
+          await held;
+        }
+        return approve(m);
       },
-      { idleTimeoutMs: 100, maxInFlightPerConnection: 1 },
+      { idleTimeoutMs: idle, maxInFlightPerConnection: 1 },
     );
     const peer = await rawSocket(port);
     peer.socket.write(wire(echo(1)));
     peer.socket.write(wire(echo(2)));
-    // Hold the first request three times the idle limit: the server is not reading this peer meanwhile.
-    setTimeout(release, 300);
+    // The first request is in the handler, the only one allowed in flight: the server has stopped reading this peer
+    // (in the same call that handed the request over). Held three times the idle limit, it is not the peer's fault.
+    await handling;
+    await advance(3 * idle);
+    release();
     expect((await peer.next()).fields[11]).toBe('000001');
     expect((await peer.next()).fields[11]).toBe('000002');
     expect(server.stats.connectionsClosed.idleTimeout).toBe(0);
   });
 
   it('reads what arrived while its own event loop was stalled past the idle limit, instead of timing the peer out', async () => {
+    fakeClock();
+    const idle = 1_000;
     const log = capture();
-    const { server, port } = await startServer(approve, { idleTimeoutMs: 50, logger: log.logger });
+    const { server, port } = await startServer(approve, { idleTimeoutMs: idle, logger: log.logger });
     const peer = await rawSocket(port);
     await log.when((e) => e.event === 'connection accepted');
-    peer.socket.write(wire(echo(7))); // handed to the kernel now
-    const stalled = Date.now() + 200;
-    while (Date.now() < stalled); // the whole process is stuck: the idle timer is due before the bytes are read
+    // From a setImmediate callback: the server's next I/O poll comes before the immediates queued from here.
+    await turn();
+    peer.socket.write(wire(echo(7))); // handed to the kernel now, not read by the server yet
+    // The whole process is stuck (real time passes, the kernel takes the bytes) and its clock is found four times past
+    // the idle limit: the idle timer fires first, the poll that follows reads the bytes, and they win.
+    const stalled = performance.now() + 200;
+    while (performance.now() < stalled);
+    vi.advanceTimersByTime(4 * idle);
     expect((await peer.next()).fields[11]).toBe('000007');
     expect(server.stats.connectionsClosed.idleTimeout).toBe(0);
   });

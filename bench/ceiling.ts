@@ -11,8 +11,10 @@ function fail(what: string, at: number): never {
   throw new Error(`${what} at ${at}`);
 }
 
-const latin1Slice = (Buffer.prototype as unknown as { latin1Slice: (this: Uint8Array, s: number, e: number) => string })
-  .latin1Slice;
+// Buffer's own latin1 decoder, a method Node has but does not document (so @types/node does not declare it):
+// read by name, its signature stated once, and checked to be there before anything is measured.
+const latin1Slice = Reflect.get(Buffer.prototype, 'latin1Slice') as (this: Uint8Array, start: number, end: number) => string;
+if (typeof latin1Slice !== 'function') throw new Error('this Node has no Buffer.prototype.latin1Slice');
 
 /** Bytes → string, assuming validated bytes below 0x80. */
 function str(b: Uint8Array, at: number, n: number): string {

@@ -53,9 +53,11 @@ function runSuite(name: string, fns: [string, () => void][]): Promise<Row[]> {
     for (const [label, fn] of fns) suite.add(label, fn, { maxTime: MAX_TIME, minSamples: 5 });
     const rows: Row[] = [];
     suite.on('cycle', (event: Benchmark.Event) => {
-      const b = event.target as unknown as Benchmark;
-      rows.push({ bench: name, contender: b.name ?? '?', hz: b.hz, rme: b.stats.rme });
-      process.stderr.write(`  ${name} / ${b.name}: ${fmtNs(1e9 / b.hz)} ns/op\n`);
+      // benchmark.js sets hz and stats on a benchmark before it reports the cycle; their types allow undefined.
+      const { name: contender = '?', hz, stats } = event.target;
+      if (hz === undefined || stats === undefined) throw new Error(`${name} / ${contender}: a cycle without hz or stats`);
+      rows.push({ bench: name, contender, hz, rme: stats.rme });
+      process.stderr.write(`  ${name} / ${contender}: ${fmtNs(1e9 / hz)} ns/op\n`);
     });
     suite.on('complete', () => resolve(rows));
     suite.run({ async: false });

@@ -57,7 +57,7 @@ export function latin1String(src: Uint8Array, at: number, n: number): string {
         for (let i = at; i < at + n; i++) s += CHAR[src[i]!]!;
         return s;
       }
-      return String.fromCharCode.apply(null, src.subarray(at, at + n) as unknown as number[]);
+      return Reflect.apply(String.fromCharCode, null, src.subarray(at, at + n)) as string;
   }
 }
 

@@ -72,7 +72,11 @@ function checkMti(mti: unknown): asserts mti is string {
  */
 export function mtiParts(mti: string): MtiParts {
   checkMti(mti);
-  const [version, messageClass, messageFunction, origin] = mti as unknown as [string, string, string, string];
+  // checkMti made it four digits: each position holds one.
+  const version = mti.charAt(0);
+  const messageClass = mti.charAt(1);
+  const messageFunction = mti.charAt(2);
+  const origin = mti.charAt(3);
   return {
     version,
     messageClass,

@@ -1,6 +1,7 @@
 import { describeType, invalidOption } from '../errors/arguments.js';
 import { ErrorCode } from '../errors/codes.js';
 import { guard, unreadable } from '../errors/guard.js';
+import { checkedAs } from '../spec/checked.js';
 import type { ConverterName, PrefixName } from '../spec/names.js';
 import type { FieldKind, FieldSpec, FixedPad, MessageSpec } from '../spec/types.js';
 import { type Iso87Element, ISO87_ELEMENTS, type Iso87Kinds } from './iso87-elements.js';
@@ -91,7 +92,9 @@ function readDialect(dialect: unknown): Iso87Dialect {
       }
       d[key] = value;
     }
-    return d as unknown as Iso87Dialect;
+    // Converter names are only strings here: an unknown one is INVALID_SPEC when the spec is validated (validateSpec,
+    // createCodec), as for any spec.
+    return checkedAs<Iso87Dialect>(d);
   });
 }
 

@@ -91,7 +91,11 @@ function carrying(n: number, field: FieldSpec, layout: SubfieldLayout): FieldSpe
 export function withSubfields<S extends MessageSpec, const L extends LayoutTable>(
   spec: S,
   layouts: L & StrictLayoutTable<L> & OnlyFieldsOf<S, L>,
-): WithSubfields<S, L> {
+): WithSubfields<S, L>;
+// The signature above is what the copy is, in types; this one is what the code can vouch for: a copy of an object
+// it has not validated (createCodec does), with the layouts added. An overload states the step between them once,
+// with no cast; the type tests (spec/presets/*.spec-d.ts) check that the declared types match what is built.
+export function withSubfields(spec: unknown, layouts: LayoutTable): unknown {
   const { rest, fields } = readSpecArgument('withSubfields', spec);
   return guard(ErrorCode.INVALID_OPTION, unreadable('withSubfields: layouts'), () => {
     if (describeType(layouts) !== 'an object') {
@@ -112,7 +116,7 @@ export function withSubfields<S extends MessageSpec, const L extends LayoutTable
       const field = guard(ErrorCode.INVALID_SPEC, unreadable(`withSubfields: field ${n} of the spec`), () => ({ ...base }));
       fields[n] = carrying(n, field, layout);
     }
-    return { ...rest, name: derivedName(rest.name), fields } as unknown as WithSubfields<S, L>;
+    return { ...rest, name: derivedName(rest.name), fields };
   });
 }
 
@@ -156,7 +160,10 @@ export type StructuredOptionChecks<S extends MessageSpec, O> = {
 export function structuredPreset<S extends MessageSpec, const O extends StructuredPresetOptions = Record<never, never>>(
   preset: S,
   options?: O & StructuredOptionChecks<S, O>,
-): StructuredPreset<S, O> {
+): StructuredPreset<S, O>;
+// As for withSubfields: the signature above types the result by the preset and options; the code builds it from
+// values it reads defensively, so it vouches for no more than `unknown`.
+export function structuredPreset(preset: MessageSpec, options?: StructuredPresetOptions): unknown {
   const { fields } = readSpecArgument('structuredPreset', preset);
   const { de48, de127 } = guard(ErrorCode.INVALID_OPTION, unreadable('structuredPreset: options'), () => {
     const o = readOptions('structuredPreset', options, ['de48', 'de127']) as StructuredPresetOptions;
@@ -197,5 +204,5 @@ export function structuredPreset<S extends MessageSpec, const O extends Structur
   if (de48 !== undefined) layouts[48] = de48;
   // A preset without some of these fields gets the layouts of the fields it has.
   for (const n of Object.keys(layouts).map(Number)) if (fields[n] === undefined) delete layouts[n];
-  return withSubfields(preset as MessageSpec, layouts) as unknown as StructuredPreset<S, O>;
+  return withSubfields(preset, layouts);
 }

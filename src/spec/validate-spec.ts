@@ -4,6 +4,7 @@ import { invalidOption, nameLabel } from '../errors/arguments.js';
 import { ErrorCode } from '../errors/codes.js';
 import { guard, unreadable } from '../errors/guard.js';
 import { parsePrefix } from '../prefixes/length-prefix.js';
+import { checkedAs } from './checked.js';
 import { isFieldKind, KIND_ALPHABETS } from './kinds.js';
 import { checkFieldKeys, checkSpecKeys } from './spec-keys.js';
 import { isSpecObject as isObject, specProblem as fail } from './spec-problem.js';
@@ -110,7 +111,7 @@ function checkFieldSpec(field: unknown, path: string): asserts field is FieldSpe
   if (field.sensitive !== undefined && typeof field.sensitive !== 'boolean' && field.sensitive !== 'pan') {
     fail('sensitive must be a boolean or "pan"', path);
   }
-  if (field.subfields !== undefined) validateLayout(field.subfields, field as unknown as FieldSpec, path, checkFieldSpec);
+  if (field.subfields !== undefined) validateLayout(field.subfields, checkedAs<FieldSpec>(field), path, checkFieldSpec);
 }
 
 /**
@@ -198,5 +199,5 @@ function checkSpec(spec: unknown): MessageSpec {
     }
     checkFieldSpec(fields[key], key);
   }
-  return spec as unknown as MessageSpec;
+  return checkedAs<MessageSpec>(spec);
 }

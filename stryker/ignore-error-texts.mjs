@@ -22,6 +22,7 @@ const TEXT_ARGUMENTS = new Map([
   ['integerOption', [0]], // (where, option, value, fallback, min, max)
   ['timeoutOption', [0]], // (where, option, value, fallback)
   ['chunkBytes', [1]], // src/net/frame-parser.ts: chunkBytes(raw, where)
+  ['nextChunk', [3]], // src/net/frame-reader.ts: nextChunk(it, deadline, code, ms), ms only in the timeout's text
 ]);
 
 /** Climbs through string building (`a + b`, template literals, ternaries) to the position the text is used in. */

@@ -140,6 +140,42 @@ describe('readFrames and its source', () => {
     expect(s.stops()).toBe(1);
   });
 
+  it('passes on the failure of a source read while a time limit runs, instead of waiting for the limit', async () => {
+    const failure = new Error('read failed');
+    const failing: AsyncIterable<Uint8Array> = { [Symbol.asyncIterator]: () => ({ next: () => Promise.reject(failure) }) };
+    for (const options of [{ idleTimeoutMs: 50 }, { idleTimeoutMs: 60_000 }]) {
+      expect(await readFrames(failing, binary2, options).next().catch((e: unknown) => e)).toBe(failure);
+    }
+  });
+
+  it('stops early and fails on a bad frame without asking a source that has no return method to stop', async () => {
+    const chunks = [Uint8Array.of(0, 1, 7), Uint8Array.of(0xff, 0xff)];
+    const bare = (): AsyncIterable<Uint8Array> => {
+      let i = 0;
+      return { [Symbol.asyncIterator]: () => ({ next: async () => (i < chunks.length ? { done: false, value: chunks[i++]! } : { done: true, value: undefined }) }) };
+    };
+    for await (const frame of readFrames(bare(), binary2)) {
+      expect([...frame.message]).toEqual([7]);
+      break;
+    }
+    const frames: number[][] = [];
+    const e = await (async () => {
+      for await (const frame of readFrames(bare(), binary2, { maxFrameBytes: 10 })) frames.push([...frame.message]);
+    })().catch((err: unknown) => err);
+    expect(frames).toEqual([[7]]);
+    expect(isIso8583NetError(e) && e.code).toBe('FRAME_TOO_LARGE');
+  });
+
+  it('names options.frameTimeoutMs when it is out of range', () => {
+    let e: unknown;
+    try {
+      readFrames(source([]).iterable, binary2, { frameTimeoutMs: -1 });
+    } catch (err) {
+      e = err;
+    }
+    expect(isIso8583NetError(e) && [e.code, e.option]).toEqual(['INVALID_OPTION', 'options.frameTimeoutMs']);
+  });
+
   it('does not ask a source that ended to stop', async () => {
     const s = source([[0, 1, 7]]);
     const got: number[][] = [];

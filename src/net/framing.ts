@@ -134,6 +134,10 @@ export function checkFraming(f: unknown, path: string): asserts f is FramingSpec
   if (spec['length'] === 'ascii' && (typeof d !== 'number' || !Number.isInteger(d) || d < 1 || d > 8)) {
     fail(`${path}.digits`, 'an integer from 1 to 8', d);
   }
+  // Only an ASCII header has a digit count: on any other it would be ignored, so it is refused as the typo it is.
+  if (spec['length'] !== 'ascii' && spec['digits'] !== undefined) {
+    throw new Iso8583NetError(NetErrorCode.INVALID_FRAMING, `${path}.digits applies to length 'ascii' only`, { option: `${path}.digits` });
+  }
   const h = spec['headerBytes'] ?? 0;
   if (typeof h !== 'number' || !Number.isInteger(h) || h < 0 || h > 0xffff) fail(`${path}.headerBytes`, 'an integer from 0 to 65535', h);
   const inc = spec['includesLength'];

@@ -82,25 +82,19 @@ interface ReaderLimits {
  */
 function nextChunk<T>(it: AsyncIterator<T>, deadline: number, code: NetErrorCode, ms: number): Promise<IteratorResult<T>> {
   if (deadline === 0) return it.next();
+  // A promise settles once: whichever of the chunk and the expiry comes first wins, the other is a no-op.
   return new Promise((resolve, reject) => {
-    let settled = false;
     const expire = (): void => {
-      if (settled) return;
-      settled = true;
       reject(new Iso8583NetError(code, code === NetErrorCode.IDLE_TIMEOUT ? `no frame within ${ms} ms` : `frame not completed within ${ms} ms`));
     };
     const timer = setTimeout(() => setImmediate(expire), Math.max(0, deadline - Date.now()));
     it.next().then(
       (r) => {
         clearTimeout(timer);
-        if (settled) return;
-        settled = true;
         resolve(r);
       },
       (e: unknown) => {
         clearTimeout(timer);
-        if (settled) return;
-        settled = true;
         reject(e as Error);
       },
     );

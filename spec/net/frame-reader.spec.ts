@@ -10,6 +10,7 @@ import {
   readLength,
   validateFraming,
 } from '../../src/net/index.js';
+import { caught } from './helpers/caught.js';
 
 const codec = createCodec(presets.iso87ascii);
 const framing: FramingSpec = { length: 'binary2' };
@@ -18,15 +19,6 @@ const wire = (m: Infer<typeof presets.iso87ascii>): Uint8Array => encodeFrame(fr
 
 /** The framing functions as a plain JavaScript caller reaches them: no compiler, so the calls go through `any`. */
 const js = { readFrames, encodeFrame, validateFraming, lengthBytes, maxAnnounced, readLength } as Record<string, (...args: any[]) => any>;
-
-function caught(run: () => unknown): unknown {
-  try {
-    run();
-  } catch (e) {
-    return e;
-  }
-  return undefined;
-}
 
 function expectNamed(e: unknown, code: string, option: string): void {
   expect(isIso8583NetError(e), String(e)).toBe(true);

@@ -1,17 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { encodeFrame, type Frame, type FramingSpec, isIso8583NetError, lengthBytes, maxAnnounced, readLength, validateFraming } from '../../src/net/index.js';
+import { caught } from './helpers/caught.js';
 
 /** The framing functions as a plain JavaScript caller reaches them: no compiler, so the calls go through `any`. */
 const js = { validateFraming, readLength, encodeFrame } as Record<string, (...args: any[]) => any>;
-
-function caught(run: () => unknown): unknown {
-  try {
-    run();
-  } catch (e) {
-    return e;
-  }
-  return undefined;
-}
 
 /** The code and the option of the error `run` throws. */
 function failure(run: () => unknown): { code: string; option: string | undefined } | undefined {

@@ -1,21 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { connect, createServer, isIso8583NetError } from '../../src/net/index.js';
 import { approve, codec, framing, startClient, startServer } from './helpers/loopback.js';
+import { caught } from './helpers/caught.js';
 
 /**
  * The net entry points as a plain JavaScript caller reaches them: no compiler, so every call below goes through
  * `any`. Each bad option throws (or rejects with) an `Iso8583NetError` whose text and `option` name it.
  */
 const js = { createServer, connect } as Record<string, (...args: any[]) => any>;
-
-function caught(run: () => unknown): unknown {
-  try {
-    run();
-  } catch (e) {
-    return e;
-  }
-  return undefined;
-}
 
 function expectNamed(e: unknown, code: string, option: string): void {
   expect(isIso8583NetError(e), String(e)).toBe(true);

@@ -169,13 +169,6 @@ language sql immutable as $$
   select ((day - date '2000-01-01') % size + size) % size + 1
 $$;
 
--- The holds that count on `today`: the slots of the ring whose day has not passed. (It has a FROM of its own, so
--- Postgres cannot inline it: the statements write the same sum inline, and read it only when held_on is not today.)
-create or replace function active_holds(hold_days date[], hold_amounts bigint[], today date) returns bigint
-language sql immutable as $$
-  select coalesce(sum(r.amount), 0)::bigint from unnest(hold_days, hold_amounts) as r (day, amount) where r.day >= today
-$$;
-
 -- Why a card refuses a request before any money is looked at: lost 41, stolen 43, blocked 62, expired or an expiry
 -- in the request (DE14, YYMM; '' when absent) other than the card's 54, merchant type or channel not allowed 57;
 -- null when it does not. It takes the card's columns rather than reading the row, so Postgres inlines it into the

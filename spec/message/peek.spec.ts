@@ -127,6 +127,41 @@ describe('peek', () => {
     expect(loose.peek(good, [1, 0, -3, 11.5, 200, 41, '11' as never])).toEqual({ mti: '0100', fields: { 41: 'TERM0001' } });
   });
 
+  it('ignores wanted numbers past the last field, however large', () => {
+    // A walk bounded by the wanted numbers themselves would never end at Infinity.
+    expect(loose.peek(good, [11, Infinity, 1e300, 2 ** 53])).toEqual({ mti: '0100', fields: { 11: '000042' } });
+  });
+
+  it('reads the wanted fields in any order they are asked for', () => {
+    expect(ascii.peek(good, [42, 11, 41])).toEqual({ mti: '0100', fields: { 11: '000042', 41: 'TERM0001', 42: 'MERCHANT0000001' } });
+  });
+
+  it('reads the fields behind a tertiary bitmap, whose bit 65 announces it', () => {
+    const n6 = presets.iso87ascii.fields[11];
+    const tertiary = createCodec(
+      defineSpec({ name: 'peek-tertiary', mti: { encoding: 'ascii' }, bitmap: { format: 'binary', tertiary: true }, fields: { 11: n6, 70: n6, 130: n6, 192: n6 } }),
+    );
+    const frame = tertiary.encode({ mti: '0800', fields: { 11: '000042', 70: '000070', 130: '000130', 192: '000192' } });
+    expect(tertiary.peek(frame, [11, 130, 192])).toEqual({ mti: '0800', fields: { 11: '000042', 130: '000130', 192: '000192' } });
+    // Without a tertiary bitmap, bit 65 is a data element like any other.
+    const secondary = createCodec(
+      defineSpec({ name: 'peek-65', mti: { encoding: 'ascii' }, bitmap: { format: 'binary' }, fields: { 11: n6, 65: n6, 70: n6 } }),
+    );
+    const with65 = secondary.encode({ mti: '0800', fields: { 11: '000042', 65: '000065', 70: '000070' } });
+    expect(secondary.peek(with65, [65, 70])).toEqual({ mti: '0800', fields: { 65: '000065', 70: '000070' } });
+  });
+
+  it('reads nothing from a frame that is not a Uint8Array or a wanted list that is not an array', () => {
+    // Array-likes and other iterables would be readable, but only the documented types are read.
+    expect(loose.peek([...good] as never, MATCH)).toEqual({ mti: undefined, fields: {} });
+    expect(loose.peek(good, new Set([11]) as never)).toEqual({ mti: undefined, fields: {} });
+    // A frame shorter than its header: no MTI, no fields.
+    const headed = createCodec(
+      defineSpec({ name: 'peek-short', header: { length: 6, encoding: 'ascii' }, mti: { encoding: 'ascii' }, bitmap: { format: 'binary' }, fields: { 11: presets.iso87ascii.fields[11] } }),
+    );
+    expect(headed.peek(te.encode('ISO0'), [11])).toEqual({ mti: undefined, fields: {} });
+  });
+
   it('never throws, whatever it is given', () => {
     expect(loose.peek('0100' as never, MATCH)).toEqual({ mti: undefined, fields: {} });
     expect(loose.peek(null as never, MATCH)).toEqual({ mti: undefined, fields: {} });

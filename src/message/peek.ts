@@ -1,7 +1,6 @@
+import { hasBit } from '../bitmap/bitmap.js';
 import { ByteReader } from '../cursor/byte-reader.js';
 import type { CompiledField } from '../cursor/compiled-field.js';
-import { ErrorCode } from '../errors/codes.js';
-import { isIso8583Error } from '../errors/iso8583-error.js';
 import type { Message } from '../spec/types.js';
 import { type FrameHead, LAST_FIELD } from './frame-head.js';
 
@@ -30,43 +29,38 @@ export function compilePeek(
     // revoked proxy) runs inside this try, and the first failure ends the walk with what was read before it.
     try {
       if (!(frame instanceof Uint8Array) || !Array.isArray(wanted)) return found;
-      // wants[n] === 1 for each wanted field the spec defines; the walk stops after the highest of them.
+      // wants[n] === 1 for each wanted field the spec defines; the walk stops after the highest of them. `fields`
+      // holds a compiled field at the spec's data element numbers only (2–192), so any other number (0, 1, 65 of a
+      // tertiary spec, negative, fractional, out of range) finds nothing there.
       const wants = new Uint8Array(LAST_FIELD + 1);
       let last = 0;
       for (const n of wanted as unknown[]) {
-        if (typeof n === 'number' && Number.isInteger(n) && n >= 2 && n <= LAST_FIELD && fields[n] !== undefined) {
+        if (typeof n === 'number' && fields[n] !== undefined) {
           wants[n] = 1;
-          if (n > last) last = n;
+          last = Math.max(last, n);
         }
       }
       const r = new ByteReader(frame);
-      if (head.hasHeader) {
-        try {
-          head.readHeader(r);
-        } catch (e) {
-          // A header of the right size that does not decode still leaves the MTI where it always is.
-          if (isIso8583Error(e) && e.code === ErrorCode.TRUNCATED) return found;
-        }
-      }
+      // The header is skipped, not decoded: one of the right size that does not decode still leaves the MTI where
+      // it always is. A frame shorter than the header leaves no MTI to read, and the MTI read below says so.
+      r.pos = head.headerBytes;
       try {
         found.mti = head.readMti(r);
-      } catch (e) {
-        if (isIso8583Error(e) && e.code === ErrorCode.TRUNCATED) return found;
+      } catch {
+        // MTI bytes that are not digits still leave the bitmap where it always is. A cut MTI leaves fewer bytes
+        // than the smallest bitmap (8), so the bitmap read below ends the walk.
       }
-      if (last === 0) return found;
       const bits = new Uint8Array(24);
-      const lastByte = head.readBitmaps(r, bits, true) * 8 + 8;
-      for (let byteIndex = 0; byteIndex < lastByte; byteIndex++) {
-        let byte = bits[byteIndex]!;
-        if (byteIndex === 0 || (head.tertiary && byteIndex === 8) || byteIndex === 16) byte &= 0x7f;
-        for (let bit = 0; byte !== 0 && bit < 8; bit++) {
-          if ((byte & (0x80 >> bit)) === 0) continue;
-          const n = byteIndex * 8 + bit + 1;
-          const field = fields[n];
-          if (n > last || field === undefined) return found;
-          const value = field.decode(r);
-          if (wants[n] === 1) found.fields[n] = value;
-        }
+      // Bits past the last bitmap read stay 0.
+      head.readBitmaps(r, bits, true);
+      for (let n = 2; n <= last; n++) {
+        // Bit 65 of a tertiary spec announces the tertiary bitmap; bit 1 and 129 are never data elements (a set
+        // bit 129 fails the bitmap read).
+        if (!hasBit(bits, n) || (head.tertiary && n === 65)) continue;
+        const field = fields[n];
+        if (field === undefined) return found;
+        const value = field.decode(r);
+        if (wants[n] === 1) found.fields[n] = value;
       }
     } catch {
       // The first failure ends the walk; what was read before it stands.

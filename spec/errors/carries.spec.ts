@@ -20,6 +20,7 @@ import {
   withSubfields,
 } from '../../src/index.js';
 import { arbitraryMessage } from '../../src/testing/index.js';
+import { decryptPinBlock, encryptPinBlock, macCoverage, SecretKey, signMessage, softwareSecurityModule, verifyMessageMac } from '../../src/security/index.js';
 import { catchIso } from '../message/errors-helper.js';
 
 /**
@@ -112,6 +113,16 @@ interface Provoker {
   readonly run: () => unknown;
 }
 const p = (code: ErrorCode, by: string, when: string, ...runs: (() => unknown)[]): Provoker[] => runs.map((run) => ({ code, by, when, run }));
+
+const macKey = SecretKey.from('tdes', '0123456789ABCDEFFEDCBA9876543210');
+const hsm = softwareSecurityModule({ macKey, mac: { algorithm: 'retail' } });
+const macRequest = { mti: '0200', fields: { 3: '000000', 11: '000001' } };
+/** A signed request of the binary preset, its DE11 changed after signing, decoded: its MAC no longer holds. */
+const tampered = async () => {
+  const frame = await signMessage(binary, macRequest, hsm);
+  frame[frame.length - 9]! ^= 1;
+  return binary.decode(frame);
+};
 
 const provokers: Provoker[] = [
   ...p('INVALID_INPUT', 'decode', 'the input is not a `Uint8Array` (or cannot be read)', () => ascii.decode('0100' as never), () => ascii.decode(null as never)),
@@ -347,7 +358,68 @@ const provokers: Provoker[] = [
     () => arbitraryMessage(presets.iso87ascii, { maxFeilds: 2 } as never),
     () => structuredPreset(presets.iso87ascii, { de55: {} } as never),
   ),
+  ...p(
+    'INVALID_KEY',
+    'security keys',
+    'a key (`iso8583-codec/security`) is not a `SecretKey`, has a length its algorithm does not take or is not hex, or is for a cipher the call does not use',
+    () => SecretKey.from('tdes', '0123'),
+    () => SecretKey.from('aes', 'not hex'),
+    () => encryptPinBlock({ algorithm: 'tdes', length: 16 } as never, '1234', { format: 1 }),
+    () => encryptPinBlock(macKey, '1234', { format: 4, pan: '4111111111111111' }),
+  ),
+  ...p('INVALID_PIN', 'encryptPinBlock', 'the PIN is not a string of 4 to 12 decimal digits', () => encryptPinBlock(macKey, '123', { format: 1 })),
+  ...p(
+    'INVALID_PIN_BLOCK',
+    'decryptPinBlock',
+    'the block is not 8 bytes (16 for format 4), or deciphered it breaks its format: control nibble, PIN length, PIN digits or fill',
+    () => decryptPinBlock(macKey, new Uint8Array(9), { format: 1 }),
+    () => decryptPinBlock(macKey, encryptPinBlock(macKey, '1234', { format: 1 }), { format: 0, pan: '4111111111111111' }),
+  ),
+  ...p(
+    'INVALID_SPEC',
+    'macCoverage',
+    'the MAC field is not a fixed binary field of the spec (kind `b`, no prefix, no subfields)',
+    () => macCoverage(loose({ ...presets.iso87ascii, name: 'text-mac', fields: { ...presets.iso87ascii.fields, 64: { kind: 'an', length: 8, encoding: 'ascii' } } }), macRequest),
+    () => signMessage(loose({ ...presets.iso87ascii, fields: { 3: presets.iso87ascii.fields[3] } }), macRequest, hsm),
+  ),
+  ...p(
+    'INVALID_MESSAGE',
+    'macCoverage',
+    'a field numbered after the MAC field is present',
+    () => macCoverage(binary, { mti: '0200', fields: { 3: '000000', 70: '301' } }, { field: 64 }),
+  ),
+  ...p('MAC_MISSING', 'verifyMessageMac', 'the message has no MAC field', () => verifyMessageMac(binary, macRequest, hsm)),
+  ...p(
+    'MAC_MISMATCH',
+    'verifyMessageMac',
+    'the MAC field does not hold the MAC of the bytes it covers (`offset`: where the MAC field starts in the frame)',
+    async () => verifyMessageMac(binary, await tampered(), hsm),
+  ),
 ];
+
+/** The Iso8583Error `run` throws, or rejects with when it returns a promise. */
+async function caught(run: () => unknown): Promise<ReturnType<typeof catchIso>> {
+  let result: unknown;
+  const thrown = (() => {
+    try {
+      result = run();
+    } catch (e) {
+      return catchIso(() => {
+        throw e;
+      });
+    }
+    return undefined;
+  })();
+  if (thrown !== undefined) return thrown;
+  if (!(result instanceof Promise)) return catchIso(() => result);
+  const rejected = await result.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  return catchIso(() => {
+    throw rejected;
+  });
+}
 
 describe('docs/errors.md: what each error carries', () => {
   const rows = documentedRows();
@@ -367,10 +439,10 @@ describe('docs/errors.md: what each error carries', () => {
 
   for (const row of rows) {
     const mine = provokers.filter((pr) => key(pr) === key(row));
-    it(`${row.code} from ${row.by} (${row.when.slice(0, 60)}) carries ${row.field ? 'a' : 'no'} field and ${row.offset ? 'an' : 'no'} offset`, () => {
+    it(`${row.code} from ${row.by} (${row.when.slice(0, 60)}) carries ${row.field ? 'a' : 'no'} field and ${row.offset ? 'an' : 'no'} offset`, async () => {
       expect(mine.length).toBeGreaterThan(0);
       for (const pr of mine) {
-        const e = catchIso(pr.run);
+        const e = await caught(pr.run);
         expect({ code: e.code, field: e.field !== undefined, offset: e.offset !== undefined }).toEqual({
           code: row.code,
           field: row.field,

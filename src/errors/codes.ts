@@ -54,6 +54,16 @@ export const ErrorCode = {
    * a type or value it cannot take; the text names the call and the option (plain JavaScript has no compiler).
    */
   INVALID_OPTION: 'INVALID_OPTION',
+  /** A key (`iso8583-codec/security`) is not a `SecretKey`, has a length its algorithm does not take, or is for another cipher. */
+  INVALID_KEY: 'INVALID_KEY',
+  /** A PIN to put in a PIN block is not 4 to 12 decimal digits. */
+  INVALID_PIN: 'INVALID_PIN',
+  /** A deciphered PIN block is not one of its format: wrong control nibble, PIN length, PIN digits or fill. */
+  INVALID_PIN_BLOCK: 'INVALID_PIN_BLOCK',
+  /** A message required to carry a MAC carries none in its MAC field. */
+  MAC_MISSING: 'MAC_MISSING',
+  /** A message's MAC is not the MAC of the bytes it covers. */
+  MAC_MISMATCH: 'MAC_MISMATCH',
 } as const;
 
 /** The union of every stable error code string. */

@@ -21,11 +21,25 @@ export interface Database {
 }
 
 /**
+ * The session setting of every pooled connection to `DATABASE_URL`: each statement of the pack runs on one generic
+ * plan, made on its first execution and kept for the connection's life.
+ *
+ * Why: by default Postgres plans a prepared statement afresh for its first five executions, then keeps the generic
+ * plan only if its estimated cost is below the average of those custom plans; the decision statement's estimate
+ * grows with the `transactions` table (no statistics yet while it grows), so a connection opened on a grown table
+ * kept planning every execution (measured: about 2 ms of planning on top of 1 ms of execution, Postgres CPU per
+ * decision 1.1 → 3.5-3.8 ms). Every lookup of the pack goes through a unique or partial index, so the generic plan
+ * is index scans whatever the table's size (spec/authorizer/plans.spec.ts checks it on an empty table).
+ */
+export const GENERIC_PLANS = '-c plan_cache_mode=force_generic_plan';
+
+/**
  * Opens (and migrates) the database: `databaseUrl` with its tables in `schema`, or the embedded Postgres. With
- * `deadlineMs`, every connection to `databaseUrl` gets it as its `statement_timeout`.
+ * `deadlineMs`, every connection to `databaseUrl` gets it as its `statement_timeout`; every one runs generic plans
+ * ({@link GENERIC_PLANS}).
  *
  * Why the pool is warmed and never grows under load (`poolSize` connections, see src/main.ts): a new connection
- * plans the decision statement afresh for its first five executions, and opening several during a burst (measured:
+ * prepares and plans the decision statement, and opening several during a burst (measured:
  * `parse` and `bind` taking 20-100 ms on 2 cores) fed the very backlog that called for them. Why the timeout: the
  * decision statement checks its deadline itself once it holds the account row; the timeout is the backstop for a
  * statement that waits longer than that for a lock, which Postgres then cancels and rolls back (answered 91).
@@ -38,7 +52,7 @@ export async function openDatabase(
     const timeout = config.deadlineMs === undefined ? '' : ` -c statement_timeout=${Math.max(1, config.deadlineMs)}`;
     // Idle connections stay open: re-opening one (connect, authenticate, re-prepare the pack) costs a request's
     // whole latency budget.
-    const pool = new pg.Pool({ connectionString: config.databaseUrl, max: config.poolSize, idleTimeoutMillis: 0, options: `-c search_path=${schema}${timeout}` });
+    const pool = new pg.Pool({ connectionString: config.databaseUrl, max: config.poolSize, idleTimeoutMillis: 0, options: `-c search_path=${schema}${timeout} ${GENERIC_PLANS}` });
     try {
       await migrate(pool, schema);
     } catch (e) {

@@ -395,8 +395,10 @@ const warmUpRequest = (run: string): AuthorizationRequest => ({
 });
 
 /**
- * Postgres plans a prepared statement afresh for each of its first five executions on a connection and only then
- * may settle on a generic plan; planning the decision statement costs more than executing it.
+ * In Postgres's default plan cache mode a prepared statement is planned afresh for each of its first five executions
+ * on a connection and only then may settle on a generic plan; planning the decision statement costs more than
+ * executing it. The authorizer's own pool forces the generic plan from the first execution (GENERIC_PLANS in
+ * database.ts); a pool without that setting still reaches its plan within these executions.
  */
 const EXECUTIONS_TO_GENERIC_PLAN = 6;
 

@@ -69,6 +69,8 @@ export {
   repeatMti,
   responseMti,
 } from './message/mti.js';
+export { type FieldPaths, fieldPaths } from './paths/field-paths.js';
+export type { PathArg, PathOf, PathTarget, PathTargetOf, RemovablePathArg, ValueAt } from './paths/path-types.js';
 export { fromHex, toHex } from './codecs/hex-digits.js';
 export {
   type JSONValue,

@@ -64,6 +64,12 @@ export const ErrorCode = {
   MAC_MISSING: 'MAC_MISSING',
   /** A message's MAC is not the MAC of the bytes it covers. */
   MAC_MISMATCH: 'MAC_MISMATCH',
+  /**
+   * A field path (`fieldPaths(spec).get(message, '55.9F26')`) names no field, subfield, tag or Track 2 part of the
+   * spec: an unknown field number, a subfield the layout lacks, a tag that is malformed or that the layout rejects,
+   * or a segment below a value that has no parts.
+   */
+  UNKNOWN_PATH: 'UNKNOWN_PATH',
 } as const;
 
 /** The union of every stable error code string. */

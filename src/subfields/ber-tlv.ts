@@ -133,7 +133,7 @@ export function compileBerTlv(path: string, layout: BerTlvLayout): CompiledField
 }
 
 /** A BER tag: one byte, or a first byte `xxx11111` followed by bytes whose top bit is set except the last. */
-function isWellFormedTag(b: Uint8Array): boolean {
+export function isWellFormedTag(b: Uint8Array): boolean {
   if (b.length < 1 || b.length > 3) return false;
   if (b.length === 1) return (b[0]! & 0x1f) !== 0x1f;
   if ((b[0]! & 0x1f) !== 0x1f) return false;

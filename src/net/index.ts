@@ -14,7 +14,8 @@ export { encodeFrame, type Frame, type FramingSpec, lengthBytes, maxAnnounced, r
 export { type NetLogger, type ObjectFirstLogger, objectFirstLogger, silentLogger } from './logger.js';
 export { DEFAULT_MATCH_FIELDS, type FramePeek, type MessageCodec } from './message-codec.js';
 export { Iso8583NetError, isIso8583NetError, NetErrorCode } from './net-error.js';
-export { createServer, type Server } from './server.js';
+export { createServer, type Server, type ServerEvents } from './server.js';
+export { type PeerConnection, type PeerStats, type PeerTls } from './server-peer.js';
 export { type Handler, type HeaderedAnswer, type RequestContext, withHeader } from './server-handler.js';
 export { type ServerOptions } from './server-options.js';
 export { DEFAULT_SERVER_LIMITS, type ServerLimits } from './server-limits.js';

@@ -13,9 +13,11 @@ import type { Message } from '../spec/types.js';
 import { FrameParser } from './frame-parser.js';
 import { RepeatLimiter } from './log-limiter.js';
 import type { LogLevel, NetLogger } from './logger.js';
+import type { MatchKey } from './match-key.js';
 import { isIso8583NetError, NetErrorCode } from './net-error.js';
 import { type ClockExpiry, PeerClock } from './peer-clock.js';
 import { type DispatchCore, RequestDispatcher } from './server-dispatch.js';
+import { PeerLink } from './server-peer.js';
 import type { CloseReason } from './server-stats.js';
 import { watchWrites, type WriteWatch } from './write-watch.js';
 
@@ -27,6 +29,8 @@ import { watchWrites, type WriteWatch } from './write-watch.js';
 export interface ServerCore<M extends Message> extends DispatchCore<M> {
   /** The caller's logger, guarded: a logger that throws loses its entry, nothing else. */
   readonly logger: NetLogger;
+  /** Pairs the answers of the server's own requests with them (guarded, see `guardedKey`). */
+  readonly keyOf: MatchKey<M>;
   /** The connection's socket closed: count and log it. */
   closed(connection: ServedConnection<M>): void;
 }
@@ -70,6 +74,8 @@ export class ServedConnection<M extends Message> {
   private readonly watch: WriteWatch;
   private readonly log: RepeatLimiter;
   private readonly requests: RequestDispatcher<M>;
+  /** The peer as the application sees it, and the requests the server sends it. */
+  readonly peer: PeerLink<M>;
   /** No frame is dispatched any more. */
   private stopped = false;
   /** The peer half-closed: what it sent is served, then the connection ends. */
@@ -89,6 +95,7 @@ export class ServedConnection<M extends Message> {
   constructor(
     readonly socket: Socket,
     private readonly core: ServerCore<M>,
+    id: number,
   ) {
     const { limits, counters } = core;
     this.parser = new FrameParser(core.framing, limits.maxFrameBytes);
@@ -97,9 +104,13 @@ export class ServedConnection<M extends Message> {
     this.watch = watchWrites(socket, limits.writeStallMs, () => {
       this.fail('writeStall', { writeStallMs: limits.writeStallMs, bufferedBytes: socket.writableLength });
     });
+    const { codec, framing, keyOf } = core;
+    this.peer = new PeerLink(socket, this.watch, { id, codec, framing, keyOf, requestTimeoutMs: limits.requestTimeoutMs, lateWindowMs: limits.lateWindowMs });
     this.requests = new RequestDispatcher(core, {
       socket,
       watch: this.watch,
+      peer: this.peer,
+      response: (message, header) => this.peer.settle(message, header),
       note: (level, event, meta) => this.note(level, event, meta),
       fail: (reason, detail) => this.fail(reason, detail),
       jobDone: () => this.jobDone(),
@@ -119,6 +130,7 @@ export class ServedConnection<M extends Message> {
       this.clock.stop();
       this.parser.clear();
       this.log.flush();
+      this.peer.ended(this.reason ?? 'peer');
       this.core.closed(this);
       this.markClosed();
     });
@@ -128,6 +140,7 @@ export class ServedConnection<M extends Message> {
   /** Stops dispatching for good (`close()` began): nothing more is read or handed to the handler. */
   stop(): void {
     this.stopped = true;
+    this.peer.shutdown();
     this.stopReading();
     this.clock.stop();
     this.parser.clear();

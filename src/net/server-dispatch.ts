@@ -17,6 +17,7 @@ import { mtiKind } from './mti-kind.js';
 import { Iso8583NetError, NetErrorCode } from './net-error.js';
 import { type Handler, isHeadered, isThenable } from './server-handler.js';
 import type { ServerLimits } from './server-limits.js';
+import type { PeerConnection } from './server-peer.js';
 import type { CloseReason, StatsCounters } from './server-stats.js';
 import type { WriteWatch } from './write-watch.js';
 
@@ -44,15 +45,22 @@ export interface DispatchCore<M extends Message> {
  *
  * Why: the dispatcher writes and counts, while reading, pausing and closing stay the connection's job.
  */
-export interface DispatchPort {
+export interface DispatchPort<M extends Message> {
   readonly socket: Socket;
   readonly watch: WriteWatch;
+  /** The connected peer, as the handler's context names it. */
+  readonly peer: PeerConnection<M>;
   /** Logs through the connection's repeat limiter. */
   note(level: LogLevel, event: string, meta: Record<string, unknown>): void;
   /** Closes the connection at once for `reason`. */
   fail(reason: CloseReason, detail?: Record<string, unknown>): void;
   /** A handler job of this connection ended (its answer written): the connection may resume reading or finish. */
   jobDone(): void;
+  /**
+   * A response from the peer: handed to the server's request waiting under its key; `undefined` when one took it,
+   * else why none did (`late`: its request timed out or was aborted; `unmatched`).
+   */
+  response(message: M, header: Uint8Array | undefined): 'late' | 'unmatched' | undefined;
 }
 
 /** The MTI of whatever a handler returned, read without trusting it (a proxy or a getter may throw). */
@@ -84,7 +92,7 @@ export class RequestDispatcher<M extends Message> {
 
   constructor(
     private readonly core: DispatchCore<M>,
-    private readonly port: DispatchPort,
+    private readonly port: DispatchPort<M>,
   ) {
     this.budget = core.limits.maxBadFrames;
     this.remoteAddress = port.socket.remoteAddress;
@@ -105,14 +113,20 @@ export class RequestDispatcher<M extends Message> {
     const mti = mtiOf(request);
     const kind = mtiKind(mti);
     if (kind === 'response') {
-      // This server sends no requests, so a response matches nothing here; the handler sees requests only.
+      // An answer to a request this server sent the peer goes to that request; the handler sees requests only.
+      const unmatched = this.port.response(request, frame.header);
+      if (unmatched === undefined || unmatched === 'late') {
+        if (unmatched === 'late') this.port.note('info', 'response without a pending request', { mti, reason: unmatched });
+        this.earn();
+        return;
+      }
       counters.responsesAsRequests++;
       this.port.note('warn', 'response MTI received as a request', { mti, length: frame.message.length });
       this.bad();
       return;
     }
     if (kind === 'noResponse') counters.noResponseMti++;
-    if (this.budget < this.core.limits.maxBadFrames) this.budget++;
+    this.earn();
     let result: unknown;
     // The answer goes back with the request's header as received, unless the handler chose another (withHeader).
     const headerBytes = this.core.framing.headerBytes ?? 0;
@@ -128,7 +142,7 @@ export class RequestDispatcher<M extends Message> {
       this.answer(header, message as M);
     };
     try {
-      result = handler(request, { header: frame.header, remoteAddress: this.remoteAddress });
+      result = handler(request, { header: frame.header, remoteAddress: this.remoteAddress, peer: this.port.peer });
       if (isThenable(result)) {
         this.active++;
         this.core.jobStarted();
@@ -212,6 +226,11 @@ export class RequestDispatcher<M extends Message> {
       return;
     }
     this.answer(frame.header, answer);
+  }
+
+  /** A good frame (a request handed on, an answer to the server's request) earns one bad frame back. */
+  private earn(): void {
+    if (this.budget < this.core.limits.maxBadFrames) this.budget++;
   }
 
   /** Spends one bad frame; true when that was one too many and the connection is closing. */

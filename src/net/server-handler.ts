@@ -3,13 +3,19 @@
  * own ({@link withHeader}).
  */
 import type { Message } from '../spec/types.js';
+import type { PeerConnection } from './server-peer.js';
 
 /** What a handler learns about the request besides the message. */
-export interface RequestContext {
+export interface RequestContext<M extends Message = Message> {
   /** The fixed header (TPDU) the request arrived with, when the framing has one. */
   readonly header: Uint8Array | undefined;
   /** The remote address, for logs and rate limits. */
   readonly remoteAddress: string | undefined;
+  /**
+   * The peer that sent the request: its TLS identity (`peer.tls`), and requests the server may send it. The server
+   * always sets it; it is optional so that a handler can be called directly (a unit test) with a context of two fields.
+   */
+  readonly peer?: PeerConnection<M>;
 }
 
 /** An answer and the fixed header (TPDU) it goes back with, as {@link withHeader} makes it. */
@@ -50,7 +56,7 @@ export function withHeader<M extends Message>(message: M, header: Uint8Array): H
  */
 export type Handler<M extends Message = Message> = (
   message: M,
-  ctx: RequestContext,
+  ctx: RequestContext<M>,
 ) => M | HeaderedAnswer<M> | undefined | Promise<M | HeaderedAnswer<M> | undefined>;
 
 /**

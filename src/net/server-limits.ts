@@ -1,5 +1,5 @@
 import { DEFAULT_MAX_FRAME_BYTES } from './frame-reader.js';
-import { integerOption, timeoutOption } from './options.js';
+import { integerOption, MAX_TIMER_MS, timeoutOption } from './options.js';
 
 /**
  * The bounds a server keeps against hostile or broken peers; every one is an option of `createServer`.
@@ -39,6 +39,13 @@ export interface ServerLimits {
    * once per this many ms; the entries in between are counted, and the count is logged (0: log every entry).
    */
   readonly logIntervalMs: number;
+  /** Default timeout (ms) of a request the server sends a peer (`peer.request`). */
+  readonly requestTimeoutMs: number;
+  /**
+   * How long (ms) the key of a request to a peer that timed out or was aborted stays in doubt (0: not at all): a new
+   * request to that peer under it is refused with `KEY_IN_DOUBT`, and its late answer is counted `late`.
+   */
+  readonly lateWindowMs: number;
 }
 
 /**
@@ -58,6 +65,8 @@ export interface ServerLimits {
  * - `maxBadFrames` 100: a link with a real fault (a spec mismatch) fails every frame and is cut after 100, with
  *   its reason logged; a sound link with an odd bad frame now and then earns its budget back with each request.
  * - `logIntervalMs` 60,000: at most one line per kind of warning per connection per minute, whatever the flood.
+ * - `requestTimeoutMs` 5,000 and `lateWindowMs` 15,000, for the server's own requests to a peer, as a client's
+ *   `timeoutMs` and `lateWindowMs`.
  *
  * @example
  * ```ts
@@ -75,6 +84,8 @@ export const DEFAULT_SERVER_LIMITS: ServerLimits = Object.freeze({
   maxInFlightPerConnection: 256,
   maxBadFrames: 100,
   logIntervalMs: 60_000,
+  requestTimeoutMs: 5000,
+  lateWindowMs: 15_000,
 });
 
 /** The limits given in `options` (checked, `INVALID_OPTION`), the defaults for the others. */
@@ -97,5 +108,7 @@ export function resolveServerLimits(where: string, options: Partial<Record<keyof
     ),
     maxBadFrames: integerOption(where, 'options.maxBadFrames', options.maxBadFrames, d.maxBadFrames, 0, 0xffffffff),
     logIntervalMs: timeoutOption(where, 'options.logIntervalMs', options.logIntervalMs, d.logIntervalMs),
+    requestTimeoutMs: integerOption(where, 'options.requestTimeoutMs', options.requestTimeoutMs, d.requestTimeoutMs, 1, MAX_TIMER_MS),
+    lateWindowMs: timeoutOption(where, 'options.lateWindowMs', options.lateWindowMs, d.lateWindowMs),
   });
 }

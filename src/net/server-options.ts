@@ -6,6 +6,7 @@ import { responseMti } from '../message/mti.js';
 import type { Message } from '../spec/types.js';
 import { checkFraming, type FramingSpec } from './framing.js';
 import type { NetLogger } from './logger.js';
+import type { MatchKey } from './match-key.js';
 import type { FramePeek, MessageCodec } from './message-codec.js';
 import { mtiKind } from './mti-kind.js';
 import { checkCodec, checkFunction, checkKnownKeys, checkLogger, checkObject, checkOneOf, checkOptionalFunction, invalidOption } from './options.js';
@@ -64,6 +65,12 @@ export interface ServerOptions<M extends Message = Message> {
   readonly maxBadFrames?: number;
   /** A repeated log entry is written at most once per connection per this many ms (default 60,000; 0: all). */
   readonly logIntervalMs?: number;
+  /** Default timeout of a request the server sends a peer (`peer.request`; default 5000 ms). */
+  readonly requestTimeoutMs?: number;
+  /** After a request to a peer times out or is aborted, its key stays in doubt this long (default 15,000 ms; 0: not at all). */
+  readonly lateWindowMs?: number;
+  /** How the answers of the server's own requests to a peer are paired with them (default `defaultMatchKey`). */
+  readonly key?: MatchKey<M>;
   /** Where events are logged; entries never contain field values. */
   readonly logger?: NetLogger;
 }
@@ -86,6 +93,9 @@ const SERVER_OPTIONS = [
   'writeStallMs',
   'maxBadFrames',
   'logIntervalMs',
+  'requestTimeoutMs',
+  'lateWindowMs',
+  'key',
 ] as const satisfies readonly (keyof ServerOptions)[];
 
 /**
@@ -104,6 +114,7 @@ export function checkServerOptions<M extends Message>(options: ServerOptions<M>)
   checkOneOf(where, 'options.onMalformed', options.onMalformed, ['respond', 'skip']);
   checkOptionalFunction(where, 'options.formatError', options.formatError);
   checkOptionalFunction(where, 'options.systemError', options.systemError);
+  checkOptionalFunction(where, 'options.key', options.key);
   checkLogger(where, 'options.logger', options.logger);
   const limits = resolveServerLimits(where, options);
   if (limits.maxWriteBufferBytes < 1024) invalidOption(where, 'options.maxWriteBufferBytes', 'an integer of at least 1024', limits.maxWriteBufferBytes);

@@ -3,17 +3,31 @@ import type { Iso8583Error } from '../errors/iso8583-error.js';
 import type { Message } from '../spec/types.js';
 import { defaultFormatError } from './format-error.js';
 import { RepeatLimiter } from './log-limiter.js';
-import { guardedLogger, silentLogger } from './logger.js';
+import { errorFacts, guardedLogger, silentLogger } from './logger.js';
+import { defaultMatchKey, guardedKey, type MatchKey } from './match-key.js';
 import type { FramePeek } from './message-codec.js';
 import { Iso8583NetError, NetErrorCode } from './net-error.js';
-import { integerOption, invalidOption, MAX_TIMER_MS } from './options.js';
+import { checkFunction, integerOption, invalidOption, MAX_TIMER_MS } from './options.js';
 import { ServedConnection, type ServerCore } from './server-connection.js';
 import type { ServerLimits } from './server-limits.js';
+import type { PeerConnection } from './server-peer.js';
 import { checkServerOptions, defaultSystemError, type ServerOptions } from './server-options.js';
 import { type CloseReason, newCounters, type ServerStats, snapshot } from './server-stats.js';
 
+/**
+ * What a server tells as it runs, by event name: `connection` hands over each peer accepted (with TLS, once its
+ * handshake completed).
+ *
+ * Why: an application keeps its own view of the peers (a network's link to route requests down, a dashboard) and
+ * learns of a new one at once, without polling `peers()`.
+ */
+export interface ServerEvents<M extends Message = Message> {
+  /** A peer was accepted; `peer.closed` resolves when it goes. */
+  readonly connection: (peer: PeerConnection<M>) => void;
+}
+
 /** A running ISO 8583 server. */
-export interface Server {
+export interface Server<M extends Message = Message> {
   /**
    * Starts listening; resolves with the bound address (use port 0 for any free port). Rejects with `LISTEN_FAILED`
    * when the port is in use or not allowed, the server is already listening, or it was closed.
@@ -21,6 +35,13 @@ export interface Server {
   listen(port: number, host?: string): Promise<AddressInfo>;
   /** Open connections. */
   readonly connections: number;
+  /** The peers connected now, in the order they were accepted: each can be sent requests (`peer.request`). */
+  peers(): readonly PeerConnection<M>[];
+  /**
+   * Calls `listener` for each event `event` (see {@link ServerEvents}); returns a function that stops it. A
+   * listener that throws is logged (`listener failed`) and changes nothing else.
+   */
+  on<E extends keyof ServerEvents<M>>(event: E, listener: ServerEvents<M>[E]): () => void;
   /** The limits in force (the options given, the defaults for the others). */
   readonly limits: ServerLimits;
   /** Counters of connections, closes by reason and odd frames, as a snapshot. */
@@ -72,7 +93,7 @@ function systemCode(e: unknown): string {
  * await server.listen(8583);
  * ```
  */
-export function createServer<M extends Message = Message>(options: ServerOptions<M>): Server {
+export function createServer<M extends Message = Message>(options: ServerOptions<M>): Server<M> {
   const limits = checkServerOptions(options);
 
   const logger = options.logger === undefined ? silentLogger : guardedLogger(options.logger);
@@ -82,7 +103,10 @@ export function createServer<M extends Message = Message>(options: ServerOptions
   // Handlers running on every connection, and who waits for them to be none.
   let running = 0;
   let idle: (() => void)[] = [];
+  const listeners = new Set<ServerEvents<M>['connection']>();
+  let lastId = 0;
   const core: ServerCore<M> = {
+    keyOf: guardedKey(options.key ?? (defaultMatchKey as MatchKey<M>)),
     codec: options.codec,
     framing: options.framing,
     handler: options.handler,
@@ -125,11 +149,18 @@ export function createServer<M extends Message = Message>(options: ServerOptions
       return;
     }
     socket.setNoDelay(true);
-    const conn = new ServedConnection(socket, core);
+    const conn = new ServedConnection(socket, core, ++lastId);
     connections.add(conn);
     counters.connectionsAccepted++;
     counters.connectionsOpen++;
     logger.info('connection accepted', { open: connections.size });
+    for (const listener of [...listeners]) {
+      try {
+        listener(conn.peer);
+      } catch (e) {
+        logger.error('listener failed', { event: 'connection', ...errorFacts(e) });
+      }
+    }
   });
   // Errors of the listening socket after listen() (accept failures such as EMFILE): logged, never thrown.
   server.on('error', (e: unknown) => {
@@ -171,6 +202,16 @@ export function createServer<M extends Message = Message>(options: ServerOptions
     limits,
     get stats() {
       return snapshot(counters);
+    },
+    peers() {
+      return Object.freeze([...connections].map((c) => c.peer));
+    },
+    on(event, listener) {
+      if (event !== 'connection') invalidOption('server.on', 'event', "'connection'", event);
+      checkFunction('server.on', 'listener', listener);
+      const own = (peer: PeerConnection<M>): void => listener(peer);
+      listeners.add(own);
+      return () => listeners.delete(own);
     },
     listen(port, host = '127.0.0.1') {
       integerOption('server.listen', 'port', port, 0, 0, 65535);

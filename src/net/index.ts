@@ -19,4 +19,9 @@ export { type PeerConnection, type PeerStats, type PeerTls } from './server-peer
 export { type Handler, type HeaderedAnswer, type RequestContext, withHeader } from './server-handler.js';
 export { type ServerOptions } from './server-options.js';
 export { DEFAULT_SERVER_LIMITS, type ServerLimits } from './server-limits.js';
+export { type Session, type SessionCloseOptions, type SessionRequestOptions, openSession } from './session.js';
+export { backoffDelay, type Backoff, type BackoffOptions, DEFAULT_BACKOFF, seededRandom } from './session-backoff.js';
+export { type KeepAliveOptions, type LinkDownReason, type SessionLimits, type SessionLink, type SessionOptions } from './session-options.js';
+export { type SessionStats } from './session-stats.js';
+export { type SessionEvents, type SessionStatus, type StatusChange } from './session-status.js';
 export { CLOSE_REASONS, type CloseReason, type ServerStats } from './server-stats.js';

@@ -49,6 +49,16 @@ export const NetErrorCode = {
   ABORTED: 'ABORTED',
   /** `server.listen()` failed: the port is in use or not allowed, the server is already listening, or was closed. */
   LISTEN_FAILED: 'LISTEN_FAILED',
+  /**
+   * A session's request was not written: its link is not up (connecting, signing on, reconnecting or draining).
+   * Nothing reached the wire, so it is safe to send again once the session is up.
+   */
+  NOT_UP: 'NOT_UP',
+  /**
+   * A session's request was written but its link went down before the answer came. The request is not sent again:
+   * whether the peer acted on it is unknown (a reversal or an inquiry settles it).
+   */
+  LINK_DOWN: 'LINK_DOWN',
 } as const;
 
 /** The union of net error codes. */

@@ -69,6 +69,7 @@ export {
   repeatMti,
   responseMti,
 } from './message/mti.js';
+export { RESPONSE_ECHO_FIELDS, type ResponseOptions, responseTo } from './message/response.js';
 export { type FieldPaths, fieldPaths } from './paths/field-paths.js';
 export type { PathArg, PathOf, PathTarget, PathTargetOf, RemovablePathArg, ValueAt } from './paths/path-types.js';
 export { fromHex, toHex } from './codecs/hex-digits.js';

@@ -125,7 +125,7 @@ describe('iso8583 CLI (built)', () => {
   it('prints help, version and the preset list', () => {
     expect(cli(['--help']).stdout).toContain('iso8583 decode');
     expect(cli(['--version']).stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
-    expect(cli(['specs']).stdout.split('\n')).toEqual(['iso87ascii', 'iso87binary', 'iso87ebcdic', '']);
+    expect(cli(['specs']).stdout.split('\n')).toEqual(['iso87ascii', 'iso87binary', 'iso87ebcdic', 'iso93ascii', 'iso93binary', 'iso03ascii', 'iso03binary', '']);
   });
 
   it('decodes the fixture that npm run decode:fixture shows', () => {
@@ -313,7 +313,7 @@ describe('iso8583 command-line conventions (built)', () => {
     const r = cli(['decode', '--spec', join(tmp, 'nope.json'), hex]);
     expect(r.status).toBe(2);
     expect(r.stderr).toBe(
-      'iso8583: error INVALID_SPEC: cannot read the spec file (ENOENT: no such file or directory); --spec takes a preset (iso87ascii, iso87binary, iso87ebcdic) or a JSON spec file\n',
+      'iso8583: error INVALID_SPEC: cannot read the spec file (ENOENT: no such file or directory); --spec takes a preset (iso87ascii, iso87binary, iso87ebcdic, iso93ascii, iso93binary, iso03ascii, iso03binary) or a JSON spec file\n',
     );
     for (const name of [`${PAN}.json`, '41:11:11:11:11:11:11:11.json']) {
       const digits = cli(['decode', '--spec', join(tmp, name), hex]);

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { isIso8583Error, messageFromJSON, messageToJSON, toHex } from '../src/index.js';
+import { isIso8583Error, messageFromJSON, messageToJSON, presets, toHex } from '../src/index.js';
 import { FIXTURES, loadFixtures } from './helpers/fixtures.js';
 
 const golden = loadFixtures();
@@ -11,10 +11,20 @@ const readme = readFileSync(join(FIXTURES, 'README.md'), 'utf8');
 const PANS = ['4111111111111111', '5555555555554444', '378282246310005', '4000000000000000002'];
 
 describe('golden fixtures', () => {
-  it('number at least 12 and cover the three presets and JSON specs', () => {
+  it('number at least 12 and cover every preset and JSON specs', () => {
     expect(golden.length).toBeGreaterThanOrEqual(12);
     const specs = new Set(golden.map((f) => f.specName));
-    for (const s of ['iso87ascii', 'iso87binary', 'iso87ebcdic', 'specs/tertiary-demo.json']) expect(specs).toContain(s);
+    for (const s of [...Object.keys(presets), 'specs/tertiary-demo.json']) expect(specs).toContain(s);
+  });
+
+  it('of the 1993 and 2003 presets carry their version digit in the MTI, requests and responses both', () => {
+    for (const [prefix, digit] of [['iso93', '1'], ['iso03', '2']] as const) {
+      const frames = golden.filter((f) => f.specName.startsWith(prefix));
+      expect(frames.length).toBeGreaterThanOrEqual(2);
+      for (const f of frames) expect((f.expected as { mti: string }).mti.charAt(0)).toBe(digit);
+    }
+    const mtis = golden.filter((f) => /^iso(93|03)/.test(f.specName)).map((f) => (f.expected as { mti: string }).mti);
+    expect(mtis).toEqual(expect.arrayContaining(['1100', '1110', '1200', '1210', '1420', '2100', '2200']));
   });
 
   it('are each described in fixtures/README.md', () => {

@@ -11,8 +11,17 @@ const emv = [
 ];
 const tlv48 = { type: 'tlv', tagLength: 2, lengthDigits: 3, encoding: 'ascii' } as const;
 
+/** The presets with a DE127 and a 12-digit DE4 (1987 and 1993); the 2003 ones are covered in versions.spec.ts. */
+const withDe127 = {
+  iso87ascii: presets.iso87ascii,
+  iso87binary: presets.iso87binary,
+  iso87ebcdic: presets.iso87ebcdic,
+  iso93ascii: presets.iso93ascii,
+  iso93binary: presets.iso93binary,
+};
+
 describe('a structured preset encodes the values its types ask for', () => {
-  for (const [name, preset] of Object.entries(presets)) {
+  for (const [name, preset] of Object.entries(withDe127)) {
     it(`${name}: DE35 as Track2, DE55 as BER-TLV, DE127 as subfields, and back`, () => {
       const spec = structuredPreset(preset);
       const codec = createCodec(spec);

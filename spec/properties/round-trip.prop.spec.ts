@@ -16,6 +16,13 @@ function roundTrips(codec: LooseCodec, m: Message): void {
   expect(codec.encode(back)).toEqual(b);
 }
 
+/**
+ * The deadline of a whole-preset round trip: a second a run. The 2003 presets' LLLL elements (up to 9999 bytes,
+ * seven of them) make messages ten times the size of 1987's, and drawing them costs in proportion; on a loaded
+ * 2-core machine only a hang reaches this.
+ */
+const PRESET_TIMEOUT = Math.max(60_000, FUZZ_RUNS * 1_000);
+
 describe('round trips', () => {
   for (const preset of Object.values(presets)) {
     const codec = createCodec(preset) as unknown as LooseCodec;
@@ -25,7 +32,7 @@ describe('round trips', () => {
         fc.property(arbitraryMessage(preset), (m) => roundTrips(codec, m as Message)),
         { numRuns: FUZZ_RUNS },
       );
-    });
+    }, PRESET_TIMEOUT);
   }
 
   for (const preset of Object.values(presets)) {

@@ -9,6 +9,8 @@ import { Iso8583Error } from '../errors/iso8583-error.js';
 export interface MtiParts {
   /** Position 1: ISO 8583 version digit (`0` 1987, `1` 1993, `2` 2003). */
   readonly version: string;
+  /** The year of the version the digit names (`0` 1987, `1` 1993, `2` 2003); `undefined` for national, private and reserved digits. */
+  readonly year: MtiVersionYear | undefined;
   /** Position 2: message class (`1` authorization, `2` financial, `4` reversal, `8` network management …). */
   readonly messageClass: string;
   /** Position 3: message function (`0` request, `1` request response, `2` advice, `3` advice response …). */
@@ -25,6 +27,16 @@ export interface MtiParts {
   readonly originName: string;
 }
 
+/**
+ * The years of the ISO 8583 versions an MTI's first digit names.
+ *
+ * Why: code that serves several versions picks the table (`iso87…`, `iso93…`, `iso03…` presets) by the year.
+ */
+export type MtiVersionYear = 1987 | 1993 | 2003;
+
+// Wire fact: the first MTI digit is the version, 0 1987, 1 1993, 2 2003; 3–7 reserved by ISO, 8 national, 9 private.
+// The class, function and origin digits mean the same in every version (2003 named functions 6 and 7).
+const YEARS: Record<string, MtiVersionYear> = { '0': 1987, '1': 1993, '2': 2003 };
 const VERSIONS: Record<string, string> = { '0': 'ISO 8583:1987', '1': 'ISO 8583:1993', '2': 'ISO 8583:2003', '8': 'national use', '9': 'private use' };
 const CLASSES: Record<string, string> = {
   '1': 'authorization',
@@ -79,6 +91,7 @@ export function mtiParts(mti: string): MtiParts {
   const origin = mti.charAt(3);
   return {
     version,
+    year: YEARS[version],
     messageClass,
     messageFunction,
     origin,

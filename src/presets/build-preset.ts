@@ -3,8 +3,9 @@ import { ErrorCode } from '../errors/codes.js';
 import { guard, unreadable } from '../errors/guard.js';
 import { checkedAs } from '../spec/checked.js';
 import type { ConverterName, PrefixName } from '../spec/names.js';
-import type { FieldKind, FieldSpec, FixedPad, MessageSpec } from '../spec/types.js';
-import { type Iso87Element, ISO87_ELEMENTS, type Iso87Kinds } from './iso87-elements.js';
+import type { BitmapSpec, FieldKind, FieldSpec, FixedPad, MessageSpec } from '../spec/types.js';
+import type { DataElement } from './data-element.js';
+import { ISO87_ELEMENTS, type Iso87Kinds } from './iso87-elements.js';
 
 /**
  * The converters a 1987 preset gives an element of kind `K`, as the dialect's types allow them: `binary` for `b`,
@@ -22,6 +23,14 @@ export type Iso87Encoding<K extends FieldKind> = K extends 'b'
  */
 export type Iso87Fields = {
   readonly [K in keyof Iso87Kinds]: FieldSpec & { readonly kind: Iso87Kinds[K]; readonly encoding: Iso87Encoding<Iso87Kinds[K]> };
+};
+
+/**
+ * The field table of a preset built from a version's element table whose kinds are `Kinds`: each element keeps its
+ * literal `kind` (for `Infer`) and the class of converter that kind gets, as in {@link Iso87Fields}.
+ */
+export type PresetFields<Kinds extends { readonly [n: number]: FieldKind }> = {
+  readonly [K in keyof Kinds]: FieldSpec & { readonly kind: Kinds[K]; readonly encoding: Iso87Encoding<Extract<Kinds[K], FieldKind>> };
 };
 
 /** A preset message spec over the 1987 element table. */
@@ -55,7 +64,10 @@ const DIALECT_KEYS = ['name', 'mtiEncoding', 'textEncoding', 'numericEncoding', 
 const ZERO_LEFT: FixedPad = { side: 'left', char: '0' };
 const SPACE_RIGHT: FixedPad = { side: 'right', char: ' ' };
 
-function fieldFor(el: Iso87Element, d: Iso87Dialect): FieldSpec {
+/** LL, LLL and LLLL prefixes by the number of length digits an element carries. */
+const PREFIX_DIGITS = { 2: 'LL', 3: 'LLL', 4: 'LLLL' } as const;
+
+function fieldFor(el: DataElement, d: Iso87Dialect): FieldSpec {
   const encoding =
     el.kind === 'b' ? 'binary' : el.kind === 'n' ? d.numericEncoding : el.kind === 'z' ? d.trackEncoding : d.textEncoding;
   const isBcd = encoding === 'bcd';
@@ -68,7 +80,7 @@ function fieldFor(el: Iso87Element, d: Iso87Dialect): FieldSpec {
     lengthUnit: el.kind === 'b' ? 'bytes' : isBcd ? 'digits' : 'chars',
     description: el.description,
   };
-  if (el.lengthDigits > 0) spec.prefix = `${el.lengthDigits === 2 ? 'LL' : 'LLL'}/${d.prefixEncoding}` satisfies PrefixName;
+  if (el.lengthDigits !== 0) spec.prefix = `${PREFIX_DIGITS[el.lengthDigits]}/${d.prefixEncoding}` satisfies PrefixName;
   else if (el.kind === 'n') spec.pad = ZERO_LEFT;
   else if (el.kind !== 'b' && el.kind !== 'z' && el.kind !== 'x+n') spec.pad = SPACE_RIGHT;
   // Packed track data ends on an F nibble when its digit count is odd; packed numbers start with a 0 nibble.
@@ -113,13 +125,15 @@ function readDialect(dialect: unknown): Iso87Dialect {
  * ```
  */
 export function buildIso87Preset(dialect: Iso87Dialect): Iso87Preset {
-  const d = readDialect(dialect);
+  return presetFromTable(ISO87_ELEMENTS, readDialect(dialect), { format: 'binary' }) as Iso87Preset;
+}
+
+/**
+ * A preset from a version's element table written in a dialect (already read): one field per element, binary
+ * bitmaps shaped by `bitmap`. The caller states the field table's type, which the table's kinds decide.
+ */
+export function presetFromTable(elements: Readonly<Record<number, DataElement>>, d: Iso87Dialect, bitmap: BitmapSpec): MessageSpec {
   const fields: Record<number, FieldSpec> = {};
-  for (const [key, el] of Object.entries(ISO87_ELEMENTS)) fields[Number(key)] = fieldFor(el, d);
-  return {
-    name: d.name,
-    mti: { encoding: d.mtiEncoding },
-    bitmap: { format: 'binary' },
-    fields: fields as Iso87Fields,
-  };
+  for (const [key, el] of Object.entries(elements)) fields[Number(key)] = fieldFor(el, d);
+  return { name: d.name, mti: { encoding: d.mtiEncoding }, bitmap, fields };
 }

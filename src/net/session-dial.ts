@@ -2,7 +2,7 @@
  * Opening one transport for a session: a TCP or TLS dial, or the caller's own socket factory, bounded by the
  * connect timeout.
  */
-import { connect as netConnect, Socket } from 'node:net';
+import { isIP, connect as netConnect, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
 import { errorFacts } from './logger.js';
@@ -27,7 +27,9 @@ export interface DialTarget {
 /** The transport of the default dial: TCP, or TLS over it (a TLS socket is connected at `secureConnect`). */
 function defaultDial(target: DialTarget): { stream: Duplex; connectedEvent: 'connect' | 'secureConnect' } {
   if (target.tls !== undefined) {
-    const stream = tlsConnect({ ...target.tls, host: target.host!, port: target.port!, servername: target.tls.servername ?? target.host! });
+    // SNI carries a host name only, never an IP address (RFC 6066); the certificate is still checked against the IP.
+    const servername = target.tls.servername ?? (isIP(target.host!) === 0 ? target.host! : undefined);
+    const stream = tlsConnect({ ...target.tls, host: target.host!, port: target.port!, ...(servername === undefined ? {} : { servername }) });
     return { stream, connectedEvent: 'secureConnect' };
   }
   // write() returns false at the high-water mark; net.Socket hands Duplex options through, @types/node omits it.

@@ -180,7 +180,7 @@ export function openSession<M extends Message = Message>(options: SessionOptions
           logger.warn('sign-on failed', errorFacts(e));
         }
         if (!signedOn || current.isDown) {
-          if (!current.isDown) counters.failedAttempts++;
+          counters.failedAttempts++;
           current.close('signOnFailed');
           const reason = await current.down;
           if (await afterDown(reason === 'closed' ? 'signOnFailed' : reason, undefined)) continue;

@@ -4,6 +4,7 @@
  * It is a test peer written on raw sockets, so the session is tested against bytes, not against the library's server.
  */
 import { createServer as createTcpServer, type Server as TcpServer, type Socket } from 'node:net';
+import { createServer as createTlsServer, type TlsOptions } from 'node:tls';
 import { responseMti } from '../../../src/index.js';
 import { encodeFrame, readFrames } from '../../../src/net/index.js';
 import { codec, framing, type IsoMessage } from './loopback.js';
@@ -27,6 +28,8 @@ export interface NetworkBehaviour {
   answerEchoes?: boolean;
   /** Holds the answer to an issuer's 0100 until the promise resolves (default: at once). */
   hold?: (request: IsoMessage) => Promise<void> | undefined;
+  /** Listens with TLS (node:tls) instead of plain TCP. */
+  tls?: TlsOptions;
 }
 
 export interface Network {
@@ -57,7 +60,7 @@ export async function startNetwork(behaviour: NetworkBehaviour = {}): Promise<Ne
       await new Promise<void>((r) => waiters.push(r));
     }
   };
-  const server: TcpServer = createTcpServer((socket) => {
+  const onLink = (socket: Socket): void => {
     socket.setNoDelay(true);
     const number = links.length + 1;
     const write = (m: IsoMessage): void => {
@@ -96,7 +99,10 @@ export async function startNetwork(behaviour: NetworkBehaviour = {}): Promise<Ne
         socket.destroy();
       }
     })();
-  });
+  };
+  const server: TcpServer = behaviour.tls === undefined ? createTcpServer(onLink) : createTlsServer(behaviour.tls, onLink);
+  // A TLS handshake that fails (no client certificate, an unknown CA) is the test's subject, not an error here.
+  server.on('tlsClientError', () => undefined);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const address = server.address();
   const port = typeof address === 'object' && address !== null ? address.port : 0;

@@ -5,6 +5,7 @@ import type { Iso8583Error } from '../errors/iso8583-error.js';
 import { responseMti } from '../message/mti.js';
 import type { Message } from '../spec/types.js';
 import { checkFraming, type FramingSpec } from './framing.js';
+import type { TlsOptions } from 'node:tls';
 import type { NetLogger } from './logger.js';
 import type { MatchKey } from './match-key.js';
 import type { FramePeek, MessageCodec } from './message-codec.js';
@@ -12,6 +13,7 @@ import { mtiKind } from './mti-kind.js';
 import { checkCodec, checkFunction, checkKnownKeys, checkLogger, checkObject, checkOneOf, checkOptionalFunction, invalidOption } from './options.js';
 import type { Handler } from './server-handler.js';
 import { resolveServerLimits, type ServerLimits } from './server-limits.js';
+import { checkTlsOptions } from './server-listener.js';
 
 /** Options of {@link createServer}; every limit left out takes its value from `DEFAULT_SERVER_LIMITS`. */
 export interface ServerOptions<M extends Message = Message> {
@@ -69,6 +71,15 @@ export interface ServerOptions<M extends Message = Message> {
   readonly requestTimeoutMs?: number;
   /** After a request to a peer times out or is aborted, its key stays in doubt this long (default 15,000 ms; 0: not at all). */
   readonly lateWindowMs?: number;
+  /**
+   * Serve TLS through `node:tls` instead of plain TCP: `key` and `cert` (or `pfx`), and for mutual TLS
+   * `requestCert: true` with the `ca` that signs the peers' certificates (a peer without a valid one is refused at
+   * the handshake). The peer's certificate is read as `peer.tls`. Checked at once: options that make no secure
+   * context are refused with `INVALID_OPTION` (`options.tls`).
+   */
+  readonly tls?: TlsOptions;
+  /** With `tls`: a handshake not complete this long after the peer connected is cut off (default 10,000 ms; 0: never). */
+  readonly handshakeTimeoutMs?: number;
   /** How the answers of the server's own requests to a peer are paired with them (default `defaultMatchKey`). */
   readonly key?: MatchKey<M>;
   /** Where events are logged; entries never contain field values. */
@@ -96,6 +107,8 @@ const SERVER_OPTIONS = [
   'requestTimeoutMs',
   'lateWindowMs',
   'key',
+  'tls',
+  'handshakeTimeoutMs',
 ] as const satisfies readonly (keyof ServerOptions)[];
 
 /**
@@ -115,6 +128,7 @@ export function checkServerOptions<M extends Message>(options: ServerOptions<M>)
   checkOptionalFunction(where, 'options.formatError', options.formatError);
   checkOptionalFunction(where, 'options.systemError', options.systemError);
   checkOptionalFunction(where, 'options.key', options.key);
+  checkTlsOptions(where, options.tls);
   checkLogger(where, 'options.logger', options.logger);
   const limits = resolveServerLimits(where, options);
   if (limits.maxWriteBufferBytes < 1024) invalidOption(where, 'options.maxWriteBufferBytes', 'an integer of at least 1024', limits.maxWriteBufferBytes);

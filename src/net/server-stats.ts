@@ -93,6 +93,10 @@ export interface ServerStats {
   readonly readPauses: number;
   /** Log entries not written because the same entry was logged on that connection less than `logIntervalMs` ago. */
   readonly logEntriesSuppressed: number;
+  /** With `tls`: peers whose TLS handshake failed (no valid certificate under mutual TLS, a bad protocol …). */
+  readonly handshakesFailed: number;
+  /** With `tls`: peers cut off because their handshake was not complete within `handshakeTimeoutMs`. */
+  readonly handshakeTimeouts: number;
 }
 
 /** The mutable counters behind {@link ServerStats}. */
@@ -117,6 +121,8 @@ export function newCounters(): StatsCounters {
     handlerErrors: 0,
     readPauses: 0,
     logEntriesSuppressed: 0,
+    handshakesFailed: 0,
+    handshakeTimeouts: 0,
   };
 }
 

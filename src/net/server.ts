@@ -1,4 +1,4 @@
-import { type AddressInfo, createServer as netCreateServer, type Server as NetServer, type Socket } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { Iso8583Error } from '../errors/iso8583-error.js';
 import type { Message } from '../spec/types.js';
 import { defaultFormatError } from './format-error.js';
@@ -10,6 +10,7 @@ import { Iso8583NetError, NetErrorCode } from './net-error.js';
 import { checkFunction, integerOption, invalidOption, MAX_TIMER_MS } from './options.js';
 import { ServedConnection, type ServerCore } from './server-connection.js';
 import type { ServerLimits } from './server-limits.js';
+import { createListener } from './server-listener.js';
 import type { PeerConnection } from './server-peer.js';
 import { checkServerOptions, defaultSystemError, type ServerOptions } from './server-options.js';
 import { type CloseReason, newCounters, type ServerStats, snapshot } from './server-stats.js';
@@ -136,10 +137,7 @@ export function createServer<M extends Message = Message>(options: ServerOptions
   let closing = false;
   let listening: 'no' | 'pending' | 'yes' = 'no';
 
-  // The write bound is each socket's high-water mark (write() returns false at it, `drain` clears it); Node sets
-  // the read side's mark to the same value, which bounds the bytes read ahead of the frame parser too. Half-open
-  // connections are allowed so that a peer's last requests before its FIN are answered before we end our side.
-  const server: NetServer = netCreateServer({ highWaterMark: limits.maxWriteBufferBytes, allowHalfOpen: true }, (socket: Socket) => {
+  const accept = (socket: Socket): void => {
     // `closing` is a guard only: net.Server accepts nothing once close() has run.
     if (closing || connections.size >= limits.maxConnections) {
       socket.on('error', () => undefined);
@@ -161,6 +159,18 @@ export function createServer<M extends Message = Message>(options: ServerOptions
         logger.error('listener failed', { event: 'connection', ...errorFacts(e) });
       }
     }
+  };
+  const { server, dropHandshakes } = createListener(options.tls, limits, {
+    accepted: accept,
+    dropped: () => {
+      counters.connectionsRefused++;
+      serverLog.log('warn', 'connection refused', { reason: 'maxConnections', maxConnections: limits.maxConnections });
+    },
+    handshakeFailed: (code) => {
+      if (code === 'ERR_TLS_HANDSHAKE_TIMEOUT') counters.handshakeTimeouts++;
+      else counters.handshakesFailed++;
+      serverLog.log('warn', 'tls handshake failed', { code });
+    },
   });
   // Errors of the listening socket after listen() (accept failures such as EMFILE): logged, never thrown.
   server.on('error', (e: unknown) => {
@@ -174,6 +184,8 @@ export function createServer<M extends Message = Message>(options: ServerOptions
   const close = async (deadlineMs: number): Promise<void> => {
     closing = true;
     const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+    // A TLS handshake still under way has no request to drain.
+    dropHandshakes();
     // 1. Take no frame any more: every connection stops reading, and what it had read but not dispatched is dropped.
     for (const c of connections) c.stop();
     // 2. Wait for the handlers already dispatched, up to the deadline; their answers are written as they complete.

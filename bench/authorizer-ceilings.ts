@@ -11,13 +11,15 @@
  *                every request sent is retransmitted (0101): stored answers, within the deadline?
  * With BASELINE=<git revision>, that revision's examples/card-authorizer runs as a second contender, in rounds
  * ordered A B B A, so whatever drifts during the run weighs on both alike; the ceilings are measured before, between
- * and after the rounds. Postgres's CPU per request is read from /proc (Postgres on this host) over each phase.
+ * and after the rounds. Postgres's CPU per request is read from /proc (Postgres on this host) over each phase: that of
+ * the server's own backends (found by its connections' ports), and that of every Postgres process (on a shared
+ * Postgres, others' work included).
  *
  * Run: DATABASE_URL=postgres://postgres@127.0.0.1:5432/test BASELINE=<rev> npm run bench:authorizer:ceilings -- [seconds per phase]
  */
 import { type ChildProcess, execFileSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -40,7 +42,12 @@ const cardKey = randomBytes(32).toString('hex');
 const keys = cardKeys(Buffer.from(cardKey, 'hex'));
 const load = (): string => loadavg().map((l) => l.toFixed(1)).join(' ');
 
-/** CPU seconds used so far by every Postgres process of this host (null when /proc shows none: Postgres elsewhere). */
+/**
+ * CPU seconds used so far by every Postgres process of this host, the backends that have exited included (the
+ * postmaster reaps them, so their time is in its children's time): null when /proc shows none (Postgres elsewhere).
+ * On a shared Postgres this counts other clients' work too; a contender's own decisions are counted by
+ * {@link backendsCpu}.
+ */
 function postgresCpu(): number | null {
   let ticks = 0;
   let found = false;
@@ -50,13 +57,61 @@ function postgresCpu(): number | null {
       const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
       if (!stat.includes('(postgres)')) continue;
       const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      ticks += Number(f[11]) + Number(f[12]);
+      // utime, stime, and cutime, cstime: the children this process has waited for (only the postmaster has any)
+      ticks += Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]);
       found = true;
     } catch {
       // the process ended meanwhile
     }
   }
   return found ? ticks / 100 : null;
+}
+
+/**
+ * The local ports of `pid`'s TCP connections to port 5432 on this host (from /proc: its socket inodes, matched in
+ * /proc/net/tcp and tcp6).
+ */
+function postgresPortsOf(pid: number): number[] {
+  const inodes = new Set<string>();
+  for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+    try {
+      const m = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`));
+      if (m) inodes.add(m[1]!);
+    } catch {
+      // closed meanwhile
+    }
+  }
+  const ports: number[] = [];
+  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    for (const line of readFileSync(table, 'utf8').split('\n').slice(1)) {
+      const f = line.trim().split(/\s+/);
+      if (f.length < 10 || !inodes.has(f[9]!)) continue;
+      if (f[2]!.endsWith(':1538')) ports.push(Number.parseInt(f[1]!.split(':')[1]!, 16)); // 0x1538 = 5432
+    }
+  }
+  return ports;
+}
+
+/**
+ * The Postgres backends serving the server process `pid` (by its connections' client ports), and their CPU
+ * seconds so far: what the contender's own statements cost, whatever else runs on the same Postgres.
+ */
+async function backendsOf(pid: number): Promise<number[]> {
+  const { rows } = await admin.query<{ pid: number }>('select pid from pg_stat_activity where client_port = any($1::int[])', [postgresPortsOf(pid)]);
+  return rows.map((r) => r.pid);
+}
+function backendsCpu(backends: readonly number[]): number {
+  let ticks = 0;
+  for (const b of backends) {
+    try {
+      const f = readFileSync(`/proc/${b}/stat`, 'utf8');
+      const x = f.slice(f.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(x[11]) + Number(x[12]);
+    } catch {
+      // the backend ended (its connection closed): its time is lost to this count
+    }
+  }
+  return ticks / 100;
 }
 
 /** CPU seconds of one process (a server under test). */
@@ -66,21 +121,29 @@ function processCpu(pid: number): number {
   return (Number(f[11]) + Number(f[12])) / 100;
 }
 
-/** A phase's result with what it cost: Postgres CPU and the server's CPU per answer, in ms. */
+/**
+ * A phase's result with what it cost, in ms per answer: the CPU of the server's own Postgres backends, of every
+ * Postgres process of the host (others' work on a shared Postgres included), and of the server process.
+ */
 interface Measured {
   readonly result: RunResult;
+  readonly backendMsPerRequest: number;
   readonly postgresMsPerRequest: number | null;
   readonly serverMsPerRequest: number;
 }
 
 async function measured(server: ChildProcess, run: () => Promise<RunResult>): Promise<Measured> {
+  const backends = await backendsOf(server.pid!);
+  const b0 = backendsCpu(backends);
   const pg0 = postgresCpu();
   const s0 = processCpu(server.pid!);
   const result = await run();
   const pg1 = postgresCpu();
+  const b1 = backendsCpu(backends);
   const answered = Math.max(1, result.latencies.length);
   return {
     result,
+    backendMsPerRequest: ((b1 - b0) * 1000) / answered,
     postgresMsPerRequest: pg0 === null || pg1 === null ? null : ((pg1 - pg0) * 1000) / answered,
     serverMsPerRequest: ((processCpu(server.pid!) - s0) * 1000) / answered,
   };
@@ -209,7 +272,7 @@ function report(contender: string, phase: Phase, m: Measured, offered?: number):
   console.log(
     `${contender.padEnd(8)} ${phase.padEnd(12)} ${offered === undefined ? '' : `offered ${offered.toFixed(0)}/s, `}${r.perSecond.toFixed(0)}/s, ` +
       `p50 ${pct(r.latencies, 50).toFixed(2)} p99 ${pct(r.latencies, 99).toFixed(2)} max ${pct(r.latencies, 100).toFixed(1)} ms, errors ${r.errors}, ` +
-      `codes ${codesOf(r)}; CPU per request: Postgres ${m.postgresMsPerRequest?.toFixed(3) ?? 'n/a'} ms, server ${m.serverMsPerRequest.toFixed(3)} ms; load ${load()}`,
+      `codes ${codesOf(r)}; CPU per request: its Postgres backends ${m.backendMsPerRequest.toFixed(3)} ms (all of Postgres ${m.postgresMsPerRequest?.toFixed(3) ?? 'n/a'} ms), server ${m.serverMsPerRequest.toFixed(3)} ms; load ${load()}`,
   );
 }
 
@@ -350,8 +413,8 @@ console.log(
     `${range(ceilings.map((c) => c.oneRow16))} tps, random row 16 clients ${range(ceilings.map((c) => c.randomRow16))} tps; ` +
     `Postgres CPU per plain update ${range(ceilings.flatMap((c) => (c.postgresMsPerUpdate === null ? [] : [c.postgresMsPerUpdate])), 3)} ms\n`,
 );
-console.log('| contender | phase | rounds | throughput /s | ratio to its ceiling | p50 ms | p99 ms | 91s | errors | Postgres CPU ms/request |');
-console.log('|---|---|---|---|---|---|---|---|---|---|');
+console.log('| contender | phase | rounds | throughput /s | ratio to its ceiling | p50 ms | p99 ms | 91s | errors | its backends\' CPU ms/request | all Postgres CPU ms/request |');
+console.log('|---|---|---|---|---|---|---|---|---|---|---|');
 for (const c of contenders) {
   for (const phase of ['hot-closed', 'cards-closed', 'cards-open', 'hot-open', 'crash'] as const) {
     const runs = results.get(key(c.name, phase));
@@ -362,7 +425,8 @@ for (const c of contenders) {
     console.log(
       `| ${c.name} | ${phase} | ${runs.length} | ${range(tps)} | ${ratio} | ${range(runs.map((m) => pct(m.result.latencies, 50)), 2)} | ` +
         `${range(runs.map((m) => pct(m.result.latencies, 99)), 2)} | ${range(runs.map((m) => m.result.codes.get('91') ?? 0))} | ` +
-        `${range(runs.map((m) => m.result.errors))} | ${range(runs.flatMap((m) => (m.postgresMsPerRequest === null ? [] : [m.postgresMsPerRequest])), 3)} |`,
+        `${range(runs.map((m) => m.result.errors))} | ${range(runs.map((m) => m.backendMsPerRequest), 3)} | ` +
+        `${range(runs.flatMap((m) => (m.postgresMsPerRequest === null ? [] : [m.postgresMsPerRequest])), 3)} |`,
     );
   }
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createCodec, type Infer, presets } from '../../src/index.js';
+import { readFileSync } from 'node:fs';
+import { createCodec, defineSpec, describe as describeMessage, type Infer, parseHexText, presets, structuredPreset } from '../../src/index.js';
 import { fieldPaths } from '../../src/paths/field-paths.js';
 import { catchIso } from '../message/errors-helper.js';
 import { nestedSpec, pathSpec, strictTagSpec } from './path-specs.js';
@@ -277,5 +278,40 @@ describe('fieldPaths refuses what is not a message or a path', () => {
     expect(catchIso(() => fieldPaths({ name: 'x', mti: { encoding: 'ascii' }, bitmap: { format: 'binary' }, fields: { 1: presets.iso87ascii.fields[2] } })).code).toBe(
       'INVALID_SPEC',
     );
+  });
+});
+
+describe('fieldPaths speaks the paths the rest of the library names', () => {
+  it('accepts every path describe prints for a decoded frame, and finds a value there', () => {
+    const spec = structuredPreset(presets.iso87ascii);
+    const frame = parseHexText(readFileSync(new URL('../../fixtures/ascii-0100-purchase.hex', import.meta.url), 'utf8'));
+    const decoded = createCodec(spec).decode(frame);
+    const printed = describeMessage(decoded, spec)
+      .split('\n')
+      .map((line) => line.trim().split(/\s+/)[0]!)
+      .filter((first) => /^[0-9]+(\.[0-9A-Za-z]+)*$/.test(first));
+    expect(printed).toContain('55.9F02');
+    expect(printed).toContain('35.pan');
+    const p = fieldPaths(spec);
+    for (const path of printed) expect(p.has(decoded, path), path).toBe(true);
+  });
+
+  it('takes the tags of EMV_TAGS in a BER-TLV layout that rejects unknown tags and lists none', () => {
+    const spec = defineSpec({
+      name: 'emv-only',
+      mti: { encoding: 'ascii' },
+      bitmap: { format: 'binary' },
+      fields: { 55: { kind: 'b', length: 255, prefix: 'LLL/ascii', encoding: 'binary', subfields: { type: 'ber-tlv', unknownTags: 'reject' } } },
+    });
+    const p = fieldPaths(spec);
+    expect(p.has({ mti: '0100', fields: {} }, '55.9F26')).toBe(false);
+    const e = catchIso(() => p.get({ mti: '0100', fields: {} }, 'DF01'.replace(/^/, '55.')));
+    expect({ code: e.code, field: e.field }).toEqual({ code: 'UNKNOWN_PATH', field: '55' });
+  });
+
+  it('checks the path in set, not the value: encode refuses a value of the wrong type', () => {
+    const wrong = paths.set(sample(), '55.9F26', 'not bytes' as never);
+    expect(paths.get(wrong, '55.9F26')).toBe('not bytes');
+    expect(catchIso(() => codec.encode(wrong)).code).toBe('INVALID_VALUE_TYPE');
   });
 });

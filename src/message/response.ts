@@ -66,7 +66,8 @@ function echoList(spec: MessageSpec, echo: unknown): readonly number[] {
  *
  * @example
  * ```ts
- * const answer = responseTo(presets.iso87ascii, request, { fields: { 39: '00' } }); // mti '0110', DE11, DE41 … echoed
+ * const request = codec.decode(frame);
+ * const answer = responseTo(presets.iso87ascii, request, { fields: { 39: '00' } }); // '0110', DE11, DE41 … echoed
  * ```
  */
 export function responseTo<const S extends MessageSpec>(spec: S, request: Infer<S>, options?: ResponseOptions<S>): Infer<S>;

@@ -63,8 +63,9 @@ function fieldsOf(message: unknown): Record<number, unknown> {
  * ```ts
  * const spec = structuredPreset(presets.iso87ascii);
  * const paths = fieldPaths(spec);
+ * const message = createCodec(spec).decode(frame);
  * const cryptogram = paths.get(message, '55.9F26'); // Uint8Array | undefined
- * const answer = paths.set(message, '127.2', 'ref-1');
+ * const withRef = paths.set(message, '127.2', 'ref-1'); // a new message: `message` is unchanged
  * ```
  */
 export function fieldPaths<const S extends MessageSpec>(spec: S): FieldPaths<S>;

@@ -17,7 +17,7 @@ export interface PathTarget<V = FieldValue, R extends boolean = boolean> {
  * whose type states none (a scalar), and any layout for a field whose kind is not known statically (a spec typed
  * as plain `MessageSpec`, e.g. loaded from JSON), where the run time decides.
  */
-type LayoutOf<F> = F extends { readonly subfields: infer L }
+type FieldLayout<F> = F extends { readonly subfields: infer L }
   ? L
   : F extends { readonly kind: infer K }
     ? FieldKind extends K ? SubfieldLayout : never
@@ -75,7 +75,7 @@ type UnknownTlvTag<L, Tag extends string> = L extends { readonly unknownTags: 'r
 
 /** Where `Rest` leads inside subfields keyed by number (positional ones are required, bitmapped ones optional). */
 type InKeyed<Fs, Rest extends string, R extends boolean> = Rest extends `${infer K extends number}.${infer More}`
-  ? K extends keyof Fs ? InLayout<LayoutOf<Fs[K]>, More> : never
+  ? K extends keyof Fs ? InLayout<FieldLayout<Fs[K]>, More> : never
   : Rest extends `${infer K extends number}`
     ? K extends keyof Fs ? PathTarget<InferField<Fs[K]>, R> : never
     : never;
@@ -100,7 +100,7 @@ type InLayout<L, Rest extends string> = L extends { readonly type: 'positional';
  * Why: the value type of `get` and `set` follows the spec, and an unknown literal path is a type error.
  */
 export type PathTargetOf<S extends MessageSpec, P extends string> = P extends `${infer K extends number}.${infer Rest}`
-  ? K extends keyof S['fields'] ? InLayout<LayoutOf<S['fields'][K]>, Rest> : never
+  ? K extends keyof S['fields'] ? InLayout<FieldLayout<S['fields'][K]>, Rest> : never
   : P extends `${infer K extends number}`
     ? K extends keyof S['fields'] ? PathTarget<InferField<S['fields'][K]>, true> : never
     : never;
@@ -109,7 +109,7 @@ export type PathTargetOf<S extends MessageSpec, P extends string> = P extends `$
 type LayoutPaths<L> = L extends { readonly type: 'positional' | 'bitmapped'; readonly fields: infer Fs }
   ? number extends keyof Fs
     ? `${number}` | `${number}.${string}`
-    : { [K in keyof Fs & number]: `${K}` | `${K}.${LayoutPaths<LayoutOf<Fs[K]>>}` }[keyof Fs & number]
+    : { [K in keyof Fs & number]: `${K}` | `${K}.${LayoutPaths<FieldLayout<Fs[K]>>}` }[keyof Fs & number]
   : L extends { readonly type: 'tlv' }
     ? L extends { readonly unknownTags: 'reject'; readonly tags: infer Tags } ? keyof Tags & string : string
     : L extends { readonly type: 'ber-tlv' }
@@ -126,7 +126,7 @@ type LayoutPaths<L> = L extends { readonly type: 'positional' | 'bitmapped'; rea
  */
 export type PathOf<S extends MessageSpec> = number extends keyof S['fields']
   ? `${number}` | `${number}.${string}`
-  : { [K in keyof S['fields'] & number]: `${K}` | `${K}.${LayoutPaths<LayoutOf<S['fields'][K]>>}` }[keyof S['fields'] & number];
+  : { [K in keyof S['fields'] & number]: `${K}` | `${K}.${LayoutPaths<FieldLayout<S['fields'][K]>>}` }[keyof S['fields'] & number];
 
 /**
  * The type a path argument takes: a literal path of `S` as it is, any `string` (a path computed at run time,

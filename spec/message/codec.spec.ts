@@ -275,6 +275,20 @@ describe('header', () => {
   it('requires the header on encode', () => {
     expect(catchIso(() => codec.encode({ mti: '0800', fields: {} } as never)).field).toBe('header');
   });
+
+  it('refuses a frame shorter than its header as TRUNCATED at the header, offset 0', () => {
+    const e = catchIso(() => codec.decode(Uint8Array.of(0x60, 0x00, 0x01)));
+    expect([e.code, e.field, e.offset]).toEqual(['TRUNCATED', 'header', 0]);
+  });
+
+  it('reads and writes a packed-digit header, two digits a byte', () => {
+    const bcd = createCodec(
+      defineSpec({ name: 'bcd-header', header: { length: 2, encoding: 'bcd' }, mti: { encoding: 'bcd' }, bitmap: { format: 'binary' }, fields: { 11: { kind: 'n', length: 6, encoding: 'bcd' } } }),
+    );
+    const out = bcd.encode({ header: '6001', mti: '0800', fields: { 11: '000042' } });
+    expect(toHex(out)).toBe('6001' + '0800' + '0020000000000000' + '000042');
+    expect(bcd.decode(out)).toEqual({ header: '6001', mti: '0800', fields: { 11: '000042' } });
+  });
 });
 
 describe('x+n fields', () => {

@@ -17,6 +17,14 @@ export interface ConvertContext {
 }
 
 /**
+ * The nibble pad of a field that names none: a spare nibble on the left, `0`.
+ *
+ * Why: one value for every part that packs digits without a `nibblePad` of its own (fields, the MTI, the header),
+ * so they cannot drift apart.
+ */
+export const DEFAULT_NIBBLE_PAD: NibblePad = { side: 'left', nibble: '0' };
+
+/**
  * A pluggable byte converter: turns wire bytes into a field value and back.
  *
  * Why: the converter is one of the three independent axes of a field (with the length prefix and padding), so

@@ -71,15 +71,17 @@ function compileCodec(spec: MessageSpec): Codec<Message> {
     if (head.hasHeader) message.header = head.readHeader(r);
     message.mti = head.readMti(r);
     const bits = new Uint8Array(24);
-    const lastByte = head.readBitmaps(r, bits, false) * 8 + 8;
+    head.readBitmaps(r, bits, false);
     const out = message.fields;
-    for (let byteIndex = 0; byteIndex < lastByte; byteIndex++) {
+    // Bytes past the last bitmap read stay 0.
+    for (let byteIndex = 0; byteIndex < bits.length; byteIndex++) {
       let byte = bits[byteIndex]!;
-      // Bits 1, 65 (tertiary) and 129 are bitmap indicators, not data elements.
-      if (byteIndex === 0 || (tertiary && byteIndex === 8) || byteIndex === 16) byte &= 0x7f;
-      if (byte === 0) continue;
-      for (let bit = 0; bit < 8; bit++) {
-        if ((byte & (0x80 >> bit)) === 0) continue;
+      // Bits 1 and 65 (tertiary) are bitmap indicators, not data elements; a set bit 129 failed readBitmaps.
+      if (byteIndex === 0 || (tertiary && byteIndex === 8)) byte &= 0x7f;
+      while (byte !== 0) {
+        // The highest set bit of the byte is its lowest-numbered field: fields are read in number order.
+        const bit = Math.clz32(byte) - 24;
+        byte ^= 0x80 >> bit;
         const n = byteIndex * 8 + bit + 1;
         const field = fields[n];
         if (field === undefined) {
@@ -145,13 +147,14 @@ function compileCodec(spec: MessageSpec): Codec<Message> {
     head.writeHeader(w, message.header);
     head.writeMti(w, mti);
     head.writeBitmaps(w, bits, present);
-    const lastByte = present * 8 + 8;
-    for (let byteIndex = 0; byteIndex < lastByte; byteIndex++) {
+    // Bytes past the last bitmap written are 0.
+    for (let byteIndex = 0; byteIndex < bits.length; byteIndex++) {
       let byte = bits[byteIndex]!;
       if (byteIndex === 0 || (tertiary && byteIndex === 8)) byte &= 0x7f;
-      if (byte === 0) continue;
-      for (let bit = 0; bit < 8; bit++) {
-        if ((byte & (0x80 >> bit)) === 0) continue;
+      while (byte !== 0) {
+        // Highest set bit first: fields are written in number order.
+        const bit = Math.clz32(byte) - 24;
+        byte ^= 0x80 >> bit;
         const n = byteIndex * 8 + bit + 1;
         fields[n]!.encode(w, values[n]);
       }

@@ -1,4 +1,4 @@
-import { type ConvertContext, type Converter, specialize } from '../codecs/converter.js';
+import { type ConvertContext, type Converter, DEFAULT_NIBBLE_PAD, specialize } from '../codecs/converter.js';
 import { getConverter } from '../codecs/registry.js';
 import { ByteReader } from '../cursor/byte-reader.js';
 import { ByteWriter } from '../cursor/byte-writer.js';
@@ -13,8 +13,6 @@ import type { FieldSpec, LengthUnit, ScalarValue } from '../spec/types.js';
 import { compileLayout } from '../subfields/compile-layout.js';
 import { unitMapping } from '../codecs/units.js';
 import { formatTrack2, parseTrack2 } from '../subfields/track2.js';
-
-const DEFAULT_NIBBLE_PAD = { side: 'left', nibble: '0' } as const;
 
 /**
  * Compiles one field spec (recursively for subfields). The spec must already have passed `validateSpec`.

@@ -1,20 +1,22 @@
 import { type BitmapCodec, compileBitmap, isEmptyBitmap } from '../bitmap/bitmap.js';
-import { type ConvertContext, specialize } from '../codecs/converter.js';
+import { type ConvertContext, DEFAULT_NIBBLE_PAD, type SpecializedConverter, specialize } from '../codecs/converter.js';
 import { getConverter } from '../codecs/registry.js';
 import type { ByteReader } from '../cursor/byte-reader.js';
 import type { ByteWriter } from '../cursor/byte-writer.js';
 import { ErrorCode } from '../errors/codes.js';
-import { Iso8583Error, isIso8583Error } from '../errors/iso8583-error.js';
+import { Iso8583Error } from '../errors/iso8583-error.js';
 import { located } from '../errors/located.js';
 import { KIND_ALPHABETS } from '../spec/kinds.js';
-import type { MessageSpec, ScalarValue } from '../spec/types.js';
+import type { HeaderSpec, MessageSpec, ScalarValue } from '../spec/types.js';
 import { headerValueUnits } from '../spec/validate-spec.js';
 
 /** Largest data element number a spec can hold (with a tertiary bitmap). */
 export const LAST_FIELD = 192;
 
-const MTI_CTX: ConvertContext = { alphabet: KIND_ALPHABETS.n, nibblePad: { side: 'left', nibble: '0' } };
-const HEADER_CTX: ConvertContext = { alphabet: undefined, nibblePad: { side: 'left', nibble: '0' } };
+// The MTI (four digits) and the header (validated to fill its bytes) never leave a spare nibble: the pad is the
+// default only because a context needs one.
+const MTI_CTX: ConvertContext = { alphabet: KIND_ALPHABETS.n, nibblePad: DEFAULT_NIBBLE_PAD };
+const HEADER_CTX: ConvertContext = { alphabet: undefined, nibblePad: DEFAULT_NIBBLE_PAD };
 
 /**
  * What comes before the data elements of a frame, compiled from a validated spec: the header, the MTI and the
@@ -35,11 +37,11 @@ export interface FrameHead {
   /** Reads the four MTI digits at the cursor; `INVALID_MTI` if they are not digits. */
   readMti(r: ByteReader): string;
   /**
-   * Reads the primary bitmap and the extension bitmaps it announces into `bits` (24 bytes); returns the index of
-   * the last bitmap read (0 primary, 1 secondary, 2 tertiary). `lenient` reads any form that says where each field
-   * is, as `peek` does; otherwise the spec's own `bitmap.lenient` decides.
+   * Reads the primary bitmap and the extension bitmaps it announces into `bits` (24 bytes, 0 past the last bitmap
+   * read). `lenient` reads any form that says where each field is, as `peek` does; otherwise the spec's own
+   * `bitmap.lenient` decides.
    */
-  readBitmaps(r: ByteReader, bits: Uint8Array, lenient: boolean): number;
+  readBitmaps(r: ByteReader, bits: Uint8Array, lenient: boolean): void;
   /** Writes the header (checking its type and length) or nothing for a spec without one. */
   writeHeader(w: ByteWriter, value: unknown): void;
   /** Writes the MTI, a string of length 4 (checked by the caller); `INVALID_MTI` if it is not digits. */
@@ -55,21 +57,16 @@ export function compileFrameHead(spec: MessageSpec): FrameHead {
   const alwaysSecondary = spec.bitmap.alwaysSecondary === true;
   const bitmap = compileBitmap(spec.bitmap);
   // peek reads bitmaps leniently: a non-canonical bitmap still says where each field is.
-  const lenientBitmap = lenient ? bitmap : compileBitmap({ ...spec.bitmap, lenient: true });
+  const lenientBitmap = compileBitmap({ ...spec.bitmap, lenient: true });
   const mtiConverter = getConverter(spec.mti.encoding);
   const mtiBytes = mtiConverter.byteLength(4);
   const mtiCodec = specialize(mtiConverter, MTI_CTX);
-  const header = spec.header;
-  const headerConverter = header === undefined ? undefined : getConverter(header.encoding);
-  // Value units of the header (validated to fill header.length bytes exactly): BCD digits, hex bytes, characters.
-  const headerUnits =
-    header === undefined || headerConverter === undefined ? 0 : headerValueUnits(headerConverter, header.length)!;
-  const headerCodec = headerConverter === undefined ? undefined : specialize(headerConverter, HEADER_CTX);
+  const header = spec.header === undefined ? undefined : compileHeader(spec.header);
 
   function readHeader(r: ByteReader): ScalarValue {
-    const at = r.take(header!.length, 'header');
+    const at = r.take(header!.bytes, 'header');
     try {
-      return headerCodec!.decode(r.buf, at, headerUnits);
+      return header!.codec.decode(r.buf, at, header!.units);
     } catch (e) {
       throw located(e, 'header', at);
     }
@@ -80,10 +77,8 @@ export function compileFrameHead(spec: MessageSpec): FrameHead {
     try {
       return mtiCodec.decode(r.buf, at, 4) as string;
     } catch (e) {
-      throw new Iso8583Error(ErrorCode.INVALID_MTI, 'MTI is not four digits', {
-        field: 'mti',
-        offset: isIso8583Error(e) && e.offset !== undefined ? e.offset : at,
-      });
+      // At the first byte that is not a digit when the converter names it, else at the MTI.
+      throw new Iso8583Error(ErrorCode.INVALID_MTI, 'MTI is not four digits', { field: 'mti', offset: located(e, 'mti', at).offset });
     }
   }
 
@@ -92,20 +87,20 @@ export function compileFrameHead(spec: MessageSpec): FrameHead {
    * or a tertiary is present (always, with `alwaysSecondary`), a tertiary only when a field 130–192 is present.
    * Errors point at the first byte of the offending bitmap.
    */
-  function readBitmaps(r: ByteReader, bits: Uint8Array, anyForm: boolean): number {
+  function readBitmaps(r: ByteReader, bits: Uint8Array, anyForm: boolean): void {
     const codec: BitmapCodec = anyForm ? lenientBitmap : bitmap;
     const strict = !anyForm && !lenient;
     const primaryAt = r.pos;
     codec.read(r, bits, 0);
     if ((bits[0]! & 0x80) === 0) {
       if (strict && alwaysSecondary) throw nonCanonical('bit 1 is not set but this spec always writes a secondary bitmap', primaryAt);
-      return 0;
+      return;
     }
     const secondaryAt = r.pos;
     codec.read(r, bits, 1);
     if (!tertiary || (bits[8]! & 0x80) === 0) {
       if (strict && !alwaysSecondary && isEmptyBitmap(bits, 1)) throw nonCanonical('the secondary bitmap is announced but empty', secondaryAt);
-      return 1;
+      return;
     }
     const tertiaryAt = r.pos;
     codec.read(r, bits, 2);
@@ -116,27 +111,25 @@ export function compileFrameHead(spec: MessageSpec): FrameHead {
       });
     }
     if (strict && isEmptyBitmap(bits, 2)) throw nonCanonical('the tertiary bitmap is announced but empty', tertiaryAt);
-    return 2;
   }
 
   function writeHeader(w: ByteWriter, h: unknown): void {
-    if (header === undefined || headerConverter === undefined) return;
-    const isBytes = headerConverter.valueType === 'bytes';
-    if (isBytes ? !(h instanceof Uint8Array) : typeof h !== 'string') {
-      throw new Iso8583Error(ErrorCode.INVALID_VALUE_TYPE, `header must be ${isBytes ? 'a Uint8Array' : 'a string'}`, {
+    if (header === undefined) return;
+    if (header.isBytes ? !(h instanceof Uint8Array) : typeof h !== 'string') {
+      throw new Iso8583Error(ErrorCode.INVALID_VALUE_TYPE, `header must be ${header.isBytes ? 'a Uint8Array' : 'a string'}`, {
         field: 'header',
         offset: 0,
       });
     }
-    if ((h as ScalarValue).length !== headerUnits) {
-      throw new Iso8583Error(ErrorCode.INVALID_LENGTH, `header must be ${headerUnits} long`, {
+    if ((h as ScalarValue).length !== header.units) {
+      throw new Iso8583Error(ErrorCode.INVALID_LENGTH, `header must be ${header.units} long`, {
         field: 'header',
         offset: 0,
       });
     }
-    const at = w.reserve(header.length);
+    const at = w.reserve(header.bytes);
     try {
-      headerCodec!.encode(h as ScalarValue, w.buf, at);
+      header.codec.encode(h as ScalarValue, w.buf, at);
     } catch (e) {
       throw located(e, 'header', at);
     }
@@ -162,7 +155,7 @@ export function compileFrameHead(spec: MessageSpec): FrameHead {
 
   return {
     tertiary,
-    headerBytes: header?.length ?? 0,
+    headerBytes: header === undefined ? 0 : header.bytes,
     hasHeader: header !== undefined,
     readHeader,
     readMti,
@@ -170,6 +163,28 @@ export function compileFrameHead(spec: MessageSpec): FrameHead {
     writeHeader,
     writeMti,
     writeBitmaps,
+  };
+}
+
+/** A compiled header: its size in bytes and in value units, and its converter bound to the header's context. */
+interface CompiledHeader {
+  /** Bytes on the wire (`header.length`). */
+  readonly bytes: number;
+  /** Value units that fill those bytes exactly (validated): BCD digits, hex bytes, characters. */
+  readonly units: number;
+  /** Whether the value is a `Uint8Array` rather than a string. */
+  readonly isBytes: boolean;
+  /** The converter, specialised for a header (no alphabet, digits padded left with 0). */
+  readonly codec: SpecializedConverter;
+}
+
+function compileHeader(spec: HeaderSpec): CompiledHeader {
+  const converter = getConverter(spec.encoding);
+  return {
+    bytes: spec.length,
+    units: headerValueUnits(converter, spec.length)!,
+    isBytes: converter.valueType === 'bytes',
+    codec: specialize(converter, HEADER_CTX),
   };
 }
 

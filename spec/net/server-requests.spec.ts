@@ -230,6 +230,13 @@ describe('a request the server sends a peer', () => {
     expect(peer.stats).toMatchObject({ sent: 1, answered: 1, refused: 3 });
   });
 
+  it('sends a message that expects no answer with send, counted messagesSent', async () => {
+    const { raw, peer } = await linked();
+    peer.send({ mti: '0820', fields: { 11: '000001', 41: 'TERM0001', 70: '301' } });
+    expect(await raw.next()).toEqual({ mti: '0820', fields: { 11: '000001', 41: 'TERM0001', 70: '301' } });
+    expect(peer.stats).toMatchObject({ messagesSent: 1, sent: 0, inFlight: 0 });
+  });
+
   it('pairs answers by the server\'s own key function when given one', async () => {
     // The peer answers under a STAN of its own, with the request's STAN in DE37 (12 characters): only this key pairs them.
     const key = (m: IsoMessage, isRequest: boolean): string => (isRequest ? String(m.fields[11]).padStart(12, '0') : String(m.fields[37]));

@@ -31,6 +31,8 @@ function duplexPair(): [Duplex, Duplex] {
 
 /** The network's end of one in-memory link: the messages it received, and a way to answer. */
 interface Far {
+  /** The far end's stream itself, for bytes no codec would write. */
+  readonly raw: Duplex;
   readonly received: IsoMessage[];
   send(m: IsoMessage): void;
   /** Resolves with the next message received (real event-loop turns, no timers). */
@@ -52,6 +54,7 @@ function farEnd(stream: Duplex): Far {
     }
   })();
   return {
+    raw: stream,
     received,
     send: (m) => void stream.write(encodeFrame(framing, { message: codec.encode(m) })),
     next: () => (taken < received.length ? Promise.resolve(received[taken++]!) : new Promise((r) => waiting.push(r))),
@@ -75,7 +78,7 @@ afterEach(async () => {
 const echo = (n: number): IsoMessage => ({ mti: '0800', fields: { 11: String(n).padStart(6, '0'), 70: '301' } });
 
 /** A session over in-memory links; `fars` holds the far end of each link dialled, `dials` counts the factory's calls. */
-function memorySession(extra: Partial<SessionOptions<IsoMessage>>) {
+function memorySession(extra: Partial<SessionOptions<IsoMessage>>, asPromise = false) {
   const fars: Far[] = [];
   const changes: StatusChange[] = [];
   const session = openSession<IsoMessage>({
@@ -85,7 +88,7 @@ function memorySession(extra: Partial<SessionOptions<IsoMessage>>) {
     socket: () => {
       const [near, far] = duplexPair();
       fars.push(farEnd(far));
-      return near;
+      return asPromise ? Promise.resolve(near) : near;
     },
     backoff: { minMs: 100, maxMs: 100, jitter: 0 },
     ...extra,
@@ -117,6 +120,27 @@ describe('session keep-alive and clocks', () => {
     expect(fars[0]!.received).toEqual([]);
     await vi.advanceTimersByTimeAsync(1);
     expect((await fars[0]!.next()).fields[70]).toBe('301');
+  });
+
+  it('moves the echo back when the issuer sends: a request written counts as traffic too (socket factory resolving a promise)', async () => {
+    const { session, fars } = memorySession({ keepAlive: { idleMs: 10_000, echo } }, true);
+    await session.whenUp();
+    await vi.advanceTimersByTimeAsync(6000);
+    void session.request({ mti: '0800', fields: { 11: '000900', 70: '301' } }).catch(() => undefined);
+    expect((await fars[0]!.next()).fields[11]).toBe('000900');
+    await vi.advanceTimersByTimeAsync(9999);
+    await turns();
+    expect(fars[0]!.received).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect((await fars[0]!.next()).fields[11]).toBe('000001');
+  });
+
+  it('takes a link down as badStream when the peer sends a length header beyond maxFrameBytes', async () => {
+    const { session, fars, changes } = memorySession({ maxFrameBytes: 1000 });
+    await session.whenUp();
+    fars[0]!.raw.write(Uint8Array.of(0x03, 0xe9)); // announces 1001 bytes
+    await turns();
+    expect(changes.at(-1)).toMatchObject({ status: 'down', reason: 'badStream' });
   });
 
   it('declares the link dead after maxMissed unanswered echoes in a row, and dials again after the backoff', async () => {

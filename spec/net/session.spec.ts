@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { isIso8583NetError, type SessionStats } from '../../src/net/index.js';
 import { capture, HANG_GUARD_MS, type IsoMessage } from './helpers/loopback.js';
 import { type Network, startNetwork } from './helpers/network-peer.js';
-import { nextStan, purchase, rejection, signOff, startSession } from './helpers/session-fixtures.js';
+import { nextStan, purchase, rejection, signOff, signOn, startSession } from './helpers/session-fixtures.js';
 
 const networks: Network[] = [];
 afterEach(async () => {
@@ -22,7 +22,10 @@ describe('openSession', () => {
     const net = await network();
     const { session, changes } = startSession(net.port, { handler: approveIn });
     await session.whenUp();
-    expect(changes.map((c) => c.status)).toEqual(['signing-on', 'up']);
+    expect(changes.map((c) => [c.previous, c.status])).toEqual([
+      ['connecting', 'signing-on'],
+      ['signing-on', 'up'],
+    ]);
     expect(net.links[0]!.management).toEqual(['001']);
     const answer = await session.request(purchase(1234));
     expect(answer).toMatchObject({ mti: '0110', fields: { 4: '000000001234', 39: '00' } });
@@ -35,12 +38,30 @@ describe('openSession', () => {
   it('rejects a request at once with NOT_UP while the link is not up, and waits for it when asked to', async () => {
     const net = await network();
     const { session } = startSession(net.port);
+    expect(session.status).toBe('connecting');
     const early = await rejection(session.request(purchase(1)));
     expect(codeOf(early)).toBe('NOT_UP');
     const waited = await session.request(purchase(2), { waitForUp: true });
     expect(waited.fields[4]).toBe('000000000002');
     expect(net.links[0]!.requests).toHaveLength(1);
     expect(session.stats.refused).toBe(1);
+  });
+
+  it('refuses requests with NOT_UP while it signs on, and writes none of them', async () => {
+    const net = await network();
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const { session, next } = startSession(net.port, {
+      signOn: async (link) => {
+        await gate;
+        await signOn(link);
+      },
+    });
+    await next((c) => c.status === 'signing-on');
+    expect(codeOf(await rejection(session.request(purchase(1))))).toBe('NOT_UP');
+    release();
+    await session.whenUp();
+    expect(net.links[0]!.requests).toEqual([]);
   });
 
   it('rejects a waiting request with NOT_UP when the link is not up within its timeout', async () => {

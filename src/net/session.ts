@@ -80,7 +80,7 @@ const SESSION_REQUEST_OPTIONS = ['timeoutMs', 'signal', 'header', 'waitForUp'] a
  * @example
  * ```ts
  * const session = openSession({ host: '127.0.0.1', port: 8583, codec, framing: { length: 'binary2' },
- *   handler: (request) => authorize(request),
+ *   handler: (request) => ({ mti: responseMti(request.mti), fields: { 11: request.fields[11], 39: '00', 41: request.fields[41] } }),
  *   signOn: async (link) => { await link.request({ mti: '0800', fields: { 11: '000001', 70: '001' } }); } });
  * await session.whenUp();
  * ```

@@ -42,6 +42,11 @@ describe('responseTo', () => {
     expect('2' in responseTo(presets.iso87ascii, request, { fields: { 2: undefined } }).fields).toBe(false);
   });
 
+  it('sets the response’s own fields as given', () => {
+    const pinBlock = Uint8Array.of(8, 7, 6, 5, 4, 3, 2, 1);
+    expect(responseTo(presets.iso87ascii, request, { fields: { 52: pinBlock } }).fields[52]).toBe(pinBlock);
+  });
+
   it('takes an MTI of its own from options.mti', () => {
     expect(responseTo(presets.iso87ascii, request, { mti: '0130' }).mti).toBe('0130');
   });

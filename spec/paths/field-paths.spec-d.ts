@@ -6,6 +6,7 @@ import {
   type Infer,
   type Message,
   type MessageSpec,
+  type PathOf,
   type PathTarget,
   type PathTargetOf,
   presets,
@@ -151,5 +152,16 @@ describe('fieldPaths takes a path computed at run time with a wider type', () =>
     expectTypeOf<PathTargetOf<typeof pathSpec, '35.pan'>>().toEqualTypeOf<PathTarget<string, false>>();
     expectTypeOf<PathTargetOf<typeof pathSpec, '55.9F26'>>().toEqualTypeOf<PathTarget<Uint8Array, true>>();
     expectTypeOf<PathTargetOf<typeof pathSpec, '55.ZZ'>>().toEqualTypeOf<never>();
+  });
+});
+
+describe('PathOf names the paths of a spec', () => {
+  type P = PathOf<typeof pathSpec>;
+  it('holds the fields, their subfields and parts, and the open tag spaces', () => {
+    expectTypeOf<'2' | '3.1' | '127.3.1' | '127.4' | '35.pan' | '48.BB' | '55.9F26' | '55.70.57'>().toExtend<P>();
+    expectTypeOf<'127.5'>().not.toExtend<P>();
+    expectTypeOf<'3.4'>().not.toExtend<P>();
+    expectTypeOf<'35.cvv'>().not.toExtend<P>();
+    expectTypeOf<'1'>().not.toExtend<P>();
   });
 });

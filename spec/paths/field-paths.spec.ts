@@ -64,6 +64,11 @@ describe('fieldPaths get and has', () => {
     expect(paths.get(twice, '48.AB')).toBe('one');
   });
 
+  it('give the value itself, not a copy', () => {
+    expect(paths.get(m, '55.70')).toBe(m.fields[55]![1]!.value);
+    expect(paths.get(m, '3')).toBe(m.fields[3]);
+  });
+
   it('take a path computed at run time (a string) the same way', () => {
     const path: string = ['55', '70', '57'].join('.');
     expect(paths.get(m, path)).toEqual(Uint8Array.of(0x41, 0x11));

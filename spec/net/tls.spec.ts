@@ -102,6 +102,28 @@ describe('a TLS server', () => {
     await silentClosed;
   });
 
+  it('drains a served TLS peer on close(): the answer of a request in flight is written before the connection ends', async () => {
+    let release: () => void = () => undefined;
+    let arrived: () => void = () => undefined;
+    const inFlight = new Promise<void>((r) => (arrived = r));
+    const { server, port } = await tlsServer({
+      tls: serverTls,
+      handler: async (m) => {
+        arrived();
+        await new Promise<void>((r) => (release = r));
+        return approve(m);
+      },
+    });
+    const c = client(port);
+    c.socket.write(wire(echo(6)));
+    await inFlight;
+    const closing = server.close(60_000);
+    release();
+    expect(await c.next()).toEqual(approve(echo(6)));
+    await closing;
+    expect(server.stats.connectionsClosed.serverClose).toBe(1);
+  });
+
   it('refuses tls options that make no secure context, a handshakeTimeout of its own, and a bad handshakeTimeoutMs, naming them', () => {
     const failure = (extra: object): unknown => {
       try {

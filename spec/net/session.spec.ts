@@ -101,6 +101,27 @@ describe('openSession', () => {
     expect(session.stats).toMatchObject({ sent: 5, linkDown: 3, reconnects: 1, inFlight: 0 });
   });
 
+  it('reports an answer that comes after its request timed out to onUnmatched as late, and counts it', async () => {
+    let release!: () => void;
+    const net = await network({ hold: () => new Promise<void>((r) => (release = r)) });
+    const late: [string, string][] = [];
+    const { session } = startSession(net.port, { onUnmatched: (m, reason) => late.push([m.mti, reason]) });
+    await session.whenUp();
+    // The timeout is this test's subject: the answer is held until the request has timed out.
+    expect(codeOf(await rejection(session.request(purchase(5), { timeoutMs: 1 })))).toBe('TIMEOUT');
+    await new Promise<void>((r) => {
+      const check = (): void => (net.links[0]!.requests.length === 1 ? r() : void setImmediate(check));
+      check();
+    });
+    release();
+    await new Promise<void>((r) => {
+      const check = (): void => (late.length > 0 ? r() : void setImmediate(check));
+      check();
+    });
+    expect(late).toEqual([['0110', 'late']]);
+    expect(session.stats).toMatchObject({ timedOut: 1, late: 1, inFlight: 0 });
+  });
+
   it('closes a link whose sign-on is refused and dials again', async () => {
     const net = await network({ signOnCode: (n) => (n === 1 ? '91' : '00') });
     const { session, changes } = startSession(net.port);

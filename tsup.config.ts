@@ -4,7 +4,7 @@ import { defineConfig } from 'tsup';
 const { version } = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
 
 /** The package's import paths; the CLI shares their chunks in ESM (its bin is ESM, so it has no CJS build). */
-const libraryEntries = { index: 'src/index.ts', testing: 'src/testing/index.ts', net: 'src/net/index.ts' };
+const libraryEntries = { index: 'src/index.ts', testing: 'src/testing/index.ts', net: 'src/net/index.ts', security: 'src/security/index.ts' };
 
 export default defineConfig({
   entry: { ...libraryEntries, cli: 'src/cli/bin.ts' },

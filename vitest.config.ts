@@ -11,6 +11,7 @@ export default defineConfig({
     alias: [
       { find: /^iso8583-codec$/, replacement: source('./src/index.ts') },
       { find: /^iso8583-codec\/net$/, replacement: source('./src/net/index.ts') },
+      { find: /^iso8583-codec\/security$/, replacement: source('./src/security/index.ts') },
       { find: /^iso8583-codec\/testing$/, replacement: source('./src/testing/index.ts') },
     ],
   },

@@ -30,7 +30,7 @@ const docs = ['README.md', ...readdirSync(join(root, 'docs')).filter((f) => f.en
 const NOT_RUN: readonly string[] = [];
 
 /** The package's entry points by import specifier: blocks import these and compile against the sources. */
-const entryPoints = { 'iso8583-codec': 'src/index.ts', 'iso8583-codec/testing': 'src/testing/index.ts', 'iso8583-codec/net': 'src/net/index.ts' };
+const entryPoints = { 'iso8583-codec': 'src/index.ts', 'iso8583-codec/testing': 'src/testing/index.ts', 'iso8583-codec/net': 'src/net/index.ts', 'iso8583-codec/security': 'src/security/index.ts' };
 
 interface Block {
   readonly file: string;

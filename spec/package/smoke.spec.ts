@@ -113,13 +113,14 @@ describe('the packed tarball, installed in a new project', () => {
     }
   });
 
-  describe('compiles in a TypeScript consumer that imports all three entry points', () => {
+  describe('compiles in a TypeScript consumer that imports all four entry points', () => {
     // The consumer uses one export of each entry point, typed: each `@ts-expect-error` line is an error only when
     // the entry point's types resolved (an unresolved import is `any`, and an unused expectation fails the build).
     const tsSource = `
       import { type BerTlv, createCodec, defineSpec, presets, structuredPreset, type Infer, type TlvEntry, type Track2 } from 'iso8583-codec';
       import { arbitraryMessage } from 'iso8583-codec/testing';
       import { connect, lengthBytes } from 'iso8583-codec/net';
+      import { computeMac, SecretKey, signMessage, softwareSecurityModule } from 'iso8583-codec/security';
       const codec = createCodec(presets.iso87ascii);
       const m: Infer<typeof presets.iso87ascii> = codec.decode(new Uint8Array());
       const emv: Uint8Array | undefined = m.fields[55];
@@ -161,7 +162,13 @@ describe('the packed tarball, installed in a new project', () => {
       const own = defineSpec({ name: 'own', mti: { encoding: 'ascii' }, bitmap: { format: 'binary' }, fields: { 43: { kind: 'ans', length: 40, encoding: 'consumer-latin1' } } });
       // @ts-expect-error lenghtUnit is not a key of a field spec
       defineSpec({ name: 'typo', mti: { encoding: 'ascii' }, bitmap: { format: 'binary' }, fields: { 2: { kind: 'n', length: 19, prefix: 'LL/ascii', encoding: 'ascii', lenghtUnit: 'bytes' } } });
-      export { emv, wrong, amounts, headerBytes, chip, track, entries, chipBytes, echo, own };
+      // The security entry point: a MAC is bytes, and signMessage takes the codec's own messages.
+      const macKey = SecretKey.from('tdes', '0123456789ABCDEFFEDCBA9876543210');
+      const mac: Uint8Array = computeMac(macKey, new Uint8Array(8), { algorithm: 'retail' });
+      // @ts-expect-error the MAC algorithms are named, 'x9.19' is not one of them
+      computeMac(macKey, new Uint8Array(8), { algorithm: 'x9.19' });
+      const signed: Promise<Uint8Array> = signMessage(codec, { mti: '0200', fields: { 11: '000001' } }, softwareSecurityModule({ macKey, mac: { algorithm: 'retail' } }));
+      export { emv, wrong, amounts, headerBytes, chip, track, entries, chipBytes, echo, own, mac, signed };
     `;
     beforeAll(() => {
       for (const file of ['types.mts', 'types.cts', 'types.ts']) writeFileSync(join(app, file), tsSource);
@@ -211,7 +218,7 @@ describe('packing and publishing', () => {
     const dir = cleanCopy();
     const listing = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--silent'], { cwd: dir }).toString()) as { files: { path: string }[] }[];
     const paths = listing[0]!.files.map((f) => f.path);
-    for (const entry of ['index', 'testing', 'net']) {
+    for (const entry of ['index', 'testing', 'net', 'security']) {
       expect(paths).toEqual(expect.arrayContaining([`dist/${entry}.js`, `dist/${entry}.cjs`, `dist/${entry}.d.ts`, `dist/${entry}.d.cts`]));
     }
     expect(paths).toContain('dist/cli.js');
@@ -256,5 +263,25 @@ describe('built net subpath', () => {
     await server.close(100);
     // Thrown by the CJS client, recognised by the ESM copy's guard.
     expect(esm.isIso8583NetError(timeout) && timeout.code).toBe('TIMEOUT');
+  });
+});
+
+describe('built security subpath', () => {
+  it('signs with the CJS build and verifies with the ESM build: the same MAC, and a MAC_MISMATCH both recognise', async () => {
+    type Security = typeof import('../../src/security/index.js');
+    const esm = (await import(pathToFileURL(join(root, 'dist', 'security.js')).href)) as Security;
+    const cjs = createRequire(import.meta.url)(join(root, 'dist', 'security.cjs')) as Security;
+    const lib = await loadEsm();
+    const codec = lib.createCodec(lib.presets.iso87binary);
+    const hex = '0123456789ABCDEFFEDCBA9876543210';
+    const signer = cjs.softwareSecurityModule({ macKey: cjs.SecretKey.from('tdes', hex), mac: { algorithm: 'retail' } });
+    const checker = esm.softwareSecurityModule({ macKey: esm.SecretKey.from('tdes', hex), mac: { algorithm: 'retail' } });
+    const frame = await cjs.signMessage(codec, { mti: '0800', fields: { 11: '000001', 70: '301' } }, signer);
+    await expect(esm.decodeVerified(codec, frame, checker)).resolves.toMatchObject({ mti: '0800' });
+    frame[frame.length - 9]! ^= 1;
+    const e = await esm.decodeVerified(codec, frame, checker).catch((error: unknown) => error);
+    // The ESM security build throws the ESM core's own Iso8583Error class (one shared chunk per format).
+    expect(e instanceof lib.Iso8583Error).toBe(true);
+    expect((e as { code: string }).code).toBe('MAC_MISMATCH');
   });
 });

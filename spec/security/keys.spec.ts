@@ -39,6 +39,11 @@ describe('SecretKey', () => {
     }
   });
 
+  it('does not check DES parity bits: a key of even-parity bytes is taken', () => {
+    expect(SecretKey.from('tdes', '00000000000000000000000000000000').length).toBe(16);
+    expect(SecretKey.from('des', '0303030303030303').algorithm).toBe('des');
+  });
+
   it('refuses other lengths and text that is not hex with INVALID_KEY, an unknown algorithm with INVALID_OPTION, never quoting the key', () => {
     for (const [algorithm, key] of [['des', HEX], ['tdes', HEX.slice(0, 16)], ['aes', HEX.slice(2)], ['tdes', `${HEX.slice(1)}G`], ['tdes', new Uint8Array(20)], ['aes', [1, 2]]] as const) {
       const e = catchIso(() => SecretKey.from(algorithm, key as never));

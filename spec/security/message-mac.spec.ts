@@ -3,6 +3,8 @@ import { createCodec, defineSpec, isIso8583Error, presets } from '../../src/inde
 import {
   computeMac,
   decodeVerified,
+  decryptPinBlock,
+  encryptPinBlock,
   macCoverage,
   type SecurityModule,
   SecretKey,
@@ -93,6 +95,8 @@ describe('a MAC over a message', () => {
     const down = new Error('HSM link down');
     const failing: Pick<SecurityModule, 'mac'> = { mac: () => Promise.reject(down) };
     await expect(signMessage(codec, request, failing)).rejects.toBe(down);
+    const signed = await signMessage(codec, request, hsm);
+    await expect(decodeVerified(codec, signed, { verifyMac: () => Promise.reject(down) })).rejects.toBe(down);
   });
 
   it('works with an AES-CMAC module, truncated to the 8 bytes of DE64', async () => {
@@ -100,5 +104,33 @@ describe('a MAC over a message', () => {
     const frame = await signMessage(codec, request, aes);
     await expect(decodeVerified(codec, frame, aes)).resolves.toBeDefined();
     await expect(decodeVerified(codec, frame, hsm)).rejects.toMatchObject({ code: 'MAC_MISMATCH' });
+  });
+});
+
+describe('softwareSecurityModule', () => {
+  const zpk = SecretKey.from('tdes', '0123456789ABCDEFFEDCBA9876543210');
+  const bdk = SecretKey.from('aes', '000102030405060708090A0B0C0D0E0F');
+  const pan = '4111111111111111';
+
+  it('translates PIN blocks between the keys it holds, named', async () => {
+    const pins = softwareSecurityModule({ pinKeys: { terminal: zpk, zone: bdk } });
+    const block = encryptPinBlock(zpk, '2468', { format: 0, pan });
+    const out = await pins.translatePin(block, { keyName: 'terminal', format: 0, pan }, { keyName: 'zone', format: 4, pan });
+    expect(decryptPinBlock(bdk, out, { format: 4, pan })).toBe('2468');
+  });
+
+  it('rejects a call for a key it was not given with INVALID_KEY', async () => {
+    const pins = softwareSecurityModule({ pinKeys: { terminal: zpk } });
+    const block = encryptPinBlock(zpk, '2468', { format: 0, pan });
+    await expect(pins.translatePin(block, { keyName: 'terminal', format: 0, pan }, { keyName: 'zone', format: 0, pan })).rejects.toMatchObject({ code: 'INVALID_KEY' });
+    await expect(pins.mac(new Uint8Array(8))).rejects.toMatchObject({ code: 'INVALID_KEY' });
+    await expect(pins.verifyMac(new Uint8Array(8), new Uint8Array(8))).rejects.toMatchObject({ code: 'INVALID_KEY' });
+  });
+
+  it('checks its options when made: a MAC key needs its MAC options, and they must suit it', () => {
+    expect(catchIso(() => softwareSecurityModule({ macKey: zpk })).code).toBe('INVALID_OPTION');
+    expect(catchIso(() => softwareSecurityModule({ macKey: bdk, mac: { algorithm: 'retail' } })).code).toBe('INVALID_KEY');
+    expect(catchIso(() => softwareSecurityModule({ pinKeys: { x: 'ABCD' as never } })).code).toBe('INVALID_KEY');
+    expect(catchIso(() => softwareSecurityModule({ macKeys: zpk } as never)).code).toBe('INVALID_OPTION');
   });
 });

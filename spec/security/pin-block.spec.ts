@@ -94,7 +94,7 @@ describe('ISO 9564-1 PIN blocks', () => {
       expect(e.code).toBe('INVALID_PIN');
       if (typeof pin === 'string') expect(e.message).not.toContain(pin);
     }
-    for (const options of [{ format: 2, pan: PAN }, { format: 0 }, { format: 0, pan: '4111-1111-1111-1111' }, { format: 1, pan: 'x' }, { format: 0, pan: PAN, pin: '1' }, undefined]) {
+    for (const options of [{ format: 2, pan: PAN }, { format: 0 }, { format: 0, pan: '4111111' }, { format: 4, pan: '41111111111111111111' }, { format: 0, pan: '4111-1111-1111-1111' }, { format: 1, pan: 'x' }, { format: 0, pan: PAN, pin: '1' }, undefined]) {
       const e = catchIso(() => encryptPinBlock(zpk, '1234', options as never));
       expect(e.code).toBe('INVALID_OPTION');
       expect(e.message).not.toContain('4111');

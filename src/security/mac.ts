@@ -99,6 +99,12 @@ export function computeMac(key: SecretKey, data: Uint8Array, options: MacOptions
  *
  * Why: a MAC compared byte by byte with an early exit tells an attacker, by its timing, how many leading bytes
  * were right. A `mac` of another length than `options.length` is simply wrong (`false`).
+ *
+ * @example
+ * ```ts
+ * const key = SecretKey.from('tdes', '0123456789ABCDEFFEDCBA9876543210');
+ * if (!verifyMac(key, frame.subarray(0, -8), frame.subarray(-8), { algorithm: 'retail' })) console.warn('bad MAC');
+ * ```
  */
 export function verifyMac(key: SecretKey, data: Uint8Array, mac: Uint8Array, options: MacOptions): boolean {
   return guard(ErrorCode.INVALID_OPTION, unreadable('verifyMac: an argument'), () => {

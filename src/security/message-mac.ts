@@ -28,8 +28,6 @@ export interface MacCoverage {
   readonly offset: number;
 }
 
-type AnyMessage = { readonly fields: object };
-
 /** The MAC field of `message`, checked against the spec and the message; throws `INVALID_SPEC` or `INVALID_MESSAGE`. */
 function macField(codec: Codec<Message>, message: Message, options: unknown): { field: 64 | 128; bytes: number; width: number } {
   const o = readOptions('the MAC options', options, ['field']);
@@ -66,8 +64,13 @@ function coverage(codec: Codec<Message>, message: Message, mac: Uint8Array, fiel
  * Why: networks MAC exactly these bytes; a simulator or an HSM client that builds them any other way computes a
  * MAC nobody verifies. Throws what `codec.encode` throws, `INVALID_SPEC` for a MAC field that is not a fixed binary
  * field, `INVALID_MESSAGE` for a field numbered after the MAC field.
+ *
+ * @example
+ * ```ts
+ * const { covered, offset } = macCoverage(codec, reply); // send `covered` to the HSM, put its MAC at `offset`
+ * ```
  */
-export function macCoverage<M extends AnyMessage>(codec: Codec<M>, message: M, options?: MessageMacOptions): MacCoverage {
+export function macCoverage<M extends { readonly fields: object }>(codec: Codec<M>, message: M, options?: MessageMacOptions): MacCoverage {
   return guard(ErrorCode.INVALID_MESSAGE, unreadable('the message'), () => {
     const c = codec as unknown as Codec<Message>;
     const m = message as unknown as Message;
@@ -82,8 +85,14 @@ export function macCoverage<M extends AnyMessage>(codec: Codec<M>, message: M, o
  *
  * Why: a network MACs every request and answer; the MAC is part of the message, so it is computed over the frame
  * the codec writes. An error of the security module's own (an HSM's timeout) passes through unchanged.
+ *
+ * @example
+ * ```ts
+ * const hsm = softwareSecurityModule({ macKey: SecretKey.from('tdes', '0123456789ABCDEFFEDCBA9876543210'), mac: { algorithm: 'retail' } });
+ * const signed = await signMessage(codec, reply, hsm); // DE64 (or DE128) holds the MAC
+ * ```
  */
-export async function signMessage<M extends AnyMessage>(
+export async function signMessage<M extends { readonly fields: object }>(
   codec: Codec<M>,
   message: M,
   security: Pick<SecurityModule, 'mac'>,
@@ -102,8 +111,14 @@ export async function signMessage<M extends AnyMessage>(
  *
  * Why: a message whose MAC fails may have been altered on the way; it is refused before anything acts on it, and
  * the original bytes need not be kept to check it.
+ *
+ * @example
+ * ```ts
+ * const hsm = softwareSecurityModule({ macKey: SecretKey.from('tdes', '0123456789ABCDEFFEDCBA9876543210'), mac: { algorithm: 'retail' } });
+ * await verifyMessageMac(codec, codec.decode(frame), hsm); // throws MAC_MISMATCH when the MAC fails
+ * ```
  */
-export async function verifyMessageMac<M extends AnyMessage>(
+export async function verifyMessageMac<M extends { readonly fields: object }>(
   codec: Codec<M>,
   message: M,
   security: Pick<SecurityModule, 'verifyMac'>,
@@ -126,8 +141,14 @@ export async function verifyMessageMac<M extends AnyMessage>(
  * Decodes `frame` and checks its MAC ({@link verifyMessageMac}); resolves to the message only when the MAC holds.
  *
  * Why: one call for a link where every message carries a MAC, so no code path acts on an unchecked message.
+ *
+ * @example
+ * ```ts
+ * const hsm = softwareSecurityModule({ macKey: SecretKey.from('tdes', '0123456789ABCDEFFEDCBA9876543210'), mac: { algorithm: 'retail' } });
+ * const request = await decodeVerified(codec, frame, hsm);
+ * ```
  */
-export async function decodeVerified<M extends AnyMessage>(
+export async function decodeVerified<M extends { readonly fields: object }>(
   codec: Codec<M>,
   frame: Uint8Array,
   security: Pick<SecurityModule, 'verifyMac'>,

@@ -82,6 +82,12 @@ export function encryptPinBlock(key: SecretKey, pin: string, options: PinBlockOp
  * when the deciphered block breaks its format (the wrong key or PAN gives that, almost always).
  *
  * Why: a simulated issuer checks the PIN its test cards were given; the error names the rule broken only.
+ *
+ * @example
+ * ```ts
+ * const zpk = SecretKey.from('tdes', '0123456789ABCDEFFEDCBA9876543210');
+ * const pin = decryptPinBlock(zpk, reply.fields[52]!, { format: 0, pan: reply.fields[2]! });
+ * ```
  */
 export function decryptPinBlock(key: SecretKey, block: Uint8Array, options: PinBlockOptions): string {
   return guard(ErrorCode.INVALID_OPTION, unreadable('decryptPinBlock: an argument'), () => {
@@ -96,6 +102,13 @@ export function decryptPinBlock(key: SecretKey, block: Uint8Array, options: PinB
  *
  * Why: what an acquirer's HSM does between a terminal's key and the network's (zone) key; here with clear keys,
  * for tests. The PIN exists in clear only inside this call.
+ *
+ * @example
+ * ```ts
+ * const terminal = SecretKey.from('tdes', '0123456789ABCDEFFEDCBA9876543210');
+ * const zone = SecretKey.from('aes', '000102030405060708090A0B0C0D0E0F');
+ * const de52 = translatePinBlock(reply.fields[52]!, { key: terminal, format: 0, pan: '4111111111111111' }, { key: zone, format: 4 });
+ * ```
  */
 export function translatePinBlock(block: Uint8Array, from: PinBlockSide, to: PinBlockSide): Uint8Array {
   return guard(ErrorCode.INVALID_OPTION, unreadable('translatePinBlock: an argument'), () => {

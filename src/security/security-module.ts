@@ -54,7 +54,7 @@ export interface SoftwareSecurityModuleOptions {
  * @example
  * ```ts
  * const hsm = softwareSecurityModule({ macKey: SecretKey.from('tdes', '0123456789ABCDEFFEDCBA9876543210'), mac: { algorithm: 'retail' } });
- * const frame = await signMessage(codec, message, hsm);
+ * const signed = await signMessage(codec, reply, hsm);
  * ```
  */
 export function softwareSecurityModule(options: SoftwareSecurityModuleOptions): SecurityModule {

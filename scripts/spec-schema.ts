@@ -106,7 +106,7 @@ const singleByteText = names((c) => c.valueType === 'string' && c.unit === 'char
 const layoutCarriers = names((c) => c.name !== 'hex' && (c.unit !== 'chars' || singleByteText.includes(c.name)));
 const berCarriers = layoutCarriers.filter((n) => getConverter(n).valueType === 'bytes');
 const tlvValueConverters = names((c) => c.unit !== 'digits');
-const prefixes = ['fixed', 'B1', 'B2', ...[1, 2, 3, 4].flatMap((d) => digitWriters.map((e) => `${'L'.repeat(d)}/${e}`))];
+const prefixes = ['fixed', 'B1', 'B2', 'B3', 'B4', ...[1, 2, 3, 4, 5, 6].flatMap((d) => digitWriters.map((e) => `${'L'.repeat(d)}/${e}`))];
 if (converters.some((c) => kindsOf(c).length === 0)) throw new Error('a built-in converter carries no kind');
 
 // Every schema says the type its keywords apply to (ajv's strict mode asks for it, and it reads better).
@@ -144,7 +144,7 @@ function fieldRules(): Schema[] {
   const padPerKind = FIELD_KINDS.filter((k): k is Exclude<FieldKind, 'b'> => k !== 'b').map((k) =>
     when(has('kind', { const: k }), props({ pad: props({ char: str(`^${charClass(charsOf(getConverter('binary'), KIND_ALPHABETS[k]))}$`) }) })),
   );
-  const capacity = [1, 2, 3, 4].map((d) =>
+  const capacity = [1, 2, 3, 4, 5, 6].map((d) =>
     when(has('prefix', { enum: digitWriters.map((e) => `${'L'.repeat(d)}/${e}`) }), props({ length: int({ maximum: 10 ** d - 1 }) })),
   );
   const notTrack2: Schema = { not: has('type', { const: 'track2' }) };
@@ -154,6 +154,7 @@ function fieldRules(): Schema[] {
     ...capacity,
     when(has('prefix', { const: 'B1' }), props({ length: int({ maximum: 0xff }) })),
     when(has('prefix', { const: 'B2' }), props({ length: int({ maximum: 0xffff }) })),
+    // B3 (16,777,215) and B4 (4,294,967,295) carry more than any field may declare (999,999 above).
     when(isFixed, props({ length: int({ minimum: 1 }) }), props({ pad: false })),
     when(has('subfields', has('type', { const: 'track2' })), props({ kind: { const: 'z' } })),
     when(has('subfields', notTrack2), props({ pad: false, encoding: { enum: layoutCarriers } })),
@@ -164,8 +165,8 @@ function fieldRules(): Schema[] {
 function fieldProperties(subfields: Schema): Record<string, Schema> {
   return {
     kind: { ...kindEnum, description: 'n digits, a letters, an, ans, as, ns, anp, z track data, x+n a C/D sign and digits, b binary' },
-    length: { type: 'integer', minimum: 0, maximum: 99999, description: 'exact length (fixed) or maximum (variable), counted in lengthUnit' },
-    prefix: { enum: prefixes, description: 'fixed (default), L/…LLLL/ digits through a converter, B1 or B2 binary counts' },
+    length: { type: 'integer', minimum: 0, maximum: 999999, description: 'exact length (fixed) or maximum (variable), counted in lengthUnit' },
+    prefix: { enum: prefixes, description: 'fixed (default), L/…LLLLLL/ digits through a converter, B1…B4 binary counts' },
     encoding: { enum: names(() => true), description: 'the converter of the value' },
     lengthUnit: { enum: unitEnum, description: "what length and the prefix count; default: the converter's own unit" },
     pad: {

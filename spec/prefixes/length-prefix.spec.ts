@@ -27,7 +27,7 @@ describe('parsePrefix', () => {
   });
 
   it('rejects malformed prefix names', () => {
-    for (const bad of ['LLLLL/ascii', 'LX/ascii', 'LL/', '/ascii', 'LL', 'B3', 'll/ascii', '']) {
+    for (const bad of ['LLLLLLL/ascii', 'LX/ascii', 'LL/', '/ascii', 'LL', 'B0', 'B5', 'll/ascii', '']) {
       expect(parsePrefix(bad)).toBeUndefined();
     }
   });

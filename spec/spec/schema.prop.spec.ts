@@ -102,10 +102,10 @@ const seeds: Json[] = [
 
 const KEYS = ['lenghtUnit', 'feilds', 'Kind', 'extra', '$schema', 'type', 'tags', 'pad', 'secondary', 'encoding', 'length', 'subfields', '1', '2', '65', '129', '0', '01', '9F02'];
 const VALUES: Json[] = [
-  ...[null, true, false, 0, -1, 1, 2, 3, 4, 5, 7, 8, 9, 10, 12, 19, 64, 65, 99, 100, 128, 255, 256, 999, 1000, 9999, 10000, 65535, 65536, 99999, 100000, 2.5],
+  ...[null, true, false, 0, -1, 1, 2, 3, 4, 5, 7, 8, 9, 10, 12, 19, 64, 65, 99, 100, 128, 255, 256, 999, 1000, 9999, 10000, 65535, 65536, 99999, 100000, 999999, 1000000, 2.5],
   ...['n', 'a', 'an', 'ans', 'as', 'ns', 'anp', 'z', 'x+n', 'b', 'q'],
   ...['ascii', 'binary', 'nop', 'hex', 'bcd', 'ebcdic037', 'ebcdic500', 'ebcdic1047', 'morse'],
-  ...['fixed', 'B1', 'B2', 'B3', 'L/ascii', 'LL/ascii', 'LLL/bcd', 'LLLL/ebcdic037', 'LL/hex', 'LL/binary', 'LX/ascii', 'LLLLL/ascii', 'L/'],
+  ...['fixed', 'B1', 'B2', 'B3', 'B4', 'B5', 'L/ascii', 'LL/ascii', 'LLL/bcd', 'LLLL/ebcdic037', 'LLLLL/ascii', 'LLLLLL/bcd', 'LLLLLLL/ascii', 'LL/hex', 'LL/binary', 'LX/ascii', 'L/'],
   ...['chars', 'digits', 'bytes', 'left', 'right', '0', 'F', '5', ' ', '00', '', 'pan', 'keep', 'reject'],
   ...['positional', 'bitmapped', 'tlv', 'ber-tlv', 'track2', 'nested', '9F02', '9F', 'DF8101', '5f2a', '02', 'é'],
   {},
@@ -140,10 +140,10 @@ function set(doc: Json, path: readonly (string | number)[], value: Json): Json {
 
 /** Values for the places named by their key: the edges of each rule, and values of other types. */
 const BY_KEY: Record<string, readonly Json[]> = {
-  length: [0, 1, 2, 7, 8, 9, 10, 12, 16, 19, 99, 100, 255, 256, 999, 1000, 9999, 10000, 65535, 65536, 99999, 100000, -1, 2.5, '5', null],
+  length: [0, 1, 2, 7, 8, 9, 10, 12, 16, 19, 99, 100, 255, 256, 999, 1000, 9999, 10000, 65535, 65536, 99999, 100000, 999999, 1000000, -1, 2.5, '5', null],
   kind: ['n', 'a', 'an', 'ans', 'as', 'ns', 'anp', 'z', 'x+n', 'b', 'q', null],
   encoding: ['ascii', 'binary', 'nop', 'hex', 'bcd', 'ebcdic037', 'ebcdic500', 'ebcdic1047', 'morse', 1],
-  prefix: ['fixed', 'B1', 'B2', 'B3', 'L/ascii', 'LL/ascii', 'LLL/bcd', 'LLLL/ebcdic037', 'LL/hex', 'LL/binary', 'LX/ascii', 'LLLLL/ascii', 'L/', null],
+  prefix: ['fixed', 'B1', 'B2', 'B3', 'B4', 'B5', 'L/ascii', 'LL/ascii', 'LLL/bcd', 'LLLL/ebcdic037', 'LLLLL/ascii', 'LLLLLL/bcd', 'LLLLLLL/ascii', 'LL/hex', 'LL/binary', 'LX/ascii', 'L/', null],
   lengthUnit: ['chars', 'digits', 'bytes', 'bits', null],
   char: [' ', '0', 'F', 'A', 'a', 'C', '=', '?', '~', '\u007f', '\u00e9', '\u00ff', '\u0100', '00', '', '\u{1f600}'],
   side: ['left', 'right', 'up'],

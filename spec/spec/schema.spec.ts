@@ -48,15 +48,15 @@ function edgeDocuments(): { readonly what: string; readonly doc: unknown }[] {
     add(`nibblePad on ${encoding}`, withField({ kind: kindFor(encoding), length: 3, encoding, nibblePad: { side: 'right', nibble: 'F' } }));
     add(`pad on ${encoding}`, withField({ kind: kindFor(encoding), length: 3, encoding, pad: { side: 'left', char: '0' } }));
   }
-  for (const d of [1, 2, 3, 4, 5]) {
+  for (const d of [1, 2, 3, 4, 5, 6, 7]) {
     for (const e of [...DIGIT_WRITERS, 'hex', 'binary', 'morse', '']) {
-      for (const length of [10 ** Math.min(d, 4) - 1, 10 ** Math.min(d, 4)]) add(`${'L'.repeat(d)}/${e} with ${length}`, withField({ kind: 'ans', length, prefix: `${'L'.repeat(d)}/${e}`, encoding: 'ascii' }));
+      for (const length of [10 ** Math.min(d, 6) - 1, 10 ** Math.min(d, 6)]) add(`${'L'.repeat(d)}/${e} with ${length}`, withField({ kind: 'ans', length, prefix: `${'L'.repeat(d)}/${e}`, encoding: 'ascii' }));
     }
   }
-  for (const [prefix, max] of [['B1', 255], ['B2', 65535], ['fixed', 99999], [undefined, 99999]] as const) {
+  for (const [prefix, max] of [['B1', 255], ['B2', 65535], ['B3', 999999], ['B4', 999999], ['fixed', 999999], [undefined, 999999]] as const) {
     for (const length of [-1, 0, 1, 2.5, max, max + 1]) add(`${String(prefix)} with ${length}`, withField({ kind: 'ans', length, prefix, encoding: 'ascii' }));
   }
-  for (const prefix of ['B3', 'LX/ascii', 'LL', 'L/', 'fixed ', 7, null]) add(`prefix ${String(prefix)}`, withField({ kind: 'ans', length: 9, prefix, encoding: 'ascii' }));
+  for (const prefix of ['B0', 'B5', 'LLLLLLL/ascii', 'LX/ascii', 'LL', 'L/', 'fixed ', 7, null]) add(`prefix ${String(prefix)}`, withField({ kind: 'ans', length: 9, prefix, encoding: 'ascii' }));
   for (const [lengthUnit, prefix] of [['chars', undefined], ['chars', 'fixed'], ['chars', 'LL/ascii'], ['bytes', undefined], [undefined, undefined]] as const) {
     for (const length of [7, 8]) add(`hex ${length} in ${String(lengthUnit)}, ${String(prefix)}`, withField({ kind: 'b', length, prefix, encoding: 'hex', lengthUnit }, 52));
   }

@@ -101,17 +101,17 @@ describe('converter names and length prefixes are typed', () => {
     expectTypeOf<'ebcdic1047'>().toMatchTypeOf<ConverterName<'text'>>();
     expectTypeOf<'bcd'>().toMatchTypeOf<ConverterName<'digits'>>();
     expectTypeOf<'hex' | 'binary' | 'nop'>().toMatchTypeOf<ConverterName<'bytes'>>();
-    expectTypeOf<'fixed' | 'B1' | 'B2' | 'L/ascii' | 'LL/bcd' | 'LLL/ebcdic037' | 'LLLL/ascii'>().toMatchTypeOf<PrefixName>();
+    expectTypeOf<'fixed' | 'B1' | 'B2' | 'B3' | 'B4' | 'L/ascii' | 'LL/bcd' | 'LLL/ebcdic037' | 'LLLL/ascii' | 'LLLLL/bcd' | 'LLLLLL/ascii'>().toMatchTypeOf<PrefixName>();
     expectTypeOf<'acsii'>().not.toMatchTypeOf<ConverterName>();
-    expectTypeOf<'LLLLL/ascii'>().not.toMatchTypeOf<PrefixName>();
+    expectTypeOf<'LLLLLLL/ascii'>().not.toMatchTypeOf<PrefixName>();
     expectTypeOf<'LL/binary'>().not.toMatchTypeOf<PrefixName>();
-    expectTypeOf<'B3'>().not.toMatchTypeOf<PrefixName>();
+    expectTypeOf<'B5'>().not.toMatchTypeOf<PrefixName>();
   });
 
   it('refuses a misspelt converter or prefix where the spec names it', () => {
     // @ts-expect-error acsii is a typo of ascii
     defineSpec({ ...base, fields: { 11: { kind: 'n', length: 6, encoding: 'acsii' } } });
-    // @ts-expect-error a digit prefix is L to LLLL, a slash and the converter of the digits
+    // @ts-expect-error a digit prefix is L to LLLLLL, a slash and the converter of the digits
     defineSpec({ ...base, fields: { 2: { kind: 'n', length: 19, prefix: 'LL-ascii', encoding: 'ascii' } } });
     // @ts-expect-error the digits of a prefix need a converter that writes digits
     defineSpec({ ...base, fields: { 2: { kind: 'n', length: 19, prefix: 'LL/binary', encoding: 'ascii' } } });

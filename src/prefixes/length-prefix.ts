@@ -15,7 +15,7 @@ import { KIND_ALPHABETS } from '../spec/kinds.js';
 export interface LengthPrefix {
   /** The spec text it was built from, e.g. `"LL/ascii"`. */
   readonly name: string;
-  /** Largest count the prefix can carry (99 for LL, 65535 for B2 …). */
+  /** Largest count the prefix can carry (99 for LL, 999,999 for LLLLLL, 65535 for B2, 2^32 - 1 for B4 …). */
   readonly maxCount: number;
   /** Reads the count; throws located `Iso8583Error`s. */
   read(r: ByteReader, field: string): number;
@@ -27,10 +27,19 @@ export interface LengthPrefix {
 export type PrefixShape =
   | { readonly type: 'fixed' }
   | { readonly type: 'digits'; readonly digits: number; readonly encoding: string }
-  | { readonly type: 'binary'; readonly bytes: 1 | 2 };
+  | { readonly type: 'binary'; readonly bytes: 1 | 2 | 3 | 4 };
+
+/** Most length digits a digit prefix has (`LLLLLL`, up to 999,999). */
+export const MAX_PREFIX_DIGITS = 6;
+
+/** The largest count an unsigned big-endian binary prefix of `bytes` bytes carries: 2^(8·bytes) - 1. */
+export function binaryPrefixCapacity(bytes: 1 | 2 | 3 | 4): number {
+  return 2 ** (8 * bytes) - 1;
+}
 
 /**
- * Parses a prefix string: `"fixed"`, `"L/enc"`…`"LLLL/enc"` (digit count through converter `enc`), `"B1"`, `"B2"`.
+ * Parses a prefix string: `"fixed"`, `"L/enc"`…`"LLLLLL/enc"` (one to six length digits through
+ * converter `enc`), `"B1"` to `"B4"` (one to four bytes of unsigned big-endian count).
  * Returns `undefined` for anything else.
  *
  * Why: tools that show or translate a spec read the prefix grammar exactly as the codec does.
@@ -45,8 +54,10 @@ export function parsePrefix(prefix: string | undefined): PrefixShape | undefined
   if (prefix === undefined || prefix === 'fixed') return { type: 'fixed' };
   if (prefix === 'B1') return { type: 'binary', bytes: 1 };
   if (prefix === 'B2') return { type: 'binary', bytes: 2 };
+  if (prefix === 'B3') return { type: 'binary', bytes: 3 };
+  if (prefix === 'B4') return { type: 'binary', bytes: 4 };
   const slash = typeof prefix === 'string' ? prefix.indexOf('/') : -1;
-  if (slash < 1 || slash > 4) return undefined;
+  if (slash < 1 || slash > MAX_PREFIX_DIGITS) return undefined;
   const ls = prefix.slice(0, slash);
   if (ls !== 'L'.repeat(slash)) return undefined;
   const encoding = prefix.slice(slash + 1);
@@ -68,17 +79,21 @@ export function compilePrefix(shape: Exclude<PrefixShape, { type: 'fixed' }>, na
     const n = shape.bytes;
     return {
       name,
-      maxCount: n === 1 ? 0xff : 0xffff,
+      maxCount: binaryPrefixCapacity(n),
       read(r, field) {
         const at = r.take(n, field);
-        return n === 1 ? r.buf[at]! : (r.buf[at]! << 8) | r.buf[at + 1]!;
+        const buf = r.buf;
+        // Multiplying, not shifting: a 4-byte count above 2^31 - 1 would turn negative through `<<`.
+        let count = 0;
+        for (let i = at; i < at + n; i++) count = count * 256 + buf[i]!;
+        return count;
       },
       write(w, count) {
         const at = w.reserve(n);
-        if (n === 1) w.buf[at] = count;
-        else {
-          w.buf[at] = count >> 8;
-          w.buf[at + 1] = count & 0xff;
+        let rest = count;
+        for (let i = at + n - 1; i >= at; i--) {
+          w.buf[i] = rest % 256;
+          rest = Math.floor(rest / 256);
         }
       },
     };

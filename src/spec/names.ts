@@ -55,10 +55,16 @@ export type ConverterName<C extends ConverterClass = ConverterClass> = {
   string;
 
 /**
- * A length prefix as a spec writes it: `fixed`, one to four `L`s and the converter of the digits (`'LL/ascii'`,
- * `'LLL/bcd'`), or `B1` / `B2` for a 1- or 2-byte binary count.
+ * A length prefix as a spec writes it: `fixed`, one to six `L`s and the converter of the digits (`'LL/ascii'`,
+ * `'LLL/bcd'`, `'LLLLLL/ascii'`), or `B1` to `B4` for a 1- to 4-byte big-endian binary count.
  *
  * Why: the prefix grammar is small and closed, so a template-literal type catches `'LL-ascii'` or `'LL/acsii'`
  * where the spec is written; the digits go through a converter that writes digits (text or BCD).
  */
-export type PrefixName = 'fixed' | `${'L' | 'LL' | 'LLL' | 'LLLL'}/${ConverterName<'text' | 'digits'>}` | 'B1' | 'B2';
+export type PrefixName =
+  | 'fixed'
+  | `${'L' | 'LL' | 'LLL' | 'LLLL' | 'LLLLL' | 'LLLLLL'}/${ConverterName<'text' | 'digits'>}`
+  | 'B1'
+  | 'B2'
+  | 'B3'
+  | 'B4';

@@ -56,9 +56,9 @@ export interface FieldSpec {
   /** Exact length for fixed fields; maximum length for variable fields; counted in `lengthUnit`. */
   readonly length: number;
   /**
-   * How the length is written: `"fixed"` (default), `"L/…"` to `"LLLL/…"` digits through a converter named after
-   * the slash (`"LL/ascii"`, `"LLL/bcd"`, `"LL/ebcdic037"`), or `"B1"` / `"B2"` for a 1- or 2-byte binary
-   * big-endian count.
+   * How the length is written: `"fixed"` (default), `"L/…"` to `"LLLLLL/…"` (one to six digits) through a converter
+   * named after the slash (`"LL/ascii"`, `"LLL/bcd"`, `"LL/ebcdic037"`), or `"B1"` to `"B4"` for a 1- to 4-byte
+   * binary big-endian count.
    */
   readonly prefix?: PrefixName;
   /** Name of the registered converter for the value's bytes: `ascii`, `binary`, `hex`, `bcd`, `ebcdic037` … */

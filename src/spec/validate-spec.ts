@@ -3,7 +3,7 @@ import { getConverter, hasConverter } from '../codecs/registry.js';
 import { invalidOption, nameLabel } from '../errors/arguments.js';
 import { ErrorCode } from '../errors/codes.js';
 import { guard, unreadable } from '../errors/guard.js';
-import { parsePrefix } from '../prefixes/length-prefix.js';
+import { binaryPrefixCapacity, parsePrefix } from '../prefixes/length-prefix.js';
 import { checkedAs } from './checked.js';
 import { isFieldKind, KIND_ALPHABETS } from './kinds.js';
 import { checkFieldKeys, checkSpecKeys } from './spec-keys.js';
@@ -11,8 +11,11 @@ import { isSpecObject as isObject, specProblem as fail } from './spec-problem.js
 import type { FieldSpec, MessageSpec } from './types.js';
 import { validateLayout } from './validate-layout.js';
 
-/** Largest length a field may declare; beyond it no ISO 8583 dialect exists and a typo is far likelier. */
-const MAX_FIELD_LENGTH = 99_999;
+/**
+ * Largest length a field may declare: 999,999, what the widest digit prefix (LLLLLL) carries; beyond it no ISO
+ * 8583 dialect exists and a typo is far likelier (so B3 and B4 fields stop here too, below their capacity).
+ */
+const MAX_FIELD_LENGTH = 999_999;
 
 /**
  * Checks one field spec against the converters and prefixes it names; throws `INVALID_SPEC` at the first problem.
@@ -71,7 +74,7 @@ function checkFieldSpec(field: unknown, path: string): asserts field is FieldSpe
   }
   if (prefix !== undefined && typeof prefix !== 'string') fail('prefix must be a string', path);
   const shape = parsePrefix(prefix as string | undefined);
-  if (shape === undefined) fail(`prefix ${nameLabel(prefix)} is not fixed, L…LLLL/<encoding>, B1 or B2`, path);
+  if (shape === undefined) fail(`prefix ${nameLabel(prefix)} is not fixed, L…LLLLLL/<encoding> or B1…B4`, path);
   if (shape.type === 'digits') {
     if (!hasConverter(shape.encoding)) fail(`prefix encoding ${nameLabel(shape.encoding)} is not a registered converter`, path);
     const pc = getConverter(shape.encoding);
@@ -80,7 +83,7 @@ function checkFieldSpec(field: unknown, path: string): asserts field is FieldSpe
     }
     if (len > 10 ** shape.digits - 1) fail(`maximum length ${len} does not fit a ${shape.digits}-digit prefix`, path);
   }
-  if (shape.type === 'binary' && len > (shape.bytes === 1 ? 0xff : 0xffff)) {
+  if (shape.type === 'binary' && len > binaryPrefixCapacity(shape.bytes)) {
     fail(`maximum length ${len} does not fit a ${shape.bytes}-byte binary prefix`, path);
   }
   if (shape.type === 'fixed') {

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createCodec, type FieldValue, fieldPaths, type Infer } from '../../src/index.js';
+import { createCodec, type FieldValue, fieldPaths, type Infer, isIso8583Error } from '../../src/index.js';
 import { arbitraryMessage } from '../../src/testing/index.js';
-import { countFrames, FUZZ_RUNS } from '../properties/budget.js';
+import { countFrames, FUZZ_RUNS, FUZZ_SEED } from '../properties/budget.js';
 import { pathSpec } from './path-specs.js';
 
 type M = Infer<typeof pathSpec>;
@@ -104,5 +104,51 @@ describe('field paths (properties)', () => {
       }),
       { numRuns: FUZZ_RUNS },
     );
+  });
+});
+
+/** Path segments near the spec's and far from it: numbers, tags of every form, Track 2 names, PAN-like digits, anything. */
+const segment = fc.oneof(
+  fc.integer({ min: 0, max: 200 }).map(String),
+  fc.constantFrom('02', '9F26', '9f26', '70', '71', '5A', '57', 'DF01', '1F', 'AB', 'BB', 'ABC', 'pan', 'expiry', 'serviceCode', '', '__proto__', 'constructor'),
+  digits(12, 19),
+  fc.string({ maxLength: 6 }),
+);
+const anyPath = fc.oneof(
+  fc.array(segment, { minLength: 1, maxLength: 5 }).map((parts) => parts.join('.')),
+  fc.constantFrom(...settable.map(([path]) => path)),
+);
+const anyValue = fc.oneof(fc.string({ maxLength: 8 }), bytes(0, 8), fc.constant([]), fc.constant({}), fc.constant(null), fc.integer());
+
+describe('field paths (properties): any path, any value', () => {
+  it('only ever answer or throw UNKNOWN_PATH or INVALID_MESSAGE, whose text quotes no digits of a PAN-like segment', () => {
+    const seen = { answered: 0, UNKNOWN_PATH: 0, INVALID_MESSAGE: 0 };
+    fc.assert(
+      fc.property(drawn, anyPath, anyValue, (m, path, value) => {
+        const before = structuredClone(m);
+        for (const call of [
+          () => paths.get(m, path),
+          () => paths.has(m, path),
+          () => paths.set(m, path, value as FieldValue),
+          () => paths.remove(m, path),
+        ]) {
+          try {
+            call();
+            seen.answered++;
+          } catch (e) {
+            expect(isIso8583Error(e), String(e)).toBe(true);
+            const err = e as { code: 'UNKNOWN_PATH' | 'INVALID_MESSAGE'; message: string };
+            expect(['UNKNOWN_PATH', 'INVALID_MESSAGE']).toContain(err.code);
+            seen[err.code]++;
+            for (const long of path.match(/[0-9]{12,}/g) ?? []) expect(err.message).not.toContain(long);
+          }
+        }
+        expect(m).toEqual(before);
+      }),
+      // Whatever the seed, each outcome is met: an answer, a path of no field (PAN-like), a required part removed.
+      { numRuns: FUZZ_RUNS, seed: FUZZ_SEED, examples: [[base, '11', '000001'], [base, '4111111111111111', 'x'], [base, '35.pan', 'x']] },
+    );
+    // Every outcome the property asserts about is met (a required part removed is INVALID_MESSAGE).
+    expect(Object.values(seen).every((n) => n > 0), JSON.stringify(seen)).toBe(true);
   });
 });

@@ -200,9 +200,12 @@ export function openSession<M extends Message = Message>(options: SessionOptions
   };
   const running = run();
   // Without reconnect, a link that went down closed the session without close(): it is closed all the same.
-  void running.then(() => {
-    if (closeDone === undefined) markClosed();
-  });
+  void running.then(
+    () => {
+      if (closeDone === undefined) markClosed();
+    },
+    (e: unknown) => logger.error('session loop failed', errorFacts(e)),
+  );
 
   const exchange = async (message: M, o: SessionRequestOptions = {}): Promise<Answer<M>> => {
     try {

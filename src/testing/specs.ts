@@ -42,8 +42,8 @@ export function arbitraryFieldSpec(): fc.Arbitrary<FieldSpec> {
   const prefix = fc.oneof(
     fc.constant<PrefixName | undefined>(undefined),
     fc.constant<PrefixName | undefined>('fixed'),
-    fc.tuple(fc.constantFrom('L', 'LL', 'LLL', 'LLLL'), fc.constantFrom(...PREFIX_TEXT)).map(([ls, e]): PrefixName => `${ls}/${e}`),
-    fc.constantFrom<PrefixName | undefined>('B1', 'B2'),
+    fc.tuple(fc.constantFrom('L', 'LL', 'LLL', 'LLLL', 'LLLLL', 'LLLLLL'), fc.constantFrom(...PREFIX_TEXT)).map(([ls, e]): PrefixName => `${ls}/${e}`),
+    fc.constantFrom<PrefixName | undefined>('B1', 'B2', 'B3', 'B4'),
   );
   return fc
     .tuple(kindAndEncoding, prefix, fc.integer({ min: 1, max: 300 }), fc.boolean(), fc.boolean(), fc.boolean(), fc.boolean())

@@ -122,6 +122,23 @@ describe('openSession', () => {
     expect(session.stats).toMatchObject({ timedOut: 1, late: 1, inFlight: 0 });
   });
 
+  it('logs the link events by name and reason, never the contents of a message', async () => {
+    const net = await network({ signOnCode: (n) => (n === 1 ? '91' : '00') });
+    const log = capture();
+    const { session } = startSession(net.port, { logger: log.logger });
+    await session.whenUp();
+    const withPan: IsoMessage = { ...purchase(42), fields: { ...purchase(42).fields, 2: '4111111111111111' } };
+    await session.request(withPan);
+    net.links[1]!.socket.destroy();
+    await log.when((e) => e.event === 'session link down');
+    await session.whenUp();
+    const events = log.entries.map((e) => e.event);
+    expect(events).toContain('sign-on failed');
+    expect(log.entries).toContainEqual({ level: 'warn', event: 'session link down', meta: { reason: 'peerClosed' } });
+    expect(log.entries).toContainEqual(expect.objectContaining({ level: 'info', event: 'session status', meta: expect.objectContaining({ status: 'up', previous: 'signing-on' }) }));
+    expect(log.lines().join('\n')).not.toMatch(/4111|411111/);
+  });
+
   it('closes a link whose sign-on is refused and dials again', async () => {
     const net = await network({ signOnCode: (n) => (n === 1 ? '91' : '00') });
     const { session, changes } = startSession(net.port);

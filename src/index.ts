@@ -37,6 +37,7 @@ export { describe, type DescribeOptions } from './describe/describe.js';
 export { hidden, maskPan } from './describe/mask.js';
 export { type MaskedJSONOptions, messageToMaskedJSON } from './describe/masked-json.js';
 export { EMV_TAGS } from './subfields/emv-tags.js';
+export { formatTrack1, parseTrack1, type Track1 } from './subfields/track1.js';
 export { formatTrack2, parseTrack2 } from './subfields/track2.js';
 export type { HeaderValue, Infer, InferField, InferHeader, InferLayout } from './spec/infer.js';
 export { defineSpec } from './spec/define-spec.js';

@@ -25,3 +25,14 @@ export { type KeepAliveOptions, type LinkDownReason, type SessionLimits, type Se
 export { type SessionStats } from './session-stats.js';
 export { type SessionEvents, type SessionStatus, type StatusChange } from './session-status.js';
 export { CLOSE_REASONS, type CloseReason, type ServerStats } from './server-stats.js';
+export {
+  openSessionPool,
+  type PoolLinkChange,
+  type PoolLinkTarget,
+  type PoolSelect,
+  type PoolStatus,
+  type PoolStatusChange,
+  type SessionPool,
+  type SessionPoolEvents,
+  type SessionPoolOptions,
+} from './link-pool.js';

@@ -250,8 +250,7 @@ describe('tertiary bitmap', () => {
   it('refuses bit 129, which would announce a fourth bitmap', () => {
     const f = frame('0100', [0x80, 0, 0, 0, 0, 0, 0, 0], [0x80, 0, 0, 0, 0, 0, 0, 0], [0x80, 0, 0, 0, 0, 0, 0, 0]);
     const e = catchIso(() => codec.decode(f));
-    expect(e.code).toBe('INVALID_BITMAP');
-    expect(e.offset).toBe(20);
+    expect([e.code, e.field, e.offset]).toEqual(['INVALID_BITMAP', 'bitmap', 20]);
   });
 });
 
@@ -274,6 +273,11 @@ describe('header', () => {
 
   it('requires the header on encode', () => {
     expect(catchIso(() => codec.encode({ mti: '0800', fields: {} } as never)).field).toBe('header');
+  });
+
+  it('refuses a frame cut in the MTI as TRUNCATED at the MTI, just after the header', () => {
+    const e = catchIso(() => codec.decode(Uint8Array.of(0x60, 0x00, 0x01, 0x00, 0x00, 0x30, 0x38)));
+    expect([e.code, e.field, e.offset]).toEqual(['TRUNCATED', 'mti', 5]);
   });
 
   it('refuses a frame shorter than its header as TRUNCATED at the header, offset 0', () => {

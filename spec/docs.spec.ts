@@ -129,7 +129,7 @@ describe('code blocks in the docs', () => {
 
   it('type-check against the library', () => {
     expect(typeProblems('doc-blocks', all.filter((b) => b.notRun?.kind !== 'skip'))).toEqual([]);
-  }, 60_000);
+  }, 300_000);
 
   running.forEach((block, k) => {
     const arrows = block.code.split('\n').flatMap((l, n) => {
@@ -266,7 +266,7 @@ describe('@example blocks in the JSDoc', () => {
       return { ...b, preamble };
     });
     expect(typeProblems('jsdoc-examples', withContext)).toEqual([]);
-  }, 60_000);
+  }, 300_000);
 });
 
 /** Compiles each block (its preamble on its first line) as a module against the sources; returns located problems. */

@@ -7,11 +7,13 @@ import {
   defineSpec,
   ErrorCode,
   fieldPaths,
+  formatTrack1,
   getConverter,
   type Message,
   type MessageSpec,
   fromHex,
   parseHexText,
+  parseTrack1,
   presets,
   registerConverter,
   responseMti,
@@ -281,6 +283,18 @@ const provokers: Provoker[] = [
     () => structured.encode({ mti: '0100', fields: { 35: { pan: '4111', expiry: '28', serviceCode: '201', discretionary: '' } } }),
   ),
   ...p('CONVERTER_FAILED', 'encode', 'a user converter threw something other than an `Iso8583Error`', () => rich.encode({ header: 'H1', mti: '0100', fields: { 4: '000000' } })),
+  ...p(
+    'INVALID_TRACK',
+    'parseTrack1',
+    'Track 1 text breaks format B: format code, PAN, `^` separators, name, expiry, service code or a character outside the track alphabet (`offset`: the first such character)',
+    () => parseTrack1('B4111111111111111^DOE/JANE^28X2201', '45', 3),
+  ),
+  ...p(
+    'INVALID_TRACK',
+    'formatTrack1',
+    'a Track 1 part is missing or does not fit format B',
+    () => formatTrack1({ formatCode: 'B', pan: '4111', name: 'X', expiry: '2812', serviceCode: '201', discretionary: '' }, '45', 3),
+  ),
 
   ...p(
     'INVALID_SPEC',

@@ -20,7 +20,7 @@ describe('the API reference (typedoc)', () => {
     project = converted;
     app.validate(project);
     await app.generateDocs(project, out);
-  }, 120_000);
+  }, 300_000);
   afterAll(() => {
     rmSync(out, { recursive: true, force: true });
   });

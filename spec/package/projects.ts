@@ -57,5 +57,5 @@ export function removeProject(app: string): void {
 /** Runs `node file` in the project and returns what it printed; a failure throws with its stderr. */
 export function runNode(app: string, file: string): string {
   // A synchronous child blocks the test's own timeout: this one is the hang guard (no consumer comes near it).
-  return execFileSync(process.execPath, [file], { cwd: app, stdio: 'pipe', timeout: 120_000 }).toString();
+  return execFileSync(process.execPath, [file], { cwd: app, stdio: 'pipe', timeout: 300_000 }).toString();
 }

@@ -180,7 +180,7 @@ describe.each([
   beforeAll(() => {
     app = makeProject();
     writeConsumers(app);
-  }, 120_000);
+  }, 300_000);
   afterAll(() => {
     removeProject(app);
   });

@@ -72,7 +72,7 @@ describe('the packed tarball, installed in a new project', () => {
   let app = '';
   beforeAll(() => {
     app = projectWithPackedTarball();
-  }, 120_000);
+  }, 600_000);
   afterAll(() => {
     removeProject(app);
   });
@@ -222,7 +222,7 @@ describe('packing and publishing', () => {
       expect(paths).toEqual(expect.arrayContaining([`dist/${entry}.js`, `dist/${entry}.cjs`, `dist/${entry}.d.ts`, `dist/${entry}.d.cts`]));
     }
     expect(paths).toContain('dist/cli.js');
-  }, 120_000);
+  }, 600_000);
 
   it('refuses to publish while package.json names no repository', () => {
     const dir = cleanCopy();
@@ -238,7 +238,7 @@ describe('packing and publishing', () => {
     expect(guard()).toContain('package.json has no repository');
     execFileSync('npm', ['pkg', 'set', 'repository.type=git', 'repository.url=git+https://example.invalid/iso8583-codec.git'], { cwd: dir });
     expect(guard()).toBe('passed');
-  }, 60_000);
+  }, 300_000);
 });
 
 describe('built net subpath', () => {

@@ -20,7 +20,7 @@ describe('the configuration (one place: src/config.ts)', () => {
     const a = loadConfig({});
     const b = loadConfig({});
     expect({ ...a, cardKey: undefined }).toEqual({
-      databaseUrl: undefined, schema: 'authorizer', host: '127.0.0.1', port: 8583, deadlineMs: 1000, poolSize: 16,
+      databaseUrl: undefined, schema: 'authorizer', host: '127.0.0.1', port: 8583, dial: undefined, deadlineMs: 1000, poolSize: 16,
       cardKey: undefined, cardKeyIsEphemeral: true,
     });
     expect(a.cardKey).toHaveLength(32);
@@ -30,12 +30,13 @@ describe('the configuration (one place: src/config.ts)', () => {
   it('reads every setting from the environment', () => {
     const c = loadConfig({
       DATABASE_URL: URL, AUTHORIZER_SCHEMA: 'issuer_1', AUTHORIZER_HOST: '0.0.0.0', PORT: '9000', DEADLINE_MS: '250',
-      AUTHORIZER_POOL_SIZE: '8', AUTHORIZER_PAN_KEY: KEY,
+      AUTHORIZER_POOL_SIZE: '8', AUTHORIZER_PAN_KEY: KEY, AUTHORIZER_DIAL: 'network.example:7001',
     });
     expect({ ...c, cardKey: Buffer.from(c.cardKey).toString('hex') }).toEqual({
-      databaseUrl: URL, schema: 'issuer_1', host: '0.0.0.0', port: 9000, deadlineMs: 250, poolSize: 8, cardKey: KEY, cardKeyIsEphemeral: false,
+      databaseUrl: URL, schema: 'issuer_1', host: '0.0.0.0', port: 9000, dial: { host: 'network.example', port: 7001 }, deadlineMs: 250, poolSize: 8, cardKey: KEY, cardKeyIsEphemeral: false,
     });
     expect(loadSimulatorConfig({ PORT: '9000', SIMULATE_COUNT: '20', SIMULATE_TIMEOUT_MS: '100' })).toEqual({ host: '127.0.0.1', port: 9000, count: 20, timeoutMs: 100 });
+    expect(loadSimulatorConfig({ PORT: '0' }, true).port).toBe(0);
     expect(loadSimulatorConfig({})).toEqual({ host: DEFAULTS.host, port: DEFAULTS.port, count: DEFAULTS.simulateCount, timeoutMs: DEFAULTS.simulateTimeoutMs });
   });
 
@@ -59,6 +60,13 @@ describe('the configuration (one place: src/config.ts)', () => {
     expect(() => loadConfig({ DEADLINE_MS: 'soon' })).toThrow('DEADLINE_MS must be an integer');
     expect(() => loadConfig({ AUTHORIZER_POOL_SIZE: '0' })).toThrow('AUTHORIZER_POOL_SIZE must be an integer from 1 to 1000');
     expect(() => loadConfig({ AUTHORIZER_SCHEMA: 'x"; drop table cards; --' })).toThrow('AUTHORIZER_SCHEMA must be a lower-case SQL name');
+    for (const bad of ['network.example', 'network.example:0', 'network.example:70000', ':7001', 'a b:7001', 'network.example:port']) {
+      expect(() => loadConfig({ AUTHORIZER_DIAL: bad }), bad).toThrow(
+        'AUTHORIZER_DIAL must be host:port of the network to dial (port 1 to 65535), or unset to listen',
+      );
+    }
+    expect(loadConfig({ AUTHORIZER_DIAL: '[::1]:7001' }).dial).toEqual({ host: '::1', port: 7001 });
+    expect(() => loadSimulatorConfig({ PORT: '0' })).toThrow('PORT must be an integer from 1 to 65535');
   });
 });
 

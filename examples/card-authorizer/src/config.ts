@@ -25,7 +25,18 @@ export const DEFAULTS = {
   schema: 'authorizer',
   simulateCount: 500,
   simulateTimeoutMs: 5000,
+  /** Dial mode: an echo (0800 DE70 301) after this long without traffic on the link. */
+  echoIdleMs: 30_000,
+  /** Dial mode: the wait before dialling again after a failed attempt, doubling from min to max (with jitter). */
+  reconnectMinMs: 500,
+  reconnectMaxMs: 10_000,
 } as const;
+
+/** Where the authorizer dials the network in dial mode (`AUTHORIZER_DIAL=host:port`). */
+export interface DialTarget {
+  readonly host: string;
+  readonly port: number;
+}
 
 /** A configuration the environment got wrong; its message is one line saying what and how to fix it. */
 export class ConfigError extends Error {
@@ -42,6 +53,11 @@ export interface AuthorizerConfig {
   readonly host: string;
   /** `PORT`: the port it listens on (default 8583; 0 for any free port). */
   readonly port: number;
+  /**
+   * `AUTHORIZER_DIAL`: `host:port` of the network to dial (dial mode: the authorizer opens the link, signs on, and
+   * answers the requests the network sends down it), or undefined to listen on `AUTHORIZER_HOST`:`PORT` (listen mode).
+   */
+  readonly dial: DialTarget | undefined;
   /** `DEADLINE_MS`: the time budget of one decision (default 1000); an answer not ready by then is 91. */
   readonly deadlineMs: number;
   /**
@@ -61,7 +77,10 @@ export interface AuthorizerConfig {
 
 /** The simulator's configuration (`npm run authorizer:simulate`, `npm start`). */
 export interface SimulatorConfig {
-  /** `AUTHORIZER_HOST` and `PORT`: where the authorizer listens. */
+  /**
+   * `AUTHORIZER_HOST` and `PORT`: where the authorizer listens, or, with `--listen`, where the simulator listens as
+   * the network for the authorizer to dial (`PORT` 0: any free port).
+   */
   readonly host: string;
   readonly port: number;
   /** `SIMULATE_COUNT`: messages to send when no count is given (default 500). */
@@ -77,6 +96,20 @@ function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: nu
   const value = Number(text);
   if (!Number.isInteger(value) || value < min || value > max) throw new ConfigError(`${name} must be an integer from ${min} to ${max}`);
   return value;
+}
+
+/** `AUTHORIZER_DIAL` read as `host:port` (port 1 to 65535), or undefined when unset (listen mode). */
+function dialTarget(env: NodeJS.ProcessEnv): DialTarget | undefined {
+  const text = env.AUTHORIZER_DIAL;
+  if (text === undefined || text === '') return undefined;
+  const m = /^(.+):(\d{1,5})$/.exec(text);
+  const port = m === null ? Number.NaN : Number(m[2]);
+  if (m === null || port < 1 || port > 65_535 || /[\s/]/.test(m[1]!)) {
+    throw new ConfigError('AUTHORIZER_DIAL must be host:port of the network to dial (port 1 to 65535), or unset to listen');
+  }
+  // An IPv6 address is written in brackets ([::1]:7001); the dial takes it without them.
+  const host = /^\[.+\]$/.test(m[1]!) ? m[1]!.slice(1, -1) : m[1]!;
+  return { host, port };
 }
 
 /**
@@ -111,6 +144,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AuthorizerConf
     schema,
     host: env.AUTHORIZER_HOST === undefined || env.AUTHORIZER_HOST === '' ? DEFAULTS.host : env.AUTHORIZER_HOST,
     port: integer(env, 'PORT', DEFAULTS.port, 0, 65_535),
+    dial: dialTarget(env),
     deadlineMs: integer(env, 'DEADLINE_MS', DEFAULTS.deadlineMs, 0, 3_600_000),
     poolSize: integer(env, 'AUTHORIZER_POOL_SIZE', DEFAULTS.poolSize, 1, 1_000),
     cardKey,
@@ -126,10 +160,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AuthorizerConf
  * const { host, port } = loadSimulatorConfig({ PORT: '18583' });
  * ```
  */
-export function loadSimulatorConfig(env: NodeJS.ProcessEnv = process.env): SimulatorConfig {
+export function loadSimulatorConfig(env: NodeJS.ProcessEnv = process.env, listen = false): SimulatorConfig {
   return {
     host: env.AUTHORIZER_HOST === undefined || env.AUTHORIZER_HOST === '' ? DEFAULTS.host : env.AUTHORIZER_HOST,
-    port: integer(env, 'PORT', DEFAULTS.port, 1, 65_535),
+    // Listening, 0 asks for any free port; dialling, 0 names no port.
+    port: integer(env, 'PORT', DEFAULTS.port, listen ? 0 : 1, 65_535),
     count: integer(env, 'SIMULATE_COUNT', DEFAULTS.simulateCount, 1, 10_000_000),
     timeoutMs: integer(env, 'SIMULATE_TIMEOUT_MS', DEFAULTS.simulateTimeoutMs, 1, 3_600_000),
   };

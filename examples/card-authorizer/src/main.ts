@@ -1,12 +1,15 @@
 /**
  * `npm run authorizer`: starts the reference authorizer on DATABASE_URL, or on an embedded Postgres (with 100 demo
  * accounts) when it is unset. `npm run authorizer:seed [count]` seeds demo accounts and cards on DATABASE_URL and
- * exits. The configuration comes from the environment (src/config.ts); a wrong one prints one line and exits 1.
+ * exits. It listens on AUTHORIZER_HOST:PORT, or with AUTHORIZER_DIAL=host:port dials the network and serves the
+ * requests sent down that link. The configuration comes from the environment (src/config.ts); a wrong one prints one
+ * line and exits 1.
  */
 import { cardKeys } from './card-keys.js';
 import { type AuthorizerConfig, ConfigError, FRAMING, loadConfig, SPEC } from './config.js';
 import { type Database, openDatabase, seed } from './database.js';
 import { warmUp } from './db.js';
+import { dialNetwork } from './dial.js';
 import { stderrLogger } from './log.js';
 import { startAuthorizer } from './server.js';
 
@@ -46,11 +49,24 @@ if (command === 'seed') {
   if (config.cardKeyIsEphemeral) console.log('AUTHORIZER_PAN_KEY is not set: the PAN digests use a random key that lives as long as this embedded database');
   // Every connection the pool may open, and no more: a warm-up asking for more would wait forever for the rest.
   await warmUp(database.pool, database.poolSize);
-  const started = await startAuthorizer({ pool: database.pool, keys, host: config.host, port: config.port, deadlineMs: config.deadlineMs, logger: stderrLogger });
-  const server = started.server;
-  console.log(`authorizer listening on ${config.host}:${started.port} (${SPEC.name}, ${FRAMING.length} length header), ${database.description}`);
+  let stopLink: () => Promise<void>;
+  if (config.dial === undefined) {
+    const started = await startAuthorizer({ pool: database.pool, keys, host: config.host, port: config.port, deadlineMs: config.deadlineMs, logger: stderrLogger });
+    console.log(`authorizer listening on ${config.host}:${started.port} (${SPEC.name}, ${FRAMING.length} length header), ${database.description}`);
+    stopLink = () => started.server.close(2000);
+  } else {
+    // Dial mode: the authorizer opens the link to the network and answers what the network sends down it.
+    const target = `${config.dial.host}:${config.dial.port}`;
+    const session = dialNetwork({ pool: database.pool, keys, target: config.dial, deadlineMs: config.deadlineMs, logger: stderrLogger });
+    session.on('status', ({ status, reason, code, retryInMs }) => {
+      if (status === 'up') console.log(`authorizer signed on to the network at ${target}`);
+      if (status === 'down') console.log(`link to ${target} down (${reason ?? 'unknown'}${code === undefined ? '' : ` ${code}`}); dialling again in ${retryInMs ?? 0} ms`);
+    });
+    console.log(`authorizer dialling the network at ${target} (${SPEC.name}, ${FRAMING.length} length header), ${database.description}`);
+    stopLink = () => session.close({ deadlineMs: 2000 });
+  }
   const stop = async (signal: string): Promise<void> => {
-    await server.close(2000);
+    await stopLink();
     await database.close();
     console.log(`authorizer stopped (${signal})`);
     process.exit(0);

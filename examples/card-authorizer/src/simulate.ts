@@ -1,10 +1,12 @@
 /**
  * The acquirer side: a traffic simulator that sends a realistic mix through the library's client (authorizations,
- * partial approvals, completions, reversals, echo, repeats, unknown and blocked cards) and summarises the answers.
+ * partial approvals, completions, reversals, echo, repeats, unknown and blocked cards) and summarises the answers;
+ * or, with `--listen`, the network side: it listens, waits for the authorizer to dial and sign on, and sends the
+ * same mix down that link.
  */
 import { randomBytes } from 'node:crypto';
 import { createCodec } from 'iso8583-codec';
-import { type Client, connect, isIso8583NetError, NetErrorCode } from 'iso8583-codec/net';
+import { type Client, connect, createServer, isIso8583NetError, NetErrorCode, type PeerConnection } from 'iso8583-codec/net';
 import { ConfigError, DEFAULTS, FRAMING, loadSimulatorConfig, SPEC } from './config.js';
 import { demoPan } from './database.js';
 import type { IsoMessage } from './iso.js';
@@ -66,6 +68,9 @@ function runIdentifiers(): { stan: () => string; rrn: () => string } {
   };
 }
 
+/** Sends one request and resolves with its answer (a client's connection, or the link a dialling authorizer opened). */
+type Lane = (message: IsoMessage) => Promise<IsoMessage>;
+
 /** Sends `count` messages over `clients` connections to the authorizer at host:port. */
 export async function simulate(options: {
   host?: string;
@@ -77,13 +82,7 @@ export async function simulate(options: {
   timeoutMs?: number;
 }): Promise<SimulationSummary> {
   const count = options.count ?? DEFAULTS.simulateCount;
-  const cards = options.cards ?? 100;
   const host = options.host ?? DEFAULTS.host;
-  const byKind = new Map<string, Map<string, number>>();
-  const latenciesMs: number[] = [];
-  let sent = 0;
-  let unanswered = 0;
-  let stopped: string | undefined;
   let connections: Client<IsoMessage>[];
   try {
     connections = await Promise.all(
@@ -93,8 +92,77 @@ export async function simulate(options: {
     );
   } catch (e) {
     const code = isIso8583NetError(e) ? e.code : e instanceof Error ? e.name : String(e);
-    return { sent, planned: count, byKind, latenciesMs, unanswered, stopped: `no authorizer answers at ${host}:${options.port} (${code}): start one with npm run authorizer` };
+    return emptySummary(count, `no authorizer answers at ${host}:${options.port} (${code}): start one with npm run authorizer`);
   }
+  const summary = await drive(connections.map((c) => (m) => c.request(m)), count, options.cards ?? 100);
+  await Promise.all(connections.map((c) => c.close()));
+  return summary;
+}
+
+/** Options of {@link simulateAsNetwork}. */
+export interface NetworkSimulationOptions {
+  readonly host?: string;
+  /** The port to listen on (0: any free port). */
+  readonly port: number;
+  readonly count?: number;
+  /** Requests in flight at once on the link (default 8, as many as the connecting simulator's clients). */
+  readonly concurrency?: number;
+  readonly cards?: number;
+  /** Timeout per request (default {@link DEFAULTS}: 5000 ms). */
+  readonly timeoutMs?: number;
+  /** Called with the bound port once the simulator listens, before any authorizer has dialled. */
+  readonly onListening?: (port: number) => void;
+  /** Called once an authorizer has signed on (0800 DE70 001, answered 0810 DE39 00), before the traffic starts. */
+  readonly onSignOn?: () => void;
+}
+
+/**
+ * The network side: listens on host:port, answers network management (sign-on, sign-off, echo: 0810 DE39 00), waits
+ * for an authorizer to dial and sign on, then sends `count` messages down the link it opened, `concurrency` at a
+ * time, and summarises the answers like {@link simulate}. The link closes when the run ends.
+ *
+ * Why: an issuer's processor usually dials the network, and the network's authorizations arrive on that link; this
+ * drives the authorizer's dial mode with the same traffic as its listening mode.
+ */
+export async function simulateAsNetwork(options: NetworkSimulationOptions): Promise<SimulationSummary> {
+  const count = options.count ?? DEFAULTS.simulateCount;
+  let signedOn!: (peer: PeerConnection<IsoMessage>) => void;
+  const firstSignOn = new Promise<PeerConnection<IsoMessage>>((resolve) => (signedOn = resolve));
+  const server = createServer({
+    codec,
+    framing: FRAMING,
+    handler: (request, ctx) => {
+      if (request.mti !== '0800') return undefined; // only network management comes this way
+      // The answer is written when the handler returns; the traffic starts after it (see below).
+      if (request.fields[70] === '001' && ctx.peer !== undefined) signedOn(ctx.peer);
+      return { mti: '0810', fields: { 7: request.fields[7], 11: request.fields[11], 39: '00', 70: request.fields[70] } };
+    },
+  });
+  const address = await server.listen(options.port, options.host ?? DEFAULTS.host);
+  options.onListening?.(address.port);
+  const peer = await firstSignOn;
+  // The 0810 goes out once the handler has returned: the first request follows it on the next turn.
+  await new Promise((resolve) => setImmediate(resolve));
+  options.onSignOn?.();
+  const timeoutMs = options.timeoutMs ?? DEFAULTS.simulateTimeoutMs;
+  const lane: Lane = (m) => peer.request(m, { timeoutMs });
+  const summary = await drive(Array.from({ length: options.concurrency ?? 8 }, () => lane), count, options.cards ?? 100);
+  await server.close(2000);
+  return summary;
+}
+
+/** A summary of a run that sent nothing, and why. */
+function emptySummary(planned: number, stopped: string): SimulationSummary {
+  return { sent: 0, planned, byKind: new Map(), latenciesMs: [], unanswered: 0, stopped };
+}
+
+/** Sends `count` messages of the mix, one lane after another in turn, each lane one request at a time. */
+async function drive(lanes: readonly Lane[], count: number, cards: number): Promise<SimulationSummary> {
+  const byKind = new Map<string, Map<string, number>>();
+  const latenciesMs: number[] = [];
+  let sent = 0;
+  let unanswered = 0;
+  let stopped: string | undefined;
   const ids = runIdentifiers();
   const approved: IsoMessage[] = [];
   const record = (kind: string, code: string): void => {
@@ -131,13 +199,13 @@ export async function simulate(options: {
     return ['0100 authorization', authorization(card, 100 + Math.floor(Math.random() * 20_000))];
   };
   await Promise.all(
-    connections.map(async (client, i) => {
-      for (let k = i; k < count && stopped === undefined; k += connections.length) {
+    lanes.map(async (request, i) => {
+      for (let k = i; k < count && stopped === undefined; k += lanes.length) {
         const [kind, message] = next();
         const start = performance.now();
         let answer: IsoMessage;
         try {
-          answer = await client.request(message);
+          answer = await request(message);
         } catch (e) {
           if (isIso8583NetError(e) && e.code === NetErrorCode.TIMEOUT) {
             unanswered++;
@@ -155,7 +223,6 @@ export async function simulate(options: {
       }
     }),
   );
-  await Promise.all(connections.map((c) => c.close()));
   return { sent, planned: count, byKind, latenciesMs, unanswered, stopped };
 }
 
@@ -180,9 +247,18 @@ export function formatSummary(s: SimulationSummary): string {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
+  // `simulate.ts [count]` dials the authorizer; `simulate.ts --listen [count]` listens as the network for it to dial.
+  const listen = process.argv[2] === '--listen';
+  const countArg = process.argv[listen ? 3 : 2];
   try {
-    const config = loadSimulatorConfig(process.argv[2] === undefined ? process.env : { ...process.env, SIMULATE_COUNT: process.argv[2] });
-    const summary = await simulate({ host: config.host, port: config.port, count: config.count, timeoutMs: config.timeoutMs });
+    const config = loadSimulatorConfig(countArg === undefined ? process.env : { ...process.env, SIMULATE_COUNT: countArg }, listen);
+    const summary = listen
+      ? await simulateAsNetwork({
+          host: config.host, port: config.port, count: config.count, timeoutMs: config.timeoutMs,
+          onListening: (port) => console.log(`network simulator listening on ${config.host}:${port}; waiting for the authorizer to dial and sign on`),
+          onSignOn: () => console.log('the authorizer signed on; sending traffic down its link\n'),
+        })
+      : await simulate({ host: config.host, port: config.port, count: config.count, timeoutMs: config.timeoutMs });
     console.log(formatSummary(summary));
     if (summary.stopped !== undefined) process.exitCode = 1;
   } catch (e) {

@@ -68,6 +68,8 @@ describe('connect validates its options', () => {
     ['no host', { ...base, host: undefined }, 'INVALID_OPTION', 'options.host'],
     ['no port', { ...base, port: undefined }, 'INVALID_OPTION', 'options.port'],
     ['a port out of range', { ...base, port: 70_000 }, 'INVALID_OPTION', 'options.port'],
+    ['a socket factory that is not a function', { ...base, socket: {} }, 'INVALID_OPTION', 'options.socket'],
+    ['tls options that are not an object', { ...base, tls: 'yes' }, 'INVALID_OPTION', 'options.tls'],
     ['no codec', { ...base, codec: undefined }, 'INVALID_OPTION', 'options.codec'],
     ['no framing', { ...base, framing: undefined }, 'INVALID_FRAMING', 'options.framing'],
     ['a key that is not a function', { ...base, key: 'stan' }, 'INVALID_OPTION', 'options.key'],

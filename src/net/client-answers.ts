@@ -2,7 +2,7 @@
  * The read side of a client: every frame the peer sends is decoded and handed to the request waiting under its key,
  * or to `onUnmatched`.
  */
-import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { isIso8583Error } from '../errors/iso8583-error.js';
 import type { Message } from '../spec/types.js';
 import type { ClientCounters } from './client-stats.js';
@@ -36,7 +36,7 @@ export interface AnswerRoute<M extends Message> {
  * Why: an undecodable frame or an answer nobody waits for is counted and logged, never thrown, so one bad frame does
  * not end the link; a stream that breaks (bad length header, frame too large) leaves no trustworthy frame boundary.
  */
-export async function routeAnswers<M extends Message>(socket: Socket, route: AnswerRoute<M>): Promise<void> {
+export async function routeAnswers<M extends Message>(socket: Duplex, route: AnswerRoute<M>): Promise<void> {
   const { codec, counts, logger, onUnmatched } = route;
   try {
     for await (const frame of readFrames(socket, route.framing, { maxFrameBytes: route.maxFrameBytes })) {

@@ -2,6 +2,8 @@
  * What a caller hands a client: the options of `connect`, of one request and of one send, their defaults, and the
  * checks that refuse a bad one before a byte is written.
  */
+import type { Duplex } from 'node:stream';
+import type { ConnectionOptions } from 'node:tls';
 import { ErrorCode } from '../errors/codes.js';
 import { Iso8583Error, isIso8583Error } from '../errors/iso8583-error.js';
 import type { Message } from '../spec/types.js';
@@ -12,6 +14,7 @@ import type { MatchKey } from './match-key.js';
 import type { MessageCodec } from './message-codec.js';
 import {
   checkCodec,
+  checkFunction,
   checkKnownKeys,
   checkLogger,
   checkObject,
@@ -75,10 +78,18 @@ export interface ClientLimits {
 
 /** Options of {@link connect}. */
 export interface ClientOptions<M extends Message = Message> {
-  /** Host to connect to. */
-  readonly host: string;
-  /** Port to connect to. */
-  readonly port: number;
+  /** Host to connect to (ignored when `socket` is given). */
+  readonly host?: string;
+  /** Port to connect to (ignored when `socket` is given). */
+  readonly port?: number;
+  /**
+   * Opens the transport instead of a TCP dial: any `Duplex` (a `net.Socket`, a `tls.TLSSocket`, a proxy's or a
+   * VPN's stream), or a promise of one that resolves once it is connected. A `net.Socket` still connecting is
+   * waited for. Given with `tls`, the factory's stream is used as it is (`tls` is not applied), as in `openSession`.
+   */
+  readonly socket?: () => Duplex | Promise<Duplex>;
+  /** Connects with `node:tls` instead of plain TCP (mutual TLS: give `cert` and `key`; `ca` pins the server's CA). */
+  readonly tls?: ConnectionOptions;
   /** The codec for both directions; its message type types requests and responses. */
   readonly codec: MessageCodec<M>;
   /** How frames are delimited. */
@@ -154,6 +165,8 @@ function checkHeader(where: string, header: unknown, headerBytes: number): Uint8
 const CLIENT_OPTIONS = [
   'host',
   'port',
+  'socket',
+  'tls',
   'codec',
   'framing',
   'key',
@@ -195,9 +208,13 @@ export function checkClientOptions<M extends Message>(options: ClientOptions<M>)
   const where = 'connect';
   checkObject(where, 'options', options);
   checkKnownKeys(where, 'options', options, CLIENT_OPTIONS);
-  if (typeof options.host !== 'string' || options.host === '') invalidOption(where, 'options.host', 'a non-empty string', options.host);
-  if (options.port === undefined) invalidOption(where, 'options.port', 'an integer from 1 to 65535', options.port);
-  integerOption(where, 'options.port', options.port, 0, 1, 65535);
+  // The same checks as openSession's: a factory makes host and port unneeded; tls must be an object.
+  if (options.socket === undefined) {
+    if (typeof options.host !== 'string' || options.host === '') invalidOption(where, 'options.host', 'a non-empty string', options.host);
+    if (options.port === undefined) invalidOption(where, 'options.port', 'an integer from 1 to 65535', options.port);
+    integerOption(where, 'options.port', options.port, 0, 1, 65535);
+  } else checkFunction(where, 'options.socket', options.socket);
+  if (options.tls !== undefined) checkObject(where, 'options.tls', options.tls);
   checkCodec(where, 'options.codec', options.codec);
   checkFraming(options.framing, 'options.framing');
   checkOptionalFunction(where, 'options.key', options.key);

@@ -1,4 +1,4 @@
-import { connect as netConnect, type NetConnectOpts, type Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { Message } from '../spec/types.js';
 import { routeAnswers } from './client-answers.js';
 import { type CheckedRequest, checkClientOptions, checkMessage, checkRequestOptions, checkSendOptions, type ClientLimits, type ClientOptions, type RequestOptions, type SendOptions } from './client-options.js';
@@ -8,6 +8,8 @@ import { guardedLogger, silentLogger } from './logger.js';
 import { defaultMatchKey, guardedKey, type MatchKey } from './match-key.js';
 import { Iso8583NetError, NetErrorCode } from './net-error.js';
 import { type Answer, PendingRequests } from './pending-requests.js';
+import { MAX_TIMER_MS } from './options.js';
+import { dial } from './session-dial.js';
 import { watchWrites } from './write-watch.js';
 
 /** A connected ISO 8583 client: many requests in flight on one connection, each matched to its response. */
@@ -38,25 +40,21 @@ export interface Client<M extends Message = Message> {
   close(): Promise<void>;
 }
 
-/** Opens the TCP connection; rejects `CONNECT_FAILED` with the system error code only. */
-function openSocket(host: string, port: number, maxWriteBufferBytes: number): Promise<Socket> {
-  return new Promise((resolve, reject) => {
-    // The write buffer's bound is the socket's high-water mark: write() returns false at it, `drain` clears it.
-    // net.Socket hands Duplex options through (Node's own net.Server sets the mark so); @types/node omits it.
-    const connectOptions: NetConnectOpts & { writableHighWaterMark: number } = { host, port, writableHighWaterMark: maxWriteBufferBytes };
-    const s = netConnect(connectOptions);
-    s.once('connect', () => {
-      s.off('error', onError);
-      resolve(s);
-    });
-    const onError = (e: Error & { code?: string }): void =>
-      reject(new Iso8583NetError(NetErrorCode.CONNECT_FAILED, `could not connect (${e.code ?? 'error'})`));
-    s.once('error', onError);
-  });
+/**
+ * Opens the transport through the session's dial (TCP, TLS, or the caller's socket factory); rejects
+ * `CONNECT_FAILED` with the system or TLS error code only.
+ */
+async function openTransport<M extends Message>(options: ClientOptions<M>, maxWriteBufferBytes: number): Promise<Duplex> {
+  // The client has no connect timeout of its own: the OS's (or the factory's) bounds a dial, as before TLS came.
+  const target = { host: options.host, port: options.port, tls: options.tls, socket: options.socket, connectTimeoutMs: MAX_TIMER_MS, maxWriteBufferBytes };
+  const opened = await dial(target).result;
+  if ('reason' in opened) throw new Iso8583NetError(NetErrorCode.CONNECT_FAILED, `could not connect (${opened.code ?? 'error'})`);
+  return opened;
 }
 
 /**
- * Opens a TCP connection and returns a {@link Client}, typed by the codec's message type.
+ * Opens a connection (TCP, TLS with `tls`, or the caller's `socket` factory) and returns a {@link Client}, typed by
+ * the codec's message type.
  *
  * Why: a terminal driver or acquirer simulator needs request/response pairing, timeouts and clean shutdown over one
  * multiplexed connection; responses that arrive late are handed to `onUnmatched` instead of being lost, and a key
@@ -77,8 +75,9 @@ export async function connect<M extends Message = Message>(options: ClientOption
   const { codec, framing } = options;
   const keyOf = guardedKey(options.key ?? (defaultMatchKey as MatchKey<M>));
   const logger = options.logger === undefined ? silentLogger : guardedLogger(options.logger);
-  const socket = await openSocket(options.host, options.port, limits.maxWriteBufferBytes);
-  socket.setNoDelay(true);
+  const socket = await openTransport(options, limits.maxWriteBufferBytes);
+  // Requests are written whole; Nagle would only delay them (a factory's stream may not be a socket).
+  if ('setNoDelay' in socket && typeof socket.setNoDelay === 'function') (socket.setNoDelay as (on: boolean) => void).call(socket, true);
   const counts = newClientCounters();
   const pending = new PendingRequests<M>(limits.lateWindowMs, counts);
   let closed = false;

@@ -2,7 +2,7 @@
  * Write backpressure on one socket: the socket's `writableHighWaterMark` is the bound, `write()` returning false
  * means the peer has not read what we sent, and `drain` (every byte handed to the kernel) means it caught up.
  */
-import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 
 /** Watches a socket's writes for a peer that stops reading. */
 export interface WriteWatch {
@@ -19,7 +19,7 @@ export interface WriteWatch {
  * The timer is confirmed one loop turn after it fires, so a `drain` that the I/O poll of a stalled event loop was
  * about to deliver wins.
  */
-export function watchWrites(socket: Socket, stallMs: number, onStall: () => void): WriteWatch {
+export function watchWrites(socket: Duplex, stallMs: number, onStall: () => void): WriteWatch {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const clear = (): void => {
     if (timer !== undefined) clearTimeout(timer);

@@ -5,7 +5,9 @@
  */
 import { presets } from 'iso8583-codec';
 import type { FramingSpec } from 'iso8583-codec/net';
+import { SecretKey } from 'iso8583-codec/security';
 import { CARD_KEY_VARIABLE, parseCardKey, randomCardKey } from './card-keys.js';
+import type { MacAlgorithmSetting, MacSetting } from './message-auth.js';
 
 /**
  * The message spec every frame is decoded and encoded with: ISO 8583:1987 in ASCII. Another network's spec goes
@@ -73,6 +75,11 @@ export interface AuthorizerConfig {
   readonly cardKey: Uint8Array;
   /** Whether `cardKey` was made up for this process (embedded database, no `AUTHORIZER_PAN_KEY`). */
   readonly cardKeyIsEphemeral: boolean;
+  /**
+   * `AUTHORIZER_MAC_KEY` and `AUTHORIZER_MAC_ALGORITHM`: the MAC every request must carry and every answer gets, or
+   * undefined (the default) for none.
+   */
+  readonly mac: MacSetting | undefined;
 }
 
 /** The simulator's configuration (`npm run authorizer:simulate`, `npm start`). */
@@ -87,6 +94,31 @@ export interface SimulatorConfig {
   readonly count: number;
   /** `SIMULATE_TIMEOUT_MS`: how long one request waits for its answer (default 5000). */
   readonly timeoutMs: number;
+  /** `AUTHORIZER_MAC_KEY` and `AUTHORIZER_MAC_ALGORITHM`: the MAC the simulator puts on its requests, or undefined. */
+  readonly mac: MacSetting | undefined;
+}
+
+/** The key lengths (in bytes) each MAC algorithm takes: double-length TDES for the retail MAC, AES-128/192/256 for CMAC. */
+const MAC_KEY_BYTES: { readonly [A in MacAlgorithmSetting]: readonly number[] } = { retail: [16], cmac: [16, 24, 32] };
+
+/**
+ * `AUTHORIZER_MAC_KEY` (hex) and `AUTHORIZER_MAC_ALGORITHM` (`retail`, the default, or `cmac`), or undefined when
+ * the key is unset. A wrong setting is a {@link ConfigError} that names the variable and never shows the key.
+ */
+export function macSetting(env: NodeJS.ProcessEnv): MacSetting | undefined {
+  const algorithmText = env.AUTHORIZER_MAC_ALGORITHM;
+  const algorithm = algorithmText === undefined || algorithmText === '' ? 'retail' : algorithmText;
+  if (algorithm !== 'retail' && algorithm !== 'cmac') {
+    throw new ConfigError('AUTHORIZER_MAC_ALGORITHM must be retail (ANSI X9.19, a double-length TDES key) or cmac (AES-CMAC, an AES key)');
+  }
+  const keyText = env.AUTHORIZER_MAC_KEY;
+  if (keyText === undefined || keyText === '') return undefined;
+  const lengths = MAC_KEY_BYTES[algorithm];
+  if (!/^(?:[0-9a-fA-F]{2})+$/.test(keyText) || !lengths.includes(keyText.length / 2)) {
+    const what = algorithm === 'retail' ? 'a double-length TDES key: 32 hex digits' : 'an AES key: 32, 48 or 64 hex digits';
+    throw new ConfigError(`AUTHORIZER_MAC_KEY must be ${what} for AUTHORIZER_MAC_ALGORITHM=${algorithm}`);
+  }
+  return { algorithm, key: SecretKey.from(algorithm === 'retail' ? 'tdes' : 'aes', keyText) };
 }
 
 /** An integer from the environment within [min, max], or the default when unset. */
@@ -139,16 +171,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AuthorizerConf
   } else {
     cardKey = randomCardKey();
   }
+  const mac = macSetting(env);
+  const dial = dialTarget(env);
+  if (mac !== undefined && dial !== undefined) throw new ConfigError('AUTHORIZER_MAC_KEY is for listen mode only: unset it or AUTHORIZER_DIAL');
   return {
     databaseUrl,
     schema,
     host: env.AUTHORIZER_HOST === undefined || env.AUTHORIZER_HOST === '' ? DEFAULTS.host : env.AUTHORIZER_HOST,
     port: integer(env, 'PORT', DEFAULTS.port, 0, 65_535),
-    dial: dialTarget(env),
+    dial,
     deadlineMs: integer(env, 'DEADLINE_MS', DEFAULTS.deadlineMs, 0, 3_600_000),
     poolSize: integer(env, 'AUTHORIZER_POOL_SIZE', DEFAULTS.poolSize, 1, 1_000),
     cardKey,
     cardKeyIsEphemeral: keyText === undefined || keyText === '',
+    mac,
   };
 }
 
@@ -167,5 +203,6 @@ export function loadSimulatorConfig(env: NodeJS.ProcessEnv = process.env, listen
     port: integer(env, 'PORT', DEFAULTS.port, listen ? 0 : 1, 65_535),
     count: integer(env, 'SIMULATE_COUNT', DEFAULTS.simulateCount, 1, 10_000_000),
     timeoutMs: integer(env, 'SIMULATE_TIMEOUT_MS', DEFAULTS.simulateTimeoutMs, 1, 3_600_000),
+    mac: macSetting(env),
   };
 }

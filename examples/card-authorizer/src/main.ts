@@ -51,7 +51,7 @@ if (command === 'seed') {
   await warmUp(database.pool, database.poolSize);
   let stopLink: () => Promise<void>;
   if (config.dial === undefined) {
-    const started = await startAuthorizer({ pool: database.pool, keys, host: config.host, port: config.port, deadlineMs: config.deadlineMs, logger: stderrLogger });
+    const started = await startAuthorizer({ pool: database.pool, keys, host: config.host, port: config.port, deadlineMs: config.deadlineMs, logger: stderrLogger, mac: config.mac });
     console.log(`authorizer listening on ${config.host}:${started.port} (${SPEC.name}, ${FRAMING.length} length header), ${database.description}`);
     stopLink = () => started.server.close(2000);
   } else {

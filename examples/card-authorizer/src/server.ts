@@ -8,6 +8,7 @@ import { createServer, type NetLogger, type Server, type ServerLimits } from 'is
 import type { CardKeys } from './card-keys.js';
 import { DEFAULTS, FRAMING, SPEC } from './config.js';
 import { createAuthorizerHandler } from './handler.js';
+import { macModule, type MacSetting, requireMac } from './message-auth.js';
 
 /** Options of {@link startAuthorizer}. */
 export interface AuthorizerOptions {
@@ -26,19 +27,23 @@ export interface AuthorizerOptions {
    * requests per connection); the library's defaults otherwise (docs/net.md).
    */
   readonly limits?: Partial<ServerLimits>;
+  /** The MAC every request must carry and every answer gets (`AUTHORIZER_MAC_KEY`); none by default. */
+  readonly mac?: MacSetting | undefined;
 }
 
 /** Starts the authorizer; resolves with the server and its bound port. */
 export async function startAuthorizer(options: AuthorizerOptions): Promise<{ server: Server; port: number }> {
   // The server is typed by its codec: the handler takes and returns messages of SPEC (IsoMessage).
   const codec = createCodec(SPEC);
-  const handler = createAuthorizerHandler({
+  const decide = createAuthorizerHandler({
     pool: options.pool,
     keys: options.keys,
     deadlineMs: options.deadlineMs ?? DEFAULTS.deadlineMs,
     ...(options.clock === undefined ? {} : { clock: options.clock }),
     ...(options.logger === undefined ? {} : { logger: options.logger }),
   });
+  // With a MAC key, a request's MAC is checked before anything decides it (63 when missing or wrong).
+  const handler = options.mac === undefined ? decide : requireMac(decide, codec, macModule(options.mac), options.logger);
   const server = createServer({
     codec,
     framing: FRAMING,

@@ -10,6 +10,7 @@ import { type Client, connect, createServer, isIso8583NetError, NetErrorCode, ty
 import { ConfigError, DEFAULTS, FRAMING, loadSimulatorConfig, SPEC } from './config.js';
 import { demoPan } from './database.js';
 import type { IsoMessage } from './iso.js';
+import { macModule, type MacSetting, withMac } from './message-auth.js';
 
 /** What the simulator saw: answers by request kind and response code, latencies, and why it stopped early. */
 export interface SimulationSummary {
@@ -40,6 +41,7 @@ export const RESPONSE_CODES: ReadonlyMap<string, string> = new Map([
   ['57', 'merchant type or channel not allowed for the card'],
   ['61', 'rolling 30-day amount limit'],
   ['62', 'blocked card'],
+  ['63', 'security violation: the request\'s MAC is missing or wrong (AUTHORIZER_MAC_KEY)'],
   ['65', 'rolling 30-day count limit'],
   ['91', 'no decision within the deadline (nothing held)'],
   ['94', 'a known request key with other content'],
@@ -80,6 +82,8 @@ export async function simulate(options: {
   cards?: number;
   /** Client-side timeout per request (default {@link DEFAULTS}: 5000 ms). */
   timeoutMs?: number;
+  /** The MAC to put on every request but network management (`AUTHORIZER_MAC_KEY`); none by default. */
+  mac?: MacSetting | undefined;
 }): Promise<SimulationSummary> {
   const count = options.count ?? DEFAULTS.simulateCount;
   const host = options.host ?? DEFAULTS.host;
@@ -94,7 +98,10 @@ export async function simulate(options: {
     const code = isIso8583NetError(e) ? e.code : e instanceof Error ? e.name : String(e);
     return emptySummary(count, `no authorizer answers at ${host}:${options.port} (${code}): start one with npm run authorizer`);
   }
-  const summary = await drive(connections.map((c) => (m) => c.request(m)), count, options.cards ?? 100);
+  const security = options.mac === undefined ? undefined : macModule(options.mac);
+  // Network management goes unsigned; every other request carries its MAC in DE64 (DE128 with a secondary bitmap).
+  const sign = async (m: IsoMessage): Promise<IsoMessage> => (security === undefined || m.mti.startsWith('08') ? m : withMac(codec, m, security));
+  const summary = await drive(connections.map((c) => async (m) => c.request(await sign(m))), count, options.cards ?? 100);
   await Promise.all(connections.map((c) => c.close()));
   return summary;
 }
@@ -258,7 +265,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
           onListening: (port) => console.log(`network simulator listening on ${config.host}:${port}; waiting for the authorizer to dial and sign on`),
           onSignOn: () => console.log('the authorizer signed on; sending traffic down its link\n'),
         })
-      : await simulate({ host: config.host, port: config.port, count: config.count, timeoutMs: config.timeoutMs });
+      : await simulate({ host: config.host, port: config.port, count: config.count, timeoutMs: config.timeoutMs, mac: config.mac });
     console.log(formatSummary(summary));
     if (summary.stopped !== undefined) process.exitCode = 1;
   } catch (e) {

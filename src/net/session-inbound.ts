@@ -20,8 +20,8 @@ export function mtiOf(message: unknown): unknown {
 }
 
 /**
- * Hands one request of the peer to the handler and writes its answer through `write` (false: the link went down,
- * nothing written). Never throws: a handler, `systemError` or codec failure is counted and logged by its code.
+ * Hands one request of the peer to the handler and writes its answer through `write` (`down`: the link went down;
+ * `full`: the peer is not reading; nothing written then). Never throws: a handler, `systemError` or codec failure is counted and logged by its code.
  *
  * Why: on a session the network asks the questions; a failing handler must still give it an answer it can pair
  * (DE39 `96` by default), as the server does, and the log names the failure without its text.
@@ -31,7 +31,7 @@ export function answerRequest<M extends Message>(
   request: M,
   frame: Frame,
   remoteAddress: string | undefined,
-  write: (bytes: Uint8Array) => boolean,
+  write: (bytes: Uint8Array) => 'written' | 'down' | 'full',
 ): void {
   const { counters, handler, logger } = ctx;
   counters.requestsReceived++;
@@ -49,8 +49,10 @@ export function answerRequest<M extends Message>(
       logger.error('response could not be encoded', { ...loggableMti(mtiOf(message)), error: errorName(e) });
       return;
     }
-    if (write(bytes)) counters.requestsAnswered++;
-    else logger.warn('answer not written: the link is down', loggableMti(mtiOf(message)));
+    const written = write(bytes);
+    if (written === 'written') counters.requestsAnswered++;
+    else if (written === 'down') logger.warn('answer not written: the link is down', loggableMti(mtiOf(message)));
+    else logger.warn('answer not written: the peer is not reading', { ...loggableMti(mtiOf(message)), maxWriteBufferBytes: ctx.limits.maxWriteBufferBytes });
   };
   const failed = (e: unknown): void => {
     counters.handlerErrors++;

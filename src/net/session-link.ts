@@ -19,6 +19,7 @@ import { type Answer, PendingRequests } from './pending-requests.js';
 import type { LinkContext } from './session-context.js';
 import { answerRequest, mtiOf } from './session-inbound.js';
 import type { LinkDownReason } from './session-options.js';
+import { watchWrites, type WriteWatch } from './write-watch.js';
 
 /**
  * A link over one connected transport; it goes down once, for the first reason, and then rejects what waits on it.
@@ -41,6 +42,7 @@ export class Link<M extends Message> {
   private readTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly remoteAddress: string | undefined;
   private quietWaiters: (() => void)[] = [];
+  private readonly watch: WriteWatch;
 
   constructor(
     private readonly stream: Duplex,
@@ -57,6 +59,11 @@ export class Link<M extends Message> {
     if ('setNoDelay' in stream && typeof stream.setNoDelay === 'function') (stream.setNoDelay as (on: boolean) => void).call(stream, true);
     stream.on('error', (e: unknown) => ctx.logger.warn('session link error', { code: errorFacts(e).code ?? errorName(e) }));
     stream.on('close', () => this.goDown('peerClosed'));
+    // A peer that stops reading leaves our writes buffered: past writeStallMs the link is dead, as on the client.
+    this.watch = watchWrites(stream, limits.writeStallMs, () => {
+      ctx.logger.warn('peer not reading: link closed', { writeStallMs: limits.writeStallMs, bufferedBytes: stream.writableLength });
+      this.close('writeStall');
+    });
     void this.readLoop();
     if (limits.keepAlive !== undefined && ctx.nextEcho !== undefined) this.armIdle(limits.keepAlive.idleMs);
     if (limits.readTimeoutMs > 0) this.armRead(limits.readTimeoutMs);
@@ -96,7 +103,7 @@ export class Link<M extends Message> {
       if (this.stream.writableLength >= this.ctx.limits.maxWriteBufferBytes) {
         throw new Iso8583NetError(NetErrorCode.WRITE_BUFFER_FULL, `${this.stream.writableLength} bytes unsent: the peer is not reading; nothing was written`);
       }
-      this.stream.write(bytes);
+      this.watch.wrote(this.stream.write(bytes));
       this.lastOut = Date.now();
       counters.requests.sent++;
     } catch (e) {
@@ -203,12 +210,17 @@ export class Link<M extends Message> {
     }
   }
 
-  /** Writes an answer to a peer's request on this link; false when the link went down meanwhile (nothing written). */
-  private writeAnswer(bytes: Uint8Array): boolean {
-    if (this.isDown || this.stream.destroyed) return false;
-    this.stream.write(bytes);
+  /**
+   * Writes an answer to a peer's request on this link: `down` when the link went down meanwhile, `full` when
+   * `maxWriteBufferBytes` are already unsent (the peer is not reading; the answer is dropped, so memory stays
+   * bounded until the stall clock takes the link down); nothing is written then.
+   */
+  private writeAnswer(bytes: Uint8Array): 'written' | 'down' | 'full' {
+    if (this.isDown || this.stream.destroyed) return 'down';
+    if (this.stream.writableLength >= this.ctx.limits.maxWriteBufferBytes) return 'full';
+    this.watch.wrote(this.stream.write(bytes));
     this.lastOut = Date.now();
-    return true;
+    return 'written';
   }
 
   /** The keep-alive clock: after `idleMs` with nothing sent or received, an echo goes out. */

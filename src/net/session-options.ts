@@ -70,6 +70,8 @@ export type LinkDownReason =
   | 'readTimeout'
   /** `keepAlive.maxMissed` echoes in a row went unanswered. */
   | 'echoMissed'
+  /** What was written did not drain for `writeStallMs`: the peer stopped reading. */
+  | 'writeStall'
   /** `close()` closed it. */
   | 'closed';
 
@@ -124,6 +126,11 @@ export interface SessionOptions<M extends Message = Message> {
   readonly maxFrameBytes?: number;
   /** Unsent bytes at which new requests are refused with `WRITE_BUFFER_FULL` (default 1 MiB, at least 1,024). */
   readonly maxWriteBufferBytes?: number;
+  /**
+   * A link whose writes have not drained for this many ms is taken down (`writeStall`) and dialled again, as the
+   * client's connection is closed (default 30,000; 0: never).
+   */
+  readonly writeStallMs?: number;
   /** A key that timed out stays in doubt for this long (default 15,000 ms), as on the client. */
   readonly lateWindowMs?: number;
   /** Where link events are logged (never message contents). */
@@ -136,6 +143,7 @@ export interface SessionLimits {
   readonly timeoutMs: number;
   readonly maxFrameBytes: number;
   readonly maxWriteBufferBytes: number;
+  readonly writeStallMs: number;
   readonly lateWindowMs: number;
   readonly readTimeoutMs: number;
   readonly keepAlive: { readonly idleMs: number; readonly timeoutMs: number; readonly maxMissed: number } | undefined;
@@ -165,6 +173,7 @@ const SESSION_OPTIONS = [
   'timeoutMs',
   'maxFrameBytes',
   'maxWriteBufferBytes',
+  'writeStallMs',
   'lateWindowMs',
   'logger',
 ] as const satisfies readonly (keyof SessionOptions)[];
@@ -217,6 +226,7 @@ export function checkSessionOptions<M extends Message>(options: SessionOptions<M
     timeoutMs: integerOption(where, 'options.timeoutMs', options.timeoutMs, 5000, 1, MAX_TIMER_MS),
     maxFrameBytes: integerOption(where, 'options.maxFrameBytes', options.maxFrameBytes, DEFAULT_MAX_FRAME_BYTES, 1, 0xffffffff),
     maxWriteBufferBytes: integerOption(where, 'options.maxWriteBufferBytes', options.maxWriteBufferBytes, 1_048_576, 1024, 0x7fffffff),
+    writeStallMs: timeoutOption(where, 'options.writeStallMs', options.writeStallMs, 30_000),
     lateWindowMs: timeoutOption(where, 'options.lateWindowMs', options.lateWindowMs, 15_000),
     readTimeoutMs: timeoutOption(where, 'options.readTimeoutMs', options.readTimeoutMs, 0),
     keepAlive,

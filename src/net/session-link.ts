@@ -10,6 +10,7 @@ import type { Duplex } from 'node:stream';
 import { isIso8583Error } from '../errors/iso8583-error.js';
 import type { Message } from '../spec/types.js';
 import { checkMessage, checkRequestOptions, type ClientLimits, type RequestOptions } from './client-options.js';
+import { defaultFormatError, peekFrame } from './format-error.js';
 import { readFrames } from './frame-reader.js';
 import { type Frame, writeFrame } from './framing.js';
 import { errorFacts, errorName, loggableMti } from './logger.js';
@@ -184,6 +185,7 @@ export class Link<M extends Message> {
     } catch (e) {
       counters.requests.undecodable++;
       logger.warn('undecodable frame', isIso8583Error(e) ? { code: e.code, field: e.field, offset: e.offset } : { code: 'INVALID_MESSAGE' });
+      this.answerFormatError(frame);
       return;
     }
     const kind = mtiKind(mtiOf(message));
@@ -221,6 +223,28 @@ export class Link<M extends Message> {
     this.watch.wrote(this.stream.write(bytes));
     this.lastOut = Date.now();
     return 'written';
+  }
+
+  /**
+   * Answers an undecodable request as the server does: its response MTI, DE39 `30`, and DE11 and DE41 when they
+   * could be read, so the peer pairs it instead of timing out. A frame whose MTI is unreadable, a response or an
+   * MTI without a response gets nothing: an answer to an answer would start an echo of format errors.
+   */
+  private answerFormatError(frame: Frame): void {
+    const read = peekFrame(this.ctx.codec, frame.message);
+    const answer = defaultFormatError(read);
+    if (answer === undefined) return;
+    let bytes: Uint8Array;
+    try {
+      const encoded = this.ctx.codec.encode(answer as M);
+      bytes = writeFrame(this.ctx.framing, frame.header === undefined ? { message: encoded } : { header: frame.header, message: encoded });
+    } catch (e) {
+      this.ctx.logger.error('format error could not be encoded', { ...loggableMti(answer.mti), error: errorName(e) });
+      return;
+    }
+    const written = this.writeAnswer(bytes);
+    if (written === 'written') this.ctx.logger.info('format error answered', loggableMti(answer.mti));
+    else this.ctx.logger.warn(written === 'down' ? 'answer not written: the link is down' : 'answer not written: the peer is not reading', loggableMti(answer.mti));
   }
 
   /** The keep-alive clock: after `idleMs` with nothing sent or received, an echo goes out. */

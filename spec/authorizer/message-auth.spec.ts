@@ -41,7 +41,7 @@ async function start(mac: MacSetting | undefined): Promise<Running> {
   await seed(pool, KEYS, 100);
   const logged: string[] = [];
   const keep = (event: string, meta?: Record<string, unknown>): void => void logged.push(JSON.stringify({ event, meta }));
-  const logger: NetLogger = { debug: keep, info: keep, warn: keep, error: keep };
+  const logger: NetLogger = { info: keep, warn: keep, error: keep };
   const { server, port } = await startAuthorizer({ pool, keys: KEYS, deadlineMs: UNREACHABLE_DEADLINE_MS, logger, mac, clock: () => new Date('2026-11-24T10:00:00Z') });
   const r = { pool, server, port, schema, logged };
   running.push(r);

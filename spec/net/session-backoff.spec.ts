@@ -19,6 +19,11 @@ describe('backoffDelay', () => {
     );
   });
 
+  it('stays 0 for a minMs of 0 however many attempts failed (seed -1818953981)', () => {
+    expect(backoffDelay(1024, { minMs: 0, maxMs: 0, jitter: 0 }, () => 0)).toBe(0);
+    expect(backoffDelay(5000, { minMs: 0, maxMs: 1000, jitter: 0.5 }, () => 0.5)).toBe(0);
+  });
+
   it('is the exponential min(maxMs, minMs × 2^attempt) less at most a jitter share of it', () => {
     fc.assert(
       fc.property(backoffs, fc.integer({ min: 0, max: 60 }), unit, (b, attempt, r) => {

@@ -41,8 +41,9 @@ function wireBytes(encoding: string, units: number): number {
 /** Bytes a length prefix takes. */
 function prefixBytes(prefix: string | undefined): number {
   if (prefix === undefined || prefix === 'fixed') return 0;
-  if (prefix === 'B1') return 1;
-  if (prefix === 'B2') return 2;
+  // B1 ... B4: a big-endian count of 1 to 4 bytes (docs/spec-tables.md).
+  const binary = /^B([1-4])$/.exec(prefix);
+  if (binary !== null) return Number(binary[1]);
   const [ls, encoding] = prefix.split('/');
   return wireBytes(encoding!, ls!.length);
 }
@@ -307,6 +308,17 @@ describe('the arbitraries of iso8583-codec/testing', () => {
       }),
       { numRuns: FUZZ_RUNS * 4 },
     );
+  });
+
+  it('generate valid values for the B3 and B4 prefixes too (seed -1444915012: a B3 field the model did not know)', () => {
+    for (const prefix of ['B3', 'B4'] as const) {
+      const field: FieldSpec = { kind: 'b', length: 1, encoding: 'hex', lengthUnit: 'bytes', prefix };
+      expect(problemsOf(field, new Uint8Array(0))).toEqual([]);
+      for (const v of fc.sample(arbitraryFieldValue(field), { numRuns: 50, seed: 8583 })) {
+        expect(problemsOf(field, v)).toEqual([]);
+        expectEncodes(field, v);
+      }
+    }
   });
 
   it('generate only values encode accepts, and decoding the encoding gives each back', () => {

@@ -50,8 +50,10 @@ export const DEFAULT_BACKOFF: Backoff = Object.freeze({ minMs: 500, maxMs: 30_00
  * ```
  */
 export function backoffDelay(attempt: number, backoff: Backoff, random: () => number): number {
-  // 2^attempt overflows to Infinity for large attempts; min() brings it back to maxMs.
-  const exponential = Math.min(backoff.maxMs, backoff.minMs * 2 ** Math.max(0, attempt));
+  // 2^attempt overflows to Infinity for large attempts; min() brings it back to maxMs. A minMs of 0 stays 0 (0 × Infinity
+  // would be NaN).
+  const grown = backoff.minMs === 0 ? 0 : backoff.minMs * 2 ** Math.max(0, attempt);
+  const exponential = Math.min(backoff.maxMs, grown);
   let r = Number(random());
   if (!(r >= 0)) r = 0;
   if (r >= 1) r = 1 - Number.EPSILON;

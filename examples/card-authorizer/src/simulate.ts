@@ -172,6 +172,8 @@ async function drive(lanes: readonly Lane[], count: number, cards: number): Prom
   let stopped: string | undefined;
   const ids = runIdentifiers();
   const approved: IsoMessage[] = [];
+  const repeating = new Set<IsoMessage>();
+  const repeatOf = new Map<IsoMessage, IsoMessage>();
   const record = (kind: string, code: string): void => {
     const row = byKind.get(kind) ?? new Map<string, number>();
     row.set(code, (row.get(code) ?? 0) + 1);
@@ -192,7 +194,14 @@ async function drive(lanes: readonly Lane[], count: number, cards: number): Prom
     const card = 1 + Math.floor(Math.random() * cards);
     const base = approved.length > 0 ? approved[Math.floor(Math.random() * approved.length)]! : undefined;
     if (r < 0.05) return ['0800 echo', { mti: '0800', fields: { 7: transmissionTime(new Date()), 11: ids.stan(), 41: 'SIMECHO1', 70: '301' } }];
-    if (r < 0.1 && base !== undefined) return ['0101 repeat', { ...base, mti: '0101' }];
+    // A repeat carries its original's DE11 and DE41, so two repeats of one original in flight at once on one link
+    // would share a matching key: an original is repeated by one lane at a time.
+    if (r < 0.1 && base !== undefined && !repeating.has(base)) {
+      const repeat = { ...base, mti: '0101' };
+      repeating.add(base);
+      repeatOf.set(repeat, base);
+      return ['0101 repeat', repeat];
+    }
     if (r < 0.18 && base !== undefined) {
       const de90 = `0100${base.fields[11]}${base.fields[7]}${base.fields[32]!.padStart(11, '0')}${'0'.repeat(11)}`;
       return ['0400 reversal', { mti: '0400', fields: { ...base.fields, 7: transmissionTime(new Date()), 11: ids.stan(), 90: de90 } }];
@@ -205,6 +214,12 @@ async function drive(lanes: readonly Lane[], count: number, cards: number): Prom
     if (r < 0.4) return ['0100 large on partial card', authorization(10 * (1 + Math.floor(Math.random() * (cards / 10))), 150_000)];
     return ['0100 authorization', authorization(card, 100 + Math.floor(Math.random() * 20_000))];
   };
+  const release = (message: IsoMessage): void => {
+    const base = repeatOf.get(message);
+    if (base === undefined) return;
+    repeatOf.delete(message);
+    repeating.delete(base);
+  };
   await Promise.all(
     lanes.map(async (request, i) => {
       for (let k = i; k < count && stopped === undefined; k += lanes.length) {
@@ -214,6 +229,7 @@ async function drive(lanes: readonly Lane[], count: number, cards: number): Prom
         try {
           answer = await request(message);
         } catch (e) {
+          release(message);
           if (isIso8583NetError(e) && e.code === NetErrorCode.TIMEOUT) {
             unanswered++;
             continue;
@@ -222,6 +238,7 @@ async function drive(lanes: readonly Lane[], count: number, cards: number): Prom
           stopped ??= `the authorizer closed the connection (${code})`;
           return;
         }
+        release(message);
         latenciesMs.push(performance.now() - start);
         sent++;
         const code = String(answer.fields[39] ?? '(none)');

@@ -73,6 +73,24 @@ describe('a client over a socket factory', () => {
     expect((notStream as Error).message).toBe('CONNECT_FAILED: could not connect (NOT_A_STREAM)');
   });
 
+  it("refuses requests once a factory stream's own high-water mark is reached, however large maxWriteBufferBytes is", async () => {
+    const stuck = new Duplex({ writableHighWaterMark: 1024, write: () => undefined, read: () => undefined });
+    const client = await connect({ codec, framing, socket: () => stuck, maxWriteBufferBytes: 1_048_576, writeStallMs: HANG_GUARD_MS, timeoutMs: HANG_GUARD_MS });
+    opened.push(client);
+    let refused = false;
+    for (let i = 0; i < 1000 && !refused; i++) {
+      try {
+        client.send(echo(10 + i));
+      } catch (e) {
+        refused = isIso8583NetError(e) && e.code === 'WRITE_BUFFER_FULL';
+        if (!refused) throw e;
+      }
+    }
+    expect(refused).toBe(true);
+    expect(stuck.writableLength).toBeGreaterThanOrEqual(1024);
+    expect(stuck.writableLength).toBeLessThan(1_048_576);
+  });
+
   it('refuses requests with WRITE_BUFFER_FULL on a factory stream that never consumes writes, and closes it after writeStallMs', async () => {
     // A Duplex whose write callback never runs: every byte stays buffered, as with a peer that stopped reading.
     const stuck = new Duplex({ writableHighWaterMark: 1024, write: () => undefined, read: () => undefined });

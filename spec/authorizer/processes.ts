@@ -29,7 +29,10 @@ export function run(command: string, args: readonly string[], env: Record<string
   let out = '';
   child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')));
+  // 'close', not 'exit': it comes once the process has exited AND every process holding its output pipes (npm's
+  // child, under `npm run`) has closed them, so the output is complete when `exited` resolves. With 'exit', npm
+  // could exit on SIGTERM before its child printed its last line.
+  const exited = new Promise<number | string>((resolve) => child.once('close', (code, signal) => resolve(code ?? signal ?? 'unknown')));
   return { child, output: () => out, exited };
 }
 

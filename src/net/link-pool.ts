@@ -85,9 +85,9 @@ export interface SessionPool<M extends Message = Message> {
 
 /** Adds the numeric counters of `b` to `a`. */
 function addStats(a: SessionStats, b: SessionStats): SessionStats {
-  const sum: Record<string, number> = { ...a };
-  for (const [k, v] of Object.entries(b)) sum[k] = (sum[k] ?? 0) + v;
-  return sum as unknown as SessionStats;
+  const sum: { -readonly [K in keyof SessionStats]: SessionStats[K] } = { ...a };
+  for (const k of Object.keys(b) as (keyof SessionStats)[]) sum[k] += b[k];
+  return sum;
 }
 
 /**

@@ -62,6 +62,14 @@ export {
 export { parsePrefix, type PrefixShape } from './prefixes/length-prefix.js';
 export { type Codec, createCodec, type FieldsOf, type PeekResult } from './message/codec.js';
 export {
+  type CodecSet,
+  type CodecSetOptions,
+  createCodecSet,
+  type InferSet,
+  type MtiOfKey,
+  type SpecsByMti,
+} from './message/codec-set.js';
+export {
   adviceMti,
   isRepeatMti,
   isResponseMti,

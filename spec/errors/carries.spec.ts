@@ -4,6 +4,7 @@ import {
   type Codec,
   type Converter,
   createCodec,
+  createCodecSet,
   defineSpec,
   ErrorCode,
   fieldPaths,
@@ -382,6 +383,26 @@ const provokers: Provoker[] = [
     () => fieldPaths(structured.spec).remove({ mti: '0100', fields: {} }, '35.cvv'),
   ),
   ...p(
+    'UNKNOWN_MTI',
+    'codec set decode',
+    "the frame's MTI selects no spec of the set (`createCodecSet`) and the set has no default (`offset`: the MTI's)",
+    () => createCodecSet({ byMti: { '0800': presets.iso87ascii } }).decode(ascii.encode({ mti: '0100', fields: { 11: '000001' } })),
+    () => createCodecSet({ byMti: { '08xx': presets.iso87binary } }).decode(binary.encode({ mti: '0100', fields: { 11: '000001' } })),
+  ),
+  ...p(
+    'UNKNOWN_MTI',
+    'codec set encode',
+    "the message's MTI selects no spec of the set and the set has no default (`offset`: where the MTI would go)",
+    () => createCodecSet({ byMti: { '0800': presets.iso87ascii } }).encode({ mti: '0100', fields: { 11: '000001' } }),
+  ),
+  ...p(
+    'INVALID_SPEC',
+    'createCodecSet',
+    'the specs of the set do not share the frame head: `field` names the part (`header`, `mti`, `bitmap`)',
+    () => createCodecSet({ byMti: { '0100': presets.iso87ascii, '0800': presets.iso87binary } }),
+    () => createCodecSet({ byMti: { '0100': presets.iso87ascii }, default: { ...presets.iso87ascii, header: { length: 2, encoding: 'ascii' } } }),
+  ),
+  ...p(
     'INVALID_MESSAGE',
     'field paths',
     'the message or its `fields` is not an object, or reading it threw',
@@ -402,6 +423,7 @@ const provokers: Provoker[] = [
     'an argument or option of a call is missing, unknown, or of a type or value it cannot take; the text names the call and the option',
     () => arbitraryMessage(presets.iso87ascii, { maxFeilds: 2 } as never),
     () => structuredPreset(presets.iso87ascii, { de55: {} } as never),
+    () => createCodecSet({ byMti: { '08x0': presets.iso87ascii } }),
   ),
   ...p(
     'INVALID_KEY',

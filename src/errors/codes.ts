@@ -70,6 +70,11 @@ export const ErrorCode = {
    * or a segment below a value that has no parts.
    */
   UNKNOWN_PATH: 'UNKNOWN_PATH',
+  /**
+   * The MTI of a frame to decode or a message to encode selects no spec of a codec set (`createCodecSet`): no key
+   * is for it and the set has no default.
+   */
+  UNKNOWN_MTI: 'UNKNOWN_MTI',
 } as const;
 
 /** The union of every stable error code string. */

@@ -1,14 +1,18 @@
 /**
- * Codec benchmark: our decoder/encoder side by side with the `iso_8583` package and a hand-written decoder/encoder
- * for exactly these layouts, in one process and one run. Prints ns/op, ops/s, ±rme and the ratios.
+ * Codec benchmark: our decoder/encoder side by side with the `iso_8583` package, a hand-written decoder/encoder
+ * for exactly these layouts that validates as ours does (bench/ceiling.ts), and the floor, straight-line code per
+ * case that validates nothing (bench/floor.ts), in one process and one run. Prints ns/op, ops/s, ±rme and the
+ * ratios; the floor's output is checked against ours once before anything is timed.
  *
  * Run: npm run bench   (BENCH_MAX_TIME=0.2 for a quick look; default 3 s per contender)
  */
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
+import { isDeepStrictEqual } from 'node:util';
 import Benchmark from 'benchmark';
 import { createCodec, type MessageSpec, presets } from 'iso8583-codec';
 import { type BenchCase, CASES } from './cases.js';
 import { decodeAsciiByHand, decodeBcdByHand, encodeAsciiByHand, encodeBcdByHand } from './ceiling.js';
+import { FLOOR } from './floor.js';
 import { peerDecode, peerEncode, toPeerData } from './peer.js';
 
 const MAX_TIME = Number(process.env.BENCH_MAX_TIME ?? 3);
@@ -27,8 +31,14 @@ function contenders(c: BenchCase, op: 'decode' | 'encode'): [string, () => void]
   const codec = createCodec<MessageSpec>(presets[c.preset]);
   const ascii = c.preset === 'iso87ascii';
   const out: [string, () => void][] = [];
+  const floor = FLOOR[c.name[0]!];
+  if (floor === undefined) throw new Error(`${c.name}: no floor for this case`);
+  // The floor validates nothing, so it is a contender only while it produces exactly what ours does.
+  if (op === 'decode' && !isDeepStrictEqual(floor.decode(c.frame), codec.decode(c.frame))) throw new Error(`${c.name}: the floor decodes another message`);
+  if (op === 'encode' && !isDeepStrictEqual(floor.encode(c.message), codec.encode(c.message))) throw new Error(`${c.name}: the floor encodes other bytes`);
   if (op === 'decode') {
     out.push(['ours', () => (sink += codec.decode(c.frame).mti.length)]);
+    out.push(['floor', () => (sink += floor.decode(c.frame).mti.length)]);
     const hand = ascii ? decodeAsciiByHand : decodeBcdByHand;
     out.push(['hand-written', () => (sink += hand(c.frame).mti.length)]);
     if (ascii) {
@@ -37,6 +47,7 @@ function contenders(c: BenchCase, op: 'decode' | 'encode'): [string, () => void]
     }
   } else {
     out.push(['ours', () => (sink += codec.encode(c.message).length)]);
+    out.push(['floor', () => (sink += floor.encode(c.message).length)]);
     const hand = ascii ? encodeAsciiByHand : encodeBcdByHand;
     out.push(['hand-written', () => (sink += hand(c.message).length)]);
     if (ascii) {
@@ -65,31 +76,32 @@ function runSuite(name: string, fns: [string, () => void][]): Promise<Row[]> {
 }
 
 const fmtNs = (ns: number): string => ns.toFixed(ns < 100 ? 1 : 0);
-const fmtHz = (hz: number): string => Math.round(hz).toLocaleString('en-US');
 
 async function main(): Promise<void> {
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
-  console.log(`# iso8583-codec benchmark\n\nNode ${process.version}, ${cpu} (${cpus().length} cores), ${new Date().toISOString().slice(0, 10)}, maxTime ${MAX_TIME}s\n`);
+  const load = (): string => loadavg().map((l) => l.toFixed(2)).join(' ');
+  console.log(`# iso8583-codec benchmark\n\nNode ${process.version}, ${cpu} (${cpus().length} cores), ${new Date().toISOString().slice(0, 10)}, maxTime ${MAX_TIME}s, load average ${load()}\n`);
   const table: string[] = [
-    '| case | op | ours ns/op | ours ops/s | ±rme | hand-written ns/op | iso_8583 ns/op | ours / hand-written | speed-up vs iso_8583 |',
-    '|---|---|---:|---:|---:|---:|---:|---:|---:|',
+    '| case | op | ours ns/op | ±rme | floor ns/op | hand-written ns/op | iso_8583 ns/op | ours / floor | ours / hand-written | speed-up vs iso_8583 |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const c of CASES) {
     for (const op of ['decode', 'encode'] as const) {
       const rows = await runSuite(`${c.name} ${op}`, contenders(c, op));
       const get = (who: string): Row | undefined => rows.find((r) => r.contender === who);
       const ours = get('ours')!;
+      const floor = get('floor')!;
       const hand = get('hand-written')!;
       const peer = get('iso_8583');
       table.push(
-        `| ${c.name} (${c.frame.length} B) | ${op} | ${fmtNs(1e9 / ours.hz)} | ${fmtHz(ours.hz)} | ±${ours.rme.toFixed(1)}% | ` +
+        `| ${c.name} (${c.frame.length} B) | ${op} | ${fmtNs(1e9 / ours.hz)} | ±${ours.rme.toFixed(1)}% | ${fmtNs(1e9 / floor.hz)} | ` +
           `${fmtNs(1e9 / hand.hz)} | ${peer ? fmtNs(1e9 / peer.hz) : 'n/a (cannot express BCD)'} | ` +
-          `${(hand.hz / ours.hz).toFixed(2)}x slower | ${peer ? `${(ours.hz / peer.hz).toFixed(1)}x faster` : 'n/a'} |`,
+          `${(floor.hz / ours.hz).toFixed(2)}x | ${(hand.hz / ours.hz).toFixed(2)}x | ${peer ? `${(ours.hz / peer.hz).toFixed(1)}x faster` : 'n/a'} |`,
       );
     }
   }
   console.log(table.join('\n'));
-  console.log(`\n(sink ${sink % 10})`);
+  console.log(`\n(sink ${sink % 10}; load average at the end ${load()})`);
 }
 
 void main();

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CASES } from '../bench/cases.js';
 import { decodeAsciiByHand, decodeBcdByHand, encodeAsciiByHand, encodeBcdByHand } from '../bench/ceiling.js';
+import { FLOOR } from '../bench/floor.js';
 import { peerDecode, peerEncode, toPeerData } from '../bench/peer.js';
 import { createCodec, type MessageSpec, presets } from 'iso8583-codec';
 
@@ -22,6 +23,12 @@ describe('benchmark contenders agree on every case (smoke run)', () => {
       const hand = ascii ? encodeAsciiByHand : encodeBcdByHand;
       expect(codec.encode(c.message)).toEqual(c.frame);
       expect(hand(c.message)).toEqual(c.frame);
+    });
+
+    it(`${c.name}: the floor decodes the frame to the same message and encodes it to the same frame`, () => {
+      const floor = FLOOR[c.name[0]!]!;
+      expect(floor.decode(c.frame)).toStrictEqual(codec.decode(c.frame));
+      expect(floor.encode(c.message)).toStrictEqual(codec.encode(c.message));
     });
 
     // The peer library (iso_8583) is a contender on the ASCII cases only: the others have no such test.

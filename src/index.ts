@@ -33,6 +33,7 @@ export type {
 export type { ConverterClass, ConverterName, ConverterRegistry, PrefixName } from './spec/names.js';
 export type { Only, StrictField, StrictFields, StrictLayout, StrictLayoutTable, StrictSpec, StrictTags } from './spec/strict.js';
 export { specFromJSON, specToJSON } from './spec/spec-json.js';
+export { importJposPackager, type JposImportOptions } from './import/jpos-packager.js';
 export { describe, type DescribeOptions } from './describe/describe.js';
 export { hidden, maskPan } from './describe/mask.js';
 export { type MaskedJSONOptions, messageToMaskedJSON } from './describe/masked-json.js';

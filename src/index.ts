@@ -34,6 +34,7 @@ export type { ConverterClass, ConverterName, ConverterRegistry, PrefixName } fro
 export type { Only, StrictField, StrictFields, StrictLayout, StrictLayoutTable, StrictSpec, StrictTags } from './spec/strict.js';
 export { specFromJSON, specToJSON } from './spec/spec-json.js';
 export { importJposPackager, type JposImportOptions } from './import/jpos-packager.js';
+export { importMoovSpec, type MoovEbcdicCodePage, type MoovImportOptions } from './import/moov-spec.js';
 export { describe, type DescribeOptions } from './describe/describe.js';
 export { hidden, maskPan } from './describe/mask.js';
 export { type MaskedJSONOptions, messageToMaskedJSON } from './describe/masked-json.js';

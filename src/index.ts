@@ -29,6 +29,10 @@ export type {
   TlvEntry,
   BerTlv,
   Track2,
+  MessageRules,
+  MtiRule,
+  ConditionalRule,
+  RuleCondition,
 } from './spec/types.js';
 export type { ConverterClass, ConverterName, ConverterRegistry, PrefixName } from './spec/names.js';
 export type { Only, StrictField, StrictFields, StrictLayout, StrictLayoutTable, StrictSpec, StrictTags } from './spec/strict.js';
@@ -62,7 +66,10 @@ export {
   registerConverter,
 } from './codecs/index.js';
 export { parsePrefix, type PrefixShape } from './prefixes/length-prefix.js';
-export { type Codec, createCodec, type FieldsOf, type PeekResult } from './message/codec.js';
+export { type Codec, createCodec, type DecodeOptions, type FieldsOf, type PeekResult } from './message/codec.js';
+export { checkRules, type RuleViolation } from './rules/check-rules.js';
+export { ISO87_RULES } from './rules/iso87-rules.js';
+export { type WithoutRules, type WithRules, withoutRules, withRules } from './rules/with-rules.js';
 export {
   type CodecSet,
   type CodecSetOptions,

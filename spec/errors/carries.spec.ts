@@ -22,6 +22,8 @@ import {
   toHex,
   validateSpec,
   withSubfields,
+  ISO87_RULES,
+  withRules,
 } from '../../src/index.js';
 import { arbitraryMessage } from '../../src/testing/index.js';
 import { decryptPinBlock, encryptPinBlock, macCoverage, SecretKey, signMessage, softwareSecurityModule, verifyMessageMac } from '../../src/security/index.js';
@@ -462,7 +464,51 @@ const provokers: Provoker[] = [
     'the MAC field does not hold the MAC of the bytes it covers (`offset`: where the MAC field starts in the frame)',
     async () => verifyMessageMac(binary, await tampered(), hsm),
   ),
+  ...p(
+    'MANDATORY_FIELD_MISSING',
+    'encode',
+    "the spec's `rules` make a field mandatory for the message's MTI (always, or by a condition that holds) and the message lacks it: the lowest such field (nothing is written yet)",
+    () => ruled.encode({ mti: '0800', fields: { 7: '1124120000', 11: '000001' } }),
+    () => ruled.encode({ mti: '0200', fields: { 3: '090000', 4: '000000001000', 11: '000001' } }),
+  ),
+  ...p(
+    'FORBIDDEN_FIELD_PRESENT',
+    'encode',
+    "the spec's `rules` forbid a field for the message's MTI (always, or by a condition that holds) and the message carries it",
+    () => ruled.encode({ mti: '0100', fields: { 3: '000000', 4: '000000001000', 11: '000001', 39: '00' } }),
+  ),
+  ...p(
+    'MANDATORY_FIELD_MISSING',
+    'decode with rules',
+    "`decode(frame, { rules: true })`: the frame decodes but lacks a field its MTI's rules make mandatory (`offset`: the MTI's)",
+    () => ruled.decode(ascii.encode({ mti: '0800', fields: { 7: '1124120000', 11: '000001' } }), { rules: true }),
+  ),
+  ...p(
+    'FORBIDDEN_FIELD_PRESENT',
+    'decode with rules',
+    "`decode(frame, { rules: true })`: the frame decodes but carries a field its MTI's rules forbid (`offset`: where that field starts)",
+    () => ruled.decode(ascii.encode({ mti: '0100', fields: { 3: '000000', 4: '000000001000', 11: '000001', 39: '00' } }), { rules: true }),
+  ),
+  ...p(
+    'INVALID_SPEC',
+    'validateSpec rules',
+    "the spec's `rules` are inconsistent or hold an unknown key (a key that is not an MTI pattern, a field the spec does not define, a field both mandatory and forbidden for one MTI, a malformed condition): `field` is `rules`, the text gives the path (`rules.0100.mandatory`)",
+    () => validateSpec({ ...presets.iso87ascii, rules: { '01X0': {} } }),
+    () => validateSpec({ ...presets.iso87ascii, rules: { '0100': { mandatory: [129] } } }),
+    () => validateSpec({ ...presets.iso87ascii, rules: { '0100': { mandatory: [39] }, '01x0': { forbidden: [39] } } }),
+    () => validateSpec({ ...presets.iso87ascii, rules: { '0100': { conditional: [{ when: { field: 3 }, mandatory: [4] }] } } }),
+    () => validateSpec({ ...presets.iso87ascii, rules: { '0100': { mandtory: [3] } } }),
+  ),
 ];
+
+/** The 1987 ASCII preset with the standard's rules, one forbidden field and one condition of a network's. */
+const ruled = loose(
+  withRules(presets.iso87ascii, {
+    ...ISO87_RULES,
+    '0100': { ...ISO87_RULES['0100'], forbidden: [39] },
+    '0200': { ...ISO87_RULES['0200'], conditional: [{ when: { field: 3, startsWith: '09' }, mandatory: [54] }] },
+  }),
+);
 
 /** The Iso8583Error `run` throws, or rejects with when it returns a promise. */
 async function caught(run: () => unknown): Promise<ReturnType<typeof catchIso>> {

@@ -65,6 +65,16 @@ export const ErrorCode = {
   /** A message's MAC is not the MAC of the bytes it covers. */
   MAC_MISMATCH: 'MAC_MISMATCH',
   /**
+   * A message lacks a field the spec's rules make mandatory for its MTI (always, or because a condition holds);
+   * checked on encode, and on decode with `{ rules: true }`. The error names the field, never a value.
+   */
+  MANDATORY_FIELD_MISSING: 'MANDATORY_FIELD_MISSING',
+  /**
+   * A message carries a field the spec's rules forbid for its MTI (always, or because a condition holds); checked
+   * on encode, and on decode with `{ rules: true }`.
+   */
+  FORBIDDEN_FIELD_PRESENT: 'FORBIDDEN_FIELD_PRESENT',
+  /**
    * A field path (`fieldPaths(spec).get(message, '55.9F26')`) names no field, subfield, tag or Track 2 part of the
    * spec: an unknown field number, a subfield the layout lacks, a tag that is malformed or that the layout rejects,
    * or a segment below a value that has no parts.

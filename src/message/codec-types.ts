@@ -10,10 +10,15 @@ export interface Codec<M = Message> {
   readonly spec: MessageSpec;
   /**
    * Decodes one whole frame (no length header). Throws only `Iso8583Error`, for any input.
-   * Strict: bytes after the last announced field are an error.
+   * Strict: bytes after the last announced field are an error. With `{ rules: true }` it also checks the spec's
+   * rules for the frame's MTI once the frame has decoded (see {@link DecodeOptions}).
    */
-  decode(frame: Uint8Array): M;
-  /** Encodes a message, computing the bitmaps from the present fields. Throws only `Iso8583Error`, for any input. */
+  decode(frame: Uint8Array, options?: DecodeOptions): M;
+  /**
+   * Encodes a message, computing the bitmaps from the present fields. Throws only `Iso8583Error`, for any input.
+   * A spec with `rules` refuses a message that breaks its MTI's rules (`MANDATORY_FIELD_MISSING`,
+   * `FORBIDDEN_FIELD_PRESENT`, naming the lowest such field, no offset) before writing anything.
+   */
   encode(message: M): Uint8Array;
   /**
    * Reads the MTI and some fields of a frame that may not decode as a whole; never throws.
@@ -34,6 +39,21 @@ export interface Codec<M = Message> {
    * ```
    */
   peek(frame: Uint8Array, fields: readonly number[]): PeekResult<M>;
+}
+
+/**
+ * Options of {@link Codec.decode}.
+ *
+ * Why: a frame that decodes is well-formed whatever its MTI's rules say; a gateway that must answer a request
+ * lacking a mandatory field with its own response code asks for the check, and an archive reader does not.
+ */
+export interface DecodeOptions {
+  /**
+   * When true, a frame that breaks the spec's rules for its MTI is refused after it decodes: a missing mandatory
+   * field with `MANDATORY_FIELD_MISSING` (offset: the MTI's), a forbidden field with `FORBIDDEN_FIELD_PRESENT`
+   * (offset: where that field starts); the lowest such field is named. Default false.
+   */
+  readonly rules?: boolean;
 }
 
 /** The field table of a message type: `M['fields']`, or the dynamic one of {@link Message}. */

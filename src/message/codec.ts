@@ -2,20 +2,21 @@ import { setBit } from '../bitmap/bitmap.js';
 import { ByteReader } from '../cursor/byte-reader.js';
 import { ByteWriter } from '../cursor/byte-writer.js';
 import type { CompiledField } from '../cursor/compiled-field.js';
-import { describeType } from '../errors/arguments.js';
+import { describeType, invalidOption, readOptions } from '../errors/arguments.js';
 import { ErrorCode } from '../errors/codes.js';
 import { guard, unreadable } from '../errors/guard.js';
 import { Iso8583Error, isIso8583Error } from '../errors/iso8583-error.js';
+import { compileRules } from '../rules/compile-rules.js';
 import type { Infer } from '../spec/infer.js';
 import type { Message, MessageSpec } from '../spec/types.js';
 import type { StrictSpec } from '../spec/strict.js';
 import { validateSpec } from '../spec/validate-spec.js';
-import type { Codec } from './codec-types.js';
+import type { Codec, DecodeOptions } from './codec-types.js';
 import { compileField } from './compile-field.js';
 import { compileFrameHead, LAST_FIELD } from './frame-head.js';
 import { compilePeek } from './peek.js';
 
-export type { Codec, FieldsOf, PeekResult } from './codec-types.js';
+export type { Codec, DecodeOptions, FieldsOf, PeekResult } from './codec-types.js';
 
 /** Canonical key strings "0".."192": a message key is a field number only if it is spelled exactly so. */
 const FIELD_KEYS: readonly string[] = Array.from({ length: LAST_FIELD + 1 }, (_, n) => String(n));
@@ -61,8 +62,10 @@ function compileCodec(spec: MessageSpec): Codec<Message> {
   const head = compileFrameHead(spec);
   const tertiary = head.tertiary;
   const alwaysSecondary = spec.bitmap.alwaysSecondary === true;
+  const rules = spec.rules === undefined ? undefined : compileRules(spec.rules);
 
-  function decodeFrame(frame: Uint8Array): Message {
+  /** Decodes `frame`; with `starts`, records where each field starts (for the rules check's offsets). */
+  function decodeFrame(frame: Uint8Array, starts: Int32Array | undefined): Message {
     if (!(frame instanceof Uint8Array)) {
       throw new Iso8583Error(ErrorCode.INVALID_INPUT, `frame must be a Uint8Array, got ${describeType(frame)}`);
     }
@@ -90,6 +93,7 @@ function compileCodec(spec: MessageSpec): Codec<Message> {
             offset: r.pos,
           });
         }
+        if (starts !== undefined) starts[n] = r.pos;
         out[n] = field.decode(r);
       }
     }
@@ -98,7 +102,23 @@ function compileCodec(spec: MessageSpec): Codec<Message> {
         offset: r.pos,
       });
     }
+    if (starts !== undefined && rules !== undefined) {
+      const broken = rules.check(message.mti, out)[0];
+      if (broken !== undefined) {
+        // A missing field has no bytes: the error points at the MTI, whose type requires it.
+        const offset = broken.code === ErrorCode.MANDATORY_FIELD_MISSING ? head.headerBytes : starts[broken.field]!;
+        throw new Iso8583Error(broken.code, broken.detail, { field: String(broken.field), offset });
+      }
+    }
     return message;
+  }
+
+  /** Reads the options of `decode` once; throws `INVALID_OPTION` for an unknown one or a `rules` that is not a boolean. */
+  function wantsRules(options: DecodeOptions | undefined): boolean {
+    if (options === undefined) return false;
+    const check: unknown = readOptions('decode', options, ['rules']).rules;
+    if (check !== undefined && typeof check !== 'boolean') throw invalidOption('decode', 'options.rules', 'a boolean', check);
+    return check === true;
   }
 
   const scratch = new ByteWriter(1024);
@@ -139,6 +159,11 @@ function compileCodec(spec: MessageSpec): Codec<Message> {
       if (n > 128) present = 2;
       else if (n > 64 && present === 0) present = 1;
     }
+    if (rules !== undefined) {
+      // Which fields are given is known before a byte is written: a broken rule names the field, no offset.
+      const broken = rules.check(mti, values)[0];
+      if (broken !== undefined) throw new Iso8583Error(broken.code, broken.detail, { field: String(broken.field) });
+    }
     if (alwaysSecondary && present === 0) present = 1;
     if (present >= 2) setBit(bits, 65);
     if (present >= 1) setBit(bits, 1);
@@ -165,9 +190,9 @@ function compileCodec(spec: MessageSpec): Codec<Message> {
   return {
     spec,
     peek: compilePeek(head, fields) as Codec<Message>['peek'],
-    decode(frame) {
+    decode(frame, options) {
       try {
-        return decodeFrame(frame);
+        return decodeFrame(frame, wantsRules(options) && rules !== undefined ? new Int32Array(LAST_FIELD + 1) : undefined);
       } catch (e) {
         throw guarded(e, ErrorCode.INVALID_INPUT);
       }

@@ -1,6 +1,19 @@
 import { isPlainName } from '../errors/arguments.js';
 import { isSpecObject as isObject, specProblem } from './spec-problem.js';
-import type { BerTlvLayout, BitmapSpec, FieldSpec, FixedPad, HeaderSpec, MessageSpec, MtiSpec, NibblePad, SubfieldLayout } from './types.js';
+import type {
+  BerTlvLayout,
+  BitmapSpec,
+  ConditionalRule,
+  FieldSpec,
+  FixedPad,
+  HeaderSpec,
+  MessageSpec,
+  MtiRule,
+  MtiSpec,
+  NibblePad,
+  RuleCondition,
+  SubfieldLayout,
+} from './types.js';
 
 /** What a key list lacks of `T`'s keys: nothing (`unknown`), or a `missing` member naming them in the compile error. */
 type Complete<T, L extends readonly PropertyKey[]> = [Exclude<keyof T, L[number]>] extends [never] ? unknown : { missing: Exclude<keyof T, L[number]> };
@@ -15,12 +28,15 @@ const keys =
  * The keys a spec's top level may hold. `$schema` is where a JSON file names its schema
  * (`"$schema": "./node_modules/iso8583-codec/spec.schema.json"`), so an editor checks it as it is typed.
  */
-const SPEC_KEYS: readonly string[] = ['$schema', ...keys<MessageSpec>()(['name', 'header', 'mti', 'bitmap', 'fields'])];
+const SPEC_KEYS: readonly string[] = ['$schema', ...keys<MessageSpec>()(['name', 'header', 'mti', 'bitmap', 'fields', 'rules'])];
 /** The keys of a field spec (a data element, a subfield, or the value of a TLV tag). */
 const FIELD_KEYS = keys<FieldSpec>()(['kind', 'length', 'prefix', 'encoding', 'lengthUnit', 'pad', 'nibblePad', 'description', 'sensitive', 'subfields']);
 const HEADER_KEYS = keys<HeaderSpec>()(['length', 'encoding']);
 const MTI_KEYS = keys<MtiSpec>()(['encoding']);
 const BITMAP_KEYS = keys<BitmapSpec>()(['format', 'encoding', 'tertiary', 'alwaysSecondary', 'lenient']);
+const RULE_KEYS = keys<MtiRule>()(['mandatory', 'forbidden', 'conditional']);
+const CONDITIONAL_KEYS = keys<ConditionalRule>()(['when', 'mandatory', 'forbidden']);
+const CONDITION_KEYS = keys<RuleCondition>()(['field', 'present', 'startsWith']);
 const PAD_KEYS = keys<FixedPad>()(['side', 'char']);
 const NIBBLE_PAD_KEYS = keys<NibblePad>()(['side', 'nibble']);
 type Layout<T extends SubfieldLayout['type']> = Extract<SubfieldLayout, { type: T }>;
@@ -142,4 +158,28 @@ export function checkSpecKeys(spec: unknown): void {
   if (isObject(spec.bitmap)) refuseUnknownKeys(spec.bitmap, BITMAP_KEYS, 'bitmap', 'bitmap');
   const fields = spec.fields;
   if (isObject(fields)) for (const key of Object.keys(fields)) if (isNumberKey(key)) checkFieldKeys(fields[key], key);
+  if (isObject(spec.rules)) checkRuleKeys(spec.rules);
+}
+
+/**
+ * Refuses an unknown key in the rules of a spec: in each MTI's rule, its conditional entries and their conditions.
+ * Only patterns that are four digits or `x` are looked into (and named); other keys are left to `validateSpec`.
+ */
+function checkRuleKeys(rules: Record<string, unknown>): void {
+  for (const pattern of Object.keys(rules)) {
+    const rule = rules[pattern];
+    if (!/^[0-9x]{4}$/.test(pattern) || !isObject(rule)) continue;
+    const at = `rules.${pattern}`;
+    refuseUnknownKeys(rule, RULE_KEYS, 'rules', at);
+    if (!Array.isArray(rule.conditional)) continue;
+    rule.conditional.forEach((entry: unknown, i: number) => {
+      if (!isObject(entry)) return;
+      refuseUnknownKeys(entry, CONDITIONAL_KEYS, 'rules', `${at}.conditional.${i}`);
+      const when: unknown = entry.when;
+      const list: unknown[] = Array.isArray(when) ? when : [when];
+      list.forEach((condition, j) => {
+        if (isObject(condition)) refuseUnknownKeys(condition, CONDITION_KEYS, 'rules', `${at}.conditional.${i}.when${Array.isArray(when) ? `.${j}` : ''}`);
+      });
+    });
+  }
 }

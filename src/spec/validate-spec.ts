@@ -10,6 +10,7 @@ import { checkFieldKeys, checkSpecKeys } from './spec-keys.js';
 import { isSpecObject as isObject, specProblem as fail } from './spec-problem.js';
 import type { FieldSpec, MessageSpec } from './types.js';
 import { validateLayout } from './validate-layout.js';
+import { validateRules } from './validate-rules.js';
 
 /**
  * Largest length a field may declare: 999,999, what the widest digit prefix (LLLLLL) carries; beyond it no ISO
@@ -202,5 +203,6 @@ function checkSpec(spec: unknown): MessageSpec {
     }
     checkFieldSpec(fields[key], key);
   }
+  if (spec.rules !== undefined) validateRules(spec.rules, checkedAs<MessageSpec['fields']>(fields));
   return checkedAs<MessageSpec>(spec);
 }

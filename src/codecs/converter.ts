@@ -67,6 +67,12 @@ export interface SpecializedConverter {
   decode(src: Uint8Array, offset: number, units: number): ScalarValue;
   /** Writes `value` at `offset`; room is already reserved. */
   encode(value: ScalarValue, dst: Uint8Array, offset: number): void;
+  /**
+   * Optionally, the bytes this field allows (`table[byte] === 1`) when decoding is Latin-1 itself: once every byte
+   * is allowed, the value is the bytes' Latin-1 text. The codec then slices that text from one read of the frame,
+   * and calls `decode` only to report a byte that is not allowed.
+   */
+  readonly latin1Bytes?: Uint8Array;
 }
 
 /**

@@ -21,6 +21,19 @@ const latin1Slice: Latin1Slice | undefined = (() => {
   }
 })();
 
+/**
+ * Whether {@link wholeLatin1} can read a buffer natively (Node's latin1 slice is there and behaves as expected).
+ *
+ * Why: the decoder reads a frame's text once and slices fields from it only where that read is native; elsewhere
+ * (browsers) it builds each field's string as before.
+ */
+export const hasNativeLatin1 = latin1Slice !== undefined;
+
+/** The whole of `src` as Latin-1 text, in one native read; only where {@link hasNativeLatin1}. */
+export function wholeLatin1(src: Uint8Array): string {
+  return latin1Slice!.call(src, 0, src.length);
+}
+
 /** One-character strings for char codes 0–255. */
 const CHAR = Array.from({ length: 256 }, (_, c) => String.fromCharCode(c));
 

@@ -33,6 +33,7 @@ export function singleByteTextConverter(name: string, toChar: Uint16Array, repre
       }
     }
     return {
+      ...(isIdentity ? { latin1Bytes: byteOk } : {}),
       decode(src: Uint8Array, offset: number, units: number): string {
         const end = offset + units;
         for (let i = offset; i < end; i++) {

@@ -1,5 +1,6 @@
 import { ErrorCode } from '../errors/codes.js';
 import { Iso8583Error } from '../errors/iso8583-error.js';
+import { wholeLatin1 } from '../codecs/strings.js';
 
 /**
  * A forward-only cursor over one frame: `buf`, the current `pos`, and the `end` it may not pass.
@@ -14,6 +15,8 @@ export class ByteReader {
   pos: number;
   /** Offset one past the last readable byte. */
   readonly end: number;
+  /** The whole of `buf` as Latin-1 text, read on the first {@link latin1} call (a reader over the same bytes may share it). */
+  text: string | undefined = undefined;
 
   constructor(buf: Uint8Array, pos = 0, end = buf.length) {
     this.buf = buf;
@@ -36,6 +39,16 @@ export class ByteReader {
     }
     this.pos = at + n;
     return at;
+  }
+
+  /**
+   * The Latin-1 text of the `n` bytes at `at`, sliced from {@link text} (one native read of the whole buffer per
+   * frame); only where `hasNativeLatin1`. Callers have validated the bytes.
+   */
+  latin1(at: number, n: number): string {
+    let text = this.text;
+    if (text === undefined) this.text = text = wholeLatin1(this.buf);
+    return text.slice(at, at + n);
   }
 
   /** Bytes not read yet. */

@@ -1,5 +1,6 @@
 import { type ConvertContext, type Converter, DEFAULT_NIBBLE_PAD, specialize } from '../codecs/converter.js';
 import { getConverter } from '../codecs/registry.js';
+import { hasNativeLatin1 } from '../codecs/strings.js';
 import { ByteReader } from '../cursor/byte-reader.js';
 import { ByteWriter } from '../cursor/byte-writer.js';
 import type { CompiledField } from '../cursor/compiled-field.js';
@@ -193,6 +194,28 @@ export function compileScalarField(path: string, spec: FieldSpec): CompiledField
     return value;
   }
 
+  // Text that is its bytes' Latin-1 (ASCII): checked byte by byte against the field's table, then sliced from the
+  // frame's text, read once per frame. A byte the table refuses goes through the converter, which reports it.
+  const latin1Bytes = hasNativeLatin1 ? bound.latin1Bytes : undefined;
+  function decodeLatin1(r: ByteReader): ScalarValue {
+    const units = prefix === undefined ? fixedUnits : readUnits(r);
+    const at = r.take(units, path);
+    const buf = r.buf;
+    const table = latin1Bytes!;
+    for (let i = at; i < at + units; i++) if (table[buf[i]!] !== 1) return decodeRefused(r.buf, at, units);
+    const value = r.latin1(at, units);
+    if (signed) checkSign(value, at);
+    return value;
+  }
+  function decodeRefused(buf: Uint8Array, at: number, units: number): never {
+    try {
+      bound.decode(buf, at, units);
+    } catch (e) {
+      throw located(e, path, at);
+    }
+    throw located(undefined, path, at);
+  }
+
   function encode(w: ByteWriter, raw: unknown): void {
     const start = w.pos;
     if (isBytes ? !(raw instanceof Uint8Array) : typeof raw !== 'string') {
@@ -246,5 +269,5 @@ export function compileScalarField(path: string, spec: FieldSpec): CompiledField
     }
   }
 
-  return { path, decode, encode };
+  return { path, decode: latin1Bytes === undefined ? decode : decodeLatin1, encode };
 }

@@ -6,6 +6,7 @@ import { Iso8583Error, isIso8583Error } from '../errors/iso8583-error.js';
 import { createCodec } from '../message/codec.js';
 import { messageFromJSON, messageToJSON } from '../message/json.js';
 import { type CliArgs, parseArgs, quotable } from './args.js';
+import { IMPORT_FORMATS, importCommand } from './import-command.js';
 import { loadSpec, PRESET_NAMES } from './load-spec.js';
 import { type InputStream, InputTooLargeError, readFrameInput, readJsonInput } from './read-input.js';
 import { COMMANDS, shortUsage, USAGE } from './usage.js';
@@ -91,9 +92,18 @@ function checkCommandLine(args: CliArgs): void {
     throw new UsageError(
       info.maxArgs === 0
         ? `${args.command} takes no arguments, got ${args.positional.length}`
-        : `${args.command} takes one input at most, got ${args.positional.length} arguments`,
+        : args.command === 'import'
+          ? `import takes a format and one input at most, got ${args.positional.length} arguments`
+          : `${args.command} takes one input at most, got ${args.positional.length} arguments`,
       help,
     );
+  }
+  if (args.command === 'import') {
+    const format = args.positional[0];
+    if (format === undefined) throw new UsageError('import needs a format: jpos or moov', help);
+    if (!Object.prototype.hasOwnProperty.call(IMPORT_FORMATS, format)) {
+      throw new UsageError(quotable(format) ? `import knows no format ${format} (jpos, moov)` : 'import knows no such format (jpos, moov)', help);
+    }
   }
 }
 
@@ -109,6 +119,7 @@ async function execute(args: CliArgs, io: CliIO): Promise<void> {
   if (args.version) return io.stdout(`${VERSION}\n`);
   if (args.help || args.command === 'help') return io.stdout(`${helpText(args)}\n`);
   if (args.command === 'specs') return io.stdout(`${PRESET_NAMES.join('\n')}\n`);
+  if (args.command === 'import') return io.stdout(await importCommand(args.positional[0]!, args.positional[1], io.stdin));
   const spec = await loadSpec(args.spec!);
   const codec = createCodec(spec);
   const input = args.positional[0];

@@ -1,0 +1,78 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { run } from '../../src/cli/main.js';
+import { importJposPackager, importMoovSpec, specFromJSON } from '../../src/index.js';
+import { FIXTURES } from '../helpers/fixtures.js';
+
+/** Runs the CLI in-process with `stdin` as its standard input; returns status, stdout and stderr. */
+async function cli(args: string[], stdin = '') {
+  let stdout = '';
+  let stderr = '';
+  const status = await run(args, {
+    stdin: (async function* () {
+      if (stdin !== '') yield stdin;
+    })(),
+    stdout: (t) => {
+      stdout += typeof t === 'string' ? t : Buffer.from(t).toString('latin1');
+    },
+    stderr: (t) => {
+      stderr += t;
+    },
+  });
+  return { status, stdout, stderr };
+}
+
+const jpos = join(FIXTURES, 'jpos', 'binary.xml');
+const moov = join(FIXTURES, 'moov', 'ascii.json');
+
+describe('iso8583 import', () => {
+  it('prints a jPOS packager file as the JSON spec importJposPackager returns, which --spec takes', async () => {
+    const r = await cli(['import', 'jpos', jpos]);
+    expect(r).toMatchObject({ status: 0, stderr: '' });
+    expect(specFromJSON(r.stdout)).toEqual(importJposPackager(readFileSync(jpos, 'utf8')));
+  });
+
+  it('prints a moov spec as the JSON spec importMoovSpec returns, reading stdin for - or no file', async () => {
+    const text = readFileSync(moov, 'utf8');
+    const fromFile = await cli(['import', 'moov', moov]);
+    expect(fromFile.status).toBe(0);
+    expect(specFromJSON(fromFile.stdout)).toEqual(importMoovSpec(text));
+    expect((await cli(['import', 'moov', '-'], text)).stdout).toBe(fromFile.stdout);
+    expect((await cli(['import', 'moov'], text)).stdout).toBe(fromFile.stdout);
+  });
+
+  it('reports a refusal as an INVALID_SPEC line with the field, exit status 2', async () => {
+    const r = await cli(['import', 'jpos', '-'], '<isopackager><isofield id="0" length="4" class="org.jpos.iso.IFA_NUMERIC"/><isofield id="1" length="16" class="org.jpos.iso.IFB_BITMAP"/><isofield id="52" length="8" class="org.jpos.iso.IFE_BINARY"/></isopackager>');
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^iso8583: error INVALID_SPEC field 52: jPOS packager, line 1, column \d+: class IFE_BINARY cannot be mapped: .*\n$/);
+    const json = await cli(['import', 'moov', '--json', '-'], '{');
+    expect(json.status).toBe(2);
+    expect(JSON.parse(json.stderr)).toEqual({ code: 'INVALID_SPEC', field: null, offset: null, detail: 'moov spec: the text is not valid JSON' });
+  });
+
+  it('refuses a missing or unknown format and extra arguments with status 1 and its usage', async () => {
+    const none = await cli(['import']);
+    expect(none.status).toBe(1);
+    expect(none.stderr).toContain('import needs a format: jpos or moov');
+    expect(none.stderr).toContain('Usage: iso8583 import <jpos | moov>');
+    expect((await cli(['import', 'xml', jpos])).stderr).toContain('import knows no format xml (jpos, moov)');
+    expect((await cli(['import', '4111111111111111'])).stderr).not.toContain('4111111111111111');
+    expect((await cli(['import', 'jpos', jpos, 'extra'])).stderr).toContain('import takes a format and one input at most, got 3 arguments');
+    expect((await cli(['import', 'jpos', '--spec', 'iso87ascii', jpos])).stderr).toContain('import does not take --spec');
+  });
+
+  it('is in the usage and has its own help', async () => {
+    expect((await cli(['--help'])).stdout).toContain('iso8583 import   <jpos | moov> [--json] [file | -]');
+    const help = await cli(['import', '--help']);
+    expect(help.status).toBe(0);
+    expect(help.stdout).toContain('iso8583 import jpos packager.xml >');
+  });
+
+  it('exits 2 for a file it cannot read, without repeating the path', async () => {
+    const r = await cli(['import', 'jpos', '/nonexistent/4111111111111111.xml']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).not.toContain('4111111111111111');
+  });
+});

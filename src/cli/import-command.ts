@@ -1,0 +1,24 @@
+import { importJposPackager } from '../import/jpos-packager.js';
+import { importMoovSpec } from '../import/moov-spec.js';
+import { specToJSON } from '../spec/spec-json.js';
+import type { MessageSpec } from '../spec/types.js';
+import { type InputStream, readJsonInput } from './read-input.js';
+
+/** The formats `iso8583 import` reads, each with the function that imports it. */
+export const IMPORT_FORMATS: Readonly<Record<string, (text: string) => MessageSpec>> = {
+  jpos: (text) => importJposPackager(text),
+  moov: (text) => importMoovSpec(text),
+};
+
+/**
+ * Runs `iso8583 import <format> [file | -]`: reads the packager or spec text (a file, or stdin), imports it and
+ * returns our spec as JSON text, ready for `--spec`.
+ *
+ * Why: a network's jPOS packager or moov spec becomes a spec file in one command, without writing code; the
+ * import's own refusals (`INVALID_SPEC` with the field and the class) are the command's errors.
+ */
+export async function importCommand(format: string, input: string | undefined, stdin: InputStream): Promise<string> {
+  const text = await readJsonInput(input, stdin);
+  const spec = IMPORT_FORMATS[format]!(text);
+  return `${specToJSON(spec)}\n`;
+}

@@ -14,6 +14,7 @@ import { converterNames, getConverter } from '../src/codecs/registry.js';
 import type { Converter } from '../src/codecs/converter.js';
 import { FIELD_KINDS, KIND_ALPHABETS } from '../src/spec/kinds.js';
 import { MAX_NESTING } from '../src/spec/spec-keys.js';
+import { MAX_BER_TAG_BYTES } from '../src/subfields/ber-tag.js';
 import type { FieldKind } from '../src/spec/types.js';
 import { headerValueUnits, isFieldNumberAllowed } from '../src/spec/validate-spec.js';
 
@@ -216,10 +217,15 @@ const tlvValue: Schema = {
   },
 };
 
+/** A well-formed BER tag of 1 to MAX_BER_TAG_BYTES bytes (X.690 8.1.2), as `isWellFormedTag` says. */
 const berTag = (() => {
   const single = '[0-9A-F][0-9A-E]|[02468ACE]F';
   const lead = '[13579BDF]F';
-  return `^(?:${single}|${lead}[0-7][0-9A-F]|${lead}[89A-F][0-9A-F][0-7][0-9A-F])$`;
+  const last = '[0-7][0-9A-F]';
+  // The first subsequent byte has its top bit set and is not 0x80; the ones after it only have the top bit set.
+  const firstMore = '(?:8[1-9A-F]|[9A-F][0-9A-F])';
+  const more = `(?:[89A-F][0-9A-F]){0,${MAX_BER_TAG_BYTES - 3}}`;
+  return `^(?:${single}|${lead}(?:${last}|${firstMore}${more}${last}))$`;
 })();
 
 /** A layout at `depth`: its subfields are fields one level deeper. */
@@ -302,7 +308,7 @@ function layoutShape(): Schema {
             additionalProperties: false,
             properties: { description: { type: 'string' }, sensitive: { type: 'boolean' } },
           },
-          description: 'tags (1-3 bytes, uppercase hex) to describe and mask; the EMV dictionary when absent',
+          description: `tags (1-${MAX_BER_TAG_BYTES} bytes, uppercase hex) to describe and mask; the EMV dictionary when absent`,
         },
         unknownTags: { enum: ['keep', 'reject'] },
       },

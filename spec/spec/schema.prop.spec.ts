@@ -107,7 +107,7 @@ const VALUES: Json[] = [
   ...['ascii', 'binary', 'nop', 'hex', 'bcd', 'ebcdic037', 'ebcdic500', 'ebcdic1047', 'morse'],
   ...['fixed', 'B1', 'B2', 'B3', 'B4', 'B5', 'L/ascii', 'LL/ascii', 'LLL/bcd', 'LLLL/ebcdic037', 'LLLLL/ascii', 'LLLLLL/bcd', 'LLLLLLL/ascii', 'LL/hex', 'LL/binary', 'LX/ascii', 'L/'],
   ...['chars', 'digits', 'bytes', 'left', 'right', '0', 'F', '5', ' ', '00', '', 'pan', 'keep', 'reject'],
-  ...['positional', 'bitmapped', 'tlv', 'ber-tlv', 'track2', 'nested', '9F02', '9F', 'DF8101', '5f2a', '02', 'é'],
+  ...['positional', 'bitmapped', 'tlv', 'ber-tlv', 'track2', 'nested', '9F02', '9F', 'DF8101', 'DF818101', '9F8002', 'DF8181818181818101', '5f2a', '02', 'é'],
   {},
   [],
   { type: 'track2' },

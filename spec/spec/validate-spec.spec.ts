@@ -57,7 +57,8 @@ describe('validateSpec', () => {
     ['a BER-TLV tag of one byte announcing more', withField(55, ber({ '9F': {} })), '55'],
     ['a BER-TLV tag in lowercase hex', withField(55, ber({ '9f02': {} })), '55'],
     ['a BER-TLV tag whose last byte announces more', withField(55, ber({ '9F81': {} })), '55'],
-    ['a BER-TLV tag of four bytes', withField(55, ber({ '9F818101': {} })), '55'],
+    ['a BER-TLV tag of nine bytes', withField(55, ber({ DF8181818181818101: {} })), '55'],
+    ['a BER-TLV tag whose first subsequent byte is 0x80', withField(55, ber({ '9F8002': {} })), '55'],
     ['a BER-TLV entry that is not an object', withField(55, ber({ '9F02': 'amount' })), '55.9F02'],
     ['a BER-TLV entry marked sensitive with "pan"', withField(55, ber({ '5A': { sensitive: 'pan' } })), '55.5A'],
     ['a BER-TLV entry with a numeric description', withField(55, ber({ '5A': { description: 5 } })), '55.5A'],
@@ -71,7 +72,7 @@ describe('validateSpec', () => {
   });
 
   it('accepts BER-TLV dictionaries of well-formed tags, TLV tags in EBCDIC beyond ASCII, and hex sub-bitmaps in EBCDIC', () => {
-    expect(() => validateSpec(withField(55, ber({ '5A': { sensitive: true }, '9F02': { description: 'amount' }, DF8101: {} })))).not.toThrow();
+    expect(() => validateSpec(withField(55, ber({ '5A': { sensitive: true }, '9F02': { description: 'amount' }, DF8101: {}, DF818101: {}, DFFFFFFFFFFFFF7F: {} })))).not.toThrow();
     expect(() => validateSpec(withField(48, { ...tlv({}), encoding: 'ebcdic037', subfields: { type: 'tlv', tagLength: 2, lengthDigits: 2, encoding: 'ebcdic037', tags: { 'A\u00e9': f({ encoding: 'ebcdic037' }) } } }))).not.toThrow();
     expect(() => validateSpec(withField(127, { kind: 'b', length: 999, prefix: 'LLL/ascii', encoding: 'binary', subfields: { type: 'bitmapped', bitmap: { format: 'hex', encoding: 'ebcdic500' }, fields: { 2: f({}) } } }))).not.toThrow();
   });

@@ -1,5 +1,6 @@
 import { describe as group, expect, it } from 'vitest';
-import { type BerTlv, type BerTlvLayout, type Codec, createCodec, type Message, toHex } from '../../src/index.js';
+import { type BerTlv, type BerTlvLayout, type Codec, createCodec, type Message, type MessageSpec, messageFromJSON, messageToJSON, toHex } from '../../src/index.js';
+import { fieldPaths } from '../../src/paths/field-paths.js';
 import { catchIso } from '../message/errors-helper.js';
 
 // DE55 alone in a frame: MTI "0100" (4 bytes), binary primary bitmap with bit 55 (8 bytes), an LLLL/ascii prefix
@@ -55,9 +56,28 @@ group('BER-TLV tags on decode', () => {
     expect(where(() => codec.decode(frame('9F81')))).toEqual(['INVALID_TLV', '55', DATA]);
   });
 
-  it('refuses a tag of four bytes, at the tag', () => {
-    expect(where(() => codec.decode(frame('5A0101' + '9F818101' + '00')))).toEqual(['INVALID_TLV', '55', DATA + 3]);
-    expect(where(() => codec.decode(frame('9F81818101' + '00')))).toEqual(['INVALID_TLV', '55', DATA]);
+  it('reads tags of four to eight bytes (X.690 8.1.2.4: subsequent bytes while the top bit is set)', () => {
+    expect(decode('DF81810102ABCD')).toEqual([{ tag: 'DF818101', value: Uint8Array.of(0xab, 0xcd) }]);
+    expect(decode('5F8180808001' + '0107')).toEqual([{ tag: '5F8180808001', value: Uint8Array.of(7) }]);
+    // Eight bytes, the longest: a first byte and seven subsequent bytes (a 49-bit tag number).
+    expect(decode('DFFFFFFFFFFFFF7F' + '00')).toEqual([{ tag: 'DFFFFFFFFFFFFF7F', value: new Uint8Array(0) }]);
+  });
+
+  it('reads a constructed tag of four bytes with its children', () => {
+    expect(decode('FF818101' + '03' + '5A0101')).toEqual([{ tag: 'FF818101', value: [{ tag: '5A', value: Uint8Array.of(1) }] }]);
+  });
+
+  it('refuses a tag of nine bytes, at the tag', () => {
+    expect(where(() => codec.decode(frame('5A0101' + 'DF8181818181818101' + '00')))).toEqual(['INVALID_TLV', '55', DATA + 3]);
+    expect(where(() => codec.decode(frame('DFFFFFFFFFFFFFFF7F' + '00')))).toEqual(['INVALID_TLV', '55', DATA]);
+  });
+
+  it('refuses a tag whose first subsequent byte is 0x80 (a leading zero group, X.690 8.1.2.4.2 c), at the tag', () => {
+    // 9F 80 02 would spell the tag number of 9F02 a second way; 9F 80 81 01 likewise for 9F 81 01.
+    expect(where(() => codec.decode(frame('5A0101' + '9F8002' + '0100')))).toEqual(['INVALID_TLV', '55', DATA + 3]);
+    expect(where(() => codec.decode(frame('9F808101' + '00')))).toEqual(['INVALID_TLV', '55', DATA]);
+    // 0x80 later in the tag is a zero group inside the number, not a leading one.
+    expect(decode('DF818001' + '00')).toEqual([{ tag: 'DF818001', value: new Uint8Array(0) }]);
   });
 
   it('refuses, when told to, a tag outside the dictionary, at the tag and under its own path', () => {
@@ -163,6 +183,13 @@ group('BER-TLV lengths on encode', () => {
     expect(encode([{ tag: RECORD, value: fifty }])).toBe('708196' + '5A0101'.repeat(50));
   });
 
+  it('writes tags of four and eight bytes as given', () => {
+    expect(encode([{ tag: 'DF818101', value: Uint8Array.of(7) }, { tag: 'FF818101', value: [{ tag: '5A', value: Uint8Array.of(1) }] }])).toBe(
+      'DF81810101' + '07' + 'FF81810103' + '5A0101',
+    );
+    expect(encode([{ tag: 'dfffffffffffff7f', value: new Uint8Array(0) }])).toBe('DFFFFFFFFFFFFF7F00');
+  });
+
   it('writes each tag’s bytes as given, in either case of hex', () => {
     expect(encode([{ tag: 'df8101', value: Uint8Array.of(7) }, { tag: '9f02', value: Uint8Array.of(8) }])).toBe('DF81010107' + '9F020108');
   });
@@ -182,7 +209,8 @@ group('BER-TLV nesting on encode', () => {
 group('BER-TLV tags on encode', () => {
   it.each([
     ['no bytes', ''],
-    ['four bytes', '9F818101'],
+    ['nine bytes', 'DF8181818181818101'],
+    ['a first subsequent byte 0x80', '9F8002'],
     ['a one-byte tag with all five low bits set', '9F'],
     ['a multi-byte tag whose first byte does not announce more', '5A01'],
     ['a middle byte without its top bit', '9F0101'],
@@ -218,5 +246,33 @@ group('BER-TLV tags on encode', () => {
       DATA + 3,
     ]);
     expect(where(() => encode([{ tag: '5A', value: Uint8Array.of(1) }, { tag: '5A', value: [] }]))).toEqual(['INVALID_VALUE_TYPE', '55.5A', DATA + 3]);
+  });
+});
+
+group('BER-TLV tags of four to eight bytes outside the codec', () => {
+  const spec: MessageSpec = {
+    name: 'de55-long-tags',
+    mti: { encoding: 'ascii' },
+    bitmap: { format: 'binary' },
+    fields: { 55: { kind: 'b', length: 999, prefix: 'LLL/ascii', encoding: 'binary', subfields: { type: 'ber-tlv', tags: { DF818101: { description: 'kernel data', sensitive: false } }, unknownTags: 'reject' } } },
+  };
+  const message: Message = { mti: '0100', fields: { 55: [{ tag: 'DF818101', value: Uint8Array.of(1, 2) }] } };
+
+  it('go through JSON both ways, and a lowercase one reads as uppercase', () => {
+    const json = messageToJSON(message, spec);
+    expect(json.fields[55]).toEqual([{ tag: 'DF818101', value: '0102' }]);
+    expect(messageFromJSON({ mti: '0100', fields: { 55: [{ tag: 'df818101', value: '0102' }] } }, spec)).toEqual(message);
+  });
+
+  it('are refused in JSON at nine bytes or with a first subsequent byte 0x80, with INVALID_TLV at the field', () => {
+    for (const tag of ['DF8181818181818101', '9F8002']) {
+      const e = catchIso(() => messageFromJSON({ mti: '0100', fields: { 55: [{ tag, value: '00' }] } }, spec));
+      expect([e.code, e.field]).toEqual(['INVALID_TLV', '55']);
+    }
+  });
+
+  it('are named by a field path', () => {
+    expect(fieldPaths(spec).get(message, '55.DF818101')).toEqual(Uint8Array.of(1, 2));
+    expect(catchIso(() => fieldPaths(spec).get(message, '55.9F8002')).code).toBe('UNKNOWN_PATH');
   });
 });

@@ -118,7 +118,7 @@ group('BER-TLV (EMV)', () => {
     ['the indefinite length form', '700080', 'INVALID_TLV'],
     ['a non-minimal long-form length', '9F02810100', 'INVALID_TLV'],
     ['a tag that never ends', '9F', 'INVALID_TLV'],
-    ['a tag longer than three bytes', '9F8181810100', 'INVALID_TLV'],
+    ['a tag longer than eight bytes', '9F818181818181810100', 'INVALID_TLV'],
   ])('refuses %s', (_what, hex, code) => {
     const e = catchIso(() => codec.decode(frame(hex)));
     expect(e.code).toBe(code);
@@ -215,10 +215,15 @@ group('validation of layouts', () => {
 });
 
 group('BER-TLV tags', () => {
-  // Regression: a 4-byte tag must be refused on decode, as it is on encode, so decode and encode agree.
-  it('refuses a four-byte tag whose last byte ends it', () => {
+  // Regression: decode and encode agree on the longest tag: a 4-byte one reads and writes back, a 9-byte one neither.
+  it('reads a four-byte tag whose last byte ends it and writes it back, and refuses a nine-byte one both ways', () => {
     const codec = codecFor(55, { kind: 'b', length: 999, prefix: 'LLL/ascii', encoding: 'binary', subfields: { type: 'ber-tlv' } });
     const frame = Uint8Array.from([...ascii('0100'), 0, 0, 0, 0, 0, 0, 0x02, 0, ...ascii('005'), 0x9f, 0x81, 0x81, 0x01, 0x00]);
-    expect(catchIso(() => codec.decode(frame)).code).toBe('INVALID_TLV');
+    const decoded = codec.decode(frame);
+    expect(decoded.fields[55]).toEqual([{ tag: '9F818101', value: new Uint8Array(0) }]);
+    expect(codec.encode(decoded)).toEqual(frame);
+    const nine = Uint8Array.from([...ascii('0100'), 0, 0, 0, 0, 0, 0, 0x02, 0, ...ascii('010'), 0x9f, ...new Array(7).fill(0x81), 0x01, 0x00]);
+    expect(catchIso(() => codec.decode(nine)).code).toBe('INVALID_TLV');
+    expect(catchIso(() => codec.encode({ mti: '0100', fields: { 55: [{ tag: '9F81818181818181' + '01', value: new Uint8Array(0) }] } })).code).toBe('INVALID_TLV');
   });
 });

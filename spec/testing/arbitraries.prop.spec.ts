@@ -204,9 +204,9 @@ function check(field: FieldSpec, value: unknown, path: string, problems: string[
   return prefixBytes(field.prefix) + content;
 }
 
-/** X.690 8.1.2 tag bytes of an uppercase hex tag (1-3 bytes), or undefined. */
+/** X.690 8.1.2 tag bytes of an uppercase hex tag (1-8 bytes, the codec's documented maximum), or undefined. */
 function berTag(tag: unknown): number[] | undefined {
-  if (typeof tag !== 'string' || !/^(?:[0-9A-F]{2}){1,3}$/.test(tag)) return undefined;
+  if (typeof tag !== 'string' || !/^(?:[0-9A-F]{2}){1,8}$/.test(tag)) return undefined;
   const b = tag.match(/../g)!.map((h) => parseInt(h, 16));
   const multi = (b[0]! & 0x1f) === 0x1f;
   if (!multi) return b.length === 1 ? b : undefined;

@@ -4,6 +4,7 @@ import { ErrorCode } from '../errors/codes.js';
 import { Iso8583Error } from '../errors/iso8583-error.js';
 import type { BerTlv, FieldSpec, FieldValue, Message, MessageSpec, TlvEntry, Track2 } from '../spec/types.js';
 import { validateFieldSpec } from '../spec/validate-spec.js';
+import { BER_TAG_TEXT } from '../subfields/ber-tag.js';
 import {
   berTag,
   checkedSpec,
@@ -142,7 +143,7 @@ function berFromJSON(json: unknown, field: string, depth: number): BerTlv[] {
   return readList(json, field, 'BER-TLV').map((e) => {
     const { tag: rawTag, value } = e;
     const tag = berTag(rawTag);
-    if (tag === undefined) throw new Iso8583Error(ErrorCode.INVALID_TLV, 'tag must be 1-3 bytes of well-formed BER tag in hex', { field });
+    if (tag === undefined) throw new Iso8583Error(ErrorCode.INVALID_TLV, BER_TAG_TEXT, { field });
     const tagPath = subPath(field, tag.tag);
     if (!tag.constructed) return { tag: tag.tag, value: hexOrFail(value, tagPath) };
     if (!Array.isArray(value)) {

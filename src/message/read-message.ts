@@ -5,6 +5,7 @@ import { ErrorCode } from '../errors/codes.js';
 import { Iso8583Error, isIso8583Error } from '../errors/iso8583-error.js';
 import type { BerTlv, FieldSpec, FieldValue, Message, MessageSpec, ScalarValue, TlvEntry, Track2 } from '../spec/types.js';
 import { validateSpec } from '../spec/validate-spec.js';
+import { BER_TAG_TEXT, berTagFromHex } from '../subfields/ber-tag.js';
 
 /**
  * Reading a message object that nobody vouches for: a plain copy, checked against the spec, or an `Iso8583Error`.
@@ -45,21 +46,11 @@ export function isNumberKey(key: string): boolean {
   return FIELD_KEY.test(key);
 }
 
-/** Parses an uppercase or lowercase hex BER tag and checks its form: 1–3 bytes, as the codec accepts. */
+/** Parses an uppercase or lowercase hex BER tag and checks its form (`isWellFormedTag`), as the codec accepts. */
 export function berTag(tag: unknown): { readonly tag: string; readonly constructed: boolean } | undefined {
-  if (typeof tag !== 'string' || tag.length < 2 || tag.length > 6 || tag.length % 2 !== 0 || !/^[0-9A-Fa-f]+$/.test(tag)) return undefined;
-  const bytes: number[] = [];
-  for (let i = 0; i < tag.length; i += 2) bytes.push(parseInt(tag.slice(i, i + 2), 16));
-  const first = bytes[0]!;
-  // Wire facts: low five bits all set announce further tag bytes; each further byte but the last has its top bit set.
-  if (bytes.length === 1) {
-    if ((first & 0x1f) === 0x1f) return undefined;
-  } else {
-    if ((first & 0x1f) !== 0x1f) return undefined;
-    for (let i = 1; i < bytes.length - 1; i++) if ((bytes[i]! & 0x80) === 0) return undefined;
-    if ((bytes[bytes.length - 1]! & 0x80) !== 0) return undefined;
-  }
-  return { tag: tag.toUpperCase(), constructed: (first & 0x20) !== 0 };
+  const bytes = berTagFromHex(tag, true);
+  if (bytes === undefined) return undefined;
+  return { tag: (tag as string).toUpperCase(), constructed: (bytes[0]! & 0x20) !== 0 };
 }
 
 /** `parent.child`, or `child` alone at the top. */
@@ -139,7 +130,7 @@ function readBer(value: unknown, path: string | undefined, depth: number): BerTl
   return readList(value, path, 'BER-TLV').map((entry) => {
     const { tag: rawTag, value: inner } = entry;
     const tag = berTag(rawTag);
-    if (tag === undefined) throw new Iso8583Error(ErrorCode.INVALID_TLV, 'tag must be 1-3 bytes of well-formed BER tag in hex', { field: path });
+    if (tag === undefined) throw new Iso8583Error(ErrorCode.INVALID_TLV, BER_TAG_TEXT, { field: path });
     const tagPath = subPath(path, tag.tag);
     if (tag.constructed) return { tag: tag.tag, value: readBer(inner, tagPath, depth + 1) };
     const bytes = copyBytes(inner);

@@ -3,7 +3,7 @@ import { ErrorCode } from '../errors/codes.js';
 import { Iso8583Error } from '../errors/iso8583-error.js';
 import { KIND_ALPHABETS } from '../spec/kinds.js';
 import type { BerTlvLayout, FieldSpec, MessageSpec, SubfieldLayout, TlvLayout } from '../spec/types.js';
-import { isWellFormedTag } from '../subfields/ber-tlv.js';
+import { isWellFormedTag } from '../subfields/ber-tag.js';
 import { EMV_TAGS } from '../subfields/emv-tags.js';
 
 /**

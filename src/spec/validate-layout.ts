@@ -2,6 +2,7 @@ import { getConverter, hasConverter } from '../codecs/registry.js';
 import { unitMapping } from '../codecs/units.js';
 import { nameLabel } from '../errors/arguments.js';
 import { parsePrefix } from '../prefixes/length-prefix.js';
+import { berTagFromHex, MAX_BER_TAG_BYTES } from '../subfields/ber-tag.js';
 import { KIND_ALPHABETS } from './kinds.js';
 import { MAX_NESTING } from './spec-keys.js';
 import { isSpecObject as isObject, specProblem as fail } from './spec-problem.js';
@@ -17,16 +18,12 @@ export function isSingleByteText(encoding: string): boolean {
 }
 
 /**
- * Tells whether `tag` names a BER-TLV tag as the codec writes it: 1 to 3 bytes in uppercase hex, the first byte's
- * low five bits all set exactly when more bytes follow, every further byte but the last with its top bit set.
- * A dictionary key of any other form never matches a decoded tag.
+ * Tells whether `tag` names a BER-TLV tag as the codec writes it: a well-formed tag (`isWellFormedTag`: 1 to
+ * {@link MAX_BER_TAG_BYTES} bytes, no leading `0x80` subsequent byte) in uppercase hex. A dictionary key of any
+ * other form never matches a decoded tag.
  */
 function isBerTagName(tag: string): boolean {
-  if (!/^(?:[0-9A-F]{2}){1,3}$/.test(tag)) return false;
-  const bytes = tag.match(/../g)!.map((pair) => parseInt(pair, 16));
-  const more = (bytes[0]! & 0x1f) === 0x1f;
-  if (!more) return bytes.length === 1;
-  return bytes.length > 1 && bytes.slice(1, -1).every((b) => (b & 0x80) !== 0) && (bytes[bytes.length - 1]! & 0x80) === 0;
+  return berTagFromHex(tag) !== undefined;
 }
 
 /**
@@ -125,7 +122,7 @@ export function validateLayout(layout: unknown, field: FieldSpec, path: string, 
       if (tags !== undefined) {
         if (!isObject(tags)) fail('subfields.tags must be an object', path);
         for (const [tag, entry] of Object.entries(tags)) {
-          if (!isBerTagName(tag)) fail(`tag ${nameLabel(tag)} is not a BER-TLV tag of 1 to 3 bytes in uppercase hex`, path);
+          if (!isBerTagName(tag)) fail(`tag ${nameLabel(tag)} is not a BER-TLV tag of 1 to ${MAX_BER_TAG_BYTES} bytes in uppercase hex`, path);
           const at = `${path}.${tag}`;
           if (!isObject(entry)) fail('a BER-TLV tag entry must be an object', at);
           if (entry.description !== undefined && typeof entry.description !== 'string') fail('description must be a string', at);

@@ -6,6 +6,7 @@ import { describeType } from '../errors/arguments.js';
 import { ErrorCode } from '../errors/codes.js';
 import { Iso8583Error } from '../errors/iso8583-error.js';
 import type { BerTlv, BerTlvLayout } from '../spec/types.js';
+import { BER_TAG_TEXT, isWellFormedTag, MAX_BER_TAG_BYTES } from './ber-tag.js';
 import { EMV_TAGS } from './emv-tags.js';
 
 /** Constructed tags nest at most this deep; deeper data is refused rather than recursed into. */
@@ -18,10 +19,11 @@ function malformed(detail: string, field: string, offset: number): Iso8583Error 
 /**
  * Compiles BER-TLV data (EMV DE55).
  *
- * Wire facts: a tag's first byte with its low five bits all set (`xx011111`) continues in following bytes while
- * their top bit is set; bit 6 (0x20) of the first byte marks a constructed tag whose value is more TLVs. A length
- * below 0x80 is one byte; `0x81`–`0x84` are followed by 1–4 length bytes. Strict: the indefinite form (0x80) and
- * non-minimal long forms are refused, so decoding then encoding gives back the same bytes.
+ * Wire facts: a tag's first byte with its low five bits all set (`xxx11111`) continues in following bytes while
+ * their top bit is set (up to {@link MAX_BER_TAG_BYTES} bytes in all); bit 6 (0x20) of the first byte marks a
+ * constructed tag whose value is more TLVs. A length below 0x80 is one byte; `0x81`–`0x84` are followed by 1–4
+ * length bytes. Strict: a first subsequent tag byte `0x80` (a leading zero group), the indefinite length form
+ * (0x80) and non-minimal long forms are refused, so decoding then encoding gives back the same bytes.
  */
 export function compileBerTlv(path: string, layout: BerTlvLayout): CompiledField {
   const dictionary = layout.tags ?? EMV_TAGS;
@@ -35,12 +37,14 @@ export function compileBerTlv(path: string, layout: BerTlvLayout): CompiledField
       const first = r.buf[r.pos]!;
       let tagEnd = r.pos + 1;
       if ((first & 0x1f) === 0x1f) {
-        // Subsequent tag bytes: the top bit says another follows; we accept tags of up to 3 bytes.
+        // Subsequent tag bytes: the top bit says another follows (X.690 8.1.2.4.2).
         for (;;) {
           if (tagEnd >= end) throw malformed('tag runs past the end of the data', path, start);
           const b = r.buf[tagEnd++]!;
+          // 8.1.2.4.2 c: the first subsequent byte never holds a zero group alone (another spelling of the tag).
+          if (tagEnd === start + 2 && b === 0x80) throw malformed('non-minimal tag: the first subsequent byte is 0x80', path, start);
           if ((b & 0x80) === 0) break;
-          if (tagEnd - start >= 3) throw malformed('tag longer than 3 bytes', path, start);
+          if (tagEnd - start >= MAX_BER_TAG_BYTES) throw malformed(`tag longer than ${MAX_BER_TAG_BYTES} bytes`, path, start);
         }
       }
       const tag = toHex(r.buf.subarray(r.pos, tagEnd));
@@ -94,7 +98,7 @@ export function compileBerTlv(path: string, layout: BerTlvLayout): CompiledField
       const { tag, value } = (entry ?? {}) as Partial<BerTlv>;
       const tagBytes = typeof tag === 'string' ? hexOrUndefined(tag) : undefined;
       if (tagBytes === undefined || !isWellFormedTag(tagBytes)) {
-        throw new Iso8583Error(ErrorCode.INVALID_TLV, 'tag must be 1-3 bytes of well-formed BER tag in hex', { field: path, offset: w.pos });
+        throw new Iso8583Error(ErrorCode.INVALID_TLV, BER_TAG_TEXT, { field: path, offset: w.pos });
       }
       const upper = (tag as string).toUpperCase();
       const tagPath = `${path}.${upper}`;
@@ -130,13 +134,4 @@ export function compileBerTlv(path: string, layout: BerTlvLayout): CompiledField
     decode: (r) => readList(r, r.end, 0),
     encode: (w, value) => writeList(w, value, 0),
   };
-}
-
-/** A BER tag: one byte, or a first byte `xxx11111` followed by bytes whose top bit is set except the last. */
-export function isWellFormedTag(b: Uint8Array): boolean {
-  if (b.length < 1 || b.length > 3) return false;
-  if (b.length === 1) return (b[0]! & 0x1f) !== 0x1f;
-  if ((b[0]! & 0x1f) !== 0x1f) return false;
-  for (let i = 1; i < b.length - 1; i++) if ((b[i]! & 0x80) === 0) return false;
-  return (b[b.length - 1]! & 0x80) === 0;
 }

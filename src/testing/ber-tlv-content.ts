@@ -1,23 +1,10 @@
 import fc from 'fast-check';
 import type { BerTlv, BerTlvLayout } from '../spec/types.js';
+import { berTagFromHex } from '../subfields/ber-tag.js';
 import { EMV_TAGS } from '../subfields/emv-tags.js';
 import type { Content } from './scalar-shape.js';
 import { has, normalize, repeated, type Sizes, union } from './sizes.js';
 import { type EntryKind, listOfSize } from './tape.js';
-
-/**
- * The bytes of a BER tag written as uppercase hex, or undefined when it is not one (X.690 8.1.2): one byte whose
- * low five bits are not all set, or such a first byte followed by bytes with the top bit set except the last,
- * the first of them not 0x80; at most three bytes, as the codec reads.
- */
-export function berTagBytes(tag: string): number[] | undefined {
-  if (!/^(?:[0-9A-F]{2}){1,3}$/.test(tag)) return undefined;
-  const b = (tag.match(/../g) ?? []).map((h) => parseInt(h, 16));
-  if (b.length === 1) return (b[0]! & 0x1f) === 0x1f ? undefined : b;
-  if ((b[0]! & 0x1f) !== 0x1f || b[1] === 0x80) return undefined;
-  for (let i = 1; i < b.length - 1; i++) if ((b[i]! & 0x80) === 0) return undefined;
-  return (b[b.length - 1]! & 0x80) === 0 ? b : undefined;
-}
 
 /** Bytes of a BER length: one below 0x80, else 0x81–0x84 and the length's own bytes. */
 function berLengthBytes(n: number): number {
@@ -51,10 +38,13 @@ function berValueSize(tagBytes: number, bytes: number, values: Sizes): number {
   throw new RangeError(`no entry of ${bytes} bytes`);
 }
 
-/** Primitive tags beyond any dictionary (two and three bytes), tried when the layout keeps unknown tags. */
-const UNKNOWN_PRIMITIVE = ['DF01', 'DF8101', '9F7F', '1F20'];
+/**
+ * Primitive tags beyond any dictionary (two to eight bytes, the longest the codec reads), tried when the layout
+ * keeps unknown tags.
+ */
+const UNKNOWN_PRIMITIVE = ['DF01', 'DF8101', '9F7F', '1F20', 'DF818101', '5F8180808001', 'DFFFFFFFFFFFFF7F'];
 /** Constructed tags beyond any dictionary, tried when the layout keeps unknown tags. */
-const UNKNOWN_CONSTRUCTED = ['E1', 'BF0C'];
+const UNKNOWN_CONSTRUCTED = ['E1', 'BF0C', 'FF818101'];
 
 /**
  * BER-TLV (EMV DE55): primitive entries holding bytes, and constructed entries holding a list of primitive ones;
@@ -66,7 +56,7 @@ export function berTlvContent(layout: BerTlvLayout, cap: number): Content {
   // Tags grouped by their byte length and form: entries of one group take the same sizes.
   const groups = new Map<string, { tagBytes: number; constructed: boolean; tags: string[] }>();
   for (const tag of new Set(tags)) {
-    const bytes = berTagBytes(tag);
+    const bytes = berTagFromHex(tag);
     if (bytes === undefined) continue;
     const constructed = (bytes[0]! & 0x20) !== 0;
     const key = `${bytes.length}${constructed ? 'c' : 'p'}`;

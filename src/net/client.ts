@@ -70,7 +70,9 @@ async function openTransport<M extends Message>(options: ClientOptions<M>, maxWr
  * const answer = await client.request({ mti: '0800', fields: { 11: '000001', 41: 'TERM0001', 70: '301' } });
  * ```
  */
-export async function connect<M extends Message = Message>(options: ClientOptions<M>): Promise<Client<M>> {
+// `const M`: the messages a handler returns keep their literal MTIs, which a codec set's message type (a union
+// discriminated by `mti`, see createCodecSet) needs; M itself is inferred from the codec as before.
+export async function connect<const M extends Message = Message>(options: ClientOptions<M>): Promise<Client<M>> {
   const limits = checkClientOptions(options);
   const { codec, framing } = options;
   const keyOf = guardedKey(options.key ?? (defaultMatchKey as MatchKey<M>));

@@ -105,7 +105,9 @@ function addStats(a: SessionStats, b: SessionStats): SessionStats {
  * await pool.whenUp();
  * ```
  */
-export function openSessionPool<M extends Message = Message>(options: SessionPoolOptions<M>): SessionPool<M> {
+// `const M`: the messages a handler returns keep their literal MTIs, which a codec set's message type (a union
+// discriminated by `mti`, see createCodecSet) needs; M itself is inferred from the codec as before.
+export function openSessionPool<const M extends Message = Message>(options: SessionPoolOptions<M>): SessionPool<M> {
   const where = 'openSessionPool';
   checkObject(where, 'options', options);
   const { links: targets, select = 'active-standby', ...shared } = options;

@@ -94,7 +94,9 @@ function systemCode(e: unknown): string {
  * await server.listen(8583);
  * ```
  */
-export function createServer<M extends Message = Message>(options: ServerOptions<M>): Server<M> {
+// `const M`: the messages a handler returns keep their literal MTIs, which a codec set's message type (a union
+// discriminated by `mti`, see createCodecSet) needs; M itself is inferred from the codec as before.
+export function createServer<const M extends Message = Message>(options: ServerOptions<M>): Server<M> {
   const limits = checkServerOptions(options);
 
   const logger = options.logger === undefined ? silentLogger : guardedLogger(options.logger);

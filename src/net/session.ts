@@ -85,7 +85,9 @@ const SESSION_REQUEST_OPTIONS = ['timeoutMs', 'signal', 'header', 'waitForUp'] a
  * await session.whenUp();
  * ```
  */
-export function openSession<M extends Message = Message>(options: SessionOptions<M>): Session<M> {
+// `const M`: the messages a handler returns keep their literal MTIs, which a codec set's message type (a union
+// discriminated by `mti`, see createCodecSet) needs; M itself is inferred from the codec as before.
+export function openSession<const M extends Message = Message>(options: SessionOptions<M>): Session<M> {
   const limits = checkSessionOptions(options);
   const logger = options.logger === undefined ? silentLogger : guardedLogger(options.logger);
   const counters = newSessionCounters();

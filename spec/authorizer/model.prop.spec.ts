@@ -66,6 +66,7 @@ type Command =
   | { kind: 'no-stan'; card: 0 | 1; amount: number }
   | { kind: 'retransmit'; changed: boolean }
   | { kind: 'late'; slot: number }
+  | { kind: 'burst'; slots: number[]; reversal: 'none' | 'at-once' | 'after' }
   | { kind: 'clock'; days: number };
 
 const SLOTS = 8;
@@ -117,6 +118,17 @@ const command: fc.Arbitrary<Command> = fc.oneof(
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('retransmit' as const), changed: fc.boolean() }) },
   // The acquirer timed out on an original and sends its timeout reversal while the original may still be deciding.
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('late' as const), slot }) },
+  // Several originals at once (a slot drawn twice is the same request twice in one burst): those of one account
+  // that wait behind a decision in flight are decided by one statement, in arrival order; with a timeout reversal
+  // (0420) of the first, sent at the same moment or once the burst is answered.
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      kind: fc.constant('burst' as const),
+      slots: fc.array(slot, { minLength: 2, maxLength: 5 }),
+      reversal: fc.constantFrom('none' as const, 'at-once' as const, 'after' as const),
+    }),
+  },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('clock' as const), days: fc.integer({ min: 1, max: 9 }) }) },
 );
 
@@ -230,6 +242,22 @@ describe('the authorizer against a model', () => {
                 const reversalFirst = (await seqOf(reversal)) >= 0 && (await seqOf(reversal)) < (await seqOf(o));
                 if (reversalFirst) steps.push('(the reversal took the account row first)');
                 for (const [m, a] of reversalFirst ? ([[reversal, answerReversal], [o, answerOriginal]] as const) : ([[o, answerOriginal], [reversal, answerReversal]] as const)) check(m, a);
+                break;
+              }
+              case 'burst': {
+                // Answered by the model in the order the account rows' locks took them (decision_seq; a burst
+                // numbers its decisions in arrival order); the same request twice has one stored row, and its two
+                // answers are the same; a card not on file stores no order: any order.
+                const burst = c.slots.map((s) => originals[s]!);
+                const reversal = message('0420', { ...burst[0]!.fields, 11: nextStan(), 90: de90(burst[0]!) });
+                const all = c.reversal === 'at-once' ? [...burst, reversal] : burst;
+                steps.push(`at once: ${all.map((m) => `${m.mti} ${JSON.stringify(m.fields)}`).join(' and ')}`);
+                const answers = await Promise.all(all.map((m) => handler(m as IsoMessage)));
+                const seqs = await Promise.all(all.map((m) => seqOf(m)));
+                const order = all.map((_, i) => i).sort((a, b) => seqs[a]! - seqs[b]!);
+                steps.push(`(in the order ${order.join(', ')})`);
+                for (const i of order) check(all[i]!, answers[i]);
+                if (c.reversal === 'after') await send(reversal);
                 break;
               }
               case 'complete': {

@@ -193,8 +193,9 @@ const provokers: Provoker[] = [
   ...p(
     'INVALID_TRACK',
     'decode',
-    'Track 2 has no separator, or a bad PAN, expiry or service code',
+    'Track 2 has no separator, or a bad PAN, expiry or service code, or the separator the layout does not use (`D` in a `=` track; `=` or a second `D` in a `D` track: `offset` that byte)',
     () => structured.decode(frame('0100', [0, 0, 0, 0, 0x20, 0, 0, 0], '16', '4111111111111111')),
+    () => structured.decode(frame('0100', [0, 0, 0, 0, 0x20, 0, 0, 0], '12', '4111D2812101')),
   ),
   ...p('CONVERTER_FAILED', 'decode', 'a user converter threw something other than an `Iso8583Error`', () => rich.decode(richFrame('1000000000000000', '000000'))),
 
@@ -282,8 +283,9 @@ const provokers: Provoker[] = [
   ...p(
     'INVALID_TRACK',
     'encode',
-    'a Track 2 part is missing or not digits',
+    'a Track 2 part is missing or not digits, or its discretionary data holds the separator the layout does not use (or a second `D`: `offset` the byte it would take)',
     () => structured.encode({ mti: '0100', fields: { 35: { pan: '4111', expiry: '28', serviceCode: '201', discretionary: '' } } }),
+    () => structured.encode({ mti: '0100', fields: { 35: { pan: '4111', expiry: '2812', serviceCode: '201', discretionary: 'D' } } }),
   ),
   ...p('CONVERTER_FAILED', 'encode', 'a user converter threw something other than an `Iso8583Error`', () => rich.encode({ header: 'H1', mti: '0100', fields: { 4: '000000' } })),
   ...p(

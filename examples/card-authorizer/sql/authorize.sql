@@ -17,10 +17,12 @@
 -- approved for its amount and holds nothing: the money moves when its financial advice (0220) credits it.
 -- An incremental is decided like any authorization; its hold joins the pre-auth's hold day, and the pre-auth's
 -- hold total grows by it, so the pre-auth's completion or reversal later releases both.
--- Returns one row: response_code, approved, auth_code, duplicate (true when the stored answer is returned).
+-- Returns one row: response_code, approved, auth_code, duplicate (true when the stored answer is returned), and
+-- account_id (the card's account, null for a card not on file): how the application learns which account a card's
+-- requests serialise on, to decide the next burst of them in one statement (authorize-batch.sql).
 with
 previous as (               -- the same request seen before: its stored answer
-  select t.request_hash, t.response_code, t.approved, t.auth_code from transactions t where t.idem_key = $1
+  select t.request_hash, t.response_code, t.approved, t.auth_code, t.account_id from transactions t where t.idem_key = $1
 ),
 card as (                   -- the card: why it refuses (null: it does not), its options, how long its hold lives
   select c.id, c.account_id, c.limit_amount_30d, c.limit_count_30d,
@@ -161,16 +163,17 @@ inserted as (               -- insert the new transaction; a concurrent twin mak
   union all
   select $1, $2, null, null, $8, $4::bigint, 0, '14', null, null, null, $17, $10, null, null, null, null, 0, 0
   where not exists (select 1 from card) and not exists (select 1 from previous)
-  returning response_code, approved, auth_code
+  returning response_code, approved, auth_code, account_id
 )
-select response_code, approved, auth_code, false as duplicate from inserted
+select response_code, approved, auth_code, false as duplicate, account_id from inserted
 union all
 -- The card is known and the request new, yet nothing was decided: the deadline passed. Nothing changed.
-select '91', 0, null, false
+select '91', 0, null, false, (select account_id from card)
 where exists (select 1 from card) and not exists (select 1 from previous) and not exists (select 1 from decision)
 union all
 select case when p.request_hash = $2 then p.response_code else '94' end,
        case when p.request_hash = $2 then p.approved else 0 end,
        case when p.request_hash = $2 then p.auth_code end,
-       true
+       true,
+       p.account_id
 from previous p;

@@ -12,6 +12,7 @@ const sql = (name: string): string => readFileSync(new URL(`../sql/${name}`, imp
 export const QUERIES = {
   schema: sql('schema.sql'),
   authorize: sql('authorize.sql'),
+  authorizeBatch: sql('authorize-batch.sql'),
   naiveAuthorize: sql('naive-authorize.sql'),
   reverse: sql('reverse.sql'),
   advise: sql('advise.sql'),
@@ -161,6 +162,27 @@ export async function authorize(
   statement: string = QUERIES.authorize,
   leftMs: () => number = () => NO_DEADLINE_MS,
 ): Promise<AuthorizationResult> {
+  return (await authorizeOnAccount(client, request, statement, leftMs)).result;
+}
+
+/** A decision, and the account it was decided on (null for a card not on file, or a statement that does not say). */
+export interface DecidedOnAccount {
+  readonly result: AuthorizationResult;
+  readonly accountId: string | null;
+}
+
+/**
+ * {@link authorize}, with the account the card's requests serialise on, as the statement answers it.
+ *
+ * Why: the application learns from it which requests it may decide together in one burst (authorize-batch.sql);
+ * the mapping only ever groups requests, Postgres's row lock still decides.
+ */
+export async function authorizeOnAccount(
+  client: Pool | PoolClient,
+  request: AuthorizationRequest,
+  statement: string = QUERIES.authorize,
+  leftMs: () => number = () => NO_DEADLINE_MS,
+): Promise<DecidedOnAccount> {
   for (let attempt = 0; ; attempt++) {
     try {
       return await run(client, statement, paramsOf(request, leftMs()));
@@ -176,8 +198,8 @@ export async function authorize(
 }
 
 /** One run of the decision statement, without the retry, with `leftMs` to decide (none by default). */
-export function authorizeOnce(client: Pool | PoolClient, request: AuthorizationRequest, leftMs = NO_DEADLINE_MS): Promise<AuthorizationResult> {
-  return run(client, QUERIES.authorize, paramsOf(request, leftMs));
+export async function authorizeOnce(client: Pool | PoolClient, request: AuthorizationRequest, leftMs = NO_DEADLINE_MS): Promise<AuthorizationResult> {
+  return (await run(client, QUERIES.authorize, paramsOf(request, leftMs))).result;
 }
 
 function paramsOf(request: AuthorizationRequest, leftMs: number): string[] {
@@ -235,14 +257,71 @@ const STATEMENT_NAMES = new Map<string, string>([
   [QUERIES.naiveAuthorize, 'naive_authorize'],
 ]);
 
-async function run(client: Pool | PoolClient, statement: string, params: string[]): Promise<AuthorizationResult> {
+async function run(client: Pool | PoolClient, statement: string, params: string[]): Promise<DecidedOnAccount> {
   const name = STATEMENT_NAMES.get(statement);
-  const { rows } = await client.query<{ response_code: string; approved: string; auth_code: string | null; duplicate: boolean }>(
+  const { rows } = await client.query<{ response_code: string; approved: string; auth_code: string | null; duplicate: boolean; account_id?: string | null }>(
     name === undefined ? { text: statement, values: params } : { name, text: statement, values: params },
   );
   const row = rows[0];
   if (row === undefined) throw new Error('the decision statement returned no row');
-  return { responseCode: row.response_code, approved: BigInt(row.approved), authCode: row.auth_code, duplicate: row.duplicate };
+  return {
+    result: { responseCode: row.response_code, approved: BigInt(row.approved), authCode: row.auth_code, duplicate: row.duplicate },
+    accountId: row.account_id ?? null,
+  };
+}
+
+/** What the burst statement answers for a request it leaves to the one-request statement. */
+export const DECIDE_ALONE = 'single';
+
+/**
+ * Runs the burst statement (authorize-batch.sql) for `requests` of account `accountId`, all of business date `today`,
+ * each with its time left in ms: one answer per request, in order; a response code {@link DECIDE_ALONE} means the
+ * request was left, unchanged and unstored, for {@link authorize}. A concurrent twin committed by another process
+ * makes the whole statement fail on the unique key, and it runs again (so does a deadlock victim).
+ */
+export async function authorizeBurst(
+  client: Pool | PoolClient,
+  accountId: string,
+  today: string,
+  requests: readonly AuthorizationRequest[],
+  leftMs: () => readonly number[],
+): Promise<AuthorizationResult[]> {
+  const column = (f: (r: AuthorizationRequest) => string): string[] => requests.map(f);
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const { rows } = await client.query<{ response_code: string; approved: string; auth_code: string | null; duplicate: boolean }>({
+        name: 'authorize_batch',
+        text: QUERIES.authorizeBatch,
+        values: [
+          column((r) => r.idemKey),
+          column((r) => r.requestHash),
+          column((r) => r.panKey),
+          column((r) => r.amount.toString()),
+          column((r) => r.currency),
+          column((r) => r.mcc),
+          column((r) => r.mti),
+          column(() => newAuthCode()),
+          column((r) => r.link),
+          column((r) => identifierParams(r.ids)[0]),
+          column((r) => r.channel ?? 'pos'),
+          column((r) => identifierParams(r.ids)[1]),
+          column((r) => identifierParams(r.ids)[2]),
+          column((r) => identifierParams(r.ids)[3]),
+          column((r) => r.processing ?? '00'),
+          column((r) => r.expiry ?? ''),
+          leftMs().map((ms) => String(Math.max(0, Math.min(NO_DEADLINE_MS, Math.floor(ms))))),
+          today,
+          accountId,
+        ],
+      });
+      if (rows.length !== requests.length) throw new Error('the burst statement returned another number of rows than requests');
+      return rows.map((row) => ({ responseCode: row.response_code, approved: BigInt(row.approved), authCode: row.auth_code, duplicate: row.duplicate }));
+    } catch (e) {
+      const code = (e as { code?: string }).code;
+      if ((code === '23505' || code === '40P01') && attempt < MAX_FENCE_RETRIES) continue;
+      throw e;
+    }
+  }
 }
 
 /** The answer given when no decision was made within the deadline: nothing is held and nothing is stored. */
@@ -420,7 +499,11 @@ export async function warmUp(pool: Pool, connections: number): Promise<void> {
       clients.map(async (client, c) => {
         await client.query('begin');
         try {
-          for (let i = 0; i < EXECUTIONS_TO_GENERIC_PLAN; i++) await authorizeOnce(client, warmUpRequest(`${c}.${i}`));
+          for (let i = 0; i < EXECUTIONS_TO_GENERIC_PLAN; i++) {
+            await authorizeOnce(client, warmUpRequest(`${c}.${i}`));
+            // Account 0 is never an account: nothing is locked or decided, every request is left 'single'.
+            await authorizeBurst(client, '0', warmUpRequest('').today, [warmUpRequest(`${c}.${i}.1`), warmUpRequest(`${c}.${i}.2`)], () => [NO_DEADLINE_MS, NO_DEADLINE_MS]);
+          }
         } finally {
           await client.query('rollback');
         }

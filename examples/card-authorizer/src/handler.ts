@@ -6,7 +6,8 @@ import type { Pool } from 'pg';
 import { responseMti } from 'iso8583-codec';
 import { type NetLogger, silentLogger } from 'iso8583-codec/net';
 import type { CardKeys } from './card-keys.js';
-import { advise, authorizeWithin, type AuthorizationResult, inquire, reverse } from './db.js';
+import { createBurstDecider } from './bursts.js';
+import { advise, type AuthorizationResult, inquire, reverse } from './db.js';
 import { businessDate, intentOf, type IsoMessage, toInquiryResponse, toResponse } from './iso.js';
 
 /** Options of {@link createAuthorizerHandler}. */
@@ -32,6 +33,8 @@ const answered = (request: IsoMessage, responseCode: string): IsoMessage => toRe
 export function createAuthorizerHandler(options: HandlerOptions): (request: IsoMessage) => Promise<IsoMessage | undefined> {
   const clock = options.clock ?? (() => new Date());
   const logger = options.logger ?? silentLogger;
+  // Authorizations of one account that arrive while one of its decisions is in flight are decided together.
+  const decide = createBurstDecider(options.pool);
   const failed = (request: IsoMessage, e: unknown): IsoMessage => {
     logger.error('decision failed', { mti: request.mti, code: (e as { code?: string }).code ?? (e instanceof Error ? e.name : typeof e) });
     return answered(request, '96');
@@ -59,7 +62,7 @@ export function createAuthorizerHandler(options: HandlerOptions): (request: IsoM
       case 'authorize': {
         let result: AuthorizationResult;
         try {
-          result = await authorizeWithin(options.pool, intent.request, options.deadlineMs);
+          result = await decide(intent.request, options.deadlineMs);
         } catch (e) {
           return failed(request, e);
         }

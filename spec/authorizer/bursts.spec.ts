@@ -1,0 +1,174 @@
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createBurstDecider } from '../../examples/card-authorizer/src/bursts.js';
+import { authorizeBurst, type AuthorizationRequest, type AuthorizationResult, migrate, NO_DEADLINE_MS } from '../../examples/card-authorizer/src/db.js';
+import { DATABASE_URL, heldOn, insertCards, KEYS } from './env.js';
+import { replay } from './model.js';
+
+/**
+ * Bursts: authorizations of one account that wait behind a decision in flight are decided by one statement
+ * (sql/authorize-batch.sql), in arrival order, under one lock of the account row. Checked on the real Postgres: the
+ * order and exactness of the decisions, duplicates inside a burst and already stored, the per-request deadline
+ * checked inside the statement, and what the statement leaves to the one-request statement (a card with a rolling
+ * limit, an account with an early reversal waiting, a card whose account the process learned wrong).
+ */
+const schema = `authz_bursts_${process.pid}_${randomUUID().slice(0, 8)}`;
+const APP = `bursts-${randomUUID().slice(0, 8)}`;
+const TODAY = '2026-11-24';
+let pool: pg.Pool;
+let stan = 0;
+
+beforeAll(async () => {
+  pool = new pg.Pool({ connectionString: DATABASE_URL, max: 8, application_name: APP, options: `-c search_path=${schema}` });
+  await migrate(pool, schema);
+});
+
+afterAll(async () => {
+  await pool?.query(`drop schema if exists "${schema}" cascade`);
+  await pool?.end();
+});
+
+const pan = (card: number): string => `5${String(card).padStart(15, '0')}`;
+
+function request(card: number, amount: bigint, key = `b${++stan}`): AuthorizationRequest {
+  return { idemKey: key, requestHash: `h ${key} ${amount}`, panKey: KEYS.pan(pan(card)), amount, currency: '978', mcc: '5411', today: TODAY, mti: '0100', link: `link ${key}` };
+}
+
+async function account(id: number, balance: bigint): Promise<void> {
+  await pool.query("insert into accounts (id, currency, balance) values ($1, '978', $2)", [id, balance.toString()]);
+}
+
+/** What the account's decisions were, in the order its row lock serialised them. */
+async function decisions(accountId: number): Promise<{ key: string; amount: bigint; code: string; approved: bigint }[]> {
+  const { rows } = await pool.query<{ idem_key: string; amount: string; response_code: string; approved: string }>(
+    "select idem_key, amount, response_code, approved from transactions where account_id = $1 and mti = '0100' order by decision_seq",
+    [accountId],
+  );
+  return rows.map((r) => ({ key: r.idem_key, amount: BigInt(r.amount), code: r.response_code, approved: BigInt(r.approved) }));
+}
+
+describe('bursts of one account', () => {
+  it('decides the requests waiting behind a decision in flight in arrival order, each on what the earlier ones left', async () => {
+    await account(1, 10_000n);
+    await insertCards(pool, [{ id: 1, pan: pan(1), accountId: 1, partial: true }, { id: 2, pan: pan(2), accountId: 1 }]);
+    const decide = createBurstDecider(pool);
+    // The process learns each card's account from its first answer.
+    expect((await decide(request(1, 100n), 60_000)).responseCode).toBe('00');
+    expect((await decide(request(2, 100n), 60_000)).responseCode).toBe('00');
+    // Sent at once: the first is decided alone, the 31 behind it wait and are decided together.
+    const burst = Array.from({ length: 32 }, (_, i) => request(1 + (i % 2), BigInt(300 + 7 * i)));
+    const answers = await Promise.all(burst.map((r) => decide(r, 60_000)));
+    const decided = await decisions(1);
+    expect(decided.map((d) => d.key)).toEqual([decided[0]!.key, decided[1]!.key, ...burst.map((r) => r.idemKey)]);
+    // Card 1 allows partial approval, card 2 does not: replayed card by card is not the account's order, so the
+    // replay is of the account's funds, with each decision's own card option.
+    let held = 0n;
+    for (const [i, d] of decided.entries()) {
+      const partial = i === 0 || (i >= 2 && (i - 2) % 2 === 0);
+      const left = 10_000n - held;
+      const expected = left >= d.amount ? ['00', d.amount] : partial && left > 0n ? ['10', left] : ['51', 0n];
+      expect([d.code, d.approved], `#${i}`).toEqual(expected);
+      held += d.approved;
+    }
+    expect(answers.map((a) => a.responseCode)).toEqual(decided.slice(2).map((d) => d.code));
+    expect(await heldOn(pool, 1, TODAY)).toBe(held);
+    expect(answers.some((a) => a.responseCode === '51')).toBe(true);
+  });
+
+  it('keeps a storm of 64 requests on one account exact through the model, in the order the row lock took them', async () => {
+    await account(2, 50_000n);
+    await insertCards(pool, [{ id: 3, pan: pan(3), accountId: 2 }]);
+    const decide = createBurstDecider(pool);
+    await decide(request(3, 1_000n), 60_000);
+    await Promise.all(Array.from({ length: 64 }, (_, i) => decide(request(3, BigInt(500 + 37 * i)), 60_000)));
+    const decided = await decisions(2);
+    expect(decided).toHaveLength(65);
+    expect(replay({ balance: 50_000n, partial: false, limitAmount: null, limitCount: null }, decided)).toEqual([]);
+    expect(await heldOn(pool, 2, TODAY)).toBe(decided.reduce((n, d) => n + d.approved, 0n));
+  });
+
+  it('answers a duplicate inside a burst and a key stored before with the stored answer, and another content with 94', async () => {
+    await account(3, 1_000n);
+    await insertCards(pool, [{ id: 4, pan: pan(4), accountId: 3 }]);
+    const stored = request(4, 100n);
+    const client = await pool.connect();
+    try {
+      const [first] = await authorizeBurst(client, '3', TODAY, [stored], () => [NO_DEADLINE_MS]);
+      expect(first).toMatchObject({ responseCode: '00', approved: 100n, duplicate: false });
+      const fresh = request(4, 200n);
+      const answers = await authorizeBurst(
+        client,
+        '3',
+        TODAY,
+        [fresh, { ...fresh }, { ...fresh, requestHash: 'other' }, stored, { ...stored, requestHash: 'other' }, request(4, 800n)],
+        () => Array.from({ length: 6 }, () => NO_DEADLINE_MS),
+      );
+      const [decided, twin, changed, again, storedChanged, declined] = answers as [AuthorizationResult, AuthorizationResult, AuthorizationResult, AuthorizationResult, AuthorizationResult, AuthorizationResult];
+      expect(decided).toMatchObject({ responseCode: '00', approved: 200n, duplicate: false });
+      expect(twin).toEqual({ ...decided, duplicate: true });
+      expect(changed).toEqual({ responseCode: '94', approved: 0n, authCode: null, duplicate: true });
+      expect(again).toEqual({ ...first, duplicate: true });
+      expect(storedChanged).toEqual({ responseCode: '94', approved: 0n, authCode: null, duplicate: true });
+      // 1,000 less 100 and 200 held: 800 is more than is left, and the duplicates took nothing.
+      expect(declined).toMatchObject({ responseCode: '51', approved: 0n });
+    } finally {
+      client.release();
+    }
+    expect(await heldOn(pool, 3, TODAY)).toBe(300n);
+    expect((await decisions(3)).map((d) => d.code)).toEqual(['00', '00', '51']);
+  });
+
+  it('answers 91 and stores nothing for a request whose time ran out while the burst waited for the row lock', async () => {
+    await account(4, 1_000n);
+    await insertCards(pool, [{ id: 5, pan: pan(5), accountId: 4 }]);
+    const blocker = await pool.connect();
+    await blocker.query('begin');
+    await blocker.query('update accounts set decision_seq = decision_seq where id = 4');
+    const client = await pool.connect();
+    const late = request(5, 100n);
+    const patient = request(5, 200n);
+    const answers = authorizeBurst(client, '4', TODAY, [late, patient], () => [50, NO_DEADLINE_MS]);
+    // Released once the burst has waited past the first request's time, by Postgres's own clock.
+    for (let waited = 0; waited === 0; ) {
+      const { rows } = await pool.query<{ n: number }>(
+        "select count(*)::int as n from pg_stat_activity where application_name = $1 and wait_event_type = 'Lock' and clock_timestamp() - query_start >= interval '50 milliseconds'",
+        [APP],
+      );
+      waited = rows[0]!.n;
+    }
+    await blocker.query('commit');
+    blocker.release();
+    const [a, b] = await answers;
+    client.release();
+    expect(a).toEqual({ responseCode: '91', approved: 0n, authCode: null, duplicate: false });
+    expect(b).toMatchObject({ responseCode: '00', approved: 200n });
+    expect((await pool.query('select count(*)::int as n from transactions where idem_key = $1', [late.idemKey])).rows[0].n).toBe(0);
+    expect(await heldOn(pool, 4, TODAY)).toBe(200n);
+  });
+
+  it('leaves a card with a rolling limit, an account with an early reversal waiting and a card of another account to the one-request statement', async () => {
+    await account(5, 100_000n);
+    await account(6, 100_000n);
+    await insertCards(pool, [
+      { id: 6, pan: pan(6), accountId: 5 },
+      { id: 7, pan: pan(7), accountId: 5, limitCount: 3 },
+      { id: 8, pan: pan(8), accountId: 5 },
+    ]);
+    const decide = createBurstDecider(pool);
+    for (const card of [6, 7, 8]) await decide(request(card, 100n), 60_000);
+    // Card 8 moves to account 6: this process still maps it to account 5.
+    await pool.query('update cards set account_id = 6 where id = 8');
+    const burst = [request(6, 100n), ...Array.from({ length: 4 }, () => request(7, 100n)), request(8, 300n), request(8, 400n)];
+    const answers = await Promise.all(burst.map((r) => decide(r, 60_000)));
+    // Card 7's limit of 3 uses: its first request and two more are approved, the other two 65.
+    expect(answers.map((a) => a.responseCode)).toEqual(['00', '00', '00', '65', '65', '00', '00']);
+    expect(await heldOn(pool, 5, TODAY)).toBe(100n * 3n + 100n * 3n);
+    expect(await heldOn(pool, 6, TODAY)).toBe(700n);
+    // An early reversal waits on account 5: every request of its next burst is decided alone, and still exactly.
+    await pool.query(`update accounts set orphans = jsonb_build_object('r0', jsonb_build_object('card', 6, 'amount', 999, 'keep', -1, 'link', 'elsewhere', 'day', $1::date, 'seq', 0)) where id = 5`, [TODAY]);
+    const more = await Promise.all(Array.from({ length: 6 }, () => decide(request(6, 1_000n), 60_000)));
+    expect(more.map((a) => a.responseCode)).toEqual(Array.from({ length: 6 }, () => '00'));
+    expect(await heldOn(pool, 5, TODAY)).toBe(600n + 6_000n);
+  });
+});

@@ -5,8 +5,10 @@
  * the file differs from what this script writes, and spec/spec/schema.prop.spec.ts checks on random documents that
  * the schema and `validateSpec` accept the same ones.
  *
- * One rule of `validateSpec` has no JSON Schema form: the fixed subfields of a fixed positional field must add up
- * to its size (a sum over sibling values). The schema's description says so.
+ * Some rules of `validateSpec` have no JSON Schema form, as they compare values across the document: the fixed
+ * subfields of a fixed positional field must add up to its size (a sum over sibling values), and the message-type
+ * rules (`rules`) must name fields the spec defines, test with `startsWith` only a field whose value is a string,
+ * and never make one field both mandatory and forbidden for an MTI. The schema's description says so.
  */
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -334,9 +336,53 @@ function headerRules(): Schema[] {
   });
 }
 
+/** A list of data element numbers in a rule: distinct integers 2-192 (that the spec defines them is beyond a schema). */
+const ruleFieldList: Schema = { type: 'array', uniqueItems: true, items: { type: 'integer', minimum: 2, maximum: 192 } };
+
+/** The definitions of `rules`: a condition, a conditional entry and the rule of one MTI pattern. */
+const ruleDefs: Record<string, Schema> = {
+  ruleCondition: {
+    type: 'object',
+    required: ['field'],
+    additionalProperties: false,
+    properties: {
+      field: { type: 'integer', minimum: 2, maximum: 192, description: 'the data element tested' },
+      present: { type: 'boolean', description: 'true: the field is present; false: absent' },
+      startsWith: { type: 'string', minLength: 1, description: "the field's string value starts with these characters" },
+    },
+    oneOf: [
+      { type: 'object', required: ['present'], properties: { present: true } },
+      { type: 'object', required: ['startsWith'], properties: { startsWith: true } },
+    ],
+  },
+  conditionalRule: {
+    type: 'object',
+    required: ['when'],
+    additionalProperties: false,
+    properties: {
+      when: { oneOf: [{ $ref: '#/$defs/ruleCondition' }, { type: 'array', minItems: 1, items: { $ref: '#/$defs/ruleCondition' } }], description: 'a condition, or conditions that must all hold' },
+      mandatory: ruleFieldList,
+      forbidden: ruleFieldList,
+    },
+    anyOf: [
+      { type: 'object', required: ['mandatory'], properties: { mandatory: true } },
+      { type: 'object', required: ['forbidden'], properties: { forbidden: true } },
+    ],
+  },
+  mtiRule: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      mandatory: { ...(ruleFieldList as object), description: 'fields every message of the type carries' },
+      forbidden: { ...(ruleFieldList as object), description: 'fields no message of the type carries' },
+      conditional: { type: 'array', items: { $ref: '#/$defs/conditionalRule' }, description: 'fields mandatory or forbidden when a condition holds' },
+    },
+  },
+};
+
 /** The schema, as docs/spec.schema.json holds it. */
 export function specSchema(): Schema {
-  const defs: Record<string, Schema> = { field: fieldShape, fieldRules: { allOf: fieldRules() }, layout: layoutShape(), tlvValue };
+  const defs: Record<string, Schema> = { field: fieldShape, fieldRules: { allOf: fieldRules() }, layout: layoutShape(), tlvValue, ...ruleDefs };
   for (let d = 1; d <= MAX_NESTING + 1; d++) defs[`field${d}`] = field(d);
   for (let d = 1; d <= MAX_NESTING; d++) defs[`layout${d}`] = layout(d);
   return {
@@ -344,7 +390,7 @@ export function specSchema(): Schema {
     $id: 'https://github.com/iso8583-codec/iso8583-codec/docs/spec.schema.json',
     title: 'iso8583-codec message spec',
     description:
-      'A message layout for iso8583-codec, over its built-in converters: a document is valid here exactly when validateSpec accepts it, but for one rule JSON Schema cannot state: the fixed subfields of a fixed positional field must add up to its size. A spec naming a converter you register is outside this schema (validateSpec accepts it once the converter is registered). Written by scripts/spec-schema.ts.',
+      'A message layout for iso8583-codec, over its built-in converters: a document is valid here exactly when validateSpec accepts it, but for the rules JSON Schema cannot state, which compare values across the document: the fixed subfields of a fixed positional field must add up to its size, and the rules by MTI must name fields the spec defines, test with startsWith only a field whose value is a string, and never make a field both mandatory and forbidden for one MTI. A spec naming a converter you register is outside this schema (validateSpec accepts it once the converter is registered). Written by scripts/spec-schema.ts.',
     type: 'object',
     required: ['name', 'mti', 'bitmap', 'fields'],
     additionalProperties: false,
@@ -389,6 +435,12 @@ export function specSchema(): Schema {
         allOf: [when(has('format', { const: 'binary' }), props({ encoding: false }))],
       },
       fields: { type: 'object', additionalProperties: { $ref: '#/$defs/field1' }, description: 'data elements by number' },
+      rules: {
+        type: 'object',
+        propertyNames: str('^[0-9x]{4}$'),
+        additionalProperties: { $ref: '#/$defs/mtiRule' },
+        description: 'presence rules by MTI pattern (four digits or x, any digit): every pattern matching the MTI applies',
+      },
     },
     allOf: [
       when(

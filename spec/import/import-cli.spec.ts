@@ -1,8 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { run } from '../../src/cli/main.js';
-import { importJposPackager, importMoovSpec, specFromJSON } from '../../src/index.js';
+import { createCodec, importJposPackager, importMoovSpec, specFromJSON, toHex } from '../../src/index.js';
 import { FIXTURES } from '../helpers/fixtures.js';
 
 /** Runs the CLI in-process with `stdin` as its standard input; returns status, stdout and stderr. */
@@ -31,6 +32,17 @@ describe('iso8583 import', () => {
     const r = await cli(['import', 'jpos', jpos]);
     expect(r).toMatchObject({ status: 0, stderr: '' });
     expect(specFromJSON(r.stdout)).toEqual(importJposPackager(readFileSync(jpos, 'utf8')));
+  });
+
+  it('prints a spec that decode --spec takes', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'iso8583-import-'));
+    const path = join(dir, 'spec.json');
+    writeFileSync(path, (await cli(['import', 'jpos', join(FIXTURES, 'jpos', 'ascii.xml')])).stdout);
+    const frame = toHex(createCodec(importJposPackager(readFileSync(join(FIXTURES, 'jpos', 'ascii.xml'), 'utf8'))).encode({ mti: '0800', fields: { 70: '301' } }));
+    const r = await cli(['decode', '--spec', path, frame]);
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({ mti: '0800', fields: { 70: '301' } });
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('prints a moov spec as the JSON spec importMoovSpec returns, reading stdin for - or no file', async () => {

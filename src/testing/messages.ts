@@ -7,6 +7,7 @@ import { Iso8583Error } from '../errors/iso8583-error.js';
 import type { Infer } from '../spec/infer.js';
 import type { FieldValue, Message, MessageSpec, ScalarValue } from '../spec/types.js';
 import { headerValueUnits, validateSpec } from '../spec/validate-spec.js';
+import { keepingRules, ruleMtis } from './rule-repair.js';
 import { stringOf } from './scalar-shape.js';
 import { fieldValues } from './values.js';
 
@@ -25,7 +26,9 @@ export interface ArbitraryMessageOptions {
 
 /**
  * An Arbitrary of valid messages for any spec: a 4-digit MTI, the header if the spec has one, and a random subset
- * of the spec's fields with valid values.
+ * of the spec's fields with valid values. For a spec with `rules`, the MTI is often one a rule's pattern matches,
+ * and each message keeps its MTI's rules: a field they make mandatory is added (even outside `only`), one they
+ * forbid is left out (even when listed in `fields`).
  *
  * Why: feed it to your own handler or storage code to find the inputs you did not think of; every message it
  * generates encodes without error, and decoding the encoding gives it back.
@@ -56,13 +59,14 @@ function messagesOf(spec: MessageSpec, checked: ArbitraryMessageOptions): fc.Arb
   const required = checked.fields ?? [];
   const pool = (checked.only ?? all).filter((n) => spec.fields[n] !== undefined && !required.includes(n));
   const maxFields = Math.min(checked.maxFields ?? pool.length, pool.length);
-  const mti = checked.mti !== undefined ? fc.constant(checked.mti) : stringOf('0123456789'.split(''), 4);
+  const anyMti = stringOf('0123456789'.split(''), 4);
+  const mti = checked.mti !== undefined ? fc.constant(checked.mti) : spec.rules === undefined ? anyMti : ruleMtis(spec.rules, anyMti);
   const chosen = fc.subarray(pool, { minLength: 0, maxLength: maxFields });
   const header = headerArbitrary(spec);
   // Each field's values, built once; a field no value fits is a spec no message of which could be sent whole.
   const valuesOf = new Map<number, fc.Arbitrary<FieldValue>>();
   for (const n of [...required, ...pool]) valuesOf.set(n, fieldValues(spec.fields[n]!, String(n)));
-  return fc.tuple(mti, chosen, header).chain(([m, picked, h]) => {
+  const messages = fc.tuple(mti, chosen, header).chain(([m, picked, h]) => {
     const numbers = [...required, ...picked];
     const values = numbers.map((n) => valuesOf.get(n)!);
     return fc.tuple(...values).map((vals) => {
@@ -75,6 +79,9 @@ function messagesOf(spec: MessageSpec, checked: ArbitraryMessageOptions): fc.Arb
       return message;
     });
   });
+  if (spec.rules === undefined) return messages;
+  const rules = spec.rules;
+  return keepingRules({ ...spec, rules }, messages, (n) => valuesOf.get(n) ?? fieldValues(spec.fields[n]!, String(n)));
 }
 
 /**

@@ -39,6 +39,7 @@ export type { Only, StrictField, StrictFields, StrictLayout, StrictLayoutTable, 
 export { specFromJSON, specToJSON } from './spec/spec-json.js';
 export { importJposPackager, type JposImportOptions } from './import/jpos-packager.js';
 export { importMoovSpec, type MoovEbcdicCodePage, type MoovImportOptions } from './import/moov-spec.js';
+export { importPyiso8583Spec, type Pyiso8583ImportOptions } from './import/pyiso8583-spec.js';
 export { describe, type DescribeOptions } from './describe/describe.js';
 export { hidden, maskPan } from './describe/mask.js';
 export { type MaskedJSONOptions, messageToMaskedJSON } from './describe/masked-json.js';

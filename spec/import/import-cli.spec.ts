@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { run } from '../../src/cli/main.js';
-import { createCodec, importJposPackager, importMoovSpec, specFromJSON, toHex } from '../../src/index.js';
+import { createCodec, importJposPackager, importMoovSpec, importPyiso8583Spec, specFromJSON, toHex } from '../../src/index.js';
 import { FIXTURES } from '../helpers/fixtures.js';
 
 /** Runs the CLI in-process with `stdin` as its standard input; returns status, stdout and stderr. */
@@ -54,6 +54,13 @@ describe('iso8583 import', () => {
     expect((await cli(['import', 'moov'], text)).stdout).toBe(fromFile.stdout);
   });
 
+  it('prints a pyiso8583 spec as the JSON spec importPyiso8583Spec returns', async () => {
+    const path = join(FIXTURES, 'pyiso8583', 'spec.json');
+    const r = await cli(['import', 'pyiso8583', path]);
+    expect(r.status).toBe(0);
+    expect(specFromJSON(r.stdout)).toEqual(importPyiso8583Spec(readFileSync(path, 'utf8')));
+  });
+
   it('reports a refusal as an INVALID_SPEC line with the field, exit status 2', async () => {
     const r = await cli(['import', 'jpos', '-'], '<isopackager><isofield id="0" length="4" class="org.jpos.iso.IFA_NUMERIC"/><isofield id="1" length="16" class="org.jpos.iso.IFB_BITMAP"/><isofield id="52" length="8" class="org.jpos.iso.IFE_BINARY"/></isopackager>');
     expect(r.status).toBe(2);
@@ -67,16 +74,16 @@ describe('iso8583 import', () => {
   it('refuses a missing or unknown format and extra arguments with status 1 and its usage', async () => {
     const none = await cli(['import']);
     expect(none.status).toBe(1);
-    expect(none.stderr).toContain('import needs a format: jpos or moov');
-    expect(none.stderr).toContain('Usage: iso8583 import <jpos | moov>');
-    expect((await cli(['import', 'xml', jpos])).stderr).toContain('import knows no format xml (jpos, moov)');
+    expect(none.stderr).toContain('import needs a format: jpos, moov or pyiso8583');
+    expect(none.stderr).toContain('Usage: iso8583 import <jpos | moov | pyiso8583>');
+    expect((await cli(['import', 'xml', jpos])).stderr).toContain('import knows no format xml (jpos, moov, pyiso8583)');
     expect((await cli(['import', '4111111111111111'])).stderr).not.toContain('4111111111111111');
     expect((await cli(['import', 'jpos', jpos, 'extra'])).stderr).toContain('import takes a format and one input at most, got 3 arguments');
     expect((await cli(['import', 'jpos', '--spec', 'iso87ascii', jpos])).stderr).toContain('import does not take --spec');
   });
 
   it('is in the usage and has its own help', async () => {
-    expect((await cli(['--help'])).stdout).toContain('iso8583 import   <jpos | moov> [--json] [file | -]');
+    expect((await cli(['--help'])).stdout).toContain('iso8583 import   <jpos | moov | pyiso8583> [--json] [file | -]');
     const help = await cli(['import', '--help']);
     expect(help.status).toBe(0);
     expect(help.stdout).toContain('iso8583 import jpos packager.xml >');

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { JPOS_CLASSES } from '../../src/import/jpos-classes.js';
-import { createCodec, defineSpec, type FieldSpec, importJposPackager, importMoovSpec, type Message, toHex, validateSpec } from '../../src/index.js';
+import { createCodec, defineSpec, type FieldSpec, importJposPackager, importMoovSpec, importPyiso8583Spec, type Message, toHex, validateSpec } from '../../src/index.js';
 import { catchIso } from '../message/errors-helper.js';
 
 /** The promises docs/migrating.md makes about the importers and the pyiso8583 mapping, one test each. */
@@ -143,5 +143,31 @@ describe('docs/migrating.md, From pyiso8583', () => {
     expect(toHex(frame)).toBe(`0000000000${'30383030'}${toHex(new TextEncoder().encode('80000000000000000400000000000000'))}333031`);
     const binary = createCodec(validateSpec({ ...py, bitmap: { format: 'binary' } })).encode({ mti: '0800', header: new Uint8Array(5), fields: { 70: '301' } });
     expect(toHex(binary)).toBe('00000000003038303080000000000000000400000000000000333031');
+  });
+
+  it('has importPyiso8583Spec turn binary data into bytes, or into hex digits through BCD when counted in nibbles', () => {
+    const T = { data_enc: 'ascii', len_enc: 'ascii', len_type: 0, max_len: 4 };
+    const P = { data_enc: 'b', len_enc: 'ascii', len_type: 0, max_len: 8 };
+    const imported = importPyiso8583Spec({
+      t: T,
+      p: P,
+      2: { data_enc: 'b', len_enc: 'bcd', len_type: 1, max_len: 19, len_count: 'nibbles', left_pad: '0' },
+      52: { data_enc: 'b', len_enc: 'ascii', len_type: 0, max_len: 8 },
+    });
+    expect(imported.fields[52]).toEqual({ kind: 'b', length: 8, encoding: 'binary' });
+    expect(imported.fields[2]).toMatchObject({ kind: 'z', encoding: 'bcd', lengthUnit: 'digits' });
+    // All sixteen nibbles, as pyiso8583's hex strings: 0-9 and A-F.
+    const bytes = createCodec(imported).encode({ mti: '0100', fields: { 2: '0123456789ABCDEF' } } as unknown as Message);
+    expect(toHex(bytes.subarray(12))).toBe('160123456789ABCDEF');
+    for (const [field, detail] of [
+      [{ data_enc: 'latin-1', len_enc: 'ascii', len_type: 0, max_len: 3 }, 'data_enc "latin-1"'],
+      [{ data_enc: 'cp1140', len_enc: 'ascii', len_type: 0, max_len: 3 }, 'data_enc "cp1140"'],
+      [{ data_enc: 'b', len_enc: 'bcd', len_type: 1, max_len: 19, len_count: 'nibbles', right_pad: '1' }, 'right_pad "1" cannot be mapped'],
+      [{ data_enc: 'b', len_enc: 'bcd', len_type: 1, max_len: 19, len_count: 'nibbles' }, 'needs left_pad or right_pad'],
+    ] as const) {
+      const e = catchIso(() => importPyiso8583Spec({ t: T, p: P, 2: field }));
+      expect([e.code, e.field]).toEqual(['INVALID_SPEC', '2']);
+      expect(e.message).toContain(detail);
+    }
   });
 });

@@ -1,5 +1,6 @@
 import { importJposPackager } from '../import/jpos-packager.js';
 import { importMoovSpec } from '../import/moov-spec.js';
+import { importPyiso8583Spec } from '../import/pyiso8583-spec.js';
 import { specToJSON } from '../spec/spec-json.js';
 import type { MessageSpec } from '../spec/types.js';
 import { type InputStream, readJsonInput } from './read-input.js';
@@ -8,13 +9,14 @@ import { type InputStream, readJsonInput } from './read-input.js';
 export const IMPORT_FORMATS: Readonly<Record<string, (text: string) => MessageSpec>> = {
   jpos: (text) => importJposPackager(text),
   moov: (text) => importMoovSpec(text),
+  pyiso8583: (text) => importPyiso8583Spec(text),
 };
 
 /**
  * Runs `iso8583 import <format> [file | -]`: reads the packager or spec text (a file, or stdin), imports it and
  * returns our spec as JSON text, ready for `--spec`.
  *
- * Why: a network's jPOS packager or moov spec becomes a spec file in one command, without writing code; the
+ * Why: a network's jPOS packager, moov spec or pyiso8583 spec becomes a spec file in one command, without writing code; the
  * import's own refusals (`INVALID_SPEC` with the field and the class) are the command's errors.
  */
 export async function importCommand(format: string, input: string | undefined, stdin: InputStream): Promise<string> {

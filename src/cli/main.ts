@@ -100,9 +100,9 @@ function checkCommandLine(args: CliArgs): void {
   }
   if (args.command === 'import') {
     const format = args.positional[0];
-    if (format === undefined) throw new UsageError('import needs a format: jpos or moov', help);
+    if (format === undefined) throw new UsageError('import needs a format: jpos, moov or pyiso8583', help);
     if (!Object.prototype.hasOwnProperty.call(IMPORT_FORMATS, format)) {
-      throw new UsageError(quotable(format) ? `import knows no format ${format} (jpos, moov)` : 'import knows no such format (jpos, moov)', help);
+      throw new UsageError(quotable(format) ? `import knows no format ${format} (jpos, moov, pyiso8583)` : 'import knows no such format (jpos, moov, pyiso8583)', help);
     }
   }
 }

@@ -62,13 +62,13 @@ ${EXIT_TEXT}`,
   import: {
     options: [],
     maxArgs: 2,
-    help: `Usage: iso8583 import <jpos | moov> [--json] [file | -]
+    help: `Usage: iso8583 import <jpos | moov | pyiso8583> [--json] [file | -]
 
-Imports a jPOS GenericPackager XML file (jpos) or a moov-io/iso8583 JSON spec (moov), from a file or stdin (- or
-nothing; at most 1 MiB), and prints it as a JSON spec that --spec takes: iso8583 import jpos packager.xml >
-spec.json. A class, packager, prefix or encoding with no exact equivalent is refused (code INVALID_SPEC, with the
-field and, for jPOS, the class and the line); moov's EBCDIC needs importMoovSpec's ebcdic option, which only the
-library takes.
+Imports a jPOS GenericPackager XML file (jpos), a moov-io/iso8583 JSON spec (moov) or a pyiso8583 spec dict as
+JSON (pyiso8583), from a file or stdin (- or nothing; at most 1 MiB), and prints it as a JSON spec that --spec
+takes: iso8583 import jpos packager.xml > spec.json. A class, packager, prefix or encoding with no exact
+equivalent is refused (code INVALID_SPEC, with the field and, for jPOS, the class and the line); moov's EBCDIC
+needs importMoovSpec's ebcdic option, which only the library takes.
 
 ${EXIT_TEXT}`,
   },
@@ -93,7 +93,7 @@ export const SHORT_USAGE = `Usage:
   iso8583 decode   --spec <preset|spec.json> [--hex | --raw] [--unmask] [--json] [hex | file | -]
   iso8583 describe --spec <preset|spec.json> [--hex | --raw] [--unmask] [--json] [hex | file | -]
   iso8583 encode   --spec <preset|spec.json> [--raw] [--json] [file.json | -]
-  iso8583 import   <jpos | moov> [--json] [file | -]
+  iso8583 import   <jpos | moov | pyiso8583> [--json] [file | -]
   iso8583 specs
   iso8583 help [command] | iso8583 <command> --help | iso8583 --version`;
 
@@ -104,7 +104,7 @@ Commands:
   decode    decode a frame, print JSON (card data masked)
   describe  decode a frame, print it field by field (card data masked)
   encode    encode JSON, print the frame in hex (--raw: raw bytes)
-  import    turn a jPOS packager (XML) or a moov spec (JSON) into a JSON spec
+  import    turn a jPOS packager (XML), a moov or a pyiso8583 spec (JSON) into a JSON spec
   specs     list the built-in presets
 
 Options:

@@ -47,6 +47,8 @@ describe('a codec set', () => {
     expect(set.specFor('1100')).toBe(auth);
     expect(set.default).toBe(auth);
     expect(link.specFor('1100')).toBeUndefined();
+    const versions = createCodecSet({ byMti: { '0xxx': flat, '1xxx': network } });
+    expect([versions.specFor('0999'), versions.specFor('1804'), versions.specFor('2100')]).toEqual([flat, network, undefined]);
     for (const notAnMti of ['08', '08xx', '0800 ', 800, undefined]) expect(set.specFor(notAnMti as string)).toBeUndefined();
   });
 

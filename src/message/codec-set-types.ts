@@ -36,8 +36,9 @@ export interface CodecSetOptions<B extends SpecsByMti = SpecsByMti, D extends Me
  *
  * @example
  * ```ts
- * type Link = InferSet<{ '0100': typeof auth; '08xx': typeof admin }>;
- * // (Infer<typeof auth> & { mti: '0100' }) | (Infer<typeof admin> & { mti: `08${string}` })
+ * const auth = withSubfields(presets.iso87ascii, { 48: { type: 'tlv', tagLength: 2, lengthDigits: 2, encoding: 'ascii' } });
+ * type Link = InferSet<{ '0100': typeof auth; '08xx': typeof presets.iso87ascii }>;
+ * // (Infer<typeof auth> & { mti: '0100' }) | (Infer<typeof presets.iso87ascii> & { mti: `08${string}` })
  * ```
  */
 export type InferSet<B extends SpecsByMti, D extends MessageSpec | undefined = undefined> =

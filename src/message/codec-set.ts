@@ -36,9 +36,10 @@ interface Member {
  *
  * @example
  * ```ts
- * const link = createCodecSet({ byMti: { '0100': auth, '0110': auth, '08xx': admin } });
+ * const auth = withSubfields(presets.iso87ascii, { 48: { type: 'tlv', tagLength: 2, lengthDigits: 2, encoding: 'ascii' } });
+ * const link = createCodecSet({ byMti: { '01xx': auth, '08xx': presets.iso87ascii } });
  * const m = link.decode(frame);
- * if (m.mti === '0100') console.log(m.fields[48]); // typed by auth's DE48
+ * if (m.mti === '0100') console.log(m.fields[48]); // TlvEntry[] | undefined: auth's DE48
  * ```
  */
 export function createCodecSet<const B extends SpecsByMti, const D extends MessageSpec | undefined = undefined>(

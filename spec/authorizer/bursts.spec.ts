@@ -147,6 +147,35 @@ describe('bursts of one account', () => {
     expect(await heldOn(pool, 4, TODAY)).toBe(200n);
   });
 
+  it('runs again when a twin committed by another process after its snapshot, and answers with the answer the twin stored', async () => {
+    await account(7, 1_000n);
+    await insertCards(pool, [{ id: 9, pan: pan(9), accountId: 7 }]);
+    const twin = request(9, 100n);
+    // Another process's decision of the same request: it holds the account row and has stored its answer, not yet
+    // committed, when the burst starts.
+    const other = await pool.connect();
+    await other.query('begin');
+    await other.query("update accounts set held = held + 100, held_on = $1::date, hold_days[ring_slot($1::date + 7, 32)] = $1::date + 7, hold_amounts[ring_slot($1::date + 7, 32)] = 100, decision_seq = decision_seq + 1 where id = 7", [TODAY]);
+    await other.query(
+      "insert into transactions (idem_key, request_hash, account_id, card_id, mti, amount, approved, response_code, auth_code, decision_seq, hold_total) values ($1, $2, 7, 9, '0100', 100, 100, '00', 'TWIN01', 1, 100)",
+      [twin.idemKey, twin.requestHash],
+    );
+    const client = await pool.connect();
+    const answers = authorizeBurst(client, '7', TODAY, [twin, request(9, 200n)], () => [NO_DEADLINE_MS, NO_DEADLINE_MS]);
+    for (let waited = 0; waited === 0; ) {
+      const { rows } = await pool.query<{ n: number }>("select count(*)::int as n from pg_stat_activity where application_name = $1 and wait_event_type = 'Lock'", [APP]);
+      waited = rows[0]!.n;
+    }
+    await other.query('commit');
+    other.release();
+    const [again, next] = await answers;
+    client.release();
+    expect(again).toEqual({ responseCode: '00', approved: 100n, authCode: 'TWIN01', duplicate: true });
+    expect(next).toMatchObject({ responseCode: '00', approved: 200n, duplicate: false });
+    expect(await heldOn(pool, 7, TODAY)).toBe(300n);
+    expect((await pool.query('select count(*)::int as n from transactions where idem_key = $1', [twin.idemKey])).rows[0].n).toBe(1);
+  });
+
   it('leaves a card with a rolling limit, an account with an early reversal waiting and a card of another account to the one-request statement', async () => {
     await account(5, 100_000n);
     await account(6, 100_000n);

@@ -246,6 +246,16 @@ describe('importJposPackager refuses what it cannot map, naming the field and th
     expect(e.message).toContain(text);
   });
 
+  it('refuses sub-packagers nested deeper than the subfields of a spec may be', () => {
+    const level = (inner: string) => `<isofieldpackager id="1" length="999" class="org.jpos.iso.IFB_LLLBINARY" packager="org.jpos.iso.packager.GenericSubFieldPackager" emitBitmap="false">${inner}</isofieldpackager>`;
+    const leaf = '<isofield id="1" length="2" class="org.jpos.iso.IF_CHAR"/>';
+    const nested = (depth: number) => sub(' emitBitmap="false"', Array.from({ length: depth }).reduce<string>((inner) => level(inner), leaf), 'IFB_LLLBINARY');
+    expect(() => importJposPackager(nested(3))).not.toThrow();
+    const e = refusal(nested(4));
+    expect([e.code, e.field]).toEqual(['INVALID_SPEC', '48.1.1.1.1']);
+    expect(e.message).toContain('sub-packagers nest deeper than');
+  });
+
   it('refuses arguments that are not a packager text or options', () => {
     expect(catchIso(() => importJposPackager(42 as unknown as string)).code).toBe('INVALID_OPTION');
     expect(catchIso(() => importJposPackager(pkg(''), { nmae: 'x' } as never)).code).toBe('INVALID_OPTION');
@@ -285,6 +295,7 @@ describe('the XML reader behind importJposPackager', () => {
     ['an unclosed processing instruction', '<?pi', ['1', '1'], 'processing instruction is not closed'],
     ['an unclosed DOCTYPE', '<!DOCTYPE isopackager [', ['1', '1'], 'DOCTYPE is not closed'],
     ['a DOCTYPE after the root', '<isopackager/><!DOCTYPE isopackager>', ['1', '15'], 'a DOCTYPE may only come once'],
+    ['elements nested past 64 levels', `<isopackager>${'<a>'.repeat(64)}`, ['1', '203'], 'elements nest deeper than 64 levels'],
     ['a stray < inside an element', '<isopackager>< /isopackager>', ['1', '14'], 'expected an element, a comment or a closing tag'],
   ])('refuses %s with its line and column', (_what, xml, position, text) => {
     const [line, column, detail] = at(xml);

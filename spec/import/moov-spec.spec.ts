@@ -186,6 +186,14 @@ describe('importMoovSpec refuses what it cannot map, naming the field', () => {
     expect(e.message).toContain(detail);
   });
 
+  it('refuses Composite fields nested deeper than the subfields of a spec may be', () => {
+    const nest = (depth: number): unknown => (depth === 0 ? text() : { type: 'Composite', length: 999, prefix: 'ASCII.LLL', subfields: { 1: nest(depth - 1) } });
+    expect(() => importMoovSpec(moov({ 48: nest(4) }))).not.toThrow();
+    const e = refusal(moov({ 48: nest(5) }));
+    expect([e.code, e.field]).toEqual(['INVALID_SPEC', '48.1.1.1.1']);
+    expect(e.message).toContain('Composite fields nest deeper than');
+  });
+
   it('refuses options it does not know, a bad ebcdic option and an empty name', () => {
     expect(refusal(moov({}), { ebcdc: 'ebcdic037' } as never).code).toBe('INVALID_OPTION');
     expect(refusal(moov({}), { ebcdic: 'cp500' as never }).code).toBe('INVALID_OPTION');

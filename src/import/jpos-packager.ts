@@ -2,7 +2,9 @@ import { invalidOption, isPlainName, readOptions } from '../errors/arguments.js'
 import { ErrorCode } from '../errors/codes.js';
 import { Iso8583Error } from '../errors/iso8583-error.js';
 import type { BitmapSpec, BitmappedLayout, FieldSpec, HeaderSpec, MessageSpec, MtiSpec, PositionalLayout } from '../spec/types.js';
+import { MAX_NESTING } from '../spec/spec-keys.js';
 import { validateSpec } from '../spec/validate-spec.js';
+import { guard, unreadable } from '../errors/guard.js';
 import { JPOS_CLASSES, JPOS_PACKAGE, JPOS_REFUSED, type JposClass } from './jpos-classes.js';
 import { readXml, type XmlElement, type XmlPosition } from './xml-reader.js';
 
@@ -131,6 +133,7 @@ function defaultFirstField(children: ReadonlyMap<number, XmlElement>): number {
 }
 
 function mapSubPackager(el: XmlElement, path: string): FieldSpec {
+  if (path.split('.').length > MAX_NESTING) fail(`sub-packagers nest deeper than a spec's subfields may (${MAX_NESTING} levels)`, path, el.at);
   checkAttributes(el, SUB_PACKAGER_ATTRIBUTES, path);
   const { simple, mapping } = resolveClass(el, path);
   if (mapping.type !== 'field') fail(`class ${simple} is a bitmap and cannot carry subfields`, path, el.at);
@@ -210,10 +213,18 @@ function mapMti(el: XmlElement): MtiSpec {
  * ```
  */
 export function importJposPackager(xml: string, options?: JposImportOptions): MessageSpec {
+  return guard(ErrorCode.INVALID_SPEC, unreadable('the packager or its options'), () => importJposPackagerUnguarded(xml, options));
+}
+
+function importJposPackagerUnguarded(xml: string, options?: JposImportOptions): MessageSpec {
   if (typeof xml !== 'string') throw invalidOption('importJposPackager', 'xml', 'the text of a packager file', xml);
   const opts = readOptions('importJposPackager', options, ['name']);
   const name = opts.name ?? 'jpos-packager';
   if (typeof name !== 'string' || name === '') throw invalidOption('importJposPackager', 'name', 'a non-empty string', name);
+  return packagerSpec(xml, name);
+}
+
+function packagerSpec(xml: string, name: string): MessageSpec {
   const root = readXml(xml);
   if (root.name !== 'isopackager') fail('the root element must be <isopackager>', undefined, root.at);
   checkAttributes(root, PACKAGER_ATTRIBUTES, undefined);

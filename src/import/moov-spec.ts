@@ -3,6 +3,8 @@ import { ErrorCode } from '../errors/codes.js';
 import { Iso8583Error } from '../errors/iso8583-error.js';
 import type { ConverterName, PrefixName } from '../spec/names.js';
 import type { BerTlvLayout, BitmapSpec, BitmappedLayout, FieldKind, FieldSpec, MessageSpec, PositionalLayout, TlvLayout } from '../spec/types.js';
+import { guard, unreadable } from '../errors/guard.js';
+import { MAX_NESTING } from '../spec/spec-keys.js';
 import { validateSpec } from '../spec/validate-spec.js';
 
 /** The EBCDIC code pages a moov `EBCDIC` encoding may be taken as. */
@@ -167,6 +169,7 @@ function subfieldNumber(key: string, path: string): number {
 }
 
 function compositeField(raw: Json, path: string, ctx: MoovContext): FieldSpec {
+  if (path.split('.').length > MAX_NESTING) fail(`Composite fields nest deeper than a spec's subfields may (${MAX_NESTING} levels)`, path);
   if (raw.enc !== undefined) fail('a Composite field has no enc: its subfields have theirs', path);
   if (raw.padding !== undefined) fail('padding on a Composite field cannot be mapped: subfields are never padded', path);
   const length = positiveLength(raw, path);
@@ -268,12 +271,20 @@ function mapMti(raw: unknown, ctx: MoovContext): MessageSpec['mti'] {
  * ```
  */
 export function importMoovSpec(json: string | unknown, options?: MoovImportOptions): MessageSpec {
+  return guard(ErrorCode.INVALID_SPEC, unreadable('the moov spec or its options'), () => importMoovSpecUnguarded(json, options));
+}
+
+function importMoovSpecUnguarded(json: string | unknown, options?: MoovImportOptions): MessageSpec {
   const opts = readOptions('importMoovSpec', options, ['name', 'ebcdic']);
   if (opts.name !== undefined && (typeof opts.name !== 'string' || opts.name === '')) throw invalidOption('importMoovSpec', 'name', 'a non-empty string', opts.name);
   const ebcdic = opts.ebcdic;
   if (ebcdic !== undefined && ebcdic !== 'ebcdic037' && ebcdic !== 'ebcdic500' && ebcdic !== 'ebcdic1047') {
     throw invalidOption('importMoovSpec', 'ebcdic', '"ebcdic037", "ebcdic500" or "ebcdic1047"', ebcdic);
   }
+  return moovSpec(json, opts.name as string | undefined, ebcdic);
+}
+
+function moovSpec(json: unknown, optionName: string | undefined, ebcdic: MoovEbcdicCodePage | undefined): MessageSpec {
   let data: unknown = json;
   if (typeof json === 'string') {
     try {
@@ -301,6 +312,6 @@ export function importMoovSpec(json: string | unknown, options?: MoovImportOptio
     out[n] = mapField(fields[key], key, ctx);
   }
   const fileName = typeof data.name === 'string' && data.name !== '' ? data.name : undefined;
-  const name = (opts.name as string | undefined) ?? fileName ?? 'moov-spec';
+  const name = optionName ?? fileName ?? 'moov-spec';
   return validateSpec({ name, mti, bitmap: { ...bitmap, tertiary: true }, fields: out });
 }

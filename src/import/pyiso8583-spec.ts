@@ -3,6 +3,7 @@ import { ErrorCode } from '../errors/codes.js';
 import { Iso8583Error } from '../errors/iso8583-error.js';
 import type { ConverterName, PrefixName } from '../spec/names.js';
 import type { BitmapSpec, FieldSpec, HeaderSpec, MessageSpec, NibblePad } from '../spec/types.js';
+import { guard, unreadable } from '../errors/guard.js';
 import { validateSpec } from '../spec/validate-spec.js';
 
 /** Options of {@link importPyiso8583Spec}. */
@@ -136,9 +137,17 @@ function bitmapOf(raw: unknown, key: string): BitmapSpec {
  * ```
  */
 export function importPyiso8583Spec(json: string | unknown, options?: Pyiso8583ImportOptions): MessageSpec {
+  return guard(ErrorCode.INVALID_SPEC, unreadable('the pyiso8583 spec or its options'), () => importPyiso8583SpecUnguarded(json, options));
+}
+
+function importPyiso8583SpecUnguarded(json: string | unknown, options?: Pyiso8583ImportOptions): MessageSpec {
   const opts = readOptions('importPyiso8583Spec', options, ['name']);
   const name = opts.name ?? 'pyiso8583-spec';
   if (typeof name !== 'string' || name === '') throw invalidOption('importPyiso8583Spec', 'name', 'a non-empty string', name);
+  return pyiso8583Spec(json, name);
+}
+
+function pyiso8583Spec(json: unknown, name: string): MessageSpec {
   let data: unknown = json;
   if (typeof json === 'string') {
     try {

@@ -30,6 +30,9 @@ export interface XmlElement {
   readonly at: XmlPosition;
 }
 
+/** Deepest element nesting read: far beyond any packager file (sub-packagers nest a few levels), short of the stack. */
+export const MAX_XML_DEPTH = 64;
+
 /** The five predefined XML entities. */
 const NAMED_ENTITIES: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
 
@@ -116,7 +119,7 @@ class XmlReader {
         this.doctype();
       } else if (this.peek() === '<' && isNameStart(this.peek(1))) {
         if (root !== undefined) this.fail('a document has one root element; another one starts here', at);
-        root = this.element();
+        root = this.element(1);
       } else this.fail(root === undefined ? 'expected the root element' : 'text after the root element', at);
     }
     if (root === undefined) this.fail('the document has no root element');
@@ -176,8 +179,9 @@ class XmlReader {
     return this.text.slice(start, this.pos);
   }
 
-  private element(): XmlElement {
+  private element(depth: number): XmlElement {
     const at = this.here();
+    if (depth > MAX_XML_DEPTH) this.fail(`elements nest deeper than ${MAX_XML_DEPTH} levels`, at);
     this.advance(1);
     const name = this.name('an element name');
     const attributes = new Map<string, XmlAttribute>();
@@ -218,7 +222,7 @@ class XmlReader {
       if (this.startsWith('<!--')) this.comment();
       else if (this.startsWith('<![CDATA[')) this.fail('CDATA sections are not part of a packager file', here);
       else if (this.startsWith('<?')) this.processingInstruction();
-      else if (this.peek() === '<' && isNameStart(this.peek(1))) children.push(this.element());
+      else if (this.peek() === '<' && isNameStart(this.peek(1))) children.push(this.element(depth + 1));
       else if (this.peek() === '<') this.fail('expected an element, a comment or a closing tag', here);
       else this.fail(`text inside <${shown(name)}>: a packager file holds elements and attributes only`, here);
     }

@@ -68,6 +68,10 @@ describe('importMoovSpec on the moov-style specs written for the tests', () => {
     expect(expanding.fields[62]!.subfields).toMatchObject({ type: 'bitmapped', bitmap: { format: 'hex', encoding: 'ascii' }, secondary: true });
   });
 
+  it('takes a bitmap of any length as moov does: 8 bytes each, the next one announced by bit 1', () => {
+    expect(importMoovSpec(moov({}, { 0: MTI, 1: { ...BITMAP, length: 16 } })).bitmap).toEqual(importMoovSpec(moov({})).bitmap);
+  });
+
   it('takes moov EBCDIC as the code page the ebcdic option names', () => {
     const spec = importMoovSpec(moov({ 2: text({ enc: 'EBCDIC', prefix: 'EBCDIC.LL' }) }, { 0: { ...MTI, enc: 'EBCDIC' }, 1: BITMAP }), { ebcdic: 'ebcdic037' });
     expect(spec.mti).toEqual({ encoding: 'ebcdic037' });
@@ -145,7 +149,7 @@ describe('importMoovSpec refuses what it cannot map, naming the field', () => {
     ['a variable MTI', moov({}, { 0: { ...MTI, prefix: 'ASCII.LL' }, 1: BITMAP }), '0', 'the MTI has a fixed prefix'],
     ['an MTI in HexToASCII', moov({}, { 0: { ...MTI, enc: 'HexToASCII' }, 1: BITMAP }), '0', 'an MTI with enc "HexToASCII" cannot be mapped'],
     ['a bitmap that is no Bitmap', moov({}, { 0: MTI, 1: { ...BITMAP, type: 'Binary' } }), '1', 'cannot be a bitmap'],
-    ['a bitmap of 16 bytes', moov({}, { 0: MTI, 1: { ...BITMAP, length: 16 } }), '1', 'a bitmap is 8 bytes'],
+    ['a bitmap length that is no number', moov({}, { 0: MTI, 1: { ...BITMAP, length: '8' } }), '1', 'length must be a whole number'],
     ['a bitmap through ASCII', moov({}, { 0: MTI, 1: { ...BITMAP, enc: 'ASCII' } }), '1', 'a bitmap with enc "ASCII" cannot be mapped'],
     ['a variable bitmap', moov({}, { 0: MTI, 1: { ...BITMAP, prefix: 'Binary.L' } }), '1', 'a bitmap has a fixed prefix'],
     ['a padded bitmap', moov({}, { 0: MTI, 1: { ...BITMAP, padding: { type: 'Left', pad: '0' } } }), '1', 'a bitmap is never padded'],

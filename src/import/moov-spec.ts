@@ -148,7 +148,8 @@ function bitmapOf(raw: unknown, path: string): { readonly spec: BitmapSpec; read
   checkKeys(raw, FIELD_KEYS, 'a bitmap', path);
   if (raw.type !== 'Bitmap') fail(`type ${label(raw.type)} cannot be a bitmap (Bitmap can)`, path);
   if (typeof raw.prefix !== 'string' || !raw.prefix.endsWith('.Fixed')) fail('a bitmap has a fixed prefix (ASCII.Fixed, Binary.Fixed, Hex.Fixed …)', path);
-  if (raw.length !== undefined && raw.length !== 8) fail('a bitmap is 8 bytes (moov adds the next one when bit 1 is set)', path);
+  // moov reads and writes 8 bytes a bitmap whatever `length` says, adding the next one when bit 1 is set.
+  if (raw.length !== undefined && (!Number.isInteger(raw.length) || (raw.length as number) < 0)) fail('length must be a whole number', path);
   if (raw.padding !== undefined) fail('a bitmap is never padded', path);
   const autoExpand = raw.disableautoexpand !== true;
   if (raw.disableautoexpand !== undefined && typeof raw.disableautoexpand !== 'boolean') fail('disableautoexpand must be a boolean', path);

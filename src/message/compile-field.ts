@@ -194,26 +194,39 @@ export function compileScalarField(path: string, spec: FieldSpec): CompiledField
     return value;
   }
 
-  // Text that is its bytes' Latin-1 (ASCII): checked byte by byte against the field's table, then sliced from the
-  // frame's text, read once per frame. A byte the table refuses goes through the converter, which reports it.
+  // Text that is its bytes' Latin-1 (ASCII), fixed or after a digit prefix of one byte per digit: prefix, bounds
+  // and every byte are checked inline against the field's tables, then the value is sliced from the frame's text,
+  // read once per frame. Anything out of the ordinary (a short frame, a bad digit, a count over the maximum, a
+  // refused byte) leaves the cursor where it was and goes through `decode`, which reports it as always.
   const latin1Bytes = hasNativeLatin1 ? bound.latin1Bytes : undefined;
+  const inline = prefix?.inlineDigits;
+  const readsLatin1 = latin1Bytes !== undefined && (prefix === undefined || inline !== undefined);
+  const prefixDigits = inline === undefined ? 0 : inline.digits;
+  const digitOf = inline?.digitOf;
+  const max = spec.length;
   function decodeLatin1(r: ByteReader): ScalarValue {
-    const units = prefix === undefined ? fixedUnits : readUnits(r);
-    const at = r.take(units, path);
+    const end = r.end;
     const buf = r.buf;
+    let at = r.pos;
+    let units = fixedUnits;
+    if (prefixDigits !== 0) {
+      if (prefixDigits > end - at) return decode(r);
+      units = 0;
+      for (let i = at; i < at + prefixDigits; i++) {
+        const d = digitOf![buf[i]!]!;
+        if (d < 0) return decode(r);
+        units = units * 10 + d;
+      }
+      if (units > max) return decode(r);
+      at += prefixDigits;
+    }
+    if (units > end - at) return decode(r);
     const table = latin1Bytes!;
-    for (let i = at; i < at + units; i++) if (table[buf[i]!] !== 1) return decodeRefused(r.buf, at, units);
+    for (let i = at; i < at + units; i++) if (table[buf[i]!] !== 1) return decode(r);
+    r.pos = at + units;
     const value = r.latin1(at, units);
     if (signed) checkSign(value, at);
     return value;
-  }
-  function decodeRefused(buf: Uint8Array, at: number, units: number): never {
-    try {
-      bound.decode(buf, at, units);
-    } catch (e) {
-      throw located(e, path, at);
-    }
-    throw located(undefined, path, at);
   }
 
   function encode(w: ByteWriter, raw: unknown): void {
@@ -269,5 +282,5 @@ export function compileScalarField(path: string, spec: FieldSpec): CompiledField
     }
   }
 
-  return { path, decode: latin1Bytes === undefined ? decode : decodeLatin1, encode };
+  return { path, decode: readsLatin1 ? decodeLatin1 : decode, encode };
 }

@@ -21,6 +21,11 @@ export interface LengthPrefix {
   read(r: ByteReader, field: string): number;
   /** Writes the count (the caller has checked it against the field maximum). */
   write(w: ByteWriter, count: number): void;
+  /**
+   * For digits written one byte each (ASCII, EBCDIC): how many, and each byte's digit value (-1 for a byte that is
+   * not a digit), most significant first. A caller may read such a prefix inline; `read` is the same count.
+   */
+  readonly inlineDigits?: { readonly digits: number; readonly digitOf: Int8Array };
 }
 
 /** Parsed form of a prefix string, before converters are resolved. */
@@ -119,6 +124,7 @@ export function compilePrefix(shape: Exclude<PrefixShape, { type: 'fixed' }>, na
   return {
     name,
     maxCount,
+    ...(singleByte ? { inlineDigits: { digits, digitOf } } : {}),
     read(r, field) {
       const at = r.take(bytes, field);
       const buf = r.buf;

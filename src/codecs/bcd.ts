@@ -46,8 +46,12 @@ function specializeBcd(ctx: ConvertContext): SpecializedConverter {
   }
   const padLeftSide = ctx.nibblePad.side === 'left';
   const padNibble = ctx.nibblePad.nibble === 'F' ? 15 : 0;
+  const pairOk = new Uint8Array(256);
+  for (let b = 0; b < 256; b++) pairOk[b] = nibbleOk[b >> 4]! & nibbleOk[b & 15]!;
+  const letters = nibbleOk.subarray(10).includes(1);
 
   return {
+    packedNibbles: { pairOk, nibbleOk, padLeft: padLeftSide, padNibble, letters },
     decode(src: Uint8Array, offset: number, units: number): string {
       const odd = (units & 1) === 1;
       const padLeft = odd && padLeftSide;

@@ -73,6 +73,26 @@ export interface SpecializedConverter {
    * and calls `decode` only to report a byte that is not allowed.
    */
   readonly latin1Bytes?: Uint8Array;
+  /**
+   * Optionally, for packed digits: which bytes hold two allowed nibbles, which nibbles are allowed, and the pad rule.
+   * Once every nibble and the pad are checked, the value is the nibbles' hex digits (uppercase). The codec then
+   * slices them from one hex read of the frame, and calls `decode` only to report a nibble or pad it refuses.
+   */
+  readonly packedNibbles?: PackedNibbles;
+}
+
+/** The tables of a packed-digit field, as {@link SpecializedConverter.packedNibbles} gives them. */
+export interface PackedNibbles {
+  /** `pairOk[byte] === 1` when both nibbles of the byte are allowed. */
+  readonly pairOk: Uint8Array;
+  /** `nibbleOk[n] === 1` when nibble `n` is allowed. */
+  readonly nibbleOk: Uint8Array;
+  /** An odd count leaves its spare nibble on the left (else on the right). */
+  readonly padLeft: boolean;
+  /** The spare nibble's value (0 or 15). */
+  readonly padNibble: number;
+  /** Whether a nibble A–F is allowed (the hex read gives it lowercase, the value has it uppercase). */
+  readonly letters: boolean;
 }
 
 /**

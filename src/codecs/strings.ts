@@ -34,6 +34,31 @@ export function wholeLatin1(src: Uint8Array): string {
   return latin1Slice!.call(src, 0, src.length);
 }
 
+/** Node's native hex slice (lowercase digits), when present and behaving as expected; otherwise undefined. */
+const hexSlice: Latin1Slice | undefined = (() => {
+  const B = (globalThis as { Buffer?: { prototype?: { hexSlice?: unknown } } }).Buffer;
+  const fn = B?.prototype?.hexSlice;
+  if (typeof fn !== 'function') return undefined;
+  try {
+    const probe = new Uint8Array([0x01, 0x2d, 0xf9, 0x30]);
+    return (fn as Latin1Slice).call(probe, 1, 3) === '2df9' ? (fn as Latin1Slice) : undefined;
+  } catch {
+    return undefined;
+  }
+})();
+
+/**
+ * Whether {@link wholeHex} can read a buffer natively (Node's hex slice is there and behaves as expected).
+ *
+ * Why: packed digits are sliced from one hex read of the frame only where that read is native.
+ */
+export const hasNativeHex = hexSlice !== undefined;
+
+/** The whole of `src` as hex digits, two per byte, lowercase, in one native read; only where {@link hasNativeHex}. */
+export function wholeHex(src: Uint8Array): string {
+  return hexSlice!.call(src, 0, src.length);
+}
+
 /** One-character strings for char codes 0–255. */
 const CHAR = Array.from({ length: 256 }, (_, c) => String.fromCharCode(c));
 

@@ -1,6 +1,6 @@
 import { ErrorCode } from '../errors/codes.js';
 import { Iso8583Error } from '../errors/iso8583-error.js';
-import { wholeLatin1 } from '../codecs/strings.js';
+import { wholeHex, wholeLatin1 } from '../codecs/strings.js';
 
 /**
  * A forward-only cursor over one frame: `buf`, the current `pos`, and the `end` it may not pass.
@@ -17,6 +17,8 @@ export class ByteReader {
   readonly end: number;
   /** The whole of `buf` as Latin-1 text, read on the first {@link latin1} call (a reader over the same bytes may share it). */
   text: string | undefined = undefined;
+  /** The whole of `buf` as lowercase hex, read on the first {@link hexDigits} call. */
+  hex: string | undefined = undefined;
 
   constructor(buf: Uint8Array, pos = 0, end = buf.length) {
     this.buf = buf;
@@ -49,6 +51,16 @@ export class ByteReader {
     let text = this.text;
     if (text === undefined) this.text = text = wholeLatin1(this.buf);
     return text.slice(at, at + n);
+  }
+
+  /**
+   * The hex digits (nibbles) `from` to `to` of the buffer, counted from its first high nibble, sliced from {@link hex}
+   * (one native read per frame, lowercase); only where `hasNativeHex`. Callers have validated the nibbles.
+   */
+  hexDigits(from: number, to: number): string {
+    let hex = this.hex;
+    if (hex === undefined) this.hex = hex = wholeHex(this.buf);
+    return hex.slice(from, to);
   }
 
   /** Bytes not read yet. */

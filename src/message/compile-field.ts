@@ -1,6 +1,6 @@
 import { type ConvertContext, type Converter, DEFAULT_NIBBLE_PAD, specialize } from '../codecs/converter.js';
 import { getConverter } from '../codecs/registry.js';
-import { hasNativeLatin1 } from '../codecs/strings.js';
+import { hasNativeHex, hasNativeLatin1 } from '../codecs/strings.js';
 import { ByteReader } from '../cursor/byte-reader.js';
 import { ByteWriter } from '../cursor/byte-writer.js';
 import type { CompiledField } from '../cursor/compiled-field.js';
@@ -229,6 +229,53 @@ export function compileScalarField(path: string, spec: FieldSpec): CompiledField
     return value;
   }
 
+  // Packed digits: the pad and every nibble are checked against the field's tables (whole bytes in one lookup), then
+  // the digits are sliced from the frame's hex, read once per frame. A refused nibble or pad goes through the
+  // converter, which reports it as always.
+  const packed = hasNativeHex ? bound.packedNibbles : undefined;
+  function decodePacked(r: ByteReader): ScalarValue {
+    let units = prefix === undefined ? fixedUnits : readUnits(r);
+    const bytes = converter.byteLength(units);
+    const at = r.take(bytes, path);
+    const buf = r.buf;
+    if (stripsPadF && units > 0) {
+      // As in decode: an F in the pad position means the value has 2N - 1 digits.
+      const edge = buf[padLeft ? at : at + (units >> 1) - 1]!;
+      if ((padLeft ? edge >> 4 : edge & 15) === 15) units -= 1;
+    }
+    const t = packed!;
+    // Nibble offsets count from the buffer's first high nibble; [first, last) are the bytes of two value nibbles.
+    let from = 2 * at;
+    let first = at;
+    let last = at + bytes;
+    if ((units & 1) === 1) {
+      if (t.padLeft) {
+        const b = buf[at]!;
+        if (b >> 4 !== t.padNibble || t.nibbleOk[b & 15] !== 1) return refusedPacked(buf, at, units);
+        from += 1;
+        first += 1;
+      } else {
+        const b = buf[last - 1]!;
+        if ((b & 15) !== t.padNibble || t.nibbleOk[b >> 4] !== 1) return refusedPacked(buf, at, units);
+        last -= 1;
+      }
+    }
+    const pairOk = t.pairOk;
+    for (let i = first; i < last; i++) if (pairOk[buf[i]!] !== 1) return refusedPacked(buf, at, units);
+    const digits = r.hexDigits(from, from + units);
+    const value = t.letters ? digits.toUpperCase() : digits;
+    if (signed) checkSign(value, at);
+    return value;
+  }
+  function refusedPacked(buf: Uint8Array, at: number, units: number): never {
+    try {
+      bound.decode(buf, at, units);
+    } catch (e) {
+      throw located(e, path, at);
+    }
+    throw located(undefined, path, at);
+  }
+
   function encode(w: ByteWriter, raw: unknown): void {
     const start = w.pos;
     if (isBytes ? !(raw instanceof Uint8Array) : typeof raw !== 'string') {
@@ -282,5 +329,5 @@ export function compileScalarField(path: string, spec: FieldSpec): CompiledField
     }
   }
 
-  return { path, decode: readsLatin1 ? decodeLatin1 : decode, encode };
+  return { path, decode: readsLatin1 ? decodeLatin1 : packed !== undefined ? decodePacked : decode, encode };
 }

@@ -160,6 +160,8 @@ function fieldRules(): Schema[] {
     // B3 (16,777,215) and B4 (4,294,967,295) carry more than any field may declare (999,999 above).
     when(isFixed, props({ length: int({ minimum: 1 }) }), props({ pad: false })),
     when(has('subfields', has('type', { const: 'track2' })), props({ kind: { const: 'z' } })),
+    // Packed digits have no = (nibble 13 is D).
+    when(has('subfields', has('separator', { const: '=' })), props({ encoding: { enum: names((c) => c.unit !== 'digits') } })),
     when(has('subfields', notTrack2), props({ pad: false, encoding: { enum: layoutCarriers } })),
     when(has('subfields', has('type', { const: 'ber-tlv' })), props({ encoding: { enum: berCarriers } })),
   ];
@@ -315,7 +317,11 @@ function layoutShape(): Schema {
         unknownTags: { enum: ['keep', 'reject'] },
       },
     },
-    track2: { type: 'object', additionalProperties: false, properties: { type: true } },
+    track2: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { type: true, separator: { enum: ['=', 'D'], description: 'the separator on the wire: = (default for text) or D (packed BCD, or text that uses the letter)' } },
+    },
   };
   return {
     type: 'object',

@@ -125,8 +125,8 @@ describe('withSubfields types the fields it gives layouts', () => {
     withSubfields(tiny, { 35: { type: 'track2' } });
     // @ts-expect-error unknownTag is a typo of unknownTags
     withSubfields(presets.iso87ascii, { 55: { type: 'ber-tlv', unknownTag: 'reject' } });
-    // @ts-expect-error a Track 2 layout has nothing but its type
-    withSubfields(presets.iso87ascii, { 35: { type: 'track2', separator: '=' } });
+    // @ts-expect-error a Track 2 layout has its type and separator only
+    withSubfields(presets.iso87ascii, { 35: { type: 'track2', seperator: '=' } });
     // @ts-expect-error a sub-bitmap has a format and an encoding, no tertiary
     withSubfields(presets.iso87ascii, { 127: { type: 'bitmapped', bitmap: { format: 'binary', tertiary: true }, fields: { 2: { kind: 'b', length: 8, encoding: 'binary' } } } });
     // @ts-expect-error a positional subfield's spec has the keys of a field spec only

@@ -88,6 +88,11 @@ function edgeDocuments(): { readonly what: string; readonly doc: unknown }[] {
       }
     }
   }
+  for (const separator of ['=', 'D', 'd', '^', null, 1]) {
+    for (const encoding of ['ascii', 'ebcdic037', 'bcd', 'binary']) {
+      add(`track2 separator ${String(separator)} through ${encoding}`, withField({ kind: 'z', length: 37, prefix: 'LL/ascii', encoding, subfields: { type: 'track2', separator } }, 35));
+    }
+  }
   // Nesting depth: a layout on a field `depth` levels deep (1: a data element), inside positional layouts.
   const sub = { kind: 'ans', length: 4, prefix: 'LL/ascii', encoding: 'ascii' };
   const wrap = (inner: unknown, times: number): unknown =>

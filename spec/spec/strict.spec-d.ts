@@ -80,8 +80,8 @@ describe('defineSpec refuses keys the spec format does not have', () => {
     defineSpec({ ...base, fields: { 3: { ...n6, subfields: { type: 'positional', fields: { 1: { kind: 'n', length: 6, encoding: 'ascii', padding: 'left' } } } } } });
     // @ts-expect-error a bitmapped layout has no key "tertiary"
     defineSpec({ ...base, fields: { 127: { kind: 'ans', length: 999, prefix: 'LLL/ascii', encoding: 'ascii', subfields: { type: 'bitmapped', tertiary: true, bitmap: { format: 'binary' }, fields: { 2: n6 } } } } });
-    // @ts-expect-error a Track 2 layout has its type only
-    defineSpec({ ...base, fields: { 35: { kind: 'z', length: 37, prefix: 'LL/ascii', encoding: 'ascii', subfields: { type: 'track2', separator: '=' } } } });
+    // @ts-expect-error a Track 2 layout has its type and separator only
+    defineSpec({ ...base, fields: { 35: { kind: 'z', length: 37, prefix: 'LL/ascii', encoding: 'ascii', subfields: { type: 'track2', seperator: '=' } } } });
   });
 });
 

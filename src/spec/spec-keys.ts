@@ -46,7 +46,7 @@ const LAYOUT_KEYS: Readonly<Record<SubfieldLayout['type'], readonly string[]>> =
   bitmapped: keys<Layout<'bitmapped'>>()(['type', 'bitmap', 'secondary', 'fields']),
   tlv: keys<Layout<'tlv'>>()(['type', 'tagLength', 'lengthDigits', 'encoding', 'tags', 'unknownTags']),
   'ber-tlv': keys<BerTlvLayout>()(['type', 'tags', 'unknownTags']),
-  track2: keys<Layout<'track2'>>()(['type']),
+  track2: keys<Layout<'track2'>>()(['type', 'separator']),
 };
 const SUB_BITMAP_KEYS = keys<Layout<'bitmapped'>['bitmap']>()(['format', 'encoding']);
 const BER_TAG_KEYS = keys<NonNullable<BerTlvLayout['tags']>[string]>()(['description', 'sensitive']);

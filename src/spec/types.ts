@@ -148,6 +148,11 @@ export interface BerTlvLayout {
 export interface Track2Layout {
   /** Discriminator. */
   readonly type: 'track2';
+  /**
+   * The separator on the wire: `=` (default for text) or `D` (the only one of packed BCD, and the letter some
+   * networks send in ASCII or EBCDIC text). Decode and encode refuse the other one.
+   */
+  readonly separator?: '=' | 'D';
 }
 
 /** The structure a field's bytes can have. */

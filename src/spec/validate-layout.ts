@@ -37,6 +37,10 @@ export function validateLayout(layout: unknown, field: FieldSpec, path: string, 
   const type = layout.type;
   if (type === 'track2') {
     if (field.kind !== 'z') fail('track2 subfields need kind z', path);
+    const { separator } = layout;
+    if (separator !== undefined && separator !== '=' && separator !== 'D') fail('subfields.separator must be = or D', path);
+    // Packed digits have no = (nibble 13 is D): the letter is the only separator they can carry.
+    if (separator === '=' && converter.unit === 'digits') fail('a packed track 2 separates with D, not =', path);
     return;
   }
   if (field.pad !== undefined) fail('a field with subfields is never padded', path);

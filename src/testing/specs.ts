@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { parsePrefix } from '../prefixes/length-prefix.js';
 import type { ConverterName, PrefixName } from '../spec/names.js';
-import type { BitmappedLayout, BitmapSpec, FieldKind, FieldSpec, LengthUnit, MessageSpec } from '../spec/types.js';
+import type { BitmappedLayout, BitmapSpec, FieldKind, FieldSpec, LengthUnit, MessageSpec, Track2Layout } from '../spec/types.js';
 import { isFieldNumberAllowed } from '../spec/validate-spec.js';
 import { fieldAlphabet } from './values.js';
 
@@ -114,11 +114,15 @@ export function arbitraryStructuredFieldSpec(): fc.Arbitrary<FieldSpec> {
       kind: 'n', length: 6, encoding: e,
       subfields: { type: 'positional', fields: { 1: { kind: 'n', length: 2, encoding: e }, 2: { kind: 'n', length: 4, encoding: e } } },
     })),
-    fc.constantFrom('ascii', 'ebcdic037', 'bcd').map((e): FieldSpec => {
-      const spec: { -readonly [K in keyof FieldSpec]: FieldSpec[K] } = { kind: 'z', length: 37, prefix: e === 'bcd' ? 'LL/bcd' : `LL/${e}`, encoding: e, subfields: { type: 'track2' } };
-      if (e === 'bcd') spec.nibblePad = { side: 'right', nibble: 'F' };
-      return spec;
-    }),
+    // Track 2 with the separator its converter takes by default, or one declared: = or D in text, D packed.
+    fc.constantFrom('ascii', 'ebcdic037', 'bcd').chain((e) =>
+      fc.constantFrom<Track2Layout['separator']>(undefined, 'D', ...(e === 'bcd' ? [] : ['='] as const)).map((separator): FieldSpec => {
+        const subfields: Track2Layout = separator === undefined ? { type: 'track2' } : { type: 'track2', separator };
+        const spec: { -readonly [K in keyof FieldSpec]: FieldSpec[K] } = { kind: 'z', length: 37, prefix: e === 'bcd' ? 'LL/bcd' : `LL/${e}`, encoding: e, subfields };
+        if (e === 'bcd') spec.nibblePad = { side: 'right', nibble: 'F' };
+        return spec;
+      }),
+    ),
   );
 }
 

@@ -1,6 +1,6 @@
 import { type ConvertContext, type Converter, DEFAULT_NIBBLE_PAD, specialize } from '../codecs/converter.js';
 import { getConverter } from '../codecs/registry.js';
-import { hasNativeLatin1 } from '../codecs/strings.js';
+import { hasNativeHex, hasNativeLatin1 } from '../codecs/strings.js';
 import { ByteReader } from '../cursor/byte-reader.js';
 import { ByteWriter } from '../cursor/byte-writer.js';
 import type { CompiledField } from '../cursor/compiled-field.js';
@@ -179,20 +179,80 @@ export function compileScalarField(path: string, spec: FieldSpec): CompiledField
     return value;
   }
 
-  // Text that is its bytes' Latin-1 (ASCII): checked byte by byte against the field's table, then sliced from the
-  // frame's text, read once per frame. A byte the table refuses goes through the converter, which reports it.
+  // Text that is its bytes' Latin-1 (ASCII), fixed or after a digit prefix of one byte per digit: prefix, bounds
+  // and every byte are checked inline against the field's tables, then the value is sliced from the frame's text,
+  // read once per frame. Anything out of the ordinary (a short frame, a bad digit, a count over the maximum, a
+  // refused byte) leaves the cursor where it was and goes through `decode`, which reports it as always.
   const latin1Bytes = hasNativeLatin1 ? bound.latin1Bytes : undefined;
+  const inline = prefix?.inlineDigits;
+  const readsLatin1 = latin1Bytes !== undefined && (prefix === undefined || inline !== undefined);
+  const prefixDigits = inline === undefined ? 0 : inline.digits;
+  const digitOf = inline?.digitOf;
+  const max = spec.length;
   function decodeLatin1(r: ByteReader): ScalarValue {
-    const units = prefix === undefined ? fixedUnits : readUnits(r);
-    const at = r.take(units, path);
+    const end = r.end;
     const buf = r.buf;
+    let at = r.pos;
+    let units = fixedUnits;
+    if (prefixDigits !== 0) {
+      if (prefixDigits > end - at) return decode(r);
+      units = 0;
+      for (let i = at; i < at + prefixDigits; i++) {
+        const d = digitOf![buf[i]!]!;
+        if (d < 0) return decode(r);
+        units = units * 10 + d;
+      }
+      if (units > max) return decode(r);
+      at += prefixDigits;
+    }
+    if (units > end - at) return decode(r);
     const table = latin1Bytes!;
-    for (let i = at; i < at + units; i++) if (table[buf[i]!] !== 1) return decodeRefused(r.buf, at, units);
+    for (let i = at; i < at + units; i++) if (table[buf[i]!] !== 1) return decode(r);
+    r.pos = at + units;
     const value = r.latin1(at, units);
     if (signed) checkSign(value, at);
     return value;
   }
-  function decodeRefused(buf: Uint8Array, at: number, units: number): never {
+
+  // Packed digits: the pad and every nibble are checked against the field's tables (whole bytes in one lookup), then
+  // the digits are sliced from the frame's hex, read once per frame. A refused nibble or pad goes through the
+  // converter, which reports it as always.
+  const packed = hasNativeHex ? bound.packedNibbles : undefined;
+  function decodePacked(r: ByteReader): ScalarValue {
+    let units = prefix === undefined ? fixedUnits : readUnits(r);
+    const bytes = converter.byteLength(units);
+    const at = r.take(bytes, path);
+    const buf = r.buf;
+    if (stripsPadF && units > 0) {
+      // As in decode: an F in the pad position means the value has 2N - 1 digits.
+      const edge = buf[padLeft ? at : at + (units >> 1) - 1]!;
+      if ((padLeft ? edge >> 4 : edge & 15) === 15) units -= 1;
+    }
+    const t = packed!;
+    // Nibble offsets count from the buffer's first high nibble; [first, last) are the bytes of two value nibbles.
+    let from = 2 * at;
+    let first = at;
+    let last = at + bytes;
+    if ((units & 1) === 1) {
+      if (t.padLeft) {
+        const b = buf[at]!;
+        if (b >> 4 !== t.padNibble || t.nibbleOk[b & 15] !== 1) return refusedPacked(buf, at, units);
+        from += 1;
+        first += 1;
+      } else {
+        const b = buf[last - 1]!;
+        if ((b & 15) !== t.padNibble || t.nibbleOk[b >> 4] !== 1) return refusedPacked(buf, at, units);
+        last -= 1;
+      }
+    }
+    const pairOk = t.pairOk;
+    for (let i = first; i < last; i++) if (pairOk[buf[i]!] !== 1) return refusedPacked(buf, at, units);
+    const digits = r.hexDigits(from, from + units);
+    const value = t.letters ? digits.toUpperCase() : digits;
+    if (signed) checkSign(value, at);
+    return value;
+  }
+  function refusedPacked(buf: Uint8Array, at: number, units: number): never {
     try {
       bound.decode(buf, at, units);
     } catch (e) {
@@ -254,5 +314,5 @@ export function compileScalarField(path: string, spec: FieldSpec): CompiledField
     }
   }
 
-  return { path, decode: latin1Bytes === undefined ? decode : decodeLatin1, encode };
+  return { path, decode: readsLatin1 ? decodeLatin1 : packed !== undefined ? decodePacked : decode, encode };
 }

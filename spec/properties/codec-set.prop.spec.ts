@@ -41,7 +41,7 @@ const DECODE_CODES: ReadonlySet<string> = new Set([
  * Decodes `bytes` with the set, which may only throw a located decode error or return the message the spec of its
  * MTI decodes, which re-encodes to exactly these bytes; peek never throws and reads what that spec's peek reads.
  */
-function decodesOrRefuses(set: typeof keysOnly, fallback: MessageSpec | undefined, bytes: Uint8Array, tally: { refused: number; accepted: number }): void {
+function decodesOrRefuses(set: typeof withDefault, fallback: MessageSpec | undefined, bytes: Uint8Array, tally: { refused: number; accepted: number }): void {
   const mti = /^[0-9]{4}/.test(String.fromCharCode(...bytes.subarray(0, 4))) ? String.fromCharCode(...bytes.subarray(0, 4)) : undefined;
   const spec = mti === undefined ? fallback : (specOf(mti) ?? fallback);
   const peeked = set.peek(bytes, [2, 11, 41, 48]);

@@ -75,6 +75,13 @@ describe('docs/migrating.md, From jPOS', () => {
     expect(catchIso(() => codec.encode({ mti: '0800', fields: { 41: 'TERMINAL1' } })).field).toBe('41');
   });
 
+  it('is strict where jPOS pads an amount or takes any character: IFA_AMOUNT in full, digits only in n fields', () => {
+    const codec = createCodec(importJposPackager(`<isopackager>${HEAD}<isofield id="28" length="9" class="org.jpos.iso.IFA_AMOUNT"/><isofield id="3" length="6" class="org.jpos.iso.IFA_NUMERIC"/></isopackager>`));
+    expect(toHex(codec.encode({ mti: '0100', fields: { 28: 'C00000100' } })).endsWith(toHex(new TextEncoder().encode('C00000100')))).toBe(true);
+    expect(catchIso(() => codec.encode({ mti: '0100', fields: { 28: 'C100' } }))).toMatchObject({ code: 'INVALID_LENGTH', field: '28' });
+    expect(catchIso(() => codec.encode({ mti: '0100', fields: { 3: '00A000' } }))).toMatchObject({ code: 'INVALID_CHARACTER', field: '3' });
+  });
+
   it('is strict where jPOS stops early: every positional subfield is present', () => {
     const codec = createCodec(
       importJposPackager(

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   checkRules,
@@ -14,6 +16,7 @@ import {
   withoutRules,
   withRules,
 } from '../../src/index.js';
+import { arbitrarySpec } from '../../src/testing/index.js';
 import { loadFixtures } from '../helpers/fixtures.js';
 import { catchIso } from '../message/errors-helper.js';
 
@@ -111,6 +114,11 @@ describe('rules on encode', () => {
     expect([e.code, e.field]).toEqual([ErrorCode.MANDATORY_FIELD_MISSING, '11']);
     expect(e.detail).toContain('rules.01x0.mandatory');
     expect(() => codec.encode(withHeader({ mti: '0200', fields: { 39: '00' } }))).not.toThrow();
+  });
+
+  it('applies a pattern of four x to every MTI', () => {
+    const every = createCodec(withRules(base, { xxxx: { mandatory: [11] } }));
+    for (const mti of ['0100', '0800', '9999']) expect(catchIso(() => every.encode(withHeader({ mti, fields: {} }))).field).toBe('11');
   });
 
   it('names the lowest-numbered field when several rules break', () => {
@@ -238,6 +246,10 @@ describe('rules in the spec', () => {
     expect(catchIso(() => withRules(base, { '0100': { mandatory: [99] } })).code).toBe(ErrorCode.INVALID_SPEC);
   });
 
+  it('are never drawn by arbitrarySpec', () => {
+    for (const drawn of fc.sample(arbitrarySpec(), { numRuns: 50, seed: 8583 })) expect(drawn.rules).toBeUndefined();
+  });
+
   it('leave the presets without rules, so their messages encode as before', () => {
     for (const preset of Object.values(presets)) expect(preset.rules).toBeUndefined();
   });
@@ -310,6 +322,9 @@ describe('validateSpec on rules', () => {
     expect(refusal({ '0100': { conditional: [{ when: { field: 52, startsWith: '00' }, mandatory: [3] }] } })[1]).toBe(
       'rules.0100.conditional.0.when.startsWith tests field 52, whose value is not a string (binary, or with subfields)',
     );
+    const track = { ...base.fields[35], subfields: { type: 'track2' } };
+    const e = catchIso(() => validateSpec({ ...base, fields: { ...base.fields, 35: track }, rules: { '0100': { conditional: [{ when: { field: 35, startsWith: '4' }, mandatory: [3] }] } } }));
+    expect([e.code, e.field, e.detail]).toEqual([ErrorCode.INVALID_SPEC, 'rules', 'rules.0100.conditional.0.when.startsWith tests field 35, whose value is not a string (binary, or with subfields)']);
   });
 
   it('refuses an unknown key anywhere in the rules, with its path', () => {
@@ -339,6 +354,16 @@ describe('ISO87_RULES', () => {
       const message = codec87.decode(f.bytes, { rules: true });
       expect(codec87.encode(message)).toEqual(f.bytes);
     }
+  });
+
+  it('are the table docs/rules.md shows', () => {
+    const text = readFileSync(new URL('../../docs/rules.md', import.meta.url), 'utf8');
+    const shown: Record<string, number[]> = {};
+    for (const [, mtis, fields] of text.matchAll(/^\| ([0-9, ]+) \| (.+) \|$/gm)) {
+      const numbers = [...fields!.matchAll(/\b(\d{1,3})\b/g)].map((m) => Number(m[1]));
+      for (const mti of mtis!.split(', ')) shown[mti] = numbers;
+    }
+    expect(shown).toEqual(Object.fromEntries(Object.entries(ISO87_RULES).map(([mti, rule]) => [mti, [...rule.mandatory]])));
   });
 
   it('refuse a 0800 without DE70 and a 0110 without DE39', () => {

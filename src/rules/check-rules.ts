@@ -37,8 +37,8 @@ export function rulesOf(spec: MessageSpec): CompiledRules | null {
  *
  * @example
  * ```ts
- * for (const v of checkRules(spec, message)) console.warn(v.code, v.field, v.rule);
- * // → MANDATORY_FIELD_MISSING 11 rules.0100.mandatory
+ * for (const v of checkRules(withRules(spec, ISO87_RULES), reply)) console.warn(v.code, v.field, v.rule);
+ * // e.g. MANDATORY_FIELD_MISSING 39 rules.0110.mandatory
  * ```
  */
 export function checkRules(spec: MessageSpec, message: Message): RuleViolation[] {

@@ -1,5 +1,6 @@
 import { ErrorCode } from '../errors/codes.js';
 import { guard, unreadable } from '../errors/guard.js';
+import type { StrictRules } from '../spec/strict.js';
 import type { MessageRules, MessageSpec } from '../spec/types.js';
 import { validateSpec } from '../spec/validate-spec.js';
 
@@ -16,13 +17,14 @@ export type WithoutRules<S extends MessageSpec> = Omit<S, 'rules'>;
  * Why: the presets carry no rules, so existing messages keep encoding; a link that follows the standard's table
  * opts in with `withRules(presets.iso87ascii, ISO87_RULES)`, and a network that differs writes its own table, or
  * changes one MTI with `{ ...ISO87_RULES, '0100': mine }`. The field table is kept, so the messages' type is too.
+ * A key the rules format does not have (`mandatroy`) is a type error at the key in a literal.
  *
  * @example
  * ```ts
  * const spec = withRules(presets.iso87ascii, { ...ISO87_RULES, '0200': { mandatory: [3, 4, 11, 41] } });
  * ```
  */
-export function withRules<const S extends MessageSpec, const R extends MessageRules>(spec: S, rules: R): WithRules<S, R> {
+export function withRules<const S extends MessageSpec, const R extends MessageRules>(spec: S, rules: R & StrictRules<R>): WithRules<S, R> {
   return guard(ErrorCode.INVALID_SPEC, unreadable('the spec'), () => {
     const copy: WithRules<S, R> = { ...spec, rules };
     validateSpec(copy);

@@ -2,13 +2,16 @@ import type {
   BerTlvLayout,
   BitmappedLayout,
   BitmapSpec,
+  ConditionalRule,
   FieldSpec,
   FixedPad,
   HeaderSpec,
   MessageSpec,
+  MtiRule,
   MtiSpec,
   NibblePad,
   PositionalLayout,
+  RuleCondition,
   TlvLayout,
   Track2Layout,
 } from './types.js';
@@ -90,11 +93,34 @@ export type StrictSpec<S> = {
         ? Only<S[K], MtiSpec>
         : K extends 'bitmap'
           ? Only<S[K], BitmapSpec>
-          : K extends keyof MessageSpec
-            ? S[K]
-            : K extends '$schema'
-              ? string
-              : never;
+          : K extends 'rules'
+            ? StrictRules<S[K]>
+            : K extends keyof MessageSpec
+              ? S[K]
+              : K extends '$schema'
+                ? string
+                : never;
+};
+
+/** A condition (or list of conditions) with only the keys of {@link RuleCondition}. */
+export type StrictWhen<W> = W extends readonly unknown[] ? { readonly [I in keyof W]: Only<W[I], RuleCondition> } : Only<W, RuleCondition>;
+
+/**
+ * Rules by MTI pattern with only the keys of {@link MtiRule}, each conditional entry with only the keys of
+ * {@link ConditionalRule} and each condition with only those of {@link RuleCondition}.
+ *
+ * Why: `mandatroy: [11]` would otherwise type-check and leave DE11 unchecked until `validateSpec` runs.
+ */
+export type StrictRules<R> = { readonly [P in keyof R]: StrictMtiRule<R[P]> };
+
+/** The rule of one MTI pattern with only the keys of {@link MtiRule}, its conditional entries checked. */
+export type StrictMtiRule<M> = {
+  readonly [K in keyof M]: K extends 'conditional' ? StrictConditionals<M[K]> : K extends keyof MtiRule ? M[K] : never;
+};
+
+/** Conditional entries with only the keys of {@link ConditionalRule}, their conditions checked. */
+export type StrictConditionals<L> = {
+  readonly [I in keyof L]: { readonly [C in keyof L[I]]: C extends 'when' ? StrictWhen<L[I][C]> : C extends keyof ConditionalRule ? L[I][C] : never };
 };
 
 /** Subfield layouts by field number, each a {@link StrictLayout}. */

@@ -13,6 +13,7 @@ import { KIND_ALPHABETS } from '../spec/kinds.js';
 import type { FieldSpec, LengthUnit, ScalarValue } from '../spec/types.js';
 import { compileLayout } from '../subfields/compile-layout.js';
 import { unitMapping } from '../codecs/units.js';
+import { compileTrack1Field } from '../subfields/track1.js';
 import { compileTrack2Field } from '../subfields/track2.js';
 
 /**
@@ -23,6 +24,7 @@ export function compileField(path: string, spec: FieldSpec): CompiledField {
   if (layout === undefined) return compileScalarField(path, spec);
   // Track 2 is text (or packed digits) first; the structure is a view over that string.
   if (layout.type === 'track2') return compileTrack2Field(path, spec, compileScalarField(path, spec));
+  if (layout.type === 'track1') return compileTrack1Field(path, compileScalarField(path, spec));
   return compileContainerField(path, spec, compileLayout(path, layout, compileField));
 }
 
@@ -314,5 +316,41 @@ export function compileScalarField(path: string, spec: FieldSpec): CompiledField
     }
   }
 
-  return { path, decode: readsLatin1 ? decodeLatin1 : packed !== undefined ? decodePacked : decode, encode };
+  // Text that is its bytes' Latin-1, exactly as long as a fixed field wants or within the maximum after a digit
+  // prefix of one byte per digit: the prefix digits and each character (checked against the field's table) are
+  // written in one pass. Anything else (another type, a length to pad or refuse, a refused character) rewinds the
+  // writer and goes through `encode`, which writes or reports it as always.
+  const textBytes = bound.latin1Bytes;
+  const encodesLatin1 = textBytes !== undefined && !signed && (prefix === undefined || inline !== undefined);
+  const byteOfDigit = new Uint8Array(10);
+  if (inline !== undefined) for (let b = 0; b < 256; b++) if (inline.digitOf[b]! >= 0) byteOfDigit[inline.digitOf[b]!] = b;
+  function encodeLatin1(w: ByteWriter, raw: unknown): void {
+    if (typeof raw !== 'string') return encode(w, raw);
+    const units = raw.length;
+    if (prefix === undefined ? units !== fixedUnits : units > max) return encode(w, raw);
+    const start = w.pos;
+    const at = w.reserve(prefixDigits + units);
+    const buf = w.buf;
+    let rest = units;
+    for (let i = at + prefixDigits - 1; i >= at; i--) {
+      buf[i] = byteOfDigit[rest % 10]!;
+      rest = (rest - (rest % 10)) / 10;
+    }
+    const table = textBytes!;
+    const to = at + prefixDigits;
+    for (let i = 0; i < units; i++) {
+      const c = raw.charCodeAt(i);
+      if (c > 255 || table[c] !== 1) {
+        w.pos = start;
+        return encode(w, raw);
+      }
+      buf[to + i] = c;
+    }
+  }
+
+  return {
+    path,
+    decode: readsLatin1 ? decodeLatin1 : packed !== undefined ? decodePacked : decode,
+    encode: encodesLatin1 ? encodeLatin1 : encode,
+  };
 }

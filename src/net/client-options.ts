@@ -2,19 +2,12 @@
  * What a caller hands a client: the options of `connect`, of one request and of one send, their defaults, and the
  * checks that refuse a bad one before a byte is written.
  */
-import type { Duplex } from 'node:stream';
-import type { ConnectionOptions } from 'node:tls';
 import { ErrorCode } from '../errors/codes.js';
 import { Iso8583Error, isIso8583Error } from '../errors/iso8583-error.js';
 import type { Message } from '../spec/types.js';
 import { DEFAULT_MAX_FRAME_BYTES } from './frame-reader.js';
-import { checkFraming, type FramingSpec } from './framing.js';
-import type { NetLogger } from './logger.js';
-import type { MatchKey } from './match-key.js';
-import type { MessageCodec } from './message-codec.js';
+import { checkLinkTransport, type LinkOptions } from './link-options.js';
 import {
-  checkCodec,
-  checkFunction,
   checkKnownKeys,
   checkLogger,
   checkObject,
@@ -76,46 +69,10 @@ export interface ClientLimits {
   readonly lateWindowMs: number;
 }
 
-/** Options of {@link connect}. */
-export interface ClientOptions<M extends Message = Message> {
-  /** Host to connect to (ignored when `socket` is given). */
-  readonly host?: string;
-  /** Port to connect to (ignored when `socket` is given). */
-  readonly port?: number;
-  /**
-   * Opens the transport instead of a TCP dial: any `Duplex` (a `net.Socket`, a `tls.TLSSocket`, a proxy's or a
-   * VPN's stream), or a promise of one that resolves once it is connected. A `net.Socket` still connecting is
-   * waited for. Given with `tls`, the factory's stream is used as it is (`tls` is not applied), as in `openSession`.
-   */
-  readonly socket?: () => Duplex | Promise<Duplex>;
-  /** Connects with `node:tls` instead of plain TCP (mutual TLS: give `cert` and `key`; `ca` pins the server's CA). */
-  readonly tls?: ConnectionOptions;
-  /** The codec for both directions; its message type types requests and responses. */
-  readonly codec: MessageCodec<M>;
-  /** How frames are delimited. */
-  readonly framing: FramingSpec;
-  /** How responses are paired with requests (default {@link defaultMatchKey}). */
-  readonly key?: MatchKey<M>;
-  /**
-   * Receives responses that match no pending request: `late` when their request already timed out or was aborted.
-   * `header` is the fixed header (TPDU) the message arrived with, when the framing has one.
-   */
-  readonly onUnmatched?: (message: M, reason: 'late' | 'unmatched', header: Uint8Array | undefined) => void;
-  /** Largest incoming frame (default 8 KiB). */
-  readonly maxFrameBytes?: number;
-  /** Default timeout of {@link Client.request} in milliseconds (default 5000). */
-  readonly timeoutMs?: number;
-  /** Unsent bytes at which new requests are refused with `WRITE_BUFFER_FULL` (default 1 MiB, at least 1,024). */
-  readonly maxWriteBufferBytes?: number;
+/** Options of {@link connect}: those of every link ({@link LinkOptions}) and how a stalled connection ends. */
+export interface ClientOptions<M extends Message = Message> extends LinkOptions<M> {
   /** Writes not drained for this long close the connection (default 30,000 ms; 0: never). */
   readonly writeStallMs?: number;
-  /**
-   * After a request times out, its key stays in doubt for this long (default 15,000 ms; 0: not at all): a new
-   * request under it is refused (`KEY_IN_DOUBT`) rather than paired with the old request's late answer.
-   */
-  readonly lateWindowMs?: number;
-  /** Where transport events are logged (never message content). */
-  readonly logger?: NetLogger;
 }
 
 /**
@@ -208,15 +165,7 @@ export function checkClientOptions<M extends Message>(options: ClientOptions<M>)
   const where = 'connect';
   checkObject(where, 'options', options);
   checkKnownKeys(where, 'options', options, CLIENT_OPTIONS);
-  // The same checks as openSession's: a factory makes host and port unneeded; tls must be an object.
-  if (options.socket === undefined) {
-    if (typeof options.host !== 'string' || options.host === '') invalidOption(where, 'options.host', 'a non-empty string', options.host);
-    if (options.port === undefined) invalidOption(where, 'options.port', 'an integer from 1 to 65535', options.port);
-    integerOption(where, 'options.port', options.port, 0, 1, 65535);
-  } else checkFunction(where, 'options.socket', options.socket);
-  if (options.tls !== undefined) checkObject(where, 'options.tls', options.tls);
-  checkCodec(where, 'options.codec', options.codec);
-  checkFraming(options.framing, 'options.framing');
+  checkLinkTransport(where, options);
   checkOptionalFunction(where, 'options.key', options.key);
   checkOptionalFunction(where, 'options.onUnmatched', options.onUnmatched);
   checkLogger(where, 'options.logger', options.logger);

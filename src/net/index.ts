@@ -6,6 +6,7 @@
  */
 export { type Client, connect } from './client.js';
 export { type ClientLimits, type ClientOptions, DEFAULT_CLIENT_LIMITS, type RequestOptions, type SendOptions } from './client-options.js';
+export type { LinkOptions } from './link-options.js';
 export { type ClientStats } from './client-stats.js';
 export { defaultMatchKey, type MatchKey } from './match-key.js';
 export { type Answer } from './pending-requests.js';

@@ -2,18 +2,12 @@
  * What a caller hands `openSession`: where to dial and how, the hooks of the link's life (sign-on, sign-off,
  * keep-alive), and the check that refuses a bad option before anything is dialled.
  */
-import type { Duplex } from 'node:stream';
-import type { ConnectionOptions } from 'node:tls';
 import type { Message } from '../spec/types.js';
 import type { RequestOptions } from './client-options.js';
 import { DEFAULT_MAX_FRAME_BYTES } from './frame-reader.js';
-import { checkFraming, type FramingSpec } from './framing.js';
-import type { NetLogger } from './logger.js';
-import type { MatchKey } from './match-key.js';
-import type { MessageCodec } from './message-codec.js';
+import { checkLinkTransport, type LinkOptions } from './link-options.js';
 import type { Answer } from './pending-requests.js';
 import {
-  checkCodec,
   checkFunction,
   checkKnownKeys,
   checkLogger,
@@ -75,16 +69,11 @@ export type LinkDownReason =
   /** `close()` closed it. */
   | 'closed';
 
-/** Options of {@link openSession}. */
-export interface SessionOptions<M extends Message = Message> {
-  /** Host to dial (ignored when `socket` is given). */
-  readonly host?: string;
-  /** Port to dial (ignored when `socket` is given). */
-  readonly port?: number;
-  /** The codec for both directions; its message type types requests, answers and the handler. */
-  readonly codec: MessageCodec<M>;
-  /** How frames are delimited. */
-  readonly framing: FramingSpec;
+/**
+ * Options of {@link openSession}: those of every link ({@link LinkOptions}), the handler of the peer's requests, the
+ * hooks of the link's life and how a dead link is dialled again.
+ */
+export interface SessionOptions<M extends Message = Message> extends LinkOptions<M> {
   /** Answers the requests the peer sends down this link (default: none answered, each logged and counted). */
   readonly handler?: Handler<M>;
   /**
@@ -92,14 +81,6 @@ export interface SessionOptions<M extends Message = Message> {
    * server's `systemError` does.
    */
   readonly systemError?: (request: M, error: unknown) => M | undefined;
-  /**
-   * Opens the transport instead of a TCP dial: any `Duplex` (a `net.Socket`, a `tls.TLSSocket`, a proxy's or a
-   * VPN's stream), or a promise of one that resolves once it is connected. A `net.Socket` still connecting is
-   * waited for.
-   */
-  readonly socket?: () => Duplex | Promise<Duplex>;
-  /** Dials with `node:tls` instead of plain TCP (mutual TLS: give `cert` and `key`; `ca` pins the network's CA). */
-  readonly tls?: ConnectionOptions;
   /** A dial not connected within this many ms is abandoned and retried (default 10,000). */
   readonly connectTimeoutMs?: number;
   /** Runs on each new link before it counts as up (e.g. an 0800 with DE70 001); throwing closes it and dials again. */
@@ -116,25 +97,11 @@ export interface SessionOptions<M extends Message = Message> {
   readonly random?: () => number;
   /** Whether a link that went down is dialled again (default true). */
   readonly reconnect?: boolean;
-  /** How answers are paired with requests (default `defaultMatchKey`). */
-  readonly key?: MatchKey<M>;
-  /** Receives answers that match no request: `late` when their request timed out or was aborted. */
-  readonly onUnmatched?: (message: M, reason: 'late' | 'unmatched', header: Uint8Array | undefined) => void;
-  /** Default timeout of a request in ms (default 5000). */
-  readonly timeoutMs?: number;
-  /** Largest incoming frame (default 8 KiB). */
-  readonly maxFrameBytes?: number;
-  /** Unsent bytes at which new requests are refused with `WRITE_BUFFER_FULL` (default 1 MiB, at least 1,024). */
-  readonly maxWriteBufferBytes?: number;
   /**
    * A link whose writes have not drained for this many ms is taken down (`writeStall`) and dialled again, as the
    * client's connection is closed (default 30,000; 0: never).
    */
   readonly writeStallMs?: number;
-  /** A key that timed out stays in doubt for this long (default 15,000 ms), as on the client. */
-  readonly lateWindowMs?: number;
-  /** Where link events are logged (never message contents). */
-  readonly logger?: NetLogger;
 }
 
 /** The limits of a session, checked, with every default filled in. */
@@ -187,14 +154,7 @@ export function checkSessionOptions<M extends Message>(options: SessionOptions<M
   const where = 'openSession';
   checkObject(where, 'options', options);
   checkKnownKeys(where, 'options', options, SESSION_OPTIONS);
-  if (options.socket === undefined) {
-    if (typeof options.host !== 'string' || options.host === '') invalidOption(where, 'options.host', 'a non-empty string', options.host);
-    if (options.port === undefined) invalidOption(where, 'options.port', 'an integer from 1 to 65535', options.port);
-    integerOption(where, 'options.port', options.port, 0, 1, 65535);
-  } else checkFunction(where, 'options.socket', options.socket);
-  if (options.tls !== undefined) checkObject(where, 'options.tls', options.tls);
-  checkCodec(where, 'options.codec', options.codec);
-  checkFraming(options.framing, 'options.framing');
+  checkLinkTransport(where, options);
   for (const hook of ['handler', 'systemError', 'signOn', 'signOff', 'random', 'key', 'onUnmatched'] as const) {
     checkOptionalFunction(where, `options.${hook}`, options[hook]);
   }

@@ -164,6 +164,7 @@ function fieldRules(): Schema[] {
     when(has('subfields', has('separator', { const: '=' })), props({ encoding: { enum: names((c) => c.unit !== 'digits') } })),
     when(has('subfields', notTrack2), props({ pad: false, encoding: { enum: layoutCarriers } })),
     when(has('subfields', has('type', { const: 'ber-tlv' })), props({ encoding: { enum: berCarriers } })),
+    when(has('subfields', has('type', { const: 'dataset' })), props({ encoding: { enum: berCarriers } })),
   ];
 }
 
@@ -315,6 +316,27 @@ function layoutShape(): Schema {
           description: `tags (1-${MAX_BER_TAG_BYTES} bytes, uppercase hex) to describe and mask; the EMV dictionary when absent`,
         },
         unknownTags: { enum: ['keep', 'reject'] },
+      },
+    },
+    dataset: {
+      type: 'object',
+      required: ['tagBytes', 'lengthBytes'],
+      additionalProperties: false,
+      properties: {
+        type: true,
+        tagBytes: { enum: [1, 2], description: 'bytes of each element tag (binary)' },
+        lengthBytes: { enum: [1, 2], description: 'bytes of each element length (binary, counts bytes)' },
+        datasets: {
+          type: 'object',
+          propertyNames: str('^[0-9A-F]{2}$'),
+          additionalProperties: {
+            type: 'object',
+            additionalProperties: false,
+            properties: { description: { type: 'string' }, sensitive: { type: 'boolean' } },
+          },
+          description: 'known datasets by identifier (one byte, uppercase hex): description and masking',
+        },
+        unknownDatasets: { enum: ['keep', 'reject'] },
       },
     },
     track2: {

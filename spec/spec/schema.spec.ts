@@ -77,6 +77,7 @@ function edgeDocuments(): { readonly what: string; readonly doc: unknown }[] {
     bitmapped: { type: 'bitmapped', bitmap: { format: 'binary' }, fields: { 1: { kind: 'ans', length: 4, prefix: 'LL/ascii', encoding: 'ascii' } } },
     tlv: { type: 'tlv', tagLength: 2, lengthDigits: 2, encoding: 'ascii' },
     'ber-tlv': { type: 'ber-tlv' },
+    dataset: { type: 'dataset', tagBytes: 1, lengthBytes: 2 },
     track2: { type: 'track2' },
     nested: { type: 'nested' },
   };
@@ -117,6 +118,18 @@ function edgeDocuments(): { readonly what: string; readonly doc: unknown }[] {
     const fields = Object.fromEntries(inner.map((length, i) => [i + 1, { kind: 'n', length, encoding: 'ascii' }]));
     add(`fixed ${outer} holding ${inner.join('+')}`, withField({ kind: 'n', length: outer, encoding: 'ascii', subfields: { type: 'positional', fields } }));
   }
+  // Datasets: widths, identifiers, entries.
+  const datasetField = (layout: object): unknown => withField({ kind: 'b', length: 999, prefix: 'LLL/ascii', encoding: 'binary', subfields: { type: 'dataset', tagBytes: 1, lengthBytes: 2, ...layout } }, 62);
+  for (const n of [0, 1, 2, 3, 1.5, '1']) {
+    add(`dataset tagBytes ${String(n)}`, datasetField({ tagBytes: n }));
+    add(`dataset lengthBytes ${String(n)}`, datasetField({ lengthBytes: n }));
+  }
+  for (const id of ['71', '0A', 'FF', '0a', '7', '710', 'G1', '']) add(`dataset id ${JSON.stringify(id)}`, datasetField({ datasets: { [id]: {} } }));
+  for (const entry of [{}, { description: 'x', sensitive: true }, { sensitive: 'yes' }, { description: 1 }, { kind: 'b' }, null, 'x']) {
+    add(`dataset entry ${JSON.stringify(entry)}`, datasetField({ datasets: { 71: entry } }));
+  }
+  for (const unknownDatasets of ['keep', 'reject', 'drop', null]) add(`unknownDatasets ${String(unknownDatasets)}`, datasetField({ unknownDatasets }));
+  add('dataset without tagBytes', withField({ kind: 'b', length: 999, prefix: 'LLL/ascii', encoding: 'binary', subfields: { type: 'dataset', lengthBytes: 2 } }, 62));
   // TLV: sizes, tags, values.
   const tlvField = (layout: object): unknown => withField({ kind: 'ans', length: 999, prefix: 'LLL/ascii', encoding: 'ascii', subfields: { type: 'tlv', encoding: 'ascii', tagLength: 2, lengthDigits: 2, ...layout } }, 48);
   for (const n of [0, 1, 4, 5, 2.5, '2']) {

@@ -196,6 +196,32 @@ function check(field: FieldSpec, value: unknown, path: string, problems: string[
       content += walk(value, 0);
       break;
     }
+    case 'dataset': {
+      // ISO 8583:2003 datasets: id (1 byte), length (2 bytes, at most 65,535), elements of fixed-width binary
+      // tags and lengths (a length of 1 byte counts at most 255).
+      if (!Array.isArray(value)) return bad('datasets are not an array');
+      for (const { id, elements } of value as { id: unknown; elements: unknown }[]) {
+        if (typeof id !== 'string' || !/^[0-9A-F]{2}$/.test(id)) bad('a dataset id is not one byte in uppercase hex');
+        else if (layout.unknownDatasets === 'reject' && layout.datasets?.[id] === undefined) bad(`dataset ${id} is not in the layout`);
+        if (!Array.isArray(elements)) {
+          bad('dataset elements are not an array');
+          continue;
+        }
+        let inner = 0;
+        for (const { tag, value: v } of elements as { tag: unknown; value: unknown }[]) {
+          if (typeof tag !== 'string' || !new RegExp(`^(?:[0-9A-F]{2}){${layout.tagBytes}}$`).test(tag)) bad('an element tag has the wrong width');
+          if (!(v instanceof Uint8Array)) {
+            bad('an element holds no Uint8Array');
+            continue;
+          }
+          if (v.length > 256 ** layout.lengthBytes - 1) bad(`an element of ${v.length} bytes overflows its length`);
+          inner += layout.tagBytes + layout.lengthBytes + v.length;
+        }
+        if (inner > 0xffff) bad(`a dataset of ${inner} bytes overflows its length`);
+        content += 3 + inner;
+      }
+      break;
+    }
   }
   // The container's length rule, over its content bytes (a BCD container counts two digits a byte).
   const units = field.encoding === 'bcd' ? content * 2 : content;

@@ -1,6 +1,6 @@
 import { toHex } from '../codecs/hex-digits.js';
 import { isRecord, own } from '../message/read-message.js';
-import type { BerTlv, FieldSpec, FieldValue, Message, MessageSpec, TlvEntry, TlvLayout, Track2 } from '../spec/types.js';
+import type { BerTlv, Dataset, DatasetLayout, FieldSpec, FieldValue, Message, MessageSpec, TlvEntry, TlvLayout, Track2 } from '../spec/types.js';
 import { EMV_TAGS } from '../subfields/emv-tags.js';
 import { hidden, maskPan } from './mask.js';
 import type { DisplaySettings } from './options.js';
@@ -129,6 +129,20 @@ function ber(list: readonly BerTlv[], dictionary: unknown, inSensitive: boolean,
   });
 }
 
+/**
+ * Datasets: each dataset a list of its elements, shown as bytes. A dataset's `sensitive` in the layout's
+ * `datasets` is the declaration of each of its elements: `true` hides them, `false` shows them even inside a
+ * sensitive field, none leaves them to the field.
+ */
+function datasets(list: readonly Dataset[], layout: DatasetLayout, inSensitive: boolean, settings: DisplaySettings): Entry[] {
+  return list.map(({ id, elements }) => {
+    const info = own(layout.datasets, id);
+    const display = displayOf(info?.sensitive, inSensitive);
+    const entries = elements.map(({ tag, value }) => ({ key: tag, description: undefined, node: scalar(value, display, settings) }));
+    return { key: id, description: info?.description, node: { kind: 'list', summary: `(dataset, ${elements.length} elements)`, entries } };
+  });
+}
+
 function tlv(list: readonly TlvEntry[], layout: TlvLayout, inSensitive: boolean, settings: DisplaySettings): Entry[] {
   return list.map(({ tag, value }) => {
     const spec = own(layout.tags, tag);
@@ -153,6 +167,10 @@ function node(value: FieldValue, spec: FieldSpec | undefined, inSensitive: boole
     case 'tlv': {
       const list = value as TlvEntry[];
       return { kind: 'list', summary: `(TLV, ${list.length} entries)`, entries: tlv(list, layout, inner, settings) };
+    }
+    case 'dataset': {
+      const list = value as Dataset[];
+      return { kind: 'list', summary: `(datasets, ${list.length})`, entries: datasets(list, layout, inner, settings) };
     }
     case 'positional':
     case 'bitmapped': {

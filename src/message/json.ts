@@ -2,7 +2,7 @@ import { hexOrUndefined, toHex } from '../codecs/hex-digits.js';
 import { getConverter } from '../codecs/registry.js';
 import { ErrorCode } from '../errors/codes.js';
 import { Iso8583Error } from '../errors/iso8583-error.js';
-import type { BerTlv, FieldSpec, FieldValue, Message, MessageSpec, TlvEntry, Track2 } from '../spec/types.js';
+import type { BerTlv, Dataset, DatasetLayout, FieldSpec, FieldValue, Message, MessageSpec, TlvEntry, Track2 } from '../spec/types.js';
 import { validateFieldSpec } from '../spec/validate-spec.js';
 import { BER_TAG_TEXT } from '../subfields/ber-tag.js';
 import {
@@ -13,6 +13,7 @@ import {
   isRecord,
   MAX_BER_DEPTH,
   own,
+  readDatasets,
   readList,
   readMessage,
   readValue,
@@ -55,6 +56,8 @@ function toJSONValue(value: FieldValue, spec: FieldSpec | undefined): JSONValue 
       return berToJSON(value as BerTlv[]);
     case 'tlv':
       return (value as TlvEntry[]).map((e) => ({ tag: e.tag, value: toJSONValue(e.value, own(layout.tags, e.tag)) }));
+    case 'dataset':
+      return (value as Dataset[]).map((d) => ({ id: d.id, elements: d.elements.map((e) => ({ tag: e.tag, value: toHex(e.value) })) }));
     case 'track2': {
       const t = value as Track2;
       return { pan: t.pan, expiry: t.expiry, serviceCode: t.serviceCode, discretionary: t.discretionary };
@@ -153,6 +156,29 @@ function berFromJSON(json: unknown, field: string, depth: number): BerTlv[] {
   });
 }
 
+/** Datasets from JSON: element values are hex; ids, tags and the layout's rules are checked as for a message. */
+function datasetsFromJSON(json: unknown, layout: DatasetLayout, field: string): Dataset[] {
+  if (!Array.isArray(json)) throw new Iso8583Error(ErrorCode.INVALID_VALUE_TYPE, `dataset value must be an array of { id, elements }, got ${typeName(json)}`, { field });
+  const withBytes = (json as unknown[]).map((d) => {
+    if (!isRecord(d)) return d;
+    const { elements } = d;
+    if (!Array.isArray(elements)) return d;
+    // Ids and tags enter an error's path only once they are hex of their width: other text could be card data.
+    const hex = (text: unknown, bytes: number): string | undefined =>
+      typeof text === 'string' && text.length === 2 * bytes && /^[0-9A-Fa-f]+$/.test(text) ? text.toUpperCase() : undefined;
+    const id = hex(d.id, 1);
+    return {
+      id: d.id,
+      elements: (elements as unknown[]).map((e) => {
+        if (!isRecord(e)) return e;
+        const tag = hex(e.tag, layout.tagBytes);
+        return { tag: e.tag, value: hexOrFail(e.value, id === undefined || tag === undefined ? field : `${field}.${id}.${tag}`) };
+      }),
+    };
+  });
+  return readDatasets(withBytes, layout, field);
+}
+
 function fromJSONValue(json: unknown, spec: FieldSpec, field: string): FieldValue {
   const layout = spec.subfields;
   switch (layout?.type) {
@@ -163,6 +189,8 @@ function fromJSONValue(json: unknown, spec: FieldSpec, field: string): FieldValu
       return spec.kind === 'b' ? hexOrFail(json, field) : json;
     case 'ber-tlv':
       return berFromJSON(json, field, 0);
+    case 'dataset':
+      return datasetsFromJSON(json, layout, field);
     case 'tlv':
       return readList(json, field, 'TLV').map((e) => {
         const { tag, value } = e;

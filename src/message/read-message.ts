@@ -3,7 +3,7 @@ import { getConverter } from '../codecs/registry.js';
 import { describeType } from '../errors/arguments.js';
 import { ErrorCode } from '../errors/codes.js';
 import { Iso8583Error, isIso8583Error } from '../errors/iso8583-error.js';
-import type { BerTlv, FieldSpec, FieldValue, Message, MessageSpec, ScalarValue, TlvEntry, Track2 } from '../spec/types.js';
+import type { BerTlv, Dataset, DatasetLayout, FieldSpec, FieldValue, Message, MessageSpec, ScalarValue, TlvEntry, Track2 } from '../spec/types.js';
 import { validateSpec } from '../spec/validate-spec.js';
 import { BER_TAG_TEXT, berTagFromHex } from '../subfields/ber-tag.js';
 
@@ -156,6 +156,39 @@ function readTlv(value: unknown, layout: Extract<FieldSpec['subfields'], { type:
   });
 }
 
+/** The uppercase form of `text` when it is `bytes` bytes of hex (either case), else undefined. */
+function hexName(text: unknown, bytes: number): string | undefined {
+  return typeof text === 'string' && text.length === 2 * bytes && /^[0-9A-Fa-f]+$/.test(text) ? text.toUpperCase() : undefined;
+}
+
+/** A checked copy of a list of datasets: ids of one byte and tags of `tagBytes` bytes in hex, values as bytes. */
+export function readDatasets(value: unknown, layout: DatasetLayout, path: string | undefined): Dataset[] {
+  if (!Array.isArray(value)) throw wrongType(`dataset value must be an array of { id, elements }, got ${typeName(value)}`, path);
+  const list = value as unknown[];
+  const out: Dataset[] = [];
+  const length = list.length;
+  for (let i = 0; i < length; i++) {
+    const entry = list[i];
+    if (!isRecord(entry)) throw wrongType(`each dataset must be an object { id, elements }, got ${typeName(entry)}`, path);
+    const { id: rawId, elements } = entry;
+    const id = hexName(rawId, 1);
+    if (id === undefined) throw wrongType('each dataset id must be one byte in hex', path);
+    const datasetPath = subPath(path, id);
+    if (layout.unknownDatasets === 'reject' && own(layout.datasets, id) === undefined) {
+      throw new Iso8583Error(ErrorCode.UNKNOWN_TAG, 'dataset is not in the layout', { field: datasetPath });
+    }
+    const copied = readList(elements, datasetPath, 'dataset element').map((element) => {
+      const tag = hexName(element.tag, layout.tagBytes);
+      if (tag === undefined) throw wrongType(`each element tag must be ${layout.tagBytes} byte(s) in hex`, datasetPath);
+      const bytes = copyBytes(element.value);
+      if (bytes === undefined) throw wrongType(`an element holds a Uint8Array, got ${typeName(element.value)}`, subPath(datasetPath, tag));
+      return { tag, value: bytes };
+    });
+    out.push({ id, elements: copied });
+  }
+  return out;
+}
+
 function readSubfields(value: unknown, fields: { readonly [n: number]: FieldSpec }, path: string | undefined): Record<number, FieldValue> {
   if (!isRecord(value)) throw wrongType(`value must be an object of subfields, got ${typeName(value)}`, path);
   const out: Record<number, FieldValue> = {};
@@ -185,6 +218,8 @@ export function readValue(value: unknown, spec: FieldSpec | undefined, path: str
       return readBer(value, path, 0);
     case 'tlv':
       return readTlv(value, layout, path);
+    case 'dataset':
+      return readDatasets(value, layout, path);
     case 'positional':
     case 'bitmapped':
       return readSubfields(value, layout.fields, path);

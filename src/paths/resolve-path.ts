@@ -79,6 +79,9 @@ function stepInto(layout: SubfieldLayout, segment: string, where: string): { ste
       return { step: { container: 'tlv', key: segment }, next: { at: 'leaf' } };
     case 'ber-tlv':
       return { step: { container: 'ber-tlv', key: segment }, next: berTag(layout, segment, where) ? { at: 'ber', layout } : { at: 'leaf' } };
+    case 'dataset':
+      // Datasets repeat ids and tags freely and nest two levels: no path names one of their values yet.
+      throw unknown('paths do not reach inside datasets; read the list of datasets', where);
     case 'track2':
       if (!TRACK2_PARTS.has(segment)) throw unknown('Track 2 has the parts pan, expiry, serviceCode and discretionary', where);
       return { step: { container: 'track2', key: segment }, next: { at: 'leaf' } };

@@ -46,6 +46,7 @@ const LAYOUT_KEYS: Readonly<Record<SubfieldLayout['type'], readonly string[]>> =
   bitmapped: keys<Layout<'bitmapped'>>()(['type', 'bitmap', 'secondary', 'fields']),
   tlv: keys<Layout<'tlv'>>()(['type', 'tagLength', 'lengthDigits', 'encoding', 'tags', 'unknownTags']),
   'ber-tlv': keys<BerTlvLayout>()(['type', 'tags', 'unknownTags']),
+  dataset: keys<Layout<'dataset'>>()(['type', 'tagBytes', 'lengthBytes', 'datasets', 'unknownDatasets']),
   track2: keys<Layout<'track2'>>()(['type', 'separator']),
 };
 const SUB_BITMAP_KEYS = keys<Layout<'bitmapped'>['bitmap']>()(['format', 'encoding']);
@@ -134,6 +135,12 @@ export function checkFieldKeys(field: unknown, path: string): void {
   if (type === 'tlv' && isObject(layout.tags)) {
     // Tags are at most 4 characters (validateSpec refuses longer ones), so the path that names one holds no card data.
     for (const tag of Object.keys(layout.tags)) if (tag.length <= 4) checkFieldKeys(layout.tags[tag], `${path}.${tag}`);
+  }
+  if (type === 'dataset' && isObject(layout.datasets)) {
+    for (const id of Object.keys(layout.datasets)) {
+      const entry = layout.datasets[id];
+      if (isObject(entry)) refuseUnknownKeys(entry, BER_TAG_KEYS, path, isPlainName(id) ? `${at}.datasets.${id}` : `${at}.datasets`);
+    }
   }
   if (type === 'ber-tlv' && isObject(layout.tags)) {
     for (const tag of Object.keys(layout.tags)) {

@@ -2,6 +2,7 @@ import type {
   BerTlvLayout,
   BitmappedLayout,
   BitmapSpec,
+  DatasetLayout,
   ConditionalRule,
   FieldSpec,
   FixedPad,
@@ -71,9 +72,17 @@ export type StrictLayout<L> = L extends { readonly type: 'positional' }
                 ? L[K]
                 : never;
           }
-        : L extends { readonly type: 'track2' }
-          ? Only<L, Track2Layout>
-          : L;
+        : L extends { readonly type: 'dataset' }
+          ? {
+              readonly [K in keyof L]: K extends 'datasets'
+                ? { readonly [T in keyof L[K]]: Only<L[K][T], NonNullable<DatasetLayout['datasets']>[string]> }
+                : K extends keyof DatasetLayout
+                  ? L[K]
+                  : never;
+            }
+          : L extends { readonly type: 'track2' }
+            ? Only<L, Track2Layout>
+            : L;
 
 /**
  * A message spec with only the keys of {@link MessageSpec} at every level: the spec, its header, MTI, bitmap,

@@ -142,6 +142,24 @@ export interface BerTlvLayout {
 }
 
 /**
+ * Datasets as ISO 8583:2003 composite data elements carry them: each dataset is a 1-byte binary dataset identifier,
+ * a 2-byte binary big-endian length counting the bytes of its content, then the content, a sequence of elements
+ * with binary tags and binary lengths. The value is the ordered list of datasets, each with its elements.
+ */
+export interface DatasetLayout {
+  /** Discriminator. */
+  readonly type: 'dataset';
+  /** Bytes of each element's tag (1 or 2), a binary number shown as uppercase hex (`"0A"`, `"1F01"`). */
+  readonly tagBytes: 1 | 2;
+  /** Bytes of each element's length (1 or 2), a binary big-endian count of the value's bytes. */
+  readonly lengthBytes: 1 | 2;
+  /** Known datasets by identifier (two uppercase hex digits, `"71"`): a description, and masking as in BER-TLV. */
+  readonly datasets?: { readonly [id: string]: { readonly description?: string; readonly sensitive?: boolean } };
+  /** Datasets missing from `datasets`: `keep` them (default) or `reject` the field. */
+  readonly unknownDatasets?: 'keep' | 'reject';
+}
+
+/**
  * Track 2 as a structured value: PAN, expiry (YYMM), service code and discretionary data, separated by `=` in text
  * and by the nibble `D` in packed BCD.
  */
@@ -156,7 +174,7 @@ export interface Track2Layout {
 }
 
 /** The structure a field's bytes can have. */
-export type SubfieldLayout = PositionalLayout | BitmappedLayout | TlvLayout | BerTlvLayout | Track2Layout;
+export type SubfieldLayout = PositionalLayout | BitmappedLayout | TlvLayout | BerTlvLayout | DatasetLayout | Track2Layout;
 
 /** One entry of simple TLV data, in wire order. */
 export interface TlvEntry {
@@ -164,6 +182,22 @@ export interface TlvEntry {
   tag: string;
   /** The value: text, or bytes for a tag of kind `b` (TLV values never hold subfields). */
   value: ScalarValue;
+}
+
+/** One element of a dataset, in wire order: its binary tag as uppercase hex and its value's bytes. */
+export interface DatasetElement {
+  /** The tag in uppercase hex of `tagBytes` bytes, e.g. `"0A"`. */
+  tag: string;
+  /** The value's bytes. */
+  value: Uint8Array;
+}
+
+/** One dataset of a composite data element, in wire order. */
+export interface Dataset {
+  /** The dataset identifier: one byte as two uppercase hex digits, e.g. `"71"`. */
+  id: string;
+  /** The dataset's elements, in wire order. */
+  elements: DatasetElement[];
 }
 
 /** One BER-TLV data object, in wire order: primitive tags carry bytes, constructed tags their children. */
@@ -187,7 +221,7 @@ export interface Track2 {
 }
 
 /** A structured (subfield) value. */
-export type StructuredValue = { [subfield: number]: FieldValue | undefined } | TlvEntry[] | BerTlv[] | Track2;
+export type StructuredValue = { [subfield: number]: FieldValue | undefined } | TlvEntry[] | BerTlv[] | Dataset[] | Track2;
 
 /**
  * How the Message Type Identifier is written: four digits as text (`ascii`, `ebcdic…`) or two BCD bytes (`bcd`).

@@ -135,6 +135,25 @@ export function validateLayout(layout: unknown, field: FieldSpec, path: string, 
       }
       return;
     }
+    case 'dataset': {
+      if (converter.valueType !== 'bytes') fail('datasets live in a binary field (kind b, binary encoding)', path);
+      const { tagBytes, lengthBytes, datasets, unknownDatasets } = layout;
+      if (tagBytes !== 1 && tagBytes !== 2) fail('subfields.tagBytes must be 1 or 2', path);
+      if (lengthBytes !== 1 && lengthBytes !== 2) fail('subfields.lengthBytes must be 1 or 2', path);
+      if (unknownDatasets !== undefined && unknownDatasets !== 'keep' && unknownDatasets !== 'reject') fail('subfields.unknownDatasets must be keep or reject', path);
+      if (datasets !== undefined) {
+        if (!isObject(datasets)) fail('subfields.datasets must be an object', path);
+        for (const [id, entry] of Object.entries(datasets)) {
+          // Decode names a dataset by its one byte in uppercase hex: a key of any other form would match nothing.
+          if (!/^[0-9A-F]{2}$/.test(id)) fail(`dataset id ${nameLabel(id)} is not one byte in uppercase hex`, path);
+          const at = `${path}.${id}`;
+          if (!isObject(entry)) fail('a dataset entry must be an object', at);
+          if (entry.description !== undefined && typeof entry.description !== 'string') fail('description must be a string', at);
+          if (entry.sensitive !== undefined && typeof entry.sensitive !== 'boolean') fail('sensitive must be a boolean', at);
+        }
+      }
+      return;
+    }
     default:
       fail(`unknown subfield layout ${nameLabel(type)}`, path);
   }

@@ -5,6 +5,7 @@ import { ErrorCode } from '../errors/codes.js';
 import { Iso8583Error } from '../errors/iso8583-error.js';
 import type { BitmappedLayout, FieldValue, PositionalLayout, SubfieldLayout } from '../spec/types.js';
 import { compileBerTlv } from './ber-tlv.js';
+import { compileDataset } from './dataset.js';
 import { compileTlv } from './tlv.js';
 
 /** Checks that a structured value is a plain object keyed by subfield number. */
@@ -129,5 +130,7 @@ export function compileLayout(
       return compileTlv(path, layout);
     case 'ber-tlv':
       return compileBerTlv(path, layout);
+    case 'dataset':
+      return compileDataset(path, layout);
   }
 }

@@ -2,8 +2,9 @@ import fc from 'fast-check';
 import { getConverter } from '../codecs/registry.js';
 import { KIND_ALPHABETS } from '../spec/kinds.js';
 import type { PrefixName } from '../spec/names.js';
-import type { BerTlvLayout, BitmappedLayout, FieldSpec, FieldValue, PositionalLayout, TlvEntry, TlvLayout } from '../spec/types.js';
+import type { BerTlvLayout, BitmappedLayout, DatasetLayout, FieldSpec, FieldValue, PositionalLayout, TlvEntry, TlvLayout } from '../spec/types.js';
 import { berTlvContent } from './ber-tlv-content.js';
+import { datasetContent } from './dataset-content.js';
 import { byWireSize, charsOf, type Content, scalarRules, type Shape, stringOf } from './scalar-shape.js';
 import { has, leaving, normalize, plus, repeated, shift, type Sizes, union, ZERO } from './sizes.js';
 import { chooseOptional, type EntryKind, listOfSize, optionalSums, Tape, TAPE } from './tape.js';
@@ -13,7 +14,7 @@ import { chooseOptional, type EntryKind, listOfSize, optionalSums, Tape, TAPE } 
  * again, shaped by `shapeOf` (the field shaper, passed in so this module never imports it back).
  */
 export function layoutContent(
-  layout: PositionalLayout | BitmappedLayout | TlvLayout | BerTlvLayout,
+  layout: PositionalLayout | BitmappedLayout | TlvLayout | BerTlvLayout | DatasetLayout,
   cap: number,
   shapeOf: (field: FieldSpec) => Shape,
 ): Content {
@@ -26,6 +27,8 @@ export function layoutContent(
       return tlvContent(layout, cap);
     case 'ber-tlv':
       return berTlvContent(layout, cap);
+    case 'dataset':
+      return datasetContent(layout, cap);
   }
 }
 

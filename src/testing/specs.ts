@@ -96,6 +96,13 @@ export function arbitraryStructuredFieldSpec(): fc.Arbitrary<FieldSpec> {
     fc.constantFrom('LLL/ascii', 'LLL/bcd', 'B2').map((prefix): FieldSpec => ({
       kind: 'b', length: 999, prefix, encoding: 'binary', subfields: { type: 'ber-tlv' },
     })),
+    // Datasets of every tag and length width, unknown ones kept or only known ids allowed.
+    fc.tuple(fc.constantFrom<1 | 2>(1, 2), fc.constantFrom<1 | 2>(1, 2), fc.boolean()).map(([tagBytes, lengthBytes, reject]): FieldSpec => ({
+      kind: 'b', length: 999, prefix: 'LLL/ascii', encoding: 'binary',
+      subfields: reject
+        ? { type: 'dataset', tagBytes, lengthBytes, datasets: { '71': { description: 'demo' }, '0A': { sensitive: true } }, unknownDatasets: 'reject' }
+        : { type: 'dataset', tagBytes, lengthBytes },
+    })),
     // Bitmapped subfields on one sub-bitmap (1–64), or on two (2–128, bit 1 announcing the second).
     fc.boolean().chain((secondary) =>
       fc.tuple(

@@ -1,7 +1,18 @@
 /** The server's peers and their requests are typed by the server's codec, with no cast. */
 import { describe, expectTypeOf, it } from 'vitest';
 import { createCodec, defineSpec, type Infer, responseMti } from '../../src/index.js';
-import { type Answer, createServer, type PeerConnection, type PeerStats, type PeerTls, type Server } from '../../src/net/index.js';
+import {
+  type Answer,
+  createServer,
+  type Handler,
+  openSession,
+  type PeerConnection,
+  type PeerStats,
+  type PeerTls,
+  type RequestContext,
+  type Server,
+  type ServerRequestContext,
+} from '../../src/net/index.js';
 
 const spec = defineSpec({
   name: 'typed-peers',
@@ -22,7 +33,9 @@ describe('a server’s peers', () => {
       codec,
       framing: { length: 'binary2' },
       handler: (request, ctx) => {
-        expectTypeOf(ctx.peer).toEqualTypeOf<PeerConnection<Typed> | undefined>();
+        // The server sets ctx.peer for every request: its handler's context has it, with no check.
+        expectTypeOf(ctx.peer).toEqualTypeOf<PeerConnection<Typed>>();
+        expectTypeOf(ctx).toEqualTypeOf<ServerRequestContext<Typed>>();
         return { mti: responseMti(request.mti), fields: { 11: request.fields[11], 39: '00' } };
       },
     });
@@ -39,5 +52,23 @@ describe('a server’s peers', () => {
     });
     // @ts-expect-error the only event is 'connection'
     server.on('close', () => undefined);
+  });
+
+  it('still take a Handler, whose context may lack the peer, as a session’s handler’s does', () => {
+    const plain: Handler<Typed> = (request, ctx) => {
+      expectTypeOf(ctx.peer).toEqualTypeOf<PeerConnection<Typed> | undefined>();
+      return { mti: responseMti(request.mti), fields: { 11: request.fields[11], 39: '00' } };
+    };
+    createServer({ codec, framing: { length: 'binary2' }, handler: plain });
+    openSession({
+      host: '127.0.0.1',
+      port: 1,
+      codec,
+      framing: { length: 'binary2' },
+      handler: (_request, ctx) => {
+        expectTypeOf(ctx).toEqualTypeOf<RequestContext<Typed>>();
+        return undefined;
+      },
+    });
   });
 });

@@ -17,7 +17,7 @@ export { DEFAULT_MATCH_FIELDS, type FramePeek, type MessageCodec } from './messa
 export { Iso8583NetError, isIso8583NetError, NetErrorCode } from './net-error.js';
 export { createServer, type Server, type ServerEvents } from './server.js';
 export { type PeerConnection, type PeerStats, type PeerTls } from './server-peer.js';
-export { type Handler, type HeaderedAnswer, type RequestContext, withHeader } from './server-handler.js';
+export { type Handler, type HeaderedAnswer, type RequestContext, type ServerHandler, type ServerRequestContext, withHeader } from './server-handler.js';
 export { type ServerOptions } from './server-options.js';
 export { DEFAULT_SERVER_LIMITS, type ServerLimits } from './server-limits.js';
 export { type Session, type SessionCloseOptions, type SessionRequestOptions, openSession } from './session.js';

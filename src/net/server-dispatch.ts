@@ -15,7 +15,7 @@ import { errorFacts, errorName, type LogLevel, loggableMti } from './logger.js';
 import type { FramePeek, MessageCodec } from './message-codec.js';
 import { mtiKind } from './mti-kind.js';
 import { Iso8583NetError, NetErrorCode } from './net-error.js';
-import { type Handler, isHeadered, isThenable } from './server-handler.js';
+import { isHeadered, isThenable, type ServerHandler } from './server-handler.js';
 import type { ServerLimits } from './server-limits.js';
 import type { PeerConnection } from './server-peer.js';
 import type { CloseReason, StatsCounters } from './server-stats.js';
@@ -29,7 +29,7 @@ import type { WriteWatch } from './write-watch.js';
 export interface DispatchCore<M extends Message> {
   readonly codec: MessageCodec<M>;
   readonly framing: FramingSpec;
-  readonly handler: Handler<M>;
+  readonly handler: ServerHandler<M>;
   readonly limits: ServerLimits;
   readonly counters: StatsCounters;
   readonly onMalformed: 'respond' | 'skip';

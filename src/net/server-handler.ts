@@ -13,9 +13,21 @@ export interface RequestContext<M extends Message = Message> {
   readonly remoteAddress: string | undefined;
   /**
    * The peer that sent the request: its TLS identity (`peer.tls`), and requests the server may send it. The server
-   * always sets it; it is optional so that a handler can be called directly (a unit test) with a context of two fields.
+   * always sets it (a server's handler is typed by {@link ServerRequestContext}, where it is required); a session's
+   * handler gets none, and a handler called directly (a unit test) may be given a context of two fields.
    */
   readonly peer?: PeerConnection<M>;
+}
+
+/**
+ * What a server's handler learns about a request: the {@link RequestContext}, with the peer always there.
+ *
+ * Why: the server hands every request the connection it came on, so a server's handler reads `ctx.peer` with no
+ * check; a function typed {@link Handler} (whose context may lack it) is still a server's handler.
+ */
+export interface ServerRequestContext<M extends Message = Message> extends RequestContext<M> {
+  /** The connection the request came on: its TLS identity (`peer.tls`), and requests the server may send it. */
+  readonly peer: PeerConnection<M>;
 }
 
 /** An answer and the fixed header (TPDU) it goes back with, as {@link withHeader} makes it. */
@@ -57,6 +69,17 @@ export function withHeader<M extends Message>(message: M, header: Uint8Array): H
 export type Handler<M extends Message = Message> = (
   message: M,
   ctx: RequestContext<M>,
+) => M | HeaderedAnswer<M> | undefined | Promise<M | HeaderedAnswer<M> | undefined>;
+
+/**
+ * A server's handler: a {@link Handler} whose context always names the peer ({@link ServerRequestContext}).
+ *
+ * Why: `createServer` sets `ctx.peer` for every request; typing its handler so keeps a check the server makes
+ * needless out of handlers, and any `Handler<M>` still fits (it asks less of its context).
+ */
+export type ServerHandler<M extends Message = Message> = (
+  message: M,
+  ctx: ServerRequestContext<M>,
 ) => M | HeaderedAnswer<M> | undefined | Promise<M | HeaderedAnswer<M> | undefined>;
 
 /**

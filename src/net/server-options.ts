@@ -11,7 +11,7 @@ import type { MatchKey } from './match-key.js';
 import type { FramePeek, MessageCodec } from './message-codec.js';
 import { mtiKind } from './mti-kind.js';
 import { checkCodec, checkFunction, checkKnownKeys, checkLogger, checkObject, checkOneOf, checkOptionalFunction, invalidOption } from './options.js';
-import type { Handler } from './server-handler.js';
+import type { ServerHandler } from './server-handler.js';
 import { resolveServerLimits, type ServerLimits } from './server-limits.js';
 import { checkTlsOptions } from './server-listener.js';
 
@@ -22,7 +22,7 @@ export interface ServerOptions<M extends Message = Message> {
   /** How frames are delimited. */
   readonly framing: FramingSpec;
   /** The request handler. */
-  readonly handler: Handler<M>;
+  readonly handler: ServerHandler<M>;
   /** A malformed frame: answer with a format error (`respond`, default) or log and skip it (`skip`). */
   readonly onMalformed?: 'respond' | 'skip';
   /**

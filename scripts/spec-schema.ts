@@ -160,6 +160,8 @@ function fieldRules(): Schema[] {
     // B3 (16,777,215) and B4 (4,294,967,295) carry more than any field may declare (999,999 above).
     when(isFixed, props({ length: int({ minimum: 1 }) }), props({ pad: false })),
     when(has('subfields', has('type', { const: 'track2' })), props({ kind: { const: 'z' } })),
+    // Track 1 is ans text of one byte a character.
+    when(has('subfields', has('type', { const: 'track1' })), props({ kind: { const: 'ans' }, encoding: { enum: singleByteText } })),
     // Packed digits have no = (nibble 13 is D).
     when(has('subfields', has('separator', { const: '=' })), props({ encoding: { enum: names((c) => c.unit !== 'digits') } })),
     when(has('subfields', notTrack2), props({ pad: false, encoding: { enum: layoutCarriers } })),
@@ -344,6 +346,7 @@ function layoutShape(): Schema {
       additionalProperties: false,
       properties: { type: true, separator: { enum: ['=', 'D'], description: 'the separator on the wire: = (default for text) or D (packed BCD, or text that uses the letter)' } },
     },
+    track1: { type: 'object', additionalProperties: false, properties: { type: true }, description: 'Track 1 format B (ISO/IEC 7813) in ans text' },
   };
   return {
     type: 'object',

@@ -66,6 +66,7 @@ const loose = (spec: MessageSpec): Codec<Message> => createCodec(spec) as unknow
 const ascii = loose(presets.iso87ascii);
 const binary = loose(presets.iso87binary);
 const structured = loose(structuredPreset(presets.iso87ascii));
+const track1 = loose(withSubfields(presets.iso87ascii, { 45: { type: 'track1' } }));
 const B0 = [0, 0, 0, 0, 0, 0, 0, 0];
 
 const { specialize: _unused, ...asciiWithoutSpecialize } = getConverter('ascii');
@@ -197,6 +198,12 @@ const provokers: Provoker[] = [
     () => structured.decode(frame('0100', [0, 0, 0, 0, 0x20, 0, 0, 0], '16', '4111111111111111')),
     () => structured.decode(frame('0100', [0, 0, 0, 0, 0x20, 0, 0, 0], '12', '4111D2812101')),
   ),
+  ...p(
+    'INVALID_TRACK',
+    'decode',
+    'a `track1` field breaks format B: format code, PAN, `^` separators, name, expiry, service code or a character outside the track alphabet (`offset`: the first such character)',
+    () => track1.decode(frame('0100', [0, 0, 0, 0, 0, 0x08, 0, 0], '13', 'B41^X^2812201')),
+  ),
   ...p('CONVERTER_FAILED', 'decode', 'a user converter threw something other than an `Iso8583Error`', () => rich.decode(richFrame('1000000000000000', '000000'))),
 
   ...p(
@@ -288,6 +295,12 @@ const provokers: Provoker[] = [
     () => structured.encode({ mti: '0100', fields: { 35: { pan: '4111', expiry: '2812', serviceCode: '201', discretionary: 'D' } } }),
   ),
   ...p('CONVERTER_FAILED', 'encode', 'a user converter threw something other than an `Iso8583Error`', () => rich.encode({ header: 'H1', mti: '0100', fields: { 4: '000000' } })),
+  ...p(
+    'INVALID_TRACK',
+    'encode',
+    "a `track1` value's parts do not make format B (`offset`: the field)",
+    () => track1.encode({ mti: '0100', fields: { 45: { formatCode: 'B', pan: '41', name: 'X', expiry: '2812', serviceCode: '201', discretionary: '' } } }),
+  ),
   ...p(
     'INVALID_TRACK',
     'parseTrack1',

@@ -79,6 +79,7 @@ function edgeDocuments(): { readonly what: string; readonly doc: unknown }[] {
     'ber-tlv': { type: 'ber-tlv' },
     dataset: { type: 'dataset', tagBytes: 1, lengthBytes: 2 },
     track2: { type: 'track2' },
+    track1: { type: 'track1' },
     nested: { type: 'nested' },
   };
   for (const [type, subfields] of Object.entries(layouts)) {

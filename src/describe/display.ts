@@ -1,6 +1,6 @@
 import { toHex } from '../codecs/hex-digits.js';
 import { isRecord, own } from '../message/read-message.js';
-import type { BerTlv, Dataset, DatasetLayout, FieldSpec, FieldValue, Message, MessageSpec, TlvEntry, TlvLayout, Track2 } from '../spec/types.js';
+import type { BerTlv, Dataset, DatasetLayout, FieldSpec, FieldValue, Message, MessageSpec, TlvEntry, TlvLayout, Track1, Track2 } from '../spec/types.js';
 import { EMV_TAGS } from '../subfields/emv-tags.js';
 import { hidden, maskPan } from './mask.js';
 import type { DisplaySettings } from './options.js';
@@ -13,8 +13,9 @@ import type { DisplaySettings } from './options.js';
  * field around it is sensitive; `sensitive: 'pan'` shows the PAN's first 6 (or 8) and last 4 digits; anything
  * else is replaced by its size. Inside a sensitive field, then, every TLV entry, BER-TLV tag (by the layout's
  * dictionary, else the EMV dictionary) and subfield is hidden unless declared non-sensitive. Track 2 (the
- * `track2` layout and EMV tags 57 and 9F6B) and the EMV PAN (5A) are card data by definition: they are masked
- * whatever a spec declares.
+ * `track2` layout and EMV tags 57 and 9F6B), Track 1 (the `track1` layout) and the EMV PAN (5A) are card data by
+ * definition: they are masked whatever a spec declares (a track's PAN by the PAN rule, its other parts by size;
+ * Track 1's format code `B` says nothing of the card and shows).
  */
 
 /** A value as shown: its text (a mask, or the value with bytes in hex) and whether it was masked. */
@@ -106,6 +107,26 @@ function track2(t: Track2, settings: DisplaySettings): Group {
   };
 }
 
+function track1(t: Track1, settings: DisplaySettings): Group {
+  const part = (key: string, description: string, value: string, quoted: boolean, pan = false): Entry => ({
+    key,
+    description,
+    node: settings.unmask ? clear(value, quoted) : pan ? masked(maskPan(value, settings.bin)) : hide(value),
+  });
+  return {
+    kind: 'record',
+    summary: '(track 1)',
+    entries: [
+      { key: 'formatCode', description: 'Format code', node: clear(t.formatCode, false) },
+      part('pan', 'PAN', t.pan, false, true),
+      part('name', 'Cardholder name', t.name, true),
+      part('expiry', 'Expiry (YYMM)', t.expiry, false),
+      part('serviceCode', 'Service code', t.serviceCode, false),
+      part('discretionary', 'Discretionary data', t.discretionary, true),
+    ],
+  };
+}
+
 /** A dictionary entry's declarations, read defensively: BER-TLV dictionaries are not checked by `validateSpec`. */
 function tagInfo(dictionary: unknown, tag: string): { description: string | undefined; sensitive: unknown } {
   const entry = (isRecord(dictionary) ? own(dictionary, tag) : undefined) ?? own(EMV_TAGS, tag);
@@ -160,6 +181,8 @@ function node(value: FieldValue, spec: FieldSpec | undefined, inSensitive: boole
       return scalar(value as string | Uint8Array, displayOf(declared, inSensitive), settings);
     case 'track2':
       return track2(value as Track2, settings);
+    case 'track1':
+      return track1(value as Track1, settings);
     case 'ber-tlv': {
       const list = value as BerTlv[];
       return { kind: 'list', summary: `(BER-TLV, ${list.length} objects)`, entries: ber(list, layout.tags, inner, settings) };

@@ -2,7 +2,7 @@ import { hexOrUndefined, toHex } from '../codecs/hex-digits.js';
 import { getConverter } from '../codecs/registry.js';
 import { ErrorCode } from '../errors/codes.js';
 import { Iso8583Error } from '../errors/iso8583-error.js';
-import type { BerTlv, Dataset, DatasetLayout, FieldSpec, FieldValue, Message, MessageSpec, TlvEntry, Track2 } from '../spec/types.js';
+import type { BerTlv, Dataset, DatasetLayout, FieldSpec, FieldValue, Message, MessageSpec, TlvEntry, Track1, Track2 } from '../spec/types.js';
 import { validateFieldSpec } from '../spec/validate-spec.js';
 import { BER_TAG_TEXT } from '../subfields/ber-tag.js';
 import {
@@ -61,6 +61,10 @@ function toJSONValue(value: FieldValue, spec: FieldSpec | undefined): JSONValue 
     case 'track2': {
       const t = value as Track2;
       return { pan: t.pan, expiry: t.expiry, serviceCode: t.serviceCode, discretionary: t.discretionary };
+    }
+    case 'track1': {
+      const t = value as Track1;
+      return { formatCode: t.formatCode, pan: t.pan, name: t.name, expiry: t.expiry, serviceCode: t.serviceCode, discretionary: t.discretionary };
     }
     default: {
       const fields = layout?.type === 'positional' || layout?.type === 'bitmapped' ? layout.fields : {};
@@ -207,6 +211,7 @@ function fromJSONValue(json: unknown, spec: FieldSpec, field: string): FieldValu
         return { tag, value };
       });
     case 'track2':
+    case 'track1':
       return readValue(json, spec, field);
     case 'positional':
     case 'bitmapped': {

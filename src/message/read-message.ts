@@ -3,7 +3,7 @@ import { getConverter } from '../codecs/registry.js';
 import { describeType } from '../errors/arguments.js';
 import { ErrorCode } from '../errors/codes.js';
 import { Iso8583Error, isIso8583Error } from '../errors/iso8583-error.js';
-import type { BerTlv, Dataset, DatasetLayout, FieldSpec, FieldValue, Message, MessageSpec, ScalarValue, TlvEntry, Track2 } from '../spec/types.js';
+import type { BerTlv, Dataset, DatasetLayout, FieldSpec, FieldValue, Message, MessageSpec, ScalarValue, TlvEntry, Track1, Track2 } from '../spec/types.js';
 import { validateSpec } from '../spec/validate-spec.js';
 import { BER_TAG_TEXT, berTagFromHex } from '../subfields/ber-tag.js';
 
@@ -111,6 +111,16 @@ function readTrack2(value: unknown, path: string | undefined): Track2 {
   return { pan, expiry, serviceCode, discretionary };
 }
 
+function readTrack1(value: unknown, path: string | undefined): Track1 {
+  if (!isRecord(value)) throw wrongType(`track 1 must be an object { formatCode, pan, name, expiry, serviceCode, discretionary }, got ${typeName(value)}`, path);
+  const { formatCode, pan, name, expiry, serviceCode, discretionary } = value;
+  if (formatCode !== 'B') throw wrongType('track 1 formatCode must be "B"', path);
+  if (typeof pan !== 'string' || typeof name !== 'string' || typeof expiry !== 'string' || typeof serviceCode !== 'string' || typeof discretionary !== 'string') {
+    throw wrongType('track 1 parts pan, name, expiry, serviceCode and discretionary must be strings', path);
+  }
+  return { formatCode, pan, name, expiry, serviceCode, discretionary };
+}
+
 /** Checks that `value` is an array of objects (TLV or BER-TLV entries) and copies the list. */
 export function readList(value: unknown, path: string | undefined, what: string): Record<string, unknown>[] {
   if (!Array.isArray(value)) throw wrongType(`${what} value must be an array of { tag, value }, got ${typeName(value)}`, path);
@@ -214,6 +224,8 @@ export function readValue(value: unknown, spec: FieldSpec | undefined, path: str
       return readScalar(value, spec, path);
     case 'track2':
       return readTrack2(value, path);
+    case 'track1':
+      return readTrack1(value, path);
     case 'ber-tlv':
       return readBer(value, path, 0);
     case 'tlv':

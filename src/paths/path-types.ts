@@ -1,5 +1,5 @@
 import type { InferField } from '../spec/infer.js';
-import type { BerTlv, FieldKind, FieldValue, MessageSpec, SubfieldLayout, Track2 } from '../spec/types.js';
+import type { BerTlv, FieldKind, FieldValue, MessageSpec, SubfieldLayout, Track1, Track2 } from '../spec/types.js';
 
 /**
  * What a path leads to, statically: the type of the value there and whether `remove` may take it out (a part of a
@@ -91,7 +91,9 @@ type InLayout<L, Rest extends string> = L extends { readonly type: 'positional';
         ? InBerTlv<L, Rest>
         : L extends { readonly type: 'track2' }
           ? Rest extends keyof Track2 ? PathTarget<string, false> : never
-          : never;
+          : L extends { readonly type: 'track1' }
+            ? Rest extends keyof Track1 ? PathTarget<Track1[Rest], false> : never
+            : never;
 
 /**
  * What the literal path `P` leads to in a message of spec `S`, `never` when `S` has no such path: `'55.9F26'` on
@@ -116,7 +118,9 @@ type LayoutPaths<L> = L extends { readonly type: 'positional' | 'bitmapped'; rea
       ? string
       : L extends { readonly type: 'track2' }
         ? keyof Track2
-        : never;
+        : L extends { readonly type: 'track1' }
+          ? keyof Track1
+          : never;
 
 /**
  * Every path of spec `S`: each data element number, and inside structured fields their subfields, tags and Track 2

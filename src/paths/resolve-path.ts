@@ -8,9 +8,9 @@ import { EMV_TAGS } from '../subfields/emv-tags.js';
 
 /**
  * The kind of container one step of a path indexes into: the message's field table, an object of subfields
- * (positional or bitmapped), a list of TLV or BER-TLV entries, or a Track 2 object.
+ * (positional or bitmapped), a list of TLV or BER-TLV entries, or a Track 2 or Track 1 object.
  */
-export type ContainerKind = 'fields' | 'positional' | 'bitmapped' | 'tlv' | 'ber-tlv' | 'track2';
+export type ContainerKind = 'fields' | 'positional' | 'bitmapped' | 'tlv' | 'ber-tlv' | 'track2' | 'track1';
 
 /** One resolved segment of a path: which container it reads and the key it reads there. */
 export interface PathStep {
@@ -25,6 +25,7 @@ export interface PathStep {
 }
 
 const TRACK2_PARTS: ReadonlySet<string> = new Set(['pan', 'expiry', 'serviceCode', 'discretionary']);
+const TRACK1_PARTS: ReadonlySet<string> = new Set(['formatCode', 'pan', 'name', 'expiry', 'serviceCode', 'discretionary']);
 
 /** Paths resolved per spec; a spec used with paths computed at run time keeps at most this many. */
 const MAX_CACHED = 1024;
@@ -85,6 +86,9 @@ function stepInto(layout: SubfieldLayout, segment: string, where: string): { ste
     case 'track2':
       if (!TRACK2_PARTS.has(segment)) throw unknown('Track 2 has the parts pan, expiry, serviceCode and discretionary', where);
       return { step: { container: 'track2', key: segment }, next: { at: 'leaf' } };
+    case 'track1':
+      if (!TRACK1_PARTS.has(segment)) throw unknown('Track 1 has the parts formatCode, pan, name, expiry, serviceCode and discretionary', where);
+      return { step: { container: 'track1', key: segment }, next: { at: 'leaf' } };
   }
 }
 

@@ -63,8 +63,8 @@ function withoutChild(container: Container, step: PathStep): Container {
 const isEmpty = (c: Container): boolean =>
   Array.isArray(c) ? c.length === 0 : Object.values(c as Record<string, unknown>).every((v) => v === undefined);
 
-/** True when the step's value is required where it sits: a positional subfield or a Track 2 part. */
-const isRequiredPart = (step: PathStep): boolean => step.container === 'positional' || step.container === 'track2';
+/** True when the step's value is required where it sits: a positional subfield or a Track 2 or Track 1 part. */
+const isRequiredPart = (step: PathStep): boolean => step.container === 'positional' || step.container === 'track2' || step.container === 'track1';
 
 /** The value at `steps` below the field table `fields`, `undefined` when anything on the way is absent. */
 export function getAt(fields: unknown, steps: readonly PathStep[]): unknown {

@@ -1,5 +1,5 @@
 import type { ConverterName } from './names.js';
-import type { BerTlv, Dataset, FieldSpec, FieldValue, MessageSpec, ScalarValue, TlvEntry, Track2 } from './types.js';
+import type { BerTlv, Dataset, FieldSpec, FieldValue, MessageSpec, ScalarValue, TlvEntry, Track1, Track2 } from './types.js';
 
 /**
  * The static value type of one field spec: `Uint8Array` for kind `b`, `string` for any other literal kind, and
@@ -28,7 +28,9 @@ export type InferLayout<L> = L extends { readonly type: 'positional'; readonly f
           ? Dataset[]
           : L extends { readonly type: 'track2' }
             ? Track2
-            : FieldValue;
+            : L extends { readonly type: 'track1' }
+              ? Track1
+              : FieldValue;
 
 /**
  * The value type of a header spec: bytes for the bytes converters (`binary`, `nop`, `hex`), text for the text and

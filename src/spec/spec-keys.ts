@@ -48,6 +48,7 @@ const LAYOUT_KEYS: Readonly<Record<SubfieldLayout['type'], readonly string[]>> =
   'ber-tlv': keys<BerTlvLayout>()(['type', 'tags', 'unknownTags']),
   dataset: keys<Layout<'dataset'>>()(['type', 'tagBytes', 'lengthBytes', 'datasets', 'unknownDatasets']),
   track2: keys<Layout<'track2'>>()(['type', 'separator']),
+  track1: keys<Layout<'track1'>>()(['type']),
 };
 const SUB_BITMAP_KEYS = keys<Layout<'bitmapped'>['bitmap']>()(['format', 'encoding']);
 const BER_TAG_KEYS = keys<NonNullable<BerTlvLayout['tags']>[string]>()(['description', 'sensitive']);

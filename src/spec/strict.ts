@@ -14,6 +14,7 @@ import type {
   PositionalLayout,
   RuleCondition,
   TlvLayout,
+  Track1Layout,
   Track2Layout,
 } from './types.js';
 
@@ -82,7 +83,9 @@ export type StrictLayout<L> = L extends { readonly type: 'positional' }
             }
           : L extends { readonly type: 'track2' }
             ? Only<L, Track2Layout>
-            : L;
+            : L extends { readonly type: 'track1' }
+              ? Only<L, Track1Layout>
+              : L;
 
 /**
  * A message spec with only the keys of {@link MessageSpec} at every level: the spec, its header, MTI, bitmap,

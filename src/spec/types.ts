@@ -173,8 +173,18 @@ export interface Track2Layout {
   readonly separator?: '=' | 'D';
 }
 
+/**
+ * Track 1 (format code B, ISO/IEC 7813) as a structured value: format code, PAN, cardholder name, expiry (YYMM),
+ * service code and discretionary data, with `^` between PAN, name and expiry; text of one byte a character
+ * (kind `ans`), as DE45 carries it without sentinels and LRC.
+ */
+export interface Track1Layout {
+  /** Discriminator. */
+  readonly type: 'track1';
+}
+
 /** The structure a field's bytes can have. */
-export type SubfieldLayout = PositionalLayout | BitmappedLayout | TlvLayout | BerTlvLayout | DatasetLayout | Track2Layout;
+export type SubfieldLayout = PositionalLayout | BitmappedLayout | TlvLayout | BerTlvLayout | DatasetLayout | Track2Layout | Track1Layout;
 
 /** One entry of simple TLV data, in wire order. */
 export interface TlvEntry {
@@ -220,8 +230,24 @@ export interface Track2 {
   discretionary: string;
 }
 
+/** Track 1 (format code B) split into its parts, as ISO/IEC 7813 lays them out between the sentinels. */
+export interface Track1 {
+  /** The format code: `B`, the one format of financial cards. */
+  formatCode: 'B';
+  /** Primary account number, 1 to 19 digits. */
+  pan: string;
+  /** Cardholder name, 2 to 26 characters of the track alphabet (`SURNAME/GIVEN` by convention). */
+  name: string;
+  /** Expiry date YYMM. */
+  expiry: string;
+  /** Service code (3 digits). */
+  serviceCode: string;
+  /** Discretionary data (the rest, may be empty). */
+  discretionary: string;
+}
+
 /** A structured (subfield) value. */
-export type StructuredValue = { [subfield: number]: FieldValue | undefined } | TlvEntry[] | BerTlv[] | Dataset[] | Track2;
+export type StructuredValue = { [subfield: number]: FieldValue | undefined } | TlvEntry[] | BerTlv[] | Dataset[] | Track2 | Track1;
 
 /**
  * How the Message Type Identifier is written: four digits as text (`ascii`, `ebcdic…`) or two BCD bytes (`bcd`).

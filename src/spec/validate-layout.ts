@@ -135,6 +135,11 @@ export function validateLayout(layout: unknown, field: FieldSpec, path: string, 
       }
       return;
     }
+    case 'track1':
+      // Track 1 characters (0x20-0x5F) are all ans; the split counts one byte a character, as ASCII and EBCDIC are.
+      if (field.kind !== 'ans') fail('track1 subfields need kind ans', path);
+      if (converter.unit !== 'chars') fail('Track 1 is text of one byte a character (ASCII or EBCDIC)', path);
+      return;
     case 'dataset': {
       if (converter.valueType !== 'bytes') fail('datasets live in a binary field (kind b, binary encoding)', path);
       const { tagBytes, lengthBytes, datasets, unknownDatasets } = layout;

@@ -118,7 +118,7 @@ function compileBitmapped(path: string, layout: BitmappedLayout, compileField: F
  */
 export function compileLayout(
   path: string,
-  layout: Exclude<SubfieldLayout, { type: 'track2' }>,
+  layout: Exclude<SubfieldLayout, { type: 'track2' | 'track1' }>,
   compileField: FieldCompiler,
 ): CompiledField {
   switch (layout.type) {

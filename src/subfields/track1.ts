@@ -1,23 +1,11 @@
+import type { CompiledField } from '../cursor/compiled-field.js';
 import { describeType, invalidOption } from '../errors/arguments.js';
 import { ErrorCode } from '../errors/codes.js';
 import { guard, unreadable } from '../errors/guard.js';
 import { Iso8583Error } from '../errors/iso8583-error.js';
+import type { Track1 } from '../spec/types.js';
 
-/** Track 1 (format code B) split into its parts, as ISO/IEC 7813 lays them out between the sentinels. */
-export interface Track1 {
-  /** The format code: `B`, the one format of financial cards. */
-  formatCode: 'B';
-  /** Primary account number, 1 to 19 digits. */
-  pan: string;
-  /** Cardholder name, 2 to 26 characters of the track alphabet (`SURNAME/GIVEN` by convention). */
-  name: string;
-  /** Expiry date YYMM. */
-  expiry: string;
-  /** Service code (3 digits). */
-  serviceCode: string;
-  /** Discretionary data (the rest, may be empty). */
-  discretionary: string;
-}
+export type { Track1 } from '../spec/types.js';
 
 /** The field separator of Track 1. */
 const SEPARATOR = 0x5e; // '^'
@@ -128,4 +116,26 @@ export function formatTrack1(value: unknown, field: string, offset: number): str
     throw bad('track 1 parts must be: format B, PAN 1-19 digits, name 2-26 track characters, expiry 4 and service code 3 digits', field, offset);
   }
   return `B${pan}^${name}^${expiry}${serviceCode}${discretionary}`;
+}
+
+/**
+ * Compiles a field with a `track1` layout over its scalar field (`scalar`, the field's text): decode splits the
+ * text with {@link parseTrack1}, encode joins the parts with {@link formatTrack1}.
+ *
+ * Why: Track 1 is text first and the structure a view over it, so the field's prefix, length and alphabet stay
+ * the scalar field's; a decode error points at the first character that breaks format B (one byte a character,
+ * as the layout's validation requires), an encode error at the field.
+ */
+export function compileTrack1Field(path: string, scalar: CompiledField): CompiledField {
+  return {
+    path,
+    decode(r) {
+      const text = scalar.decode(r) as string;
+      // One byte a character: the text starts its own length before the cursor.
+      return parseTrack1(text, path, r.pos - text.length);
+    },
+    encode(w, value) {
+      scalar.encode(w, formatTrack1(value, path, w.pos));
+    },
+  };
 }

@@ -13,7 +13,7 @@ import { unitMapping } from '../codecs/units.js';
 import { parsePrefix } from '../prefixes/length-prefix.js';
 import type { FieldSpec, LengthUnit } from '../spec/types.js';
 import { layoutContent } from './layout-content.js';
-import { prefixBytesOf, scalarShape, type Shape, track2Shape } from './scalar-shape.js';
+import { prefixBytesOf, scalarShape, type Shape, track1Shape, track2Shape } from './scalar-shape.js';
 import { shift, where } from './sizes.js';
 
 const shapes = new WeakMap<FieldSpec, Shape>();
@@ -23,7 +23,14 @@ export function fieldShape(field: FieldSpec): Shape {
   let shape = shapes.get(field);
   if (shape === undefined) {
     const layout = field.subfields;
-    shape = layout === undefined ? scalarShape(field) : layout.type === 'track2' ? track2Shape(field) : containerShape(field);
+    shape =
+      layout === undefined
+        ? scalarShape(field)
+        : layout.type === 'track2'
+          ? track2Shape(field)
+          : layout.type === 'track1'
+            ? track1Shape(field)
+            : containerShape(field);
     shapes.set(field, shape);
   }
   return shape;
@@ -45,7 +52,7 @@ function containerShape(field: FieldSpec): Shape {
   const fits = fixed ? (c: number) => unitsOf(c) === mapping.toUnits(field.length) : (c: number) => mapping.toCount(unitsOf(c)) <= field.length;
   // Every length rule counts at least one unit a byte, so no content longer than the maximum fits.
   const cap = field.length;
-  const content = layoutContent(layout as Exclude<typeof layout, { type: 'track2' }>, cap, fieldShape);
+  const content = layoutContent(layout as Exclude<typeof layout, { type: 'track2' | 'track1' }>, cap, fieldShape);
   const prefixBytes = prefixBytesOf(field);
   const sizes = shift(where(content.sizes, fits), prefixBytes);
   return { sizes, ofSize: (bytes) => content.ofSize(bytes - prefixBytes) };

@@ -172,6 +172,42 @@ export function track2Shape(field: FieldSpec): Shape {
   };
 }
 
+/** Track 1 data characters (ISO/IEC 7813): 0x20-0x5F but `%` and `?` (the sentinels) and `^` (the separator). */
+const TRACK1_DATA = Uint8Array.from({ length: 256 }, (_, c) => (c >= 0x20 && c <= 0x5f && c !== 0x25 && c !== 0x3f && c !== 0x5e ? 1 : 0));
+
+/**
+ * Track 1 (format B) is text of `B`, a PAN (1–19 digits), `^`, a name (2–26 track characters), `^`, YYMM, a 3-digit
+ * service code and discretionary data (track characters), one byte a character.
+ */
+export function track1Shape(field: FieldSpec): Shape {
+  const rules = scalarRules(field);
+  const converter = getConverter(field.encoding);
+  const prefixBytes = prefixBytesOf(field);
+  const chars = charsOf(TRACK1_DATA, field.encoding).filter((c) => KIND_ALPHABETS.ans[c.charCodeAt(0)] === 1);
+  // At least B, a 1-digit PAN, ^, a 2-character name, ^, the expiry and the service code: 13 characters.
+  const lengths = normalize(rules.lengths.map(([lo, hi]) => [Math.max(lo, 13), hi] as const));
+  const wire = byWireSize(lengths, (n) => prefixBytes + converter.byteLength(n));
+  return {
+    sizes: wire.sizes,
+    ofSize: (bytes) =>
+      fc
+        .constantFrom(...wire.lengthsOf(bytes))
+        // n = 10 fixed characters (B ^ ^ YYMM service code) + PAN + name + discretionary.
+        .chain((n) => fc.tuple(fc.constant(n), fc.integer({ min: 1, max: Math.min(19, n - 12) })))
+        .chain(([n, panLength]) => fc.tuple(fc.constant(n), fc.constant(panLength), fc.integer({ min: 2, max: Math.min(26, n - 10 - panLength) })))
+        .chain(([n, panLength, nameLength]) =>
+          fc.record({
+            formatCode: fc.constant<'B'>('B'),
+            pan: stringOf(DIGITS, panLength),
+            name: stringOf(chars, nameLength),
+            expiry: stringOf(DIGITS, 4),
+            serviceCode: stringOf(DIGITS, 3),
+            discretionary: stringOf(chars, n - 10 - panLength - nameLength),
+          }),
+        ),
+  };
+}
+
 /** A container's content: the sizes its subfields can fill, and values of each. */
 export interface Content {
   readonly sizes: Sizes;

@@ -130,6 +130,8 @@ export function arbitraryStructuredFieldSpec(): fc.Arbitrary<FieldSpec> {
         return spec;
       }),
     ),
+    // Track 1 (format B) as DE45 carries it: ans text of one byte a character.
+    fc.constantFrom('ascii', 'ebcdic037', 'ebcdic1047').map((e): FieldSpec => ({ kind: 'ans', length: 76, prefix: `LL/${e}`, encoding: e, subfields: { type: 'track1' } })),
   );
 }
 

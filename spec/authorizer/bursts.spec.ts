@@ -84,7 +84,7 @@ describe('bursts of one account', () => {
     await Promise.all(Array.from({ length: 64 }, (_, i) => decide(request(3, BigInt(500 + 37 * i)), 60_000)));
     const decided = await decisions(2);
     expect(decided).toHaveLength(65);
-    expect(replay({ balance: 50_000n, partial: false, limitAmount: null, limitCount: null }, decided)).toEqual([]);
+    expect(replay({ accountId: 2, balance: 50_000n, partial: false, limitAmount: null, limitCount: null }, decided)).toEqual([]);
     expect(await heldOn(pool, 2, TODAY)).toBe(decided.reduce((n, d) => n + d.approved, 0n));
   });
 

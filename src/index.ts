@@ -27,6 +27,7 @@ export type {
   BerTlvLayout,
   DatasetLayout,
   Track2Layout,
+  Track1Layout,
   TlvEntry,
   BerTlv,
   Dataset,
@@ -38,7 +39,7 @@ export type {
   RuleCondition,
 } from './spec/types.js';
 export type { ConverterClass, ConverterName, ConverterRegistry, PrefixName } from './spec/names.js';
-export type { Only, StrictField, StrictFields, StrictLayout, StrictLayoutTable, StrictSpec, StrictTags } from './spec/strict.js';
+export type { Only, StrictField, StrictFields, StrictLayout, StrictConditionals, StrictLayoutTable, StrictMtiRule, StrictRules, StrictSpec, StrictTags, StrictWhen } from './spec/strict.js';
 export { specFromJSON, specToJSON } from './spec/spec-json.js';
 export { importJposPackager, type JposImportOptions } from './import/jpos-packager.js';
 export { importMoovSpec, type MoovEbcdicCodePage, type MoovImportOptions } from './import/moov-spec.js';
@@ -60,6 +61,7 @@ export {
   type ConvertContext,
   type Converter,
   type SpecializedConverter,
+  type PackedNibbles,
   converterNames,
   ebcdic037Converter,
   ebcdic1047Converter,

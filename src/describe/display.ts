@@ -89,12 +89,17 @@ function scalar(value: string | Uint8Array, display: Display, settings: DisplayS
   return hide(value);
 }
 
-function track2(t: Track2, settings: DisplaySettings): Group {
-  const part = (key: string, description: string, value: string, quoted: boolean, pan = false): Entry => ({
+/** One part of a track: clear when unmasked, the PAN by the PAN rule, every other part hidden by size. */
+function trackPart(settings: DisplaySettings) {
+  return (key: string, description: string, value: string, quoted: boolean, pan = false): Entry => ({
     key,
     description,
     node: settings.unmask ? clear(value, quoted) : pan ? masked(maskPan(value, settings.bin)) : hide(value),
   });
+}
+
+function track2(t: Track2, settings: DisplaySettings): Group {
+  const part = trackPart(settings);
   return {
     kind: 'record',
     summary: '(track 2)',
@@ -108,11 +113,7 @@ function track2(t: Track2, settings: DisplaySettings): Group {
 }
 
 function track1(t: Track1, settings: DisplaySettings): Group {
-  const part = (key: string, description: string, value: string, quoted: boolean, pan = false): Entry => ({
-    key,
-    description,
-    node: settings.unmask ? clear(value, quoted) : pan ? masked(maskPan(value, settings.bin)) : hide(value),
-  });
+  const part = trackPart(settings);
   return {
     kind: 'record',
     summary: '(track 1)',

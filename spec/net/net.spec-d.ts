@@ -1,6 +1,6 @@
 import { describe, expectTypeOf, it } from 'vitest';
-import { createCodec, defineSpec, type Infer, type Message, presets, responseMti } from '../../src/index.js';
-import { type Client, connect, createServer, type Handler, type MessageCodec, type ServerOptions } from '../../src/net/index.js';
+import { createCodec, defineSpec, type Infer, type Iso87Preset, type Message, presets, responseMti } from '../../src/index.js';
+import { type Client, connect, createServer, type Handler, type MessageCodec, type Server, type ServerOptions } from '../../src/net/index.js';
 
 const spec = defineSpec({
   name: 'typed-net',
@@ -42,15 +42,29 @@ describe('createServer is typed by its codec', () => {
     createServer({ codec, framing, handler: () => ({ mti: '0810', fields: { 70: '301' } }) });
   });
 
+  it('takes its message type from the codec alone, never from a literal the handler or the hooks return', () => {
+    const preset = createCodec(presets.iso87ascii);
+    const server = createServer({
+      codec: preset,
+      framing,
+      handler: () => ({ mti: '0810', fields: { 39: '00', 70: '301' } }),
+      systemError: () => ({ mti: '0810', fields: { 39: '96' } }),
+    });
+    expectTypeOf(server).toEqualTypeOf<Server<Infer<Iso87Preset>>>();
+  });
+
   it('types formatError and systemError by the spec too', () => {
     const options: ServerOptions<Typed> = {
       codec,
       framing,
       handler: () => undefined,
       formatError: (_frame, _error, read) => ({ mti: '0110', fields: { 11: read.fields[11] as string | undefined, 39: '30' } }),
-      systemError: (request) => ({ mti: '0110', fields: { 11: request.fields[11], 39: '96' } }),
+      systemError: (request) => {
+        expectTypeOf(request).toEqualTypeOf<Typed>();
+        return { mti: '0110', fields: { 11: request.fields[11], 39: '96' } };
+      },
     };
-    expectTypeOf(options.systemError!).parameter(0).toEqualTypeOf<Typed>();
+    void options;
   });
 
   it('keeps the dynamic Message as the default', () => {

@@ -1,5 +1,5 @@
 import { describe, expectTypeOf, it } from 'vitest';
-import { createCodec, defineSpec, type Infer, type Message, responseMti } from '../../src/index.js';
+import { createCodec, defineSpec, type Infer, type Iso87Preset, type Message, presets, responseMti } from '../../src/index.js';
 import { type MessageCodec, openSession, type Session, type SessionLink, type SessionStatus, type StatusChange } from '../../src/net/index.js';
 
 const spec = defineSpec({
@@ -40,6 +40,20 @@ describe('openSession is typed by its codec', () => {
     expectTypeOf(session.request).returns.resolves.toEqualTypeOf<Typed>();
     expectTypeOf(session.status).toEqualTypeOf<SessionStatus>();
     session.on('status', (change) => expectTypeOf(change).toEqualTypeOf<StatusChange>());
+  });
+
+  it('takes its message type from the codec alone, never from a literal the echo or the hooks return', () => {
+    const preset = createCodec(presets.iso87ascii);
+    const session = openSession({
+      host: '127.0.0.1',
+      port: 8583,
+      codec: preset,
+      framing,
+      handler: (request) => ({ mti: responseMti(request.mti), fields: { 11: request.fields[11], 39: '00', 41: request.fields[41] } }),
+      signOn: async (link) => void (await link.request({ mti: '0800', fields: { 11: '000001', 70: '001' } })),
+      keepAlive: { idleMs: 30_000, echo: () => ({ mti: '0800', fields: { 11: '000002', 70: '301' } }) },
+    });
+    expectTypeOf(session).toEqualTypeOf<Session<Infer<Iso87Preset>>>();
   });
 
   it('refuses a request or an answer that the spec does not allow', () => {

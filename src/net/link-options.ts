@@ -36,12 +36,12 @@ export interface LinkOptions<M extends Message = Message> {
   /** How frames are delimited. */
   readonly framing: FramingSpec;
   /** How answers are paired with requests (default `defaultMatchKey`). */
-  readonly key?: MatchKey<M>;
+  readonly key?: MatchKey<NoInfer<M>>;
   /**
    * Receives answers that match no pending request: `late` when their request already timed out or was aborted.
    * `header` is the fixed header (TPDU) the message arrived with, when the framing has one.
    */
-  readonly onUnmatched?: (message: M, reason: 'late' | 'unmatched', header: Uint8Array | undefined) => void;
+  readonly onUnmatched?: (message: NoInfer<M>, reason: 'late' | 'unmatched', header: Uint8Array | undefined) => void;
   /** Default timeout of a request in milliseconds (default 5000). */
   readonly timeoutMs?: number;
   /** Largest incoming frame (default 8 KiB). */

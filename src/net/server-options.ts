@@ -22,7 +22,7 @@ export interface ServerOptions<M extends Message = Message> {
   /** How frames are delimited. */
   readonly framing: FramingSpec;
   /** The request handler. */
-  readonly handler: ServerHandler<M>;
+  readonly handler: ServerHandler<NoInfer<M>>;
   /** A malformed frame: answer with a format error (`respond`, default) or log and skip it (`skip`). */
   readonly onMalformed?: 'respond' | 'skip';
   /**
@@ -32,14 +32,14 @@ export interface ServerOptions<M extends Message = Message> {
    * (message function 8 or 9). Never called for a frame with a response MTI: an answer is never answered. If it
    * throws, nothing is sent and `formatError failed` is logged.
    */
-  readonly formatError?: (frame: Uint8Array, error: Iso8583Error, read: FramePeek) => M | undefined;
+  readonly formatError?: (frame: Uint8Array, error: Iso8583Error, read: FramePeek) => NoInfer<M> | undefined;
   /**
    * Builds the answer when the handler throws (default: response MTI, header, DE11 and DE41 echoed, DE39 `96`; nothing
    * for a request MTI without a response MTI). `error` is what the handler threw, as it was thrown (to pick a
    * response code by it: a database timeout is not a declined card). If it throws, nothing is sent and
    * `systemError failed` is logged.
    */
-  readonly systemError?: (request: M, error: unknown) => M | undefined;
+  readonly systemError?: (request: NoInfer<M>, error: unknown) => NoInfer<M> | undefined;
   /** Largest incoming frame (default 8 KiB); a larger one closes that connection. */
   readonly maxFrameBytes?: number;
   /**
@@ -81,7 +81,7 @@ export interface ServerOptions<M extends Message = Message> {
   /** With `tls`: a handshake not complete this long after the peer connected is cut off (default 10,000 ms; 0: never). */
   readonly handshakeTimeoutMs?: number;
   /** How the answers of the server's own requests to a peer are paired with them (default `defaultMatchKey`). */
-  readonly key?: MatchKey<M>;
+  readonly key?: MatchKey<NoInfer<M>>;
   /** Where events are logged; entries never contain field values. */
   readonly logger?: NetLogger;
 }

@@ -75,20 +75,20 @@ export type LinkDownReason =
  */
 export interface SessionOptions<M extends Message = Message> extends LinkOptions<M> {
   /** Answers the requests the peer sends down this link (default: none answered, each logged and counted). */
-  readonly handler?: Handler<M>;
+  readonly handler?: Handler<NoInfer<M>>;
   /**
    * Builds the answer when the handler throws (default: response MTI, DE11 and DE41 echoed, DE39 `96`), as the
    * server's `systemError` does.
    */
-  readonly systemError?: (request: M, error: unknown) => M | undefined;
+  readonly systemError?: (request: NoInfer<M>, error: unknown) => NoInfer<M> | undefined;
   /** A dial not connected within this many ms is abandoned and retried (default 10,000). */
   readonly connectTimeoutMs?: number;
   /** Runs on each new link before it counts as up (e.g. an 0800 with DE70 001); throwing closes it and dials again. */
-  readonly signOn?: (link: SessionLink<M>) => Promise<void>;
+  readonly signOn?: (link: SessionLink<NoInfer<M>>) => Promise<void>;
   /** Runs on `close()` after the in-flight requests ended, before the link closes (e.g. an 0800 with DE70 002). */
-  readonly signOff?: (link: SessionLink<M>) => Promise<void>;
+  readonly signOff?: (link: SessionLink<NoInfer<M>>) => Promise<void>;
   /** Echoes on an idle link (default: none). */
-  readonly keepAlive?: KeepAliveOptions<M>;
+  readonly keepAlive?: KeepAliveOptions<NoInfer<M>>;
   /** Nothing received for this many ms declares the link dead (`readTimeout`; default 0: never). */
   readonly readTimeoutMs?: number;
   /** The delays between attempts to bring the link up (default {@link DEFAULT_BACKOFF}). */

@@ -98,14 +98,8 @@ export { RESPONSE_ECHO_FIELDS, type ResponseOptions, responseTo } from './messag
 export { type FieldPaths, fieldPaths } from './paths/field-paths.js';
 export type { PathArg, PathOf, PathTarget, PathTargetOf, RemovablePathArg, ValueAt } from './paths/path-types.js';
 export { fromHex, toHex } from './codecs/hex-digits.js';
-export {
-  type JSONValue,
-  type MessageJSON,
-  messageFromJSON,
-  messageToJSON,
-  valueFromJSON,
-  valueToJSON,
-} from './message/json.js';
+export { type JSONValue, type MessageJSON, messageToJSON, valueToJSON } from './message/json.js';
+export { messageFromJSON, valueFromJSON } from './message/json-from.js';
 export { parseHexText } from './message/hex-text.js';
 export {
   buildIso87Preset,

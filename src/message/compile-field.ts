@@ -1,20 +1,20 @@
-import { type ConvertContext, type Converter, DEFAULT_NIBBLE_PAD, specialize } from '../codecs/converter.js';
+import { type ConvertContext, DEFAULT_NIBBLE_PAD, specialize } from '../codecs/converter.js';
 import { getConverter } from '../codecs/registry.js';
 import { hasNativeHex, hasNativeLatin1 } from '../codecs/strings.js';
-import { ByteReader } from '../cursor/byte-reader.js';
-import { ByteWriter } from '../cursor/byte-writer.js';
+import type { ByteReader } from '../cursor/byte-reader.js';
+import type { ByteWriter } from '../cursor/byte-writer.js';
 import type { CompiledField } from '../cursor/compiled-field.js';
 import { describeType } from '../errors/arguments.js';
 import { ErrorCode } from '../errors/codes.js';
-import { Iso8583Error, isIso8583Error } from '../errors/iso8583-error.js';
+import { Iso8583Error } from '../errors/iso8583-error.js';
 import { located } from '../errors/located.js';
-import { compilePrefix, type LengthPrefix, parsePrefix } from '../prefixes/length-prefix.js';
 import { KIND_ALPHABETS } from '../spec/kinds.js';
 import type { FieldSpec, LengthUnit, ScalarValue } from '../spec/types.js';
 import { compileLayout } from '../subfields/compile-layout.js';
-import { unitMapping } from '../codecs/units.js';
 import { compileTrack1Field } from '../subfields/track1.js';
 import { compileTrack2Field } from '../subfields/track2.js';
+import { compileContainerField } from './container-field.js';
+import { compileLength } from './field-length.js';
 
 /**
  * Compiles one field spec (recursively for subfields). The spec must already have passed `validateSpec`.
@@ -26,108 +26,6 @@ export function compileField(path: string, spec: FieldSpec): CompiledField {
   if (layout.type === 'track2') return compileTrack2Field(path, spec, compileScalarField(path, spec));
   if (layout.type === 'track1') return compileTrack1Field(path, compileScalarField(path, spec));
   return compileContainerField(path, spec, compileLayout(path, layout, compileField));
-}
-
-/**
- * The length axis of a field, shared by plain fields and fields with subfields: a fixed number of value units, or a
- * prefix whose count is checked against the field's maximum both ways.
- */
-interface FieldLength {
-  /** The prefix, or undefined for a fixed field. */
-  readonly prefix: LengthPrefix | undefined;
-  /** Value units of a fixed field (0 when prefixed). */
-  readonly fixedUnits: number;
-  /** Bytes the prefix takes on the wire (0 for a fixed field). */
-  readonly prefixBytes: number;
-  /** Reads the prefix at the cursor and returns the value units it announces (checked against the maximum). */
-  readUnits(r: ByteReader): number;
-  /** Writes the prefix for a value of `units` units (checked against the maximum); `start` locates errors. */
-  writeUnits(w: ByteWriter, units: number, start: number): void;
-}
-
-function compileLength(path: string, spec: FieldSpec, converter: Converter): FieldLength {
-  const unit: LengthUnit = spec.lengthUnit ?? converter.lengthUnits[0] ?? converter.unit;
-  const mapping = unitMapping(converter, unit);
-  const shape = parsePrefix(spec.prefix);
-  const prefix = shape === undefined || shape.type === 'fixed' ? undefined : compilePrefix(shape, spec.prefix ?? '');
-  const max = spec.length;
-  const tooLong = (count: number, offset: number): Iso8583Error =>
-    new Iso8583Error(ErrorCode.LENGTH_EXCEEDS_MAX, `length ${count} exceeds maximum ${max}`, { field: path, offset });
-  const prefixBytes =
-    shape === undefined || shape.type === 'fixed' ? 0 : shape.type === 'binary' ? shape.bytes : getConverter(shape.encoding).byteLength(shape.digits);
-  return {
-    prefix,
-    fixedUnits: prefix === undefined ? mapping.toUnits(max) : 0,
-    prefixBytes,
-    readUnits(r) {
-      const start = r.pos;
-      const count = prefix!.read(r, path);
-      if (count > max) throw tooLong(count, start);
-      const units = mapping.toUnits(count);
-      if (units < 0) {
-        throw new Iso8583Error(ErrorCode.INVALID_LENGTH_PREFIX, `length ${count} is not a whole number of bytes`, {
-          field: path,
-          offset: start,
-        });
-      }
-      return units;
-    },
-    writeUnits(w, units, start) {
-      const count = mapping.toCount(units);
-      if (count > max) throw tooLong(count, start);
-      prefix!.write(w, count);
-    },
-  };
-}
-
-/** A field whose bytes hold subfields: the prefix and length are the field's, the content the layout's. */
-function compileContainerField(path: string, spec: FieldSpec, inner: CompiledField): CompiledField {
-  const converter = getConverter(spec.encoding);
-  const { prefix, fixedUnits, prefixBytes, readUnits, writeUnits } = compileLength(path, spec, converter);
-  // Whole bytes of content: a packed-digit container counts two digits per byte.
-  const unitsOfBytes = (bytes: number): number => (converter.unit === 'digits' ? bytes * 2 : bytes);
-  return {
-    path,
-    decode(r) {
-      const units = prefix === undefined ? fixedUnits : readUnits(r);
-      const bytes = converter.byteLength(units);
-      const at = r.take(bytes, path);
-      const sub = new ByteReader(r.buf, at, at + bytes);
-      const value = inner.decode(sub);
-      if (sub.pos !== sub.end) {
-        throw new Iso8583Error(ErrorCode.TRAILING_BYTES, `${sub.end - sub.pos} bytes after the last subfield`, {
-          field: path,
-          offset: sub.pos,
-        });
-      }
-      return value;
-    },
-    encode(w, value) {
-      const start = w.pos;
-      const tmp = new ByteWriter(64);
-      try {
-        inner.encode(tmp, value);
-      } catch (e) {
-        // The subfields are written into their own buffer first (the prefix needs their length): an offset they
-        // report counts from the content, which starts after the prefix in the output.
-        if (!isIso8583Error(e) || e.offset === undefined) throw e;
-        throw new Iso8583Error(e.code, e.detail, { field: e.field, offset: start + prefixBytes + e.offset });
-      }
-      const content = tmp.finish();
-      const units = unitsOfBytes(content.length);
-      if (prefix !== undefined) writeUnits(w, units, start);
-      else if (units !== fixedUnits) {
-        throw new Iso8583Error(
-          units > fixedUnits ? ErrorCode.LENGTH_EXCEEDS_MAX : ErrorCode.INVALID_LENGTH,
-          `subfields take ${units} but the field is fixed at ${fixedUnits}`,
-          { field: path, offset: start },
-        );
-      }
-      const at = w.reserve(content.length);
-      const buf = w.buf;
-      for (let i = 0; i < content.length; i++) buf[at + i] = content[i]!;
-    },
-  };
 }
 
 /** Compiles a field without subfields: converter, prefix and padding. */

@@ -1,4 +1,9 @@
 import type { ConverterName, PrefixName } from './names.js';
+import type { MessageRules } from './rule-types.js';
+import type { BerTlv, Dataset, ScalarValue, TlvEntry, Track1, Track2 } from './value-types.js';
+
+export type { ConditionalRule, MessageRules, MtiRule, RuleCondition } from './rule-types.js';
+export type { BerTlv, Dataset, DatasetElement, ScalarValue, TlvEntry, Track1, Track2 } from './value-types.js';
 
 /**
  * The ISO 8583 data-element kinds ("attributes") a field can have.
@@ -186,66 +191,6 @@ export interface Track1Layout {
 /** The structure a field's bytes can have. */
 export type SubfieldLayout = PositionalLayout | BitmappedLayout | TlvLayout | BerTlvLayout | DatasetLayout | Track2Layout | Track1Layout;
 
-/** One entry of simple TLV data, in wire order. */
-export interface TlvEntry {
-  /** The tag as text, e.g. `"01"`. */
-  tag: string;
-  /** The value: text, or bytes for a tag of kind `b` (TLV values never hold subfields). */
-  value: ScalarValue;
-}
-
-/** One element of a dataset, in wire order: its binary tag as uppercase hex and its value's bytes. */
-export interface DatasetElement {
-  /** The tag in uppercase hex of `tagBytes` bytes, e.g. `"0A"`. */
-  tag: string;
-  /** The value's bytes. */
-  value: Uint8Array;
-}
-
-/** One dataset of a composite data element, in wire order. */
-export interface Dataset {
-  /** The dataset identifier: one byte as two uppercase hex digits, e.g. `"71"`. */
-  id: string;
-  /** The dataset's elements, in wire order. */
-  elements: DatasetElement[];
-}
-
-/** One BER-TLV data object, in wire order: primitive tags carry bytes, constructed tags their children. */
-export interface BerTlv {
-  /** The tag in uppercase hex, e.g. `"9F02"`. */
-  tag: string;
-  /** Bytes of a primitive tag, or the children of a constructed one. */
-  value: Uint8Array | BerTlv[];
-}
-
-/** Track 2 split into its parts. */
-export interface Track2 {
-  /** Primary account number. */
-  pan: string;
-  /** Expiry date YYMM. */
-  expiry: string;
-  /** Service code (3 digits). */
-  serviceCode: string;
-  /** Discretionary data (the rest, may be empty). */
-  discretionary: string;
-}
-
-/** Track 1 (format code B) split into its parts, as ISO/IEC 7813 lays them out between the sentinels. */
-export interface Track1 {
-  /** The format code: `B`, the one format of financial cards. */
-  formatCode: 'B';
-  /** Primary account number, 1 to 19 digits. */
-  pan: string;
-  /** Cardholder name, 2 to 26 characters of the track alphabet (`SURNAME/GIVEN` by convention). */
-  name: string;
-  /** Expiry date YYMM. */
-  expiry: string;
-  /** Service code (3 digits). */
-  serviceCode: string;
-  /** Discretionary data (the rest, may be empty). */
-  discretionary: string;
-}
-
 /** A structured (subfield) value. */
 export type StructuredValue = { [subfield: number]: FieldValue | undefined } | TlvEntry[] | BerTlv[] | Dataset[] | Track2 | Track1;
 
@@ -320,63 +265,6 @@ export interface MessageSpec {
    */
   readonly rules?: MessageRules;
 }
-
-/**
- * A condition on one data element of the message: exactly one test, `present` (the field is present, `true`, or
- * absent, `false`) or `startsWith` (the field is present, its value is a string, and it starts with these
- * characters, e.g. processing code DE3 starting with `"00"`).
- *
- * Why: the conditions of a message-type table are nearly all "when field N is (not) there" and "for this
- * transaction type" (the first digits of DE3); two tests cover them and stay plain data.
- */
-export interface RuleCondition {
-  /** The data element tested (a top-level field the spec defines). */
-  readonly field: number;
-  /** `true`: the field is present; `false`: it is absent. */
-  readonly present?: boolean;
-  /** The field's string value starts with these characters (a text or BCD field without subfields). */
-  readonly startsWith?: string;
-}
-
-/**
- * Fields made mandatory or forbidden when a condition holds (a list of conditions: when all of them hold).
- *
- * Why: "DE14 when DE2 is keyed", "DE54 for a cash-back processing code": the conditional "C" of a standard's
- * table, written as data.
- */
-export interface ConditionalRule {
-  /** The condition, or conditions that must all hold, for the lists below to apply. */
-  readonly when: RuleCondition | readonly RuleCondition[];
-  /** Fields the message must carry when the condition holds. */
-  readonly mandatory?: readonly number[];
-  /** Fields the message must not carry when the condition holds. */
-  readonly forbidden?: readonly number[];
-}
-
-/** The presence rules of one message type (or family of types). */
-export interface MtiRule {
-  /** Fields every message of the type carries ("M"). */
-  readonly mandatory?: readonly number[];
-  /** Fields no message of the type carries. */
-  readonly forbidden?: readonly number[];
-  /** Fields mandatory or forbidden under a condition ("C"), in the order they are checked. */
-  readonly conditional?: readonly ConditionalRule[];
-}
-
-/**
- * Presence rules by MTI pattern: four characters, each a digit or `x` (any digit), e.g. `"0100"` or `"01x0"`
- * (every authorization request and response). Every pattern that matches a message's MTI applies; an MTI that no
- * pattern matches is not checked.
- *
- * Why: which fields a message must carry is part of a network's specification, as data next to the field table,
- * so it ships in the same JSON file and is checked where the message is written.
- */
-export interface MessageRules {
-  readonly [mtiPattern: string]: MtiRule;
-}
-
-/** What a converter reads and writes: text (and BCD digits) as a string, binary as a `Uint8Array`. */
-export type ScalarValue = string | Uint8Array;
 
 /** A field's decoded value: a string for text and BCD kinds, a `Uint8Array` for kind `b`, a structure with subfields. */
 export type FieldValue = string | Uint8Array | StructuredValue;

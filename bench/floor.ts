@@ -31,87 +31,62 @@ const LLL = Array.from({ length: 1000 }, (_, n) => String(n).padStart(3, '0'));
 const ll = (b: Uint8Array, p: number): number => (b[p]! - 48) * 10 + b[p + 1]! - 48;
 const lll = (b: Uint8Array, p: number): number => (b[p]! - 48) * 100 + (b[p + 1]! - 48) * 10 + b[p + 2]! - 48;
 
+type Fields = Record<number, string | Uint8Array>;
+
+/**
+ * Reads the request fields of cases (a) and (b), DE2 to DE55, from `p` (the first byte after the bitmaps) into
+ * `f`; returns the offset after DE55.
+ */
+function readRequest(b: Uint8Array, s: string, p: number, f: Fields): number {
+  const n2 = ll(b, p);
+  f[2] = s.slice(p + 2, p + 2 + n2);
+  p += 2 + n2;
+  f[3] = s.slice(p, p + 6);
+  f[4] = s.slice(p + 6, p + 18);
+  f[7] = s.slice(p + 18, p + 28);
+  f[11] = s.slice(p + 28, p + 34);
+  f[12] = s.slice(p + 34, p + 40);
+  f[13] = s.slice(p + 40, p + 44);
+  f[14] = s.slice(p + 44, p + 48);
+  f[18] = s.slice(p + 48, p + 52);
+  f[22] = s.slice(p + 52, p + 55);
+  f[25] = s.slice(p + 55, p + 57);
+  p += 57;
+  const n32 = ll(b, p);
+  f[32] = s.slice(p + 2, p + 2 + n32);
+  p += 2 + n32;
+  const n35 = ll(b, p);
+  f[35] = s.slice(p + 2, p + 2 + n35);
+  p += 2 + n35;
+  f[37] = s.slice(p, p + 12);
+  f[41] = s.slice(p + 12, p + 20);
+  f[42] = s.slice(p + 20, p + 35);
+  f[43] = s.slice(p + 35, p + 75);
+  f[49] = s.slice(p + 75, p + 78);
+  p += 78;
+  const n55 = lll(b, p);
+  f[55] = b.slice(p + 3, p + 3 + n55);
+  return p + 3 + n55;
+}
+
 /** Floor decoder of case (a): the 0100 request in iso87ascii. */
 export function decodeFloorA(b: Uint8Array): Message {
   const s = latin1Slice.call(b, 0, b.length);
-  const mti = s.slice(0, 4);
-  let p = 12;
-  const n2 = ll(b, p);
-  const f2 = s.slice(p + 2, p + 2 + n2);
-  p += 2 + n2;
-  const f3 = s.slice(p, p + 6);
-  const f4 = s.slice(p + 6, p + 18);
-  const f7 = s.slice(p + 18, p + 28);
-  const f11 = s.slice(p + 28, p + 34);
-  const f12 = s.slice(p + 34, p + 40);
-  const f13 = s.slice(p + 40, p + 44);
-  const f14 = s.slice(p + 44, p + 48);
-  const f18 = s.slice(p + 48, p + 52);
-  const f22 = s.slice(p + 52, p + 55);
-  const f25 = s.slice(p + 55, p + 57);
-  p += 57;
-  const n32 = ll(b, p);
-  const f32 = s.slice(p + 2, p + 2 + n32);
-  p += 2 + n32;
-  const n35 = ll(b, p);
-  const f35 = s.slice(p + 2, p + 2 + n35);
-  p += 2 + n35;
-  const f37 = s.slice(p, p + 12);
-  const f41 = s.slice(p + 12, p + 20);
-  const f42 = s.slice(p + 20, p + 35);
-  const f43 = s.slice(p + 35, p + 75);
-  const f49 = s.slice(p + 75, p + 78);
-  p += 78;
-  const n55 = lll(b, p);
-  const f55 = b.slice(p + 3, p + 3 + n55);
-  return {
-    mti,
-    fields: { 2: f2, 3: f3, 4: f4, 7: f7, 11: f11, 12: f12, 13: f13, 14: f14, 18: f18, 22: f22, 25: f25, 32: f32, 35: f35, 37: f37, 41: f41, 42: f42, 43: f43, 49: f49, 55: f55 },
-  };
+  const fields: Fields = {};
+  readRequest(b, s, 12, fields);
+  return { mti: s.slice(0, 4), fields };
 }
 
 /** Floor decoder of case (b): case (a) with a secondary bitmap, DE90 and DE102. */
 export function decodeFloorB(b: Uint8Array): Message {
   const s = latin1Slice.call(b, 0, b.length);
-  const mti = s.slice(0, 4);
-  let p = 20;
-  const n2 = ll(b, p);
-  const f2 = s.slice(p + 2, p + 2 + n2);
-  p += 2 + n2;
-  const f3 = s.slice(p, p + 6);
-  const f4 = s.slice(p + 6, p + 18);
-  const f7 = s.slice(p + 18, p + 28);
-  const f11 = s.slice(p + 28, p + 34);
-  const f12 = s.slice(p + 34, p + 40);
-  const f13 = s.slice(p + 40, p + 44);
-  const f14 = s.slice(p + 44, p + 48);
-  const f18 = s.slice(p + 48, p + 52);
-  const f22 = s.slice(p + 52, p + 55);
-  const f25 = s.slice(p + 55, p + 57);
-  p += 57;
-  const n32 = ll(b, p);
-  const f32 = s.slice(p + 2, p + 2 + n32);
-  p += 2 + n32;
-  const n35 = ll(b, p);
-  const f35 = s.slice(p + 2, p + 2 + n35);
-  p += 2 + n35;
-  const f37 = s.slice(p, p + 12);
-  const f41 = s.slice(p + 12, p + 20);
-  const f42 = s.slice(p + 20, p + 35);
-  const f43 = s.slice(p + 35, p + 75);
-  const f49 = s.slice(p + 75, p + 78);
-  p += 78;
-  const n55 = lll(b, p);
-  const f55 = b.slice(p + 3, p + 3 + n55);
-  p += 3 + n55;
-  const f90 = s.slice(p, p + 42);
+  const fields: Fields = {};
+  let p = readRequest(b, s, 20, fields);
+  fields[90] = s.slice(p, p + 42);
   p += 42;
   const n102 = ll(b, p);
-  const f102 = s.slice(p + 2, p + 2 + n102);
-  return {
-    mti,
-    fields: { 2: f2, 3: f3, 4: f4, 7: f7, 11: f11, 12: f12, 13: f13, 14: f14, 18: f18, 22: f22, 25: f25, 32: f32, 35: f35, 37: f37, 41: f41, 42: f42, 43: f43, 49: f49, 55: f55, 90: f90, 102: f102 },
-  };
+  fields[102] = s.slice(p + 2, p + 2 + n102);
+  return { mti: s.slice(0, 4), fields };
 }
 
 /** Floor decoder of case (c): the 0110 response in iso87ascii. */
@@ -185,8 +160,6 @@ export function decodeFloorD(b: Uint8Array): Message {
     fields: { 2: f2, 3: f3, 4: f4, 7: f7, 11: f11, 12: f12, 13: f13, 14: f14, 18: f18, 22: f22, 25: f25, 32: f32, 35: f35, 37: f37, 41: f41, 42: f42, 43: f43, 49: f49, 55: f55 },
   };
 }
-
-type Fields = Record<number, string | Uint8Array>;
 
 /** The binary bitmaps of the cases' field sets (the floor knows its case's fields). */
 const BITMAP_REQUEST = Uint8Array.from(Buffer.from('723c448128e08200', 'hex'));

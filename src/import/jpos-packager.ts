@@ -1,10 +1,11 @@
-import { invalidOption, isPlainName, readOptions } from '../errors/arguments.js';
+import { invalidOption, isPlainName } from '../errors/arguments.js';
 import { ErrorCode } from '../errors/codes.js';
 import { Iso8583Error } from '../errors/iso8583-error.js';
 import type { BitmapSpec, BitmappedLayout, FieldSpec, HeaderSpec, MessageSpec, MtiSpec, PositionalLayout } from '../spec/types.js';
 import { MAX_NESTING } from '../spec/spec-keys.js';
 import { validateSpec } from '../spec/validate-spec.js';
 import { guard, unreadable } from '../errors/guard.js';
+import { readImportOptions } from './import-options.js';
 import { JPOS_CLASSES, JPOS_PACKAGE, JPOS_REFUSED, type JposClass } from './jpos-classes.js';
 import { readXml, type XmlElement, type XmlPosition } from './xml-reader.js';
 
@@ -218,10 +219,8 @@ export function importJposPackager(xml: string, options?: JposImportOptions): Me
 
 function importJposPackagerUnguarded(xml: string, options?: JposImportOptions): MessageSpec {
   if (typeof xml !== 'string') throw invalidOption('importJposPackager', 'xml', 'the text of a packager file', xml);
-  const opts = readOptions('importJposPackager', options, ['name']);
-  const name = opts.name ?? 'jpos-packager';
-  if (typeof name !== 'string' || name === '') throw invalidOption('importJposPackager', 'name', 'a non-empty string', name);
-  return packagerSpec(xml, name);
+  const { name } = readImportOptions('importJposPackager', options);
+  return packagerSpec(xml, name ?? 'jpos-packager');
 }
 
 function packagerSpec(xml: string, name: string): MessageSpec {

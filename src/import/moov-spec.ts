@@ -1,9 +1,10 @@
-import { invalidOption, readOptions } from '../errors/arguments.js';
+import { invalidOption } from '../errors/arguments.js';
 import { ErrorCode } from '../errors/codes.js';
 import { guard, unreadable } from '../errors/guard.js';
 import type { ConverterName } from '../spec/names.js';
 import type { FieldKind, FieldSpec, MessageSpec } from '../spec/types.js';
 import { validateSpec } from '../spec/validate-spec.js';
+import { readImportOptions, specDocument } from './import-options.js';
 import { bitmapOf, checkKeys, FIELD_KEYS, fail, isObject, type Json, label, MoovContext, type MoovEbcdicCodePage, positiveLength, TOP_KEYS } from './moov-common.js';
 import { compositeField } from './moov-composite.js';
 
@@ -120,24 +121,16 @@ export function importMoovSpec(json: string | unknown, options?: MoovImportOptio
 }
 
 function importMoovSpecUnguarded(json: string | unknown, options?: MoovImportOptions): MessageSpec {
-  const opts = readOptions('importMoovSpec', options, ['name', 'ebcdic']);
-  if (opts.name !== undefined && (typeof opts.name !== 'string' || opts.name === '')) throw invalidOption('importMoovSpec', 'name', 'a non-empty string', opts.name);
+  const { name, options: opts } = readImportOptions('importMoovSpec', options, ['ebcdic']);
   const ebcdic = opts.ebcdic;
   if (ebcdic !== undefined && ebcdic !== 'ebcdic037' && ebcdic !== 'ebcdic500' && ebcdic !== 'ebcdic1047') {
     throw invalidOption('importMoovSpec', 'ebcdic', '"ebcdic037", "ebcdic500" or "ebcdic1047"', ebcdic);
   }
-  return moovSpec(json, opts.name as string | undefined, ebcdic);
+  return moovSpec(json, name, ebcdic);
 }
 
 function moovSpec(json: unknown, optionName: string | undefined, ebcdic: MoovEbcdicCodePage | undefined): MessageSpec {
-  let data: unknown = json;
-  if (typeof json === 'string') {
-    try {
-      data = JSON.parse(json);
-    } catch {
-      fail('the text is not valid JSON');
-    }
-  }
+  const data = specDocument(json, fail);
   if (!isObject(data)) fail('a moov spec is an object { name, fields }');
   checkKeys(data, TOP_KEYS, 'the spec');
   const fields = data.fields;

@@ -1,10 +1,11 @@
-import { invalidOption, isPlainName, readOptions } from '../errors/arguments.js';
+import { isPlainName } from '../errors/arguments.js';
 import { ErrorCode } from '../errors/codes.js';
 import { Iso8583Error } from '../errors/iso8583-error.js';
 import type { ConverterName, PrefixName } from '../spec/names.js';
 import type { BitmapSpec, FieldSpec, HeaderSpec, MessageSpec, NibblePad } from '../spec/types.js';
 import { guard, unreadable } from '../errors/guard.js';
 import { validateSpec } from '../spec/validate-spec.js';
+import { readImportOptions, specDocument } from './import-options.js';
 
 /** Options of {@link importPyiso8583Spec}. */
 export interface Pyiso8583ImportOptions {
@@ -141,21 +142,12 @@ export function importPyiso8583Spec(json: string | unknown, options?: Pyiso8583I
 }
 
 function importPyiso8583SpecUnguarded(json: string | unknown, options?: Pyiso8583ImportOptions): MessageSpec {
-  const opts = readOptions('importPyiso8583Spec', options, ['name']);
-  const name = opts.name ?? 'pyiso8583-spec';
-  if (typeof name !== 'string' || name === '') throw invalidOption('importPyiso8583Spec', 'name', 'a non-empty string', name);
-  return pyiso8583Spec(json, name);
+  const { name } = readImportOptions('importPyiso8583Spec', options);
+  return pyiso8583Spec(json, name ?? 'pyiso8583-spec');
 }
 
 function pyiso8583Spec(json: unknown, name: string): MessageSpec {
-  let data: unknown = json;
-  if (typeof json === 'string') {
-    try {
-      data = JSON.parse(json);
-    } catch {
-      fail('the text is not valid JSON');
-    }
-  }
+  const data = specDocument(json, fail);
   if (!isObject(data)) fail('a pyiso8583 spec is a dict of fields');
   for (const key of Object.keys(data)) {
     if (!/^(h|t|p|[1-9][0-9]?|1[01][0-9]|12[0-8])$/.test(key)) fail(`key ${label(key)} is not h, t, p or a field number 1 to 128`);

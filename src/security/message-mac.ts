@@ -70,12 +70,13 @@ function coverage(codec: Codec<Message>, message: Message, mac: Uint8Array, fiel
  * const { covered, offset } = macCoverage(codec, reply); // send `covered` to the HSM, put its MAC at `offset`
  * ```
  */
-export function macCoverage<M extends { readonly fields: object }>(codec: Codec<M>, message: M, options?: MessageMacOptions): MacCoverage {
+export function macCoverage<M extends { readonly fields: object }>(codec: Codec<M>, message: M, options?: MessageMacOptions): MacCoverage;
+// One implementation over the dynamic message type: the MAC is computed over the bytes the codec writes, whatever
+// type its messages have (the overload above is the signature callers see).
+export function macCoverage(codec: Codec<Message>, message: Message, options?: MessageMacOptions): MacCoverage {
   return guard(ErrorCode.INVALID_MESSAGE, unreadable('the message'), () => {
-    const c = codec as unknown as Codec<Message>;
-    const m = message as unknown as Message;
-    const { field, bytes, width } = macField(c, m, options);
-    return coverage(c, m, new Uint8Array(bytes), field, width);
+    const { field, bytes, width } = macField(codec, message, options);
+    return coverage(codec, message, new Uint8Array(bytes), field, width);
   });
 }
 
@@ -92,16 +93,21 @@ export function macCoverage<M extends { readonly fields: object }>(codec: Codec<
  * const signed = await signMessage(codec, reply, hsm); // DE64 (or DE128) holds the MAC
  * ```
  */
-export async function signMessage<M extends { readonly fields: object }>(
+export function signMessage<M extends { readonly fields: object }>(
   codec: Codec<M>,
   message: M,
+  security: Pick<SecurityModule, 'mac'>,
+  options?: MessageMacOptions,
+): Promise<Uint8Array>;
+export async function signMessage(
+  codec: Codec<Message>,
+  message: Message,
   security: Pick<SecurityModule, 'mac'>,
   options?: MessageMacOptions,
 ): Promise<Uint8Array> {
   const { covered, field } = macCoverage(codec, message, options);
   const mac = await security.mac(covered);
-  const m = message as unknown as Message;
-  return (codec as unknown as Codec<Message>).encode({ ...m, fields: { ...m.fields, [field]: mac } });
+  return codec.encode({ ...message, fields: { ...message.fields, [field]: mac } });
 }
 
 /**
@@ -118,19 +124,23 @@ export async function signMessage<M extends { readonly fields: object }>(
  * await verifyMessageMac(codec, codec.decode(frame), hsm); // throws MAC_MISMATCH when the MAC fails
  * ```
  */
-export async function verifyMessageMac<M extends { readonly fields: object }>(
+export function verifyMessageMac<M extends { readonly fields: object }>(
   codec: Codec<M>,
   message: M,
   security: Pick<SecurityModule, 'verifyMac'>,
   options?: MessageMacOptions,
+): Promise<void>;
+export async function verifyMessageMac(
+  codec: Codec<Message>,
+  message: Message,
+  security: Pick<SecurityModule, 'verifyMac'>,
+  options?: MessageMacOptions,
 ): Promise<void> {
   const { covered, field, offset, mac } = guard(ErrorCode.INVALID_MESSAGE, unreadable('the message'), () => {
-    const c = codec as unknown as Codec<Message>;
-    const m = message as unknown as Message;
-    const f = macField(c, m, options);
-    const value = m.fields[f.field];
+    const f = macField(codec, message, options);
+    const value = message.fields[f.field];
     if (value === undefined) throw new Iso8583Error(ErrorCode.MAC_MISSING, `the message has no MAC in field ${f.field}`, { field: String(f.field) });
-    return { ...coverage(c, m, value as Uint8Array, f.field, f.width), mac: value as Uint8Array };
+    return { ...coverage(codec, message, value as Uint8Array, f.field, f.width), mac: value as Uint8Array };
   });
   if (!(await security.verifyMac(covered, mac))) {
     throw new Iso8583Error(ErrorCode.MAC_MISMATCH, `the MAC in field ${field} is not the MAC of the bytes it covers`, { field: String(field), offset });

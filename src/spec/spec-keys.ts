@@ -1,19 +1,6 @@
 import { isPlainName } from '../errors/arguments.js';
 import { isSpecObject as isObject, specProblem } from './spec-problem.js';
-import type {
-  BerTlvLayout,
-  BitmapSpec,
-  ConditionalRule,
-  FieldSpec,
-  FixedPad,
-  HeaderSpec,
-  MessageSpec,
-  MtiRule,
-  MtiSpec,
-  NibblePad,
-  RuleCondition,
-  SubfieldLayout,
-} from './types.js';
+import type { SpecShapes } from './spec-shapes.js';
 
 /** What a key list lacks of `T`'s keys: nothing (`unknown`), or a `missing` member naming them in the compile error. */
 type Complete<T, L extends readonly PropertyKey[]> = [Exclude<keyof T, L[number]>] extends [never] ? unknown : { missing: Exclude<keyof T, L[number]> };
@@ -28,30 +15,33 @@ const keys =
  * The keys a spec's top level may hold. `$schema` is where a JSON file names its schema
  * (`"$schema": "./node_modules/iso8583-codec/spec.schema.json"`), so an editor checks it as it is typed.
  */
-const SPEC_KEYS: readonly string[] = ['$schema', ...keys<MessageSpec>()(['name', 'header', 'mti', 'bitmap', 'fields', 'rules'])];
+const SPEC_KEYS: readonly string[] = ['$schema', ...keys<SpecShapes['spec']>()(['name', 'header', 'mti', 'bitmap', 'fields', 'rules'])];
 /** The keys of a field spec (a data element, a subfield, or the value of a TLV tag). */
-const FIELD_KEYS = keys<FieldSpec>()(['kind', 'length', 'prefix', 'encoding', 'lengthUnit', 'pad', 'nibblePad', 'description', 'sensitive', 'subfields']);
-const HEADER_KEYS = keys<HeaderSpec>()(['length', 'encoding']);
-const MTI_KEYS = keys<MtiSpec>()(['encoding']);
-const BITMAP_KEYS = keys<BitmapSpec>()(['format', 'encoding', 'tertiary', 'alwaysSecondary', 'lenient']);
-const RULE_KEYS = keys<MtiRule>()(['mandatory', 'forbidden', 'conditional']);
-const CONDITIONAL_KEYS = keys<ConditionalRule>()(['when', 'mandatory', 'forbidden']);
-const CONDITION_KEYS = keys<RuleCondition>()(['field', 'present', 'startsWith']);
-const PAD_KEYS = keys<FixedPad>()(['side', 'char']);
-const NIBBLE_PAD_KEYS = keys<NibblePad>()(['side', 'nibble']);
-type Layout<T extends SubfieldLayout['type']> = Extract<SubfieldLayout, { type: T }>;
+const FIELD_KEYS = keys<SpecShapes['field']>()(['kind', 'length', 'prefix', 'encoding', 'lengthUnit', 'pad', 'nibblePad', 'description', 'sensitive', 'subfields']);
+const HEADER_KEYS = keys<SpecShapes['header']>()(['length', 'encoding']);
+const MTI_KEYS = keys<SpecShapes['mti']>()(['encoding']);
+const BITMAP_KEYS = keys<SpecShapes['bitmap']>()(['format', 'encoding', 'tertiary', 'alwaysSecondary', 'lenient']);
+const RULE_KEYS = keys<SpecShapes['rule']>()(['mandatory', 'forbidden', 'conditional']);
+const CONDITIONAL_KEYS = keys<SpecShapes['conditional']>()(['when', 'mandatory', 'forbidden']);
+const CONDITION_KEYS = keys<SpecShapes['condition']>()(['field', 'present', 'startsWith']);
+const PAD_KEYS = keys<SpecShapes['pad']>()(['side', 'char']);
+const NIBBLE_PAD_KEYS = keys<SpecShapes['nibblePad']>()(['side', 'nibble']);
+/** A subfield layout's `type`. */
+type LayoutType = keyof SpecShapes['layout'];
+type Layout<T extends LayoutType> = SpecShapes['layout'][T];
 /** The keys of each subfield layout, by its `type`. */
-const LAYOUT_KEYS: Readonly<Record<SubfieldLayout['type'], readonly string[]>> = {
+const LAYOUT_KEYS: Readonly<Record<LayoutType, readonly string[]>> = {
   positional: keys<Layout<'positional'>>()(['type', 'fields']),
   bitmapped: keys<Layout<'bitmapped'>>()(['type', 'bitmap', 'secondary', 'fields']),
   tlv: keys<Layout<'tlv'>>()(['type', 'tagLength', 'lengthDigits', 'encoding', 'tags', 'unknownTags']),
-  'ber-tlv': keys<BerTlvLayout>()(['type', 'tags', 'unknownTags']),
+  'ber-tlv': keys<Layout<'ber-tlv'>>()(['type', 'tags', 'unknownTags']),
   dataset: keys<Layout<'dataset'>>()(['type', 'tagBytes', 'lengthBytes', 'datasets', 'unknownDatasets']),
   track2: keys<Layout<'track2'>>()(['type', 'separator']),
   track1: keys<Layout<'track1'>>()(['type']),
 };
-const SUB_BITMAP_KEYS = keys<Layout<'bitmapped'>['bitmap']>()(['format', 'encoding']);
-const BER_TAG_KEYS = keys<NonNullable<BerTlvLayout['tags']>[string]>()(['description', 'sensitive']);
+const SUB_BITMAP_KEYS = keys<SpecShapes['subBitmap']>()(['format', 'encoding']);
+const BER_TAG_KEYS = keys<SpecShapes['berTag']>()(['description', 'sensitive']);
+const DATASET_KEYS = keys<SpecShapes['dataset']>()(['description', 'sensitive']);
 
 /** Fields and subfields hold layouts at most this deep; `validateSpec` refuses deeper ones, so the walk stops there. */
 export const MAX_NESTING = 4;
@@ -128,7 +118,7 @@ export function checkFieldKeys(field: unknown, path: string): void {
   const type = layout.type;
   if (typeof type !== 'string' || !Object.prototype.hasOwnProperty.call(LAYOUT_KEYS, type)) return;
   const at = `${path}.subfields`;
-  refuseUnknownKeys(layout, LAYOUT_KEYS[type as SubfieldLayout['type']], path, at);
+  refuseUnknownKeys(layout, LAYOUT_KEYS[type as LayoutType], path, at);
   if (type === 'bitmapped' && isObject(layout.bitmap)) refuseUnknownKeys(layout.bitmap, SUB_BITMAP_KEYS, path, `${at}.bitmap`);
   if ((type === 'positional' || type === 'bitmapped') && isObject(layout.fields)) {
     for (const key of Object.keys(layout.fields)) if (isNumberKey(key)) checkFieldKeys(layout.fields[key], `${path}.${key}`);
@@ -140,7 +130,7 @@ export function checkFieldKeys(field: unknown, path: string): void {
   if (type === 'dataset' && isObject(layout.datasets)) {
     for (const id of Object.keys(layout.datasets)) {
       const entry = layout.datasets[id];
-      if (isObject(entry)) refuseUnknownKeys(entry, BER_TAG_KEYS, path, isPlainName(id) ? `${at}.datasets.${id}` : `${at}.datasets`);
+      if (isObject(entry)) refuseUnknownKeys(entry, DATASET_KEYS, path, isPlainName(id) ? `${at}.datasets.${id}` : `${at}.datasets`);
     }
   }
   if (type === 'ber-tlv' && isObject(layout.tags)) {

@@ -1,22 +1,4 @@
-import type {
-  BerTlvLayout,
-  BitmappedLayout,
-  BitmapSpec,
-  ConditionalRule,
-  DatasetLayout,
-  FieldSpec,
-  FixedPad,
-  HeaderSpec,
-  MessageSpec,
-  MtiRule,
-  MtiSpec,
-  NibblePad,
-  PositionalLayout,
-  RuleCondition,
-  TlvLayout,
-  Track1Layout,
-  Track2Layout,
-} from './types.js';
+import type { SpecShapes } from './spec-shapes.js';
 
 /**
  * `T` with every key that `Shape` lacks typed `never`, so a value written there is a compile error at that key.
@@ -36,12 +18,12 @@ export type StrictFields<F> = {
 export type StrictField<F> = F extends object
   ? {
       readonly [K in keyof F]: K extends 'pad'
-        ? Only<F[K], FixedPad>
+        ? Only<F[K], SpecShapes['pad']>
         : K extends 'nibblePad'
-          ? Only<F[K], NibblePad>
+          ? Only<F[K], SpecShapes['nibblePad']>
           : K extends 'subfields'
             ? StrictLayout<F[K]>
-            : K extends keyof FieldSpec
+            : K extends keyof SpecShapes['field']
               ? F[K]
               : never;
     }
@@ -52,39 +34,39 @@ export type StrictTags<T> = { readonly [K in keyof T]: StrictField<T[K]> };
 
 /** A subfield layout with only the keys its `type` defines, its subfields and tags checked the same way. */
 export type StrictLayout<L> = L extends { readonly type: 'positional' }
-  ? { readonly [K in keyof L]: K extends 'fields' ? StrictFields<L[K]> : K extends keyof PositionalLayout ? L[K] : never }
+  ? { readonly [K in keyof L]: K extends 'fields' ? StrictFields<L[K]> : K extends keyof SpecShapes['layout']['positional'] ? L[K] : never }
   : L extends { readonly type: 'bitmapped' }
     ? {
         readonly [K in keyof L]: K extends 'fields'
           ? StrictFields<L[K]>
           : K extends 'bitmap'
-            ? Only<L[K], BitmappedLayout['bitmap']>
-            : K extends keyof BitmappedLayout
+            ? Only<L[K], SpecShapes['subBitmap']>
+            : K extends keyof SpecShapes['layout']['bitmapped']
               ? L[K]
               : never;
       }
     : L extends { readonly type: 'tlv' }
-      ? { readonly [K in keyof L]: K extends 'tags' ? StrictTags<L[K]> : K extends keyof TlvLayout ? L[K] : never }
+      ? { readonly [K in keyof L]: K extends 'tags' ? StrictTags<L[K]> : K extends keyof SpecShapes['layout']['tlv'] ? L[K] : never }
       : L extends { readonly type: 'ber-tlv' }
         ? {
             readonly [K in keyof L]: K extends 'tags'
-              ? { readonly [T in keyof L[K]]: Only<L[K][T], NonNullable<BerTlvLayout['tags']>[string]> }
-              : K extends keyof BerTlvLayout
+              ? { readonly [T in keyof L[K]]: Only<L[K][T], SpecShapes['berTag']> }
+              : K extends keyof SpecShapes['layout']['ber-tlv']
                 ? L[K]
                 : never;
           }
         : L extends { readonly type: 'dataset' }
           ? {
               readonly [K in keyof L]: K extends 'datasets'
-                ? { readonly [T in keyof L[K]]: Only<L[K][T], NonNullable<DatasetLayout['datasets']>[string]> }
-                : K extends keyof DatasetLayout
+                ? { readonly [T in keyof L[K]]: Only<L[K][T], SpecShapes['dataset']> }
+                : K extends keyof SpecShapes['layout']['dataset']
                   ? L[K]
                   : never;
             }
           : L extends { readonly type: 'track2' }
-            ? Only<L, Track2Layout>
+            ? Only<L, SpecShapes['layout']['track2']>
             : L extends { readonly type: 'track1' }
-              ? Only<L, Track1Layout>
+              ? Only<L, SpecShapes['layout']['track1']>
               : L;
 
 /**
@@ -100,14 +82,14 @@ export type StrictSpec<S> = {
   readonly [K in keyof S]: K extends 'fields'
     ? StrictFields<S[K]>
     : K extends 'header'
-      ? Only<S[K], HeaderSpec>
+      ? Only<S[K], SpecShapes['header']>
       : K extends 'mti'
-        ? Only<S[K], MtiSpec>
+        ? Only<S[K], SpecShapes['mti']>
         : K extends 'bitmap'
-          ? Only<S[K], BitmapSpec>
+          ? Only<S[K], SpecShapes['bitmap']>
           : K extends 'rules'
             ? StrictRules<S[K]>
-            : K extends keyof MessageSpec
+            : K extends keyof SpecShapes['spec']
               ? S[K]
               : K extends '$schema'
                 ? string
@@ -115,7 +97,7 @@ export type StrictSpec<S> = {
 };
 
 /** A condition (or list of conditions) with only the keys of {@link RuleCondition}. */
-export type StrictWhen<W> = W extends readonly unknown[] ? { readonly [I in keyof W]: Only<W[I], RuleCondition> } : Only<W, RuleCondition>;
+export type StrictWhen<W> = W extends readonly unknown[] ? { readonly [I in keyof W]: Only<W[I], SpecShapes['condition']> } : Only<W, SpecShapes['condition']>;
 
 /**
  * Rules by MTI pattern with only the keys of {@link MtiRule}, each conditional entry with only the keys of
@@ -127,12 +109,12 @@ export type StrictRules<R> = { readonly [P in keyof R]: StrictMtiRule<R[P]> };
 
 /** The rule of one MTI pattern with only the keys of {@link MtiRule}, its conditional entries checked. */
 export type StrictMtiRule<M> = {
-  readonly [K in keyof M]: K extends 'conditional' ? StrictConditionals<M[K]> : K extends keyof MtiRule ? M[K] : never;
+  readonly [K in keyof M]: K extends 'conditional' ? StrictConditionals<M[K]> : K extends keyof SpecShapes['rule'] ? M[K] : never;
 };
 
 /** Conditional entries with only the keys of {@link ConditionalRule}, their conditions checked. */
 export type StrictConditionals<L> = {
-  readonly [I in keyof L]: { readonly [C in keyof L[I]]: C extends 'when' ? StrictWhen<L[I][C]> : C extends keyof ConditionalRule ? L[I][C] : never };
+  readonly [I in keyof L]: { readonly [C in keyof L[I]]: C extends 'when' ? StrictWhen<L[I][C]> : C extends keyof SpecShapes['conditional'] ? L[I][C] : never };
 };
 
 /** Subfield layouts by field number, each a {@link StrictLayout}. */

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import { isIso8583Error, validateSpec } from '../../src/index.js';
+import { rulesBase as base } from '../helpers/rules-spec.js';
 
 /**
  * docs/spec.schema.json states the shape of `rules` as validateSpec checks it; the checks that compare values
@@ -10,17 +11,6 @@ import { isIso8583Error, validateSpec } from '../../src/index.js';
  */
 const schema = JSON.parse(readFileSync(new URL('../../docs/spec.schema.json', import.meta.url), 'utf8')) as { description: string };
 const validate = new Ajv2020({ strict: true, allErrors: true }).compile(schema);
-
-const base = {
-  name: 'rules-schema',
-  mti: { encoding: 'ascii' },
-  bitmap: { format: 'binary' },
-  fields: {
-    2: { kind: 'n', length: 19, prefix: 'LL/ascii', encoding: 'ascii' },
-    3: { kind: 'n', length: 6, encoding: 'ascii' },
-    52: { kind: 'b', length: 8, encoding: 'binary' },
-  },
-};
 
 /** [schema's verdict, validateSpec's verdict] on the base spec with these rules. */
 function verdicts(rules: unknown): [boolean, boolean] {

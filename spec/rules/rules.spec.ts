@@ -18,29 +18,11 @@ import {
 } from '../../src/index.js';
 import { arbitrarySpec } from '../../src/testing/index.js';
 import { loadFixtures } from '../helpers/fixtures.js';
+import { rulesBase as base } from '../helpers/rules-spec.js';
 import { catchIso } from '../message/errors-helper.js';
 
 /** The codec of a spec, over untyped messages: the tests build messages that break the spec's rules. */
 const createCodec = (s: MessageSpec): Codec<Message> => createTypedCodec(s);
-
-/** A small spec: ASCII MTI, binary bitmap, a few 1987 elements. */
-const base = {
-  name: 'rules-test',
-  header: { length: 2, encoding: 'ascii' },
-  mti: { encoding: 'ascii' },
-  bitmap: { format: 'binary' },
-  fields: {
-    2: { kind: 'n', length: 19, prefix: 'LL/ascii', encoding: 'ascii' },
-    3: { kind: 'n', length: 6, encoding: 'ascii' },
-    4: { kind: 'n', length: 12, encoding: 'ascii' },
-    11: { kind: 'n', length: 6, encoding: 'ascii' },
-    14: { kind: 'n', length: 4, encoding: 'ascii' },
-    35: { kind: 'z', length: 37, prefix: 'LL/ascii', encoding: 'ascii' },
-    39: { kind: 'an', length: 2, encoding: 'ascii' },
-    52: { kind: 'b', length: 8, encoding: 'binary' },
-    54: { kind: 'an', length: 120, prefix: 'LLL/ascii', encoding: 'ascii' },
-  },
-} as const satisfies MessageSpec;
 
 const spec = withRules(base, {
   '0100': {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBurstDecider } from '../../examples/card-authorizer/src/bursts.js';
-import { authorizeBurst, type AuthorizationRequest, type AuthorizationResult, migrate, NO_DEADLINE_MS } from '../../examples/card-authorizer/src/db.js';
+import { authorizeBatch, type AuthorizationRequest, type AuthorizationResult, migrate, NO_DEADLINE_MS } from '../../examples/card-authorizer/src/db.js';
 import { DATABASE_URL, heldOn, insertCards, KEYS } from './env.js';
 import { replay } from './model.js';
 
@@ -10,8 +10,9 @@ import { replay } from './model.js';
  * Bursts: authorizations of one account that wait behind a decision in flight are decided by one statement
  * (sql/authorize-batch.sql), in arrival order, under one lock of the account row. Checked on the real Postgres: the
  * order and exactness of the decisions, duplicates inside a burst and already stored, the per-request deadline
- * checked inside the statement, and what the statement leaves to the one-request statement (a card with a rolling
- * limit, an account with an early reversal waiting, a card whose account the process learned wrong).
+ * checked inside the statement, what the statement leaves to the one-request statement (a card with a rolling
+ * limit, an account with an early reversal waiting), and a card whose account the process learned wrong, decided on
+ * its real account. (Batches of several accounts: global-batch.spec.ts.)
  */
 const schema = `authz_bursts_${process.pid}_${randomUUID().slice(0, 8)}`;
 const APP = `bursts-${randomUUID().slice(0, 8)}`;
@@ -56,7 +57,7 @@ describe('bursts of one account', () => {
     // The process learns each card's account from its first answer.
     expect((await decide(request(1, 100n), 60_000)).responseCode).toBe('00');
     expect((await decide(request(2, 100n), 60_000)).responseCode).toBe('00');
-    // Sent at once: the first is decided alone, the 31 behind it wait and are decided together.
+    // Sent at once: decided together, in arrival order.
     const burst = Array.from({ length: 32 }, (_, i) => request(1 + (i % 2), BigInt(300 + 7 * i)));
     const answers = await Promise.all(burst.map((r) => decide(r, 60_000)));
     const decided = await decisions(1);
@@ -94,16 +95,17 @@ describe('bursts of one account', () => {
     const stored = request(4, 100n);
     const client = await pool.connect();
     try {
-      const [first] = await authorizeBurst(client, '3', TODAY, [stored], () => [NO_DEADLINE_MS]);
+      const [first] = (await authorizeBatch(client, TODAY, [stored], () => [NO_DEADLINE_MS])).map((d) => d.result);
       expect(first).toMatchObject({ responseCode: '00', approved: 100n, duplicate: false });
       const fresh = request(4, 200n);
-      const answers = await authorizeBurst(
-        client,
-        '3',
-        TODAY,
-        [fresh, { ...fresh }, { ...fresh, requestHash: 'other' }, stored, { ...stored, requestHash: 'other' }, request(4, 800n)],
-        () => Array.from({ length: 6 }, () => NO_DEADLINE_MS),
-      );
+      const answers = (
+        await authorizeBatch(
+          client,
+          TODAY,
+          [fresh, { ...fresh }, { ...fresh, requestHash: 'other' }, stored, { ...stored, requestHash: 'other' }, request(4, 800n)],
+          () => Array.from({ length: 6 }, () => NO_DEADLINE_MS),
+        )
+      ).map((d) => d.result);
       const [decided, twin, changed, again, storedChanged, declined] = answers as [AuthorizationResult, AuthorizationResult, AuthorizationResult, AuthorizationResult, AuthorizationResult, AuthorizationResult];
       expect(decided).toMatchObject({ responseCode: '00', approved: 200n, duplicate: false });
       expect(twin).toEqual({ ...decided, duplicate: true });
@@ -128,7 +130,7 @@ describe('bursts of one account', () => {
     const client = await pool.connect();
     const late = request(5, 100n);
     const patient = request(5, 200n);
-    const answers = authorizeBurst(client, '4', TODAY, [late, patient], () => [50, NO_DEADLINE_MS]);
+    const answers = authorizeBatch(client, TODAY, [late, patient], () => [50, NO_DEADLINE_MS]).then((all) => all.map((d) => d.result));
     // Released once the burst has waited past the first request's time, by Postgres's own clock.
     for (let waited = 0; waited === 0; ) {
       const { rows } = await pool.query<{ n: number }>(
@@ -161,7 +163,7 @@ describe('bursts of one account', () => {
       [twin.idemKey, twin.requestHash],
     );
     const client = await pool.connect();
-    const answers = authorizeBurst(client, '7', TODAY, [twin, request(9, 200n)], () => [NO_DEADLINE_MS, NO_DEADLINE_MS]);
+    const answers = authorizeBatch(client, TODAY, [twin, request(9, 200n)], () => [NO_DEADLINE_MS, NO_DEADLINE_MS]).then((all) => all.map((d) => d.result));
     for (let waited = 0; waited === 0; ) {
       const { rows } = await pool.query<{ n: number }>("select count(*)::int as n from pg_stat_activity where application_name = $1 and wait_event_type = 'Lock'", [APP]);
       waited = rows[0]!.n;
@@ -176,7 +178,7 @@ describe('bursts of one account', () => {
     expect((await pool.query('select count(*)::int as n from transactions where idem_key = $1', [twin.idemKey])).rows[0].n).toBe(1);
   });
 
-  it('leaves a card with a rolling limit, an account with an early reversal waiting and a card of another account to the one-request statement', async () => {
+  it('leaves a card with a rolling limit and an account with an early reversal waiting to the one-request statement, and decides a card moved to another account on that account', async () => {
     await account(5, 100_000n);
     await account(6, 100_000n);
     await insertCards(pool, [

@@ -16,8 +16,9 @@ import { AuthorizerModel, type ModelMessage } from './model.js';
  * malformed DE95, by DE90 or by RRN without it, with DE41 or DE42 dropped, before their original), completions and
  * refund advices, authorization advices, originals without RRN, terminal or merchant (RRNs and terminals are shared
  * between originals, so matching without DE90 meets real ambiguity), requests without DE11, clock advances, and an
- * original sent at the same moment as its timeout reversal (0420: the acquirer gave up on the answer), which the
- * model answers in the order the account row's lock took them.
+ * original sent at the same moment as its timeout reversal (0420: the acquirer gave up on the answer), and requests
+ * of both accounts sent at once (one batch statement), which the model answers in the order the account rows' locks
+ * took them.
  * After every message the answer (MTI and every element) and the accounts' balance and active holds equal the
  * reference model's. Runs: MODEL_RUNS (default 25; 400 locally before changing the query pack).
  */
@@ -67,6 +68,7 @@ type Command =
   | { kind: 'retransmit'; changed: boolean }
   | { kind: 'late'; slot: number }
   | { kind: 'burst'; slots: number[]; reversal: 'none' | 'at-once' | 'after' }
+  | { kind: 'accounts'; slots: number[]; amounts: [number, number] }
   | { kind: 'clock'; days: number };
 
 const SLOTS = 8;
@@ -127,6 +129,16 @@ const command: fc.Arbitrary<Command> = fc.oneof(
       kind: fc.constant('burst' as const),
       slots: fc.array(slot, { minLength: 2, maxLength: 5 }),
       reversal: fc.constantFrom('none' as const, 'at-once' as const, 'after' as const),
+    }),
+  },
+  // Requests of both accounts at once (a fresh purchase on each, around originals of any card): the decider sends
+  // them in one batch statement, each account's in arrival order.
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('accounts' as const),
+      slots: fc.array(slot, { minLength: 1, maxLength: 4 }),
+      amounts: fc.tuple(amountArb, amountArb),
     }),
   },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('clock' as const), days: fc.integer({ min: 1, max: 9 }) }) },
@@ -204,6 +216,16 @@ describe('the authorizer against a model', () => {
             return rows[0]?.seq === null || rows[0] === undefined ? -1 : Number(rows[0].seq);
           };
 
+          /** Sends `all` at once and checks the answers in the order the account rows' locks took them. */
+          const atOnce = async (all: readonly ModelMessage[]): Promise<void> => {
+            steps.push(`at once: ${all.map((m) => `${m.mti} ${JSON.stringify(m.fields)}`).join(' and ')}`);
+            const answers = await Promise.all(all.map((m) => handler(m as IsoMessage)));
+            const seqs = await Promise.all(all.map((m) => seqOf(m)));
+            const order = all.map((_, i) => i).sort((a, b) => seqs[a]! - seqs[b]!);
+            steps.push(`(in the order ${order.join(', ')})`);
+            for (const i of order) check(all[i]!, answers[i]);
+          };
+
           for (const c of commands) {
             switch (c.kind) {
               case 'clock':
@@ -245,19 +267,22 @@ describe('the authorizer against a model', () => {
                 break;
               }
               case 'burst': {
-                // Answered by the model in the order the account rows' locks took them (decision_seq; a burst
-                // numbers its decisions in arrival order); the same request twice has one stored row, and its two
-                // answers are the same; a card not on file stores no order: any order.
+                // Answered by the model in the order the account rows' locks took them (decision_seq; a batch
+                // numbers each account's decisions in arrival order); the same request twice has one stored row, and
+                // its two answers are the same; a card not on file stores no order: any order.
                 const burst = c.slots.map((s) => originals[s]!);
                 const reversal = message('0420', { ...burst[0]!.fields, 11: nextStan(), 90: de90(burst[0]!) });
-                const all = c.reversal === 'at-once' ? [...burst, reversal] : burst;
-                steps.push(`at once: ${all.map((m) => `${m.mti} ${JSON.stringify(m.fields)}`).join(' and ')}`);
-                const answers = await Promise.all(all.map((m) => handler(m as IsoMessage)));
-                const seqs = await Promise.all(all.map((m) => seqOf(m)));
-                const order = all.map((_, i) => i).sort((a, b) => seqs[a]! - seqs[b]!);
-                steps.push(`(in the order ${order.join(', ')})`);
-                for (const i of order) check(all[i]!, answers[i]);
+                await atOnce(c.reversal === 'at-once' ? [...burst, reversal] : burst);
                 if (c.reversal === 'after') await send(reversal);
+                break;
+              }
+              case 'accounts': {
+                // A purchase on each account around the originals: decision_seq orders each account's own decisions,
+                // and the model's accounts are independent of each other.
+                const fresh = c.amounts.map((amount, k) =>
+                  message('0100', { 2: pans[k], 3: '000000', 4: amount12(amount), 7: de7, 11: nextStan(), 18: '5411', 41: 'TERM0003', 49: '978' }),
+                );
+                await atOnce([fresh[0]!, ...c.slots.map((s) => originals[s]!), fresh[1]!]);
                 break;
               }
               case 'complete': {

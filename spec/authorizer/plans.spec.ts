@@ -25,13 +25,14 @@ afterAll(async () => {
 
 /** A value of the given Postgres type for an EXECUTE (its value does not shape a generic plan). */
 function valueOf(type: string): string {
+  if (type.endsWith('[]')) return "'{}'";
   if (type === 'date') return "'2026-12-02'";
   if (type === 'bigint' || type === 'integer') return "'0'";
   return "''";
 }
 
 /** The node types of the plan Postgres runs for `statement` on a pool connection, prepared as the pool prepares it. */
-async function planNodes(statement: string): Promise<{ nodes: string[]; params: string[] }> {
+async function planNodes(statement: string): Promise<{ nodes: string[]; params: string[]; seqScanned: string[] }> {
   const client = await pool.connect();
   try {
     const name = `plan_${randomUUID().slice(0, 8)}`;
@@ -42,14 +43,16 @@ async function planNodes(statement: string): Promise<{ nodes: string[]; params: 
     await client.query(`deallocate ${name}`);
     const nodes: string[] = [];
     const params: string[] = [];
+    const seqScanned: string[] = [];
     const walk = (node: Record<string, unknown>): void => {
       nodes.push(String(node['Node Type']));
+      if (node['Node Type'] === 'Seq Scan') seqScanned.push(String(node['Relation Name']));
       const cond = node['Index Cond'];
       if (typeof cond === 'string') params.push(cond);
       for (const child of (node.Plans as Record<string, unknown>[] | undefined) ?? []) walk(child);
     };
     walk((rows[0]!['QUERY PLAN'] as { Plan: Record<string, unknown> }[])[0]!.Plan);
-    return { nodes, params };
+    return { nodes, params, seqScanned };
   } finally {
     client.release();
   }
@@ -73,4 +76,10 @@ describe('the query pack on the authorizer pool', () => {
       expect(params.some((c) => /\$\d/.test(c))).toBe(true);
     },
   );
+
+  it('plans the batch statement\'s lookups per request (cards, hold rules, transactions) as index probes on empty tables', async () => {
+    const { nodes, seqScanned } = await planNodes(QUERIES.authorizeBatch);
+    expect(nodes.filter((n) => n === 'Index Scan').length).toBeGreaterThanOrEqual(4);
+    expect(seqScanned.filter((t) => t !== 'accounts')).toEqual([]);
+  });
 });

@@ -19,7 +19,7 @@
 -- hold total grows by it, so the pre-auth's completion or reversal later releases both.
 -- Returns one row: response_code, approved, auth_code, duplicate (true when the stored answer is returned), and
 -- account_id (the card's account, null for a card not on file): how the application learns which account a card's
--- requests serialise on, to decide the next burst of them in one statement (authorize-batch.sql).
+-- requests serialise on, to keep them in arrival order (src/bursts.ts; authorize-batch.sql answers it too).
 with
 previous as (               -- the same request seen before: its stored answer
   select t.request_hash, t.response_code, t.approved, t.auth_code, t.account_id from transactions t where t.idem_key = $1

@@ -1,20 +1,27 @@
 /**
- * Group commit on the application side: while a decision for an account is in flight, further authorizations of
- * that account wait in arrival order, and the next statement decides all of them (up to {@link MAX_BURST}) under one
- * lock of the account row (sql/authorize-batch.sql).
+ * Group commit on the application side: authorizations that arrive while decisions are in flight wait in arrival
+ * order, and the next statement decides a batch of them (up to {@link MAX_BATCH}), of one account or of many, each
+ * account's row locked once (sql/authorize-batch.sql).
  */
 import type { Pool, PoolClient } from 'pg';
 import {
   type AuthorizationRequest,
   type AuthorizationResult,
-  authorizeBurst,
+  authorizeBatch,
   authorizeOnAccount,
   DECIDE_ALONE,
   QUERIES,
 } from './db.js';
 
-/** The most requests one burst statement decides. */
-export const MAX_BURST = 64;
+/** The most requests one batch statement decides. */
+export const MAX_BATCH = 64;
+
+/**
+ * How many batch statements one process has in flight at most; a request that arrives beyond them waits for the
+ * next batch. Why a bound below the pool's size: each waiting request joins a batch instead of paying for a
+ * statement of its own, and a 2-core Postgres runs no more statements at once anyway.
+ */
+export const MAX_BATCHES_IN_FLIGHT = 4;
 
 /** How many card → account mappings a process keeps (beyond that it forgets them all and learns them again). */
 const MAX_KNOWN_CARDS = 1_000_000;
@@ -33,28 +40,53 @@ interface Waiting {
 /** Decides one authorization within `deadlineMs` (the handler's call). */
 export type Decide = (request: AuthorizationRequest, deadlineMs: number) => Promise<AuthorizationResult>;
 
+/** Options of {@link createBurstDecider}. */
+export interface DeciderOptions {
+  /** Batch statements in flight at most (default {@link MAX_BATCHES_IN_FLIGHT}). */
+  readonly maxInFlight?: number;
+}
+
 /**
- * Creates the decider of one process over `pool`. A request whose card's account is not known yet, or that is an
- * incremental (it locks its pre-auth's row too), is decided alone by authorize.sql, which answers the account it
- * serialised on. A request for a known account is decided alone when no decision for that account is in flight in
- * this process; otherwise it waits, and when the one in flight is answered, every waiting request of the account
- * (the same business date) is decided by one burst statement, in arrival order.
+ * Creates the decider of one process over `pool`. Every authorization but an incremental (it locks its pre-auth's
+ * row too, and is decided alone by authorize.sql) joins the queue; at the end of the event-loop turn, and whenever a
+ * batch is answered, the waiting requests go out in batches of up to {@link MAX_BATCH}, at most `maxInFlight`
+ * batches at once (a batch of one request is decided by authorize.sql). A request whose account (as this process
+ * learnt it from earlier answers; a card not learnt yet stands for itself) has a batch in flight waits for that
+ * batch's answer, so one account's requests are decided in arrival order; around midnight a batch takes one
+ * business date. What a batch leaves ('single': a card not on
+ * file, a debit of a card with a rolling limit, an account with an early reversal waiting) is then decided by
+ * authorize.sql, one by one in arrival order, before its accounts take another batch.
  *
- * Why: on a hot account every decision waits for the row lock and then re-evaluates itself on the newest row
- * version; 64 statements queued on one row each pay for a plan start-up, a lock wait and a commit. One statement for
- * the burst pays them once. The card → account mapping only chooses what is decided together: a wrong or stale one
- * costs a request its place in a burst (the statement leaves a card of another account to authorize.sql), never a
- * wrong decision, and processes that share one Postgres stay correct through its row locks alone.
+ * Why: on spread load each decision alone pays for a round trip, a plan start-up and a commit, and on a hot account
+ * 64 statements queued on one row each pay for a lock wait and a re-evaluation too; one statement for a batch pays
+ * them once. The card → account mapping only chooses what travels together and in which order; the statement reads
+ * each card's account itself, so a wrong or stale mapping never makes a wrong decision, and processes that share
+ * one Postgres stay correct through its row locks and unique keys alone.
  */
-export function createBurstDecider(pool: Pool): Decide {
+export function createBurstDecider(pool: Pool, options: DeciderOptions = {}): Decide {
+  const maxInFlight = Math.max(1, options.maxInFlight ?? MAX_BATCHES_IN_FLIGHT);
   const accountOf = new Map<string, string>();
-  /** Accounts with a statement in flight in this process, each with the requests waiting behind it. */
-  const waiting = new Map<string, Waiting[]>();
+  /** The requests waiting for a batch, in arrival order. */
+  let queue: Waiting[] = [];
+  /** Accounts (or cards not learnt yet) with a batch in flight in this process, and how many batches hold each. */
+  const busy = new Map<string, number>();
+  const hold = (group: string): void => void busy.set(group, (busy.get(group) ?? 0) + 1);
+  const letGo = (group: string): void => {
+    const n = busy.get(group) ?? 0;
+    if (n <= 1) busy.delete(group);
+    else busy.set(group, n - 1);
+  };
+  let inFlight = 0;
+  let scheduled = false;
 
   const learn = (panKey: string, accountId: string | null): void => {
     if (accountId === null) return;
     if (accountOf.size >= MAX_KNOWN_CARDS) accountOf.clear();
     accountOf.set(panKey, accountId);
+  };
+  const groupOf = (w: Waiting): string => {
+    const accountId = accountOf.get(w.request.panKey);
+    return accountId === undefined ? `card ${w.request.panKey}` : `account ${accountId}`;
   };
 
   /** One request alone (authorize.sql), within its deadline. */
@@ -74,27 +106,37 @@ export function createBurstDecider(pool: Pool): Decide {
     }
   };
 
-  /** One burst of an account's waiting requests, then those it left to authorize.sql, one by one in order. */
-  const burst = async (accountId: string, items: readonly Waiting[]): Promise<void> => {
+  /**
+   * One batch statement, then the requests it left to authorize.sql, one by one in order. `groups` are the groups the
+   * batch holds; an account learnt from its answer is held too, until the requests left to authorize.sql are decided.
+   */
+  const batch = async (items: readonly Waiting[], groups: Set<string>): Promise<void> => {
     const left: Waiting[] = [];
     let client: PoolClient | undefined;
     try {
-      client = await pool.connect();
+      // A batch of one is decided by authorize.sql: the batch statement's machinery would buy it nothing.
+      if (items.length > 1) client = await pool.connect();
       const due = items.filter((w) => {
         if (w.deadline - Date.now() > 0) return true;
         w.resolve(NO_DECISION); // waiting for its turn used up its time: Postgres is not asked
         return false;
       });
-      if (due.length > 0) {
-        const results = await authorizeBurst(
+      if (client === undefined || due.length === 1) left.push(...due);
+      else if (due.length > 0) {
+        const decided = await authorizeBatch(
           client,
-          accountId,
           due[0]!.request.today,
           due.map((w) => w.request),
           () => due.map((w) => w.deadline - Date.now()),
         );
         for (const [i, w] of due.entries()) {
-          const result = results[i]!;
+          const { result, accountId } = decided[i]!;
+          learn(w.request.panKey, accountId);
+          const group = groupOf(w);
+          if (!groups.has(group)) {
+            groups.add(group);
+            hold(group);
+          }
           if (result.responseCode === DECIDE_ALONE) left.push(w);
           else w.resolve(result);
         }
@@ -113,33 +155,48 @@ export function createBurstDecider(pool: Pool): Decide {
     for (const w of left) await alone(w.request, w.deadline).then(w.resolve, w.reject);
   };
 
-  /** Decides the account's waiting requests, burst after burst, until none waits; then the account is idle. */
-  const drain = async (accountId: string): Promise<void> => {
-    const queue = waiting.get(accountId)!;
-    while (queue.length > 0) {
-      // One burst is one business date (around midnight two may wait): the rest waits for the next burst.
-      const today = queue[0]!.request.today;
+  /** Sends the waiting requests out in batches, as long as fewer than `maxInFlight` are in flight. */
+  const dispatch = (): void => {
+    scheduled = false;
+    while (inFlight < maxInFlight && queue.length > 0) {
       const items: Waiting[] = [];
-      for (let i = 0; i < queue.length && items.length < MAX_BURST; ) {
-        if (queue[i]!.request.today === today) items.push(...queue.splice(i, 1));
-        else i++;
+      const groups = new Set<string>();
+      /** Groups with a request that stays behind: their later requests stay behind it. */
+      const behind = new Set<string>();
+      const rest: Waiting[] = [];
+      const today = queue.find((w) => !busy.has(groupOf(w)))?.request.today;
+      for (const w of queue) {
+        const group = groupOf(w);
+        if (items.length < MAX_BATCH && !busy.has(group) && !behind.has(group) && w.request.today === today) {
+          items.push(w);
+          groups.add(group);
+        } else {
+          behind.add(group);
+          rest.push(w);
+        }
       }
-      await burst(accountId, items);
+      if (items.length === 0) return;
+      queue = rest;
+      for (const group of groups) hold(group);
+      inFlight++;
+      void batch(items, groups).finally(() => {
+        for (const group of groups) letGo(group);
+        inFlight--;
+        dispatch();
+      });
     }
-    waiting.delete(accountId);
   };
 
   return async (request, deadlineMs) => {
     const deadline = Date.now() + deadlineMs;
-    const accountId = request.incrementOf === undefined || request.incrementOf === '' ? accountOf.get(request.panKey) : undefined;
-    if (accountId === undefined) return alone(request, deadline);
-    const queue = waiting.get(accountId);
-    if (queue !== undefined) return new Promise((resolve, reject) => queue.push({ request, deadline, resolve, reject }));
-    waiting.set(accountId, []);
-    try {
-      return await alone(request, deadline);
-    } finally {
-      void drain(accountId);
-    }
+    if (request.incrementOf !== undefined && request.incrementOf !== '') return alone(request, deadline);
+    return new Promise((resolve, reject) => {
+      queue.push({ request, deadline, resolve, reject });
+      if (!scheduled) {
+        scheduled = true;
+        // The requests that arrive in this turn of the event loop travel together.
+        setImmediate(dispatch);
+      }
+    });
   };
 }

@@ -174,8 +174,8 @@ export interface DecidedOnAccount {
 /**
  * {@link authorize}, with the account the card's requests serialise on, as the statement answers it.
  *
- * Why: the application learns from it which requests it may decide together in one burst (authorize-batch.sql);
- * the mapping only ever groups requests, Postgres's row lock still decides.
+ * Why: the application learns from it which requests of one account wait behind each other (src/bursts.ts); the
+ * mapping only ever orders and groups requests, Postgres's row locks still decide.
  */
 export async function authorizeOnAccount(
   client: Pool | PoolClient,
@@ -270,52 +270,70 @@ async function run(client: Pool | PoolClient, statement: string, params: string[
   };
 }
 
-/** What the burst statement answers for a request it leaves to the one-request statement. */
+/** What the batch statement answers for a request it leaves to the one-request statement. */
 export const DECIDE_ALONE = 'single';
 
 /**
- * Runs the burst statement (authorize-batch.sql) for `requests` of account `accountId`, all of business date `today`,
- * each with its time left in ms: one answer per request, in order; a response code {@link DECIDE_ALONE} means the
- * request was left, unchanged and unstored, for {@link authorize}. A concurrent twin committed by another process
- * makes the whole statement fail on the unique key, and it runs again (so does a deadlock victim).
+ * One run of the batch statement (authorize-batch.sql), without the retry: `requests` of any accounts, all of
+ * business date `today`, each with its time left in ms; one answer per request, in order, with the account the card
+ * serialises on. A response code {@link DECIDE_ALONE} means the request was left, unchanged and unstored, for
+ * {@link authorize}. Throws what Postgres throws (23505 when a concurrent twin committed first).
  */
-export async function authorizeBurst(
+export async function authorizeBatchOnce(
   client: Pool | PoolClient,
-  accountId: string,
+  today: string,
+  requests: readonly AuthorizationRequest[],
+  leftMs: readonly number[],
+): Promise<DecidedOnAccount[]> {
+  const column = (f: (r: AuthorizationRequest) => string): string[] => requests.map(f);
+  const { rows } = await client.query<{ response_code: string; approved: string; auth_code: string | null; duplicate: boolean; account_id: string | null }>({
+    name: 'authorize_batch',
+    text: QUERIES.authorizeBatch,
+    values: [
+      column((r) => r.idemKey),
+      column((r) => r.requestHash),
+      column((r) => r.panKey),
+      column((r) => r.amount.toString()),
+      column((r) => r.currency),
+      column((r) => r.mcc),
+      column((r) => r.mti),
+      column(() => newAuthCode()),
+      column((r) => r.link),
+      column((r) => identifierParams(r.ids)[0]),
+      column((r) => r.channel ?? 'pos'),
+      column((r) => identifierParams(r.ids)[1]),
+      column((r) => identifierParams(r.ids)[2]),
+      column((r) => identifierParams(r.ids)[3]),
+      column((r) => r.processing ?? '00'),
+      column((r) => r.expiry ?? ''),
+      leftMs.map((ms) => String(Math.max(0, Math.min(NO_DEADLINE_MS, Math.floor(ms))))),
+      today,
+    ],
+  });
+  if (rows.length !== requests.length) throw new Error('the batch statement returned another number of rows than requests');
+  return rows.map((row) => ({
+    result: { responseCode: row.response_code, approved: BigInt(row.approved), authCode: row.auth_code, duplicate: row.duplicate },
+    accountId: row.account_id,
+  }));
+}
+
+/**
+ * Runs the batch statement ({@link authorizeBatchOnce}); a concurrent twin committed by another statement makes the
+ * whole statement fail on the unique key, and it runs again (so does a deadlock victim: the batch takes its account
+ * locks in id order, yet two batches that both insert the same two keys for different accounts can still meet).
+ *
+ * Why one statement for many accounts: on spread load each decision alone pays for a round trip, a plan start-up and
+ * a commit; a batch pays them once, and still holds no row across a round trip (it commits inside its one call).
+ */
+export async function authorizeBatch(
+  client: Pool | PoolClient,
   today: string,
   requests: readonly AuthorizationRequest[],
   leftMs: () => readonly number[],
-): Promise<AuthorizationResult[]> {
-  const column = (f: (r: AuthorizationRequest) => string): string[] => requests.map(f);
+): Promise<DecidedOnAccount[]> {
   for (let attempt = 0; ; attempt++) {
     try {
-      const { rows } = await client.query<{ response_code: string; approved: string; auth_code: string | null; duplicate: boolean }>({
-        name: 'authorize_batch',
-        text: QUERIES.authorizeBatch,
-        values: [
-          column((r) => r.idemKey),
-          column((r) => r.requestHash),
-          column((r) => r.panKey),
-          column((r) => r.amount.toString()),
-          column((r) => r.currency),
-          column((r) => r.mcc),
-          column((r) => r.mti),
-          column(() => newAuthCode()),
-          column((r) => r.link),
-          column((r) => identifierParams(r.ids)[0]),
-          column((r) => r.channel ?? 'pos'),
-          column((r) => identifierParams(r.ids)[1]),
-          column((r) => identifierParams(r.ids)[2]),
-          column((r) => identifierParams(r.ids)[3]),
-          column((r) => r.processing ?? '00'),
-          column((r) => r.expiry ?? ''),
-          leftMs().map((ms) => String(Math.max(0, Math.min(NO_DEADLINE_MS, Math.floor(ms))))),
-          today,
-          accountId,
-        ],
-      });
-      if (rows.length !== requests.length) throw new Error('the burst statement returned another number of rows than requests');
-      return rows.map((row) => ({ responseCode: row.response_code, approved: BigInt(row.approved), authCode: row.auth_code, duplicate: row.duplicate }));
+      return await authorizeBatchOnce(client, today, requests, leftMs());
     } catch (e) {
       const code = (e as { code?: string }).code;
       if ((code === '23505' || code === '40P01') && attempt < MAX_FENCE_RETRIES) continue;
@@ -501,8 +519,8 @@ export async function warmUp(pool: Pool, connections: number): Promise<void> {
         try {
           for (let i = 0; i < EXECUTIONS_TO_GENERIC_PLAN; i++) {
             await authorizeOnce(client, warmUpRequest(`${c}.${i}`));
-            // Account 0 is never an account: nothing is locked or decided, every request is left 'single'.
-            await authorizeBurst(client, '0', warmUpRequest('').today, [warmUpRequest(`${c}.${i}.1`), warmUpRequest(`${c}.${i}.2`)], () => [NO_DEADLINE_MS, NO_DEADLINE_MS]);
+            // No card has the warm-up digest: nothing is locked or decided, every request is left 'single'.
+            await authorizeBatch(client, warmUpRequest('').today, [warmUpRequest(`${c}.${i}.1`), warmUpRequest(`${c}.${i}.2`)], () => [NO_DEADLINE_MS, NO_DEADLINE_MS]);
           }
         } finally {
           await client.query('rollback');

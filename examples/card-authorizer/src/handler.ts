@@ -33,7 +33,7 @@ const answered = (request: IsoMessage, responseCode: string): IsoMessage => toRe
 export function createAuthorizerHandler(options: HandlerOptions): (request: IsoMessage) => Promise<IsoMessage | undefined> {
   const clock = options.clock ?? (() => new Date());
   const logger = options.logger ?? silentLogger;
-  // Authorizations of one account that arrive while one of its decisions is in flight are decided together.
+  // Authorizations that arrive together, or while decisions are in flight, are decided in batches (src/bursts.ts).
   const decide = createBurstDecider(options.pool);
   const failed = (request: IsoMessage, e: unknown): IsoMessage => {
     logger.error('decision failed', { mti: request.mti, code: (e as { code?: string }).code ?? (e instanceof Error ? e.name : typeof e) });

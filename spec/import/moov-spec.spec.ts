@@ -78,6 +78,26 @@ describe('importMoovSpec on the moov-style specs written for the tests', () => {
     expect(spec.mti).toEqual({ encoding: 'ebcdic037' });
     expect(spec.fields[2]).toMatchObject({ encoding: 'ebcdic037', prefix: 'LL/ebcdic037' });
   });
+
+  it.each(['ebcdic037', 'ebcdic500', 'ebcdic1047'] as const)('reads every EBCDIC of ebcdic.json as %s with that option, and EBCDIC1047 as 1047 still', (page) => {
+    const spec = importMoovSpec(read('ebcdic.json'), { ebcdic: page });
+    expect(validateSpec(spec)).toBe(spec);
+    expect(specFromJSON(specToJSON(spec))).toEqual(spec);
+    expect(spec.mti).toEqual({ encoding: page });
+    expect(spec.fields[2]).toEqual({ kind: 'n', length: 19, prefix: `LL/${page}`, encoding: page, description: 'Primary Account Number' });
+    expect(spec.fields[4]).toMatchObject({ encoding: page, pad: { side: 'left', char: '0' } });
+    expect(spec.fields[4]).not.toHaveProperty('prefix');
+    expect(spec.fields[43]).toMatchObject({ prefix: `LL/${page}`, encoding: page });
+    expect(spec.fields[48]).toMatchObject({ prefix: `LLL/${page}`, subfields: { type: 'tlv', tagLength: 2, lengthDigits: 2, encoding: page } });
+    expect(spec.fields[62]).toMatchObject({ prefix: 'LLL/ebcdic1047', encoding: 'ebcdic1047' });
+  });
+
+  it('leaves a spec without moov EBCDIC as it is whatever the ebcdic option says', () => {
+    for (const page of ['ebcdic037', 'ebcdic500', 'ebcdic1047'] as const) {
+      expect(importMoovSpec(read('ascii.json'), { ebcdic: page })).toEqual(importMoovSpec(read('ascii.json')));
+      expect(importMoovSpec(read('binary.json'), { ebcdic: page })).toEqual(importMoovSpec(read('binary.json')));
+    }
+  });
 });
 
 describe('the wire meaning of an imported moov spec', () => {
@@ -116,6 +136,29 @@ describe('the wire meaning of an imported moov spec', () => {
         A000000000000000                 #   sub-bitmap (disableautoexpand): subfields 1 and 3
         01                               #   127.1 BCD "01"
         3032 4849                        #   127.3 ASCII.LL "02" "HI"
+    `);
+    const bytes = codec.encode(message as unknown as Message);
+    expect(toHex(bytes)).toBe(toHex(expected));
+    expect(codec.decode(bytes)).toEqual(message);
+  });
+});
+
+describe('the code page the ebcdic option names, on the wire', () => {
+  const message = { mti: '0100', fields: { 2: '4111111111111111', 4: '000000001000', 43: 'HI!', 48: [{ tag: '01', value: 'A!' }] } };
+  // Code pages 037 and 500 put the same digits and letters at the same bytes; "!" is 5A in 037 and 4F in 500.
+  it.each([
+    ['ebcdic037', '5A'],
+    ['ebcdic500', '4F'],
+  ] as const)('encodes an ebcdic.json frame read as %s to the hand-computed bytes ("!" as %s), and decodes them back', (page, bang) => {
+    const codec = createCodec(importMoovSpec(read('ebcdic.json'), { ebcdic: page }));
+    const expected = parseHexText(`
+      F0F1F0F0                           # MTI "0100" in EBCDIC
+      5000000000210000                   # bitmap: 2, 4, 43, 48
+      F1F6 F4F1F1F1F1F1F1F1F1F1F1F1F1F1F1F1  # DE2 EBCDIC.LL: "16", the digits
+      F0F0F0F0F0F0F0F0F1F0F0F0           # DE4 EBCDIC, fixed 12
+      F0F3 C8C9${bang}                       # DE43 EBCDIC.LL: "03", "HI!"
+      F0F0F6                             # DE48 EBCDIC.LLL: 6 bytes of subfields
+        F0F1 F0F2 C1${bang}                  #   tag "01", EBCDIC.LL "02", "A!"
     `);
     const bytes = codec.encode(message as unknown as Message);
     expect(toHex(bytes)).toBe(toHex(expected));
@@ -194,5 +237,15 @@ describe('importMoovSpec refuses what it cannot map, naming the field', () => {
     expect(refusal(moov({}), { ebcdc: 'ebcdic037' } as never).code).toBe('INVALID_OPTION');
     expect(refusal(moov({}), { ebcdic: 'cp500' as never }).code).toBe('INVALID_OPTION');
     expect(refusal(moov({}), { name: '' }).code).toBe('INVALID_OPTION');
+  });
+
+  it('refuses an ebcdic option that names no EBCDIC converter, quoting it only when it is a plain name', () => {
+    const named = refusal(read('ebcdic.json'), { ebcdic: 'cp500' as never });
+    expect([named.code, named.field]).toEqual(['INVALID_OPTION', undefined]);
+    expect(named.detail).toBe('importMoovSpec: ebcdic must be an EBCDIC code page, "ebcdic037", "ebcdic500" or "ebcdic1047", got "cp500"');
+    const pan = refusal(moov({}), { ebcdic: '4111111111111111' as never });
+    expect(pan.message).not.toContain('4111111111111111');
+    expect(pan.message).toContain('got a string that is not shown');
+    expect(refusal(moov({}), { ebcdic: 37 as never }).message).toContain('got a number');
   });
 });

@@ -1,8 +1,10 @@
 import { toHex } from '../codecs/hex-digits.js';
 import { describe } from '../describe/describe.js';
 import { messageToMaskedJSON } from '../describe/masked-json.js';
+import { isPlainName } from '../errors/arguments.js';
 import { ErrorCode } from '../errors/codes.js';
 import { Iso8583Error, isIso8583Error } from '../errors/iso8583-error.js';
+import { isMoovEbcdicCodePage, MOOV_EBCDIC_CODE_PAGES } from '../import/moov-common.js';
 import { createCodec } from '../message/codec.js';
 import { messageToJSON } from '../message/json.js';
 import { messageFromJSON } from '../message/json-from.js';
@@ -105,6 +107,14 @@ function checkCommandLine(args: CliArgs): void {
     if (!Object.prototype.hasOwnProperty.call(IMPORT_FORMATS, format)) {
       throw new UsageError(quotable(format) ? `import knows no format ${format} (jpos, moov, pyiso8583)` : 'import knows no such format (jpos, moov, pyiso8583)', help);
     }
+    if (args.ebcdic !== undefined) {
+      // --ebcdic names what moov's own EBCDIC encoding stands for; the other formats name their code pages themselves.
+      if (format !== 'moov') throw new UsageError('--ebcdic is for import moov only: it says which code page moov\'s EBCDIC encoding is', help);
+      if (!isMoovEbcdicCodePage(args.ebcdic)) {
+        const got = isPlainName(args.ebcdic) ? args.ebcdic : 'a value not shown (not a plain name)';
+        throw new UsageError(`--ebcdic takes ${MOOV_EBCDIC_CODE_PAGES.join(', ')}, got ${got}`, help);
+      }
+    }
   }
 }
 
@@ -120,7 +130,10 @@ async function execute(args: CliArgs, io: CliIO): Promise<void> {
   if (args.version) return io.stdout(`${VERSION}\n`);
   if (args.help || args.command === 'help') return io.stdout(`${helpText(args)}\n`);
   if (args.command === 'specs') return io.stdout(`${PRESET_NAMES.join('\n')}\n`);
-  if (args.command === 'import') return io.stdout(await importCommand(args.positional[0]!, args.positional[1], io.stdin));
+  if (args.command === 'import') {
+    const ebcdic = isMoovEbcdicCodePage(args.ebcdic) ? args.ebcdic : undefined;
+    return io.stdout(await importCommand(args.positional[0]!, args.positional[1], io.stdin, ebcdic === undefined ? {} : { ebcdic }));
+  }
   const spec = await loadSpec(args.spec!);
   const codec = createCodec(spec);
   const input = args.positional[0];

@@ -60,15 +60,18 @@ is gone; any other "masked" value (false included) is refused too: JSON in clear
 ${EXIT_TEXT}`,
   },
   import: {
-    options: [],
+    options: ['ebcdic'],
     maxArgs: 2,
-    help: `Usage: iso8583 import <jpos | moov | pyiso8583> [--json] [file | -]
+    help: `Usage: iso8583 import <jpos | moov | pyiso8583> [--ebcdic <code page>] [--json] [file | -]
 
 Imports a jPOS GenericPackager XML file (jpos), a moov-io/iso8583 JSON spec (moov) or a pyiso8583 spec dict as
 JSON (pyiso8583), from a file or stdin (- or nothing; at most 1 MiB), and prints it as a JSON spec that --spec
 takes: iso8583 import jpos packager.xml > spec.json. A class, packager, prefix or encoding with no exact
-equivalent is refused (code INVALID_SPEC, with the field and, for jPOS, the class and the line); moov's EBCDIC
-needs importMoovSpec's ebcdic option, which only the library takes.
+equivalent is refused (code INVALID_SPEC, with the field and, for jPOS, the class and the line).
+
+--ebcdic <code page> (moov only): the code page moov's EBCDIC encoding and prefixes stand for, ebcdic037,
+ebcdic500 or ebcdic1047 (moov's table is its own, so a spec that uses EBCDIC is refused without it; EBCDIC1047
+needs no option): iso8583 import moov --ebcdic ebcdic037 spec.json > ours.json.
 
 ${EXIT_TEXT}`,
   },
@@ -93,7 +96,7 @@ export const SHORT_USAGE = `Usage:
   iso8583 decode   --spec <preset|spec.json> [--hex | --raw] [--unmask] [--json] [hex | file | -]
   iso8583 describe --spec <preset|spec.json> [--hex | --raw] [--unmask] [--json] [hex | file | -]
   iso8583 encode   --spec <preset|spec.json> [--raw] [--json] [file.json | -]
-  iso8583 import   <jpos | moov | pyiso8583> [--json] [file | -]
+  iso8583 import   <jpos | moov | pyiso8583> [--ebcdic <code page>] [--json] [file | -]
   iso8583 specs
   iso8583 help [command] | iso8583 <command> --help | iso8583 --version`;
 
@@ -109,6 +112,7 @@ Commands:
 
 Options:
   --spec, -s <preset|file>  a preset (${PRESET_NAMES.join(', ')}) or a JSON spec file
+  --ebcdic <code page>      import moov: the code page of moov's EBCDIC (ebcdic037, ebcdic500, ebcdic1047)
   --hex                     read the input as hex text (white space and '#' comments allowed)
   --raw                     decode, describe: read the input as raw bytes; encode: write raw bytes
   --unmask                  decode, describe: show card data in clear (never for logs)

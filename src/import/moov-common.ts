@@ -7,6 +7,16 @@ import type { BitmapSpec } from '../spec/types.js';
 /** The EBCDIC code pages a moov `EBCDIC` encoding may be taken as. */
 export type MoovEbcdicCodePage = 'ebcdic037' | 'ebcdic500' | 'ebcdic1047';
 
+/**
+ * The EBCDIC code pages a moov `EBCDIC` encoding may be taken as: the EBCDIC converters here.
+ *
+ * Why: one list for the `ebcdic` option of `importMoovSpec` and the `--ebcdic` of `iso8583 import moov`.
+ */
+export const MOOV_EBCDIC_CODE_PAGES: readonly MoovEbcdicCodePage[] = ['ebcdic037', 'ebcdic500', 'ebcdic1047'];
+
+/** Tells whether `v` names one of {@link MOOV_EBCDIC_CODE_PAGES}. */
+export const isMoovEbcdicCodePage = (v: unknown): v is MoovEbcdicCodePage => (MOOV_EBCDIC_CODE_PAGES as readonly unknown[]).includes(v);
+
 /** A JSON object of a moov spec. */
 export type Json = Record<string, unknown>;
 
@@ -39,7 +49,7 @@ export class MoovContext {
     if (name === 'EBCDIC1047') return 'ebcdic1047';
     if (name === 'EBCDIC') {
       if (this.ebcdic === undefined) {
-        fail(`${what} EBCDIC is moov's own table, which matches no single code page: say which one it is with the option ebcdic ("ebcdic037", "ebcdic500" or "ebcdic1047")`, path);
+        fail(`${what} EBCDIC is moov's own table, which matches no single code page: say which one it is with the ebcdic option (iso8583 import moov --ebcdic): "ebcdic037", "ebcdic500" or "ebcdic1047"`, path);
       }
       return this.ebcdic;
     }

@@ -1,11 +1,12 @@
-import { invalidOption } from '../errors/arguments.js';
+import { nameLabel } from '../errors/arguments.js';
 import { ErrorCode } from '../errors/codes.js';
 import { guard, unreadable } from '../errors/guard.js';
+import { Iso8583Error } from '../errors/iso8583-error.js';
 import type { ConverterName } from '../spec/names.js';
 import type { FieldKind, FieldSpec, MessageSpec } from '../spec/types.js';
 import { validateSpec } from '../spec/validate-spec.js';
 import { readImportOptions, specDocument } from './import-options.js';
-import { bitmapOf, checkKeys, FIELD_KEYS, fail, isObject, type Json, label, MoovContext, type MoovEbcdicCodePage, positiveLength, TOP_KEYS } from './moov-common.js';
+import { bitmapOf, checkKeys, FIELD_KEYS, fail, isMoovEbcdicCodePage, isObject, type Json, label, MoovContext, type MoovEbcdicCodePage, positiveLength, TOP_KEYS } from './moov-common.js';
 import { compositeField } from './moov-composite.js';
 
 export type { MoovEbcdicCodePage } from './moov-common.js';
@@ -17,7 +18,8 @@ export interface MoovImportOptions {
   /**
    * The code page moov's `EBCDIC` encoding and prefixes stand for. Required when the spec uses them: moov's table
    * is its own and matches none of 037, 500 or 1047 in every punctuation character, so the importer does not pick
-   * one for you. `EBCDIC1047` needs no option.
+   * one for you. `EBCDIC1047` needs no option; a spec without `EBCDIC` ignores it. Another value is
+   * `INVALID_OPTION`. On the command line: `iso8583 import moov --ebcdic ebcdic037 spec.json`.
    */
   readonly ebcdic?: MoovEbcdicCodePage;
 }
@@ -123,8 +125,9 @@ export function importMoovSpec(json: string | unknown, options?: MoovImportOptio
 function importMoovSpecUnguarded(json: string | unknown, options?: MoovImportOptions): MessageSpec {
   const { name, options: opts } = readImportOptions('importMoovSpec', options, ['ebcdic']);
   const ebcdic = opts.ebcdic;
-  if (ebcdic !== undefined && ebcdic !== 'ebcdic037' && ebcdic !== 'ebcdic500' && ebcdic !== 'ebcdic1047') {
-    throw invalidOption('importMoovSpec', 'ebcdic', '"ebcdic037", "ebcdic500" or "ebcdic1047"', ebcdic);
+  if (ebcdic !== undefined && !isMoovEbcdicCodePage(ebcdic)) {
+    // Only a plain name is quoted back (nameLabel): a value typed by mistake could be card data.
+    throw new Iso8583Error(ErrorCode.INVALID_OPTION, `importMoovSpec: ebcdic must be an EBCDIC code page, "ebcdic037", "ebcdic500" or "ebcdic1047", got ${nameLabel(ebcdic)}`);
   }
   return moovSpec(json, name, ebcdic);
 }

@@ -74,7 +74,9 @@ export {
 export { parsePrefix, type PrefixShape } from './prefixes/length-prefix.js';
 export { type Codec, createCodec, type DecodeOptions, type FieldsOf, type PeekResult } from './message/codec.js';
 export { checkRules, type RuleViolation } from './rules/check-rules.js';
+export { ISO03_RULES } from './rules/iso03-rules.js';
 export { ISO87_RULES } from './rules/iso87-rules.js';
+export { ISO93_RULES } from './rules/iso93-rules.js';
 export { type WithoutRules, type WithRules, withoutRules, withRules } from './rules/with-rules.js';
 export {
   type CodecSet,

@@ -339,7 +339,10 @@ describe('ISO87_RULES', () => {
   });
 
   it('are the table docs/rules.md shows', () => {
-    const text = readFileSync(new URL('../../docs/rules.md', import.meta.url), 'utf8');
+    const doc = readFileSync(new URL('../../docs/rules.md', import.meta.url), 'utf8');
+    // The 1987 table, up to the section on the 1993 and 2003 rules (spec/rules/version-rules.spec.ts reads that one).
+    const text = doc.slice(0, doc.indexOf('### ISO 8583:1993 and 2003'));
+    expect(text.length).toBeLessThan(doc.length);
     const shown: Record<string, number[]> = {};
     for (const [, mtis, fields] of text.matchAll(/^\| ([0-9, ]+) \| (.+) \|$/gm)) {
       const numbers = [...fields!.matchAll(/\b(\d{1,3})\b/g)].map((m) => Number(m[1]));

@@ -262,6 +262,12 @@ function layoutShape(): Schema {
   const valueRules = [1, 2, 3, 4].map((d) =>
     when(has('lengthDigits', { const: d }), props({ tags: { type: 'object', additionalProperties: props({ length: int({ maximum: 10 ** d - 1 }) }) } })),
   );
+  // The leading part's kind must have a character the layout's encoding writes.
+  const textKinds = FIELD_KINDS.filter((k) => k !== 'b');
+  const leadingRules = singleByteText.flatMap((e) => {
+    const kinds = textKinds.filter((k) => charsOf(getConverter(e), KIND_ALPHABETS[k]).length > 0);
+    return kinds.length === textKinds.length ? [] : [when(encodingIs(e), props({ leading: props({ kind: { enum: kinds } }) }))];
+  });
   const byType: Record<string, Schema> = {
     positional: { type: 'object', required: ['fields'], additionalProperties: false, properties: { type: true, fields: table(numberPattern((n) => n >= 1)) } },
     bitmapped: {
@@ -299,8 +305,18 @@ function layoutShape(): Schema {
         encoding: { enum: singleByteText, description: 'text converter of tags, lengths and unknown values' },
         tags: { type: 'object', additionalProperties: { $ref: '#/$defs/tlvValue' }, description: 'known tags: ans characters the encoding writes' },
         unknownTags: { enum: ['keep', 'reject'] },
+        leading: {
+          type: 'object',
+          required: ['length', 'kind'],
+          additionalProperties: false,
+          properties: {
+            length: { type: 'integer', minimum: 1, maximum: 99, description: 'characters before the first entry' },
+            kind: { enum: FIELD_KINDS.filter((k) => k !== 'b'), description: 'the kind of those characters (text)' },
+          },
+          description: 'a fixed-length part before the entries (a tag-class or dataset-type character); the value is then { leading, entries }',
+        },
       },
-      allOf: [...tagRules, ...valueRules],
+      allOf: [...tagRules, ...valueRules, ...leadingRules],
     },
     'ber-tlv': {
       type: 'object',
@@ -356,15 +372,29 @@ function layoutShape(): Schema {
   };
 }
 
-/** Header lengths each converter can fill: every length, or even ones only (hex text), checked against the codec. */
+/**
+ * Header rules. A fixed header (no prefix, or `fixed`): lengths each converter can fill (every length, or even ones
+ * only for hex text, checked against the codec), and no `lengthUnit`. A header with a prefix: a maximum of at most
+ * 999,999 that its prefix carries, counted in a unit of its converter.
+ */
 function headerRules(): Schema[] {
-  return converters.flatMap((c) => {
+  const fixedLengths = converters.flatMap((c) => {
     const fits = (n: number): boolean => headerValueUnits(c, n) !== undefined;
     const all = [1, 2, 3, 4, 5, 6, 7, 8].every(fits);
     const even = [1, 3, 5, 7].every((n) => !fits(n)) && [2, 4, 6, 8].every(fits);
     if (!all && !even) throw new Error(`header lengths of ${c.name} follow no rule this script knows`);
     return all ? [] : [when(encodingIs(c.name), props({ length: int({ multipleOf: 2 }) }))];
   });
+  const units = converters.map((c) => when(encodingIs(c.name), props({ lengthUnit: { enum: [...c.lengthUnits] } })));
+  const capacity = [1, 2, 3, 4, 5, 6].map((d) =>
+    when(has('prefix', { enum: digitWriters.map((e) => `${'L'.repeat(d)}/${e}`) }), props({ length: int({ maximum: 10 ** d - 1 }) })),
+  );
+  return [
+    when(isFixed, { type: 'object', properties: { lengthUnit: false }, allOf: fixedLengths }, { type: 'object', properties: { length: int({ maximum: 999999 }) }, allOf: units }),
+    ...capacity,
+    when(has('prefix', { const: 'B1' }), props({ length: int({ maximum: 0xff }) })),
+    when(has('prefix', { const: 'B2' }), props({ length: int({ maximum: 0xffff }) })),
+  ];
 }
 
 /** A list of data element numbers in a rule: distinct integers 2-192 (that the spec defines them is beyond a schema). */
@@ -433,8 +463,14 @@ export function specSchema(): Schema {
         required: ['length', 'encoding'],
         additionalProperties: false,
         properties: {
-          length: { type: 'integer', minimum: 1, description: 'bytes on the wire; even for hex (two characters per value byte)' },
+          length: {
+            type: 'integer',
+            minimum: 1,
+            description: 'fixed: bytes on the wire, even for hex (two characters per value byte); with a prefix: the maximum, counted in lengthUnit',
+          },
           encoding: { enum: names(() => true) },
+          prefix: { enum: prefixes, description: 'a length prefix of the header\'s own (as a field\'s); fixed (default): length bytes' },
+          lengthUnit: { enum: unitEnum, description: "with a prefix: what length and the prefix count; default: the converter's own unit" },
         },
         allOf: headerRules(),
       },

@@ -16,6 +16,7 @@ import {
   structuredPreset,
   toHex,
 } from '../../src/index.js';
+import { headerSize } from '../../src/message/frame-head.js';
 import { arbitraryMessage, arbitrarySpec } from '../../src/testing/index.js';
 import { loadFixtures } from '../helpers/fixtures.js';
 import { countFrames, FUZZ_RUNS, FUZZ_SEED } from './budget.js';
@@ -171,9 +172,10 @@ const isEbcdicLetter = (c: number): boolean => (c >= 0x81 && c <= 0xa9) || (c >=
 const isDigitByte = (c: number): boolean => (c >= 0x30 && c <= 0x39) || (c >= 0xf0 && c <= 0xf9);
 const RAW = { alphabet: undefined, nibblePad: { side: 'left', nibble: '0' } } as const;
 
-/** Where the bitmaps of a frame of `spec` start, and how many bytes each takes. */
-function bitmapLayout(spec: MessageSpec): { at: number; size: number; text: ReturnType<typeof getConverter> | undefined } {
-  const at = (spec.header?.length ?? 0) + getConverter(spec.mti.encoding).byteLength(4);
+/** Where the bitmaps of a frame of `spec` whose header is `header` start, and how many bytes each takes. */
+function bitmapLayout(spec: MessageSpec, header: unknown): { at: number; size: number; text: ReturnType<typeof getConverter> | undefined } {
+  // A header with a prefix of its own takes its prefix and its value's bytes: the MTI follows them.
+  const at = headerSize(spec.header, header) + getConverter(spec.mti.encoding).byteLength(4);
   if (spec.bitmap.format === 'binary') return { at, size: 8, text: undefined };
   const text = getConverter(spec.bitmap.encoding ?? 'ascii');
   return { at, size: text.byteLength(16), text };
@@ -190,8 +192,8 @@ function setTopBit(b: Uint8Array, at: number, text: ReturnType<typeof getConvert
 }
 
 /** The frame with an extension bitmap (1 secondary, 2 tertiary) announced but empty, or unchanged if it has one. */
-function announceEmpty(spec: MessageSpec, frame: Uint8Array, level: 1 | 2): Uint8Array {
-  const { at, size, text } = bitmapLayout(spec);
+function announceEmpty(spec: MessageSpec, frame: Uint8Array, level: 1 | 2, header: unknown): Uint8Array {
+  const { at, size, text } = bitmapLayout(spec, header);
   if (frame.length < at + size * level) return frame;
   const topSet = (bitmapAt: number): boolean =>
     text === undefined ? (frame[bitmapAt]! & 0x80) !== 0 : (parseInt(text.decode(frame, bitmapAt, 1, RAW) as string, 16) & 8) !== 0;
@@ -211,9 +213,9 @@ function softMutate(spec: MessageSpec, message: Message, frame: Uint8Array, edit
       return (createCodec(flipped) as unknown as Codec<Message>).encode(message);
     }
     case 'announce':
-      return announceEmpty(spec, frame, edit.level);
+      return announceEmpty(spec, frame, edit.level, message.header);
     case 'lowerBitmap': {
-      const { at, size, text } = bitmapLayout(spec);
+      const { at, size, text } = bitmapLayout(spec, message.header);
       const b = Uint8Array.from(frame);
       if (text === undefined || b.length < at + size) return b;
       // One of the primary bitmap's letters A–F, through the bitmap's converter.
@@ -366,7 +368,7 @@ describe('canonical form: any frame the codec accepts re-encodes to exactly its 
           checkCanonical(spec, mutate(bytes, edits), true, t);
           checkCanonical(spec, softMutate(spec, message as Message, bytes, soft), true, t);
           // Random bytes behind the frame's own header, MTI and primary bitmap reach the field decoders.
-          const headLength = (spec.header?.length ?? 0) + (spec.mti.encoding === 'bcd' ? 2 : 4) + (spec.bitmap.format === 'binary' ? 8 : 16);
+          const headLength = headerSize(spec.header, message.header) + (spec.mti.encoding === 'bcd' ? 2 : 4) + (spec.bitmap.format === 'binary' ? 8 : 16);
           checkCanonical(spec, Uint8Array.from([...bytes.subarray(0, headLength), ...noise]), true, t);
           checkAnnouncedSecondary(spec, message as Message, t);
         },

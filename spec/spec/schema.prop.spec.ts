@@ -111,7 +111,7 @@ const seeds: Json[] = [
   ),
 ];
 
-const KEYS = ['lenghtUnit', 'feilds', 'Kind', 'extra', '$schema', 'type', 'tags', 'pad', 'secondary', 'encoding', 'length', 'subfields', '1', '2', '65', '129', '0', '01', '9F02'];
+const KEYS = ['lenghtUnit', 'feilds', 'Kind', 'extra', '$schema', 'type', 'tags', 'pad', 'secondary', 'encoding', 'length', 'subfields', 'prefix', 'lengthUnit', 'leading', '1', '2', '65', '129', '0', '01', '9F02'];
 const VALUES: Json[] = [
   ...[null, true, false, 0, -1, 1, 2, 3, 4, 5, 7, 8, 9, 10, 12, 19, 64, 65, 99, 100, 128, 255, 256, 999, 1000, 9999, 10000, 65535, 65536, 99999, 100000, 999999, 1000000, 2.5],
   ...['n', 'a', 'an', 'ans', 'as', 'ns', 'anp', 'z', 'x+n', 'b', 'q'],
@@ -166,6 +166,7 @@ const BY_KEY: Record<string, readonly Json[]> = {
   secondary: [true, false, 'yes', null],
   tertiary: [true, false, 'yes', null],
   unknownTags: ['keep', 'reject', 'drop'],
+  leading: [{ length: 1, kind: 'a' }, { length: 2, kind: 'n' }, { length: 0, kind: 'n' }, { length: 100, kind: 'an' }, { length: 1, kind: 'b' }, { length: 1 }, 'R', null],
   sensitive: [true, false, 'pan', 'yes'],
   name: ['x', '', 1],
   $schema: ['x', 1],

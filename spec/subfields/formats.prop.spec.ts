@@ -5,7 +5,8 @@ import { arbitraryMessage } from '../../src/testing/index.js';
 import { countFrames, FUZZ_RUNS } from '../properties/budget.js';
 
 /**
- * The formats of issue 15's "formats still missing" (Track 2 separated by D in text, Track 1 as a layout), as
+ * The formats of issue 15's "formats still missing" (Track 2 separated by D in text, Track 1 as a layout, TLV
+ * after a leading part, a header with a length prefix of its own), as
  * properties: every valid message round-trips to the same bytes, and bytes of any kind either decode to the one
  * message that re-encodes to them or fail with an Iso8583Error.
  */
@@ -17,6 +18,13 @@ const specs: readonly (readonly [MessageSpec, number])[] = [
   [withSubfields(presets.iso87ascii, { 45: { type: 'track1' } }), 45],
   [withSubfields(presets.iso87ebcdic, { 45: { type: 'track1' } }), 45],
   [withSubfields(presets.iso87binary, { 45: { type: 'track1' } }), 45],
+  // TLV after a leading part (a tag-class letter; two digits through EBCDIC), known tags and unknown ones.
+  [withSubfields(presets.iso87ascii, { 48: { type: 'tlv', tagLength: 2, lengthDigits: 2, encoding: 'ascii', leading: { length: 1, kind: 'a' }, tags: { '01': { kind: 'n', length: 4, encoding: 'ascii' } } } }), 48],
+  [withSubfields(presets.iso87ebcdic, { 48: { type: 'tlv', tagLength: 3, lengthDigits: 3, encoding: 'ebcdic037', leading: { length: 2, kind: 'n' } } }), 48],
+  // A header with a length prefix of its own: text behind LL, bytes behind B1, BCD digits behind a BCD LL.
+  [{ ...presets.iso87ascii, name: 'header-ll', header: { length: 20, encoding: 'ascii', prefix: 'LL/ascii' } }, 11],
+  [{ ...presets.iso87binary, name: 'header-b1', header: { length: 12, encoding: 'binary', prefix: 'B1' } }, 11],
+  [{ ...presets.iso87binary, name: 'header-bcd', header: { length: 9, encoding: 'bcd', prefix: 'LL/bcd' } }, 11],
 ];
 
 /** Decodes `bytes`: an Iso8583Error, or a message that re-encodes to exactly `bytes`. Anything else fails. */

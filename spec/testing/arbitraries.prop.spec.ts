@@ -154,9 +154,23 @@ function check(field: FieldSpec, value: unknown, path: string, problems: string[
       break;
     }
     case 'tlv': {
-      if (!Array.isArray(value)) return bad('TLV is not an array');
+      let entries = value;
+      if (layout.leading !== undefined) {
+        // A leading part first: that many characters of its kind, one byte each, then the entries.
+        const obj = record(value);
+        if (obj === undefined || typeof obj.leading !== 'string') return bad('TLV with a leading part is not { leading, entries }');
+        const leading = obj.leading;
+        if (leading.length !== layout.leading.length) bad(`the leading part is ${leading.length} long`);
+        for (let i = 0; i < leading.length; i++) {
+          const c = leading.charCodeAt(i);
+          if (!KINDS[layout.leading.kind](c) || !carries(layout.encoding, c)) bad(`leading character ${i} is outside kind ${layout.leading.kind}`);
+        }
+        content += leading.length;
+        entries = obj.entries;
+      }
+      if (!Array.isArray(entries)) return bad('TLV is not an array');
       const maxLength = 10 ** layout.lengthDigits - 1;
-      for (const entry of value as TlvEntry[]) {
+      for (const entry of entries as TlvEntry[]) {
         const { tag, value: v } = entry;
         if (typeof tag !== 'string' || tag.length !== layout.tagLength) {
           bad('a TLV tag has the wrong length');

@@ -1,6 +1,6 @@
 import { toHex } from '../codecs/hex-digits.js';
 import { isRecord, own } from '../message/read-message.js';
-import type { BerTlv, Dataset, DatasetLayout, FieldSpec, FieldValue, Message, MessageSpec, TlvEntry, TlvLayout, Track1, Track2 } from '../spec/types.js';
+import type { BerTlv, Dataset, DatasetLayout, FieldSpec, FieldValue, LeadingTlv, Message, MessageSpec, TlvEntry, TlvLayout, Track1, Track2 } from '../spec/types.js';
 import { EMV_TAGS } from '../subfields/emv-tags.js';
 import { hidden, maskPan } from './mask.js';
 import type { DisplaySettings } from './options.js';
@@ -29,9 +29,12 @@ export interface Leaf {
   readonly masked: boolean;
 }
 
-/** A structure: `record` (subfields by number, Track 2 by part) or `list` (TLV and BER-TLV entries by tag). */
+/**
+ * A structure: `record` (subfields by number, Track 2 by part), `list` (TLV and BER-TLV entries by tag), or
+ * `led-list` (TLV with a leading part: the entry `leading` first, then the entries by tag, so paths read `48.01`).
+ */
 export interface Group {
-  readonly kind: 'record' | 'list';
+  readonly kind: 'record' | 'list' | 'led-list';
   /** What `describe` prints on the structure's own line, e.g. `(BER-TLV, 3 objects)`. */
   readonly summary: string;
   readonly entries: readonly Entry[];
@@ -189,8 +192,14 @@ function node(value: FieldValue, spec: FieldSpec | undefined, inSensitive: boole
       return { kind: 'list', summary: `(BER-TLV, ${list.length} objects)`, entries: ber(list, layout.tags, inner, settings) };
     }
     case 'tlv': {
-      const list = value as TlvEntry[];
-      return { kind: 'list', summary: `(TLV, ${list.length} entries)`, entries: tlv(list, layout, inner, settings) };
+      if (layout.leading === undefined) {
+        const list = value as TlvEntry[];
+        return { kind: 'list', summary: `(TLV, ${list.length} entries)`, entries: tlv(list, layout, inner, settings) };
+      }
+      // The leading part is data of the field: hidden inside a sensitive one, like an entry that declares nothing.
+      const { leading, entries: list } = value as LeadingTlv;
+      const first: Entry = { key: 'leading', description: 'Leading part', node: scalar(leading, displayOf(undefined, inner), settings) };
+      return { kind: 'led-list', summary: `(TLV, leading part and ${list.length} entries)`, entries: [first, ...tlv(list, layout, inner, settings)] };
     }
     case 'dataset': {
       const list = value as Dataset[];

@@ -16,7 +16,10 @@ function toJSON(node: Leaf | Group, found: { masked: boolean }): JSONValue {
     if (node.masked) found.masked = true;
     return node.text;
   }
-  if (node.kind === 'list') return node.entries.map((e) => ({ tag: e.key, value: toJSON(e.node, found) }));
+  const list = (entries: Group['entries']): JSONValue => entries.map((e) => ({ tag: e.key, value: toJSON(e.node, found) }));
+  if (node.kind === 'list') return list(node.entries);
+  // TLV with a leading part, as messageToJSON writes it: { leading, entries }.
+  if (node.kind === 'led-list') return { leading: toJSON(node.entries[0]!.node, found), entries: list(node.entries.slice(1)) };
   const out: { [key: string]: JSONValue } = {};
   for (const e of node.entries) out[e.key] = toJSON(e.node, found);
   return out;

@@ -103,13 +103,12 @@ function assemble(
   headSpec: MessageSpec,
 ): CodecSet<Message> {
   const head = compileFrameHead(headSpec);
-  // The MTI's offset in every frame and every output: the specs share the header.
-  const mtiAt = head.headerBytes;
 
   /** The codec a four-digit MTI selects. */
   const codecFor = (mti: string): Codec<Message> | undefined => selectByMti(table, mti) ?? fallback;
 
-  const unknownMti = (): Iso8583Error =>
+  // The specs share the header, so the MTI sits at the same offset in a frame or output whichever spec it selects.
+  const unknownMti = (mtiAt: number): Iso8583Error =>
     new Iso8583Error(ErrorCode.UNKNOWN_MTI, 'no spec of the set is for this MTI, and the set has no default', { field: 'mti', offset: mtiAt });
 
   function decodeFrame(frame: Uint8Array): Message {
@@ -119,8 +118,9 @@ function assemble(
     const r = new ByteReader(frame);
     // In frame order, as every spec's codec checks them: the header, then the MTI, then which spec is for it.
     if (head.hasHeader) head.readHeader(r);
+    const mtiAt = r.pos;
     const codec = codecFor(head.readMti(r));
-    if (codec === undefined) throw unknownMti();
+    if (codec === undefined) throw unknownMti(mtiAt);
     return codec.decode(frame);
   }
 
@@ -131,10 +131,10 @@ function assemble(
     // Each property is read once: the codec encodes the very MTI the choice was made on.
     const { mti, header, fields } = message;
     if (typeof mti !== 'string' || !FOUR_DIGITS.test(mti)) {
-      throw new Iso8583Error(ErrorCode.INVALID_MTI, 'MTI must be a string of four digits', { field: 'mti', offset: mtiAt });
+      throw new Iso8583Error(ErrorCode.INVALID_MTI, 'MTI must be a string of four digits', { field: 'mti', offset: head.mtiOffset(header) });
     }
     const codec = codecFor(mti);
-    if (codec === undefined) throw unknownMti();
+    if (codec === undefined) throw unknownMti(head.mtiOffset(header));
     return codec.encode(header === undefined ? { mti, fields } : { mti, header, fields });
   }
 
@@ -166,7 +166,7 @@ function assemble(
         if (!(frame instanceof Uint8Array)) return { mti: undefined, fields: {} };
         // The header is skipped, as a codec's peek skips it; an MTI that does not read leaves it undefined.
         const r = new ByteReader(frame);
-        r.pos = mtiAt;
+        head.skipHeader(r);
         mti = head.readMti(r);
       } catch {
         mti = undefined;

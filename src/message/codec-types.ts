@@ -24,8 +24,9 @@ export interface Codec<M = Message> {
    * Reads the MTI and some fields of a frame that may not decode as a whole; never throws.
    *
    * Why: a server that cannot decode a request still owes the peer an answer it can pair (DE11, DE41 and the
-   * other matching fields echoed); `peek` reads as far as the frame allows. It reads the header and the MTI
-   * (`undefined` when its bytes are not four digits; the walk goes on, the MTI having a fixed width), then walks
+   * other matching fields echoed); `peek` reads as far as the frame allows. It skips the header (a fixed one by
+   * its size, one with a prefix by the count its prefix announces) and reads the MTI (`undefined` when its bytes
+   * are not four digits; the walk goes on, the MTI having a fixed width), then walks
    * the bitmaps in field order, decoding every field with its own decoder (so each value returned is fully
    * validated) until the wanted fields are all read or the first failure. It returns the wanted fields read before
    * that; numbers the spec does not define are never found. Bitmaps are read as `bitmap.lenient` would read them

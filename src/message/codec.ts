@@ -72,6 +72,7 @@ function compileCodec(spec: MessageSpec): Codec<Message> {
     const r = new ByteReader(frame);
     const message: Message = { mti: '', fields: {} };
     if (head.hasHeader) message.header = head.readHeader(r);
+    const mtiAt = r.pos;
     message.mti = head.readMti(r);
     const bits = new Uint8Array(24);
     head.readBitmaps(r, bits, false);
@@ -106,7 +107,7 @@ function compileCodec(spec: MessageSpec): Codec<Message> {
       const broken = rules.check(message.mti, out)[0];
       if (broken !== undefined) {
         // A missing field has no bytes: the error points at the MTI, whose type requires it.
-        const offset = broken.code === ErrorCode.MANDATORY_FIELD_MISSING ? head.headerBytes : starts[broken.field]!;
+        const offset = broken.code === ErrorCode.MANDATORY_FIELD_MISSING ? mtiAt : starts[broken.field]!;
         throw new Iso8583Error(broken.code, broken.detail, { field: String(broken.field), offset });
       }
     }
@@ -128,13 +129,13 @@ function compileCodec(spec: MessageSpec): Codec<Message> {
     if (typeof message !== 'object' || message === null) {
       throw new Iso8583Error(ErrorCode.INVALID_MESSAGE, `message must be an object, got ${describeType(message)}`);
     }
-    const { mti, fields: values } = message;
+    const { mti, header, fields: values } = message;
     if (typeof values !== 'object' || values === null || Array.isArray(values) || values instanceof Uint8Array) {
       throw new Iso8583Error(ErrorCode.INVALID_MESSAGE, `message.fields must be an object, got ${describeType(values)}`);
     }
     if (typeof mti !== 'string' || mti.length !== 4) {
       // The MTI goes right after the header: that is where the output would hold it.
-      throw new Iso8583Error(ErrorCode.INVALID_MTI, 'MTI must be a string of four digits', { field: 'mti', offset: head.headerBytes });
+      throw new Iso8583Error(ErrorCode.INVALID_MTI, 'MTI must be a string of four digits', { field: 'mti', offset: head.mtiOffset(header) });
     }
     const bits = new Uint8Array(24);
     let present = 0;
@@ -169,7 +170,7 @@ function compileCodec(spec: MessageSpec): Codec<Message> {
     if (present >= 1) setBit(bits, 1);
 
     w.pos = 0;
-    head.writeHeader(w, message.header);
+    head.writeHeader(w, header);
     head.writeMti(w, mti);
     head.writeBitmaps(w, bits, present);
     // Bytes past the last bitmap written are 0.

@@ -25,8 +25,11 @@ export interface FieldLength {
   writeUnits(w: ByteWriter, units: number, start: number): void;
 }
 
-/** Compiles a field's length axis from its spec and converter (the unit defaults to the converter's first). */
-export function compileLength(path: string, spec: FieldSpec, converter: Converter): FieldLength {
+/**
+ * Compiles a field's length axis from its spec and converter (the unit defaults to the converter's first); a header
+ * with a prefix of its own passes its spec, which has the same three keys.
+ */
+export function compileLength(path: string, spec: Pick<FieldSpec, 'length' | 'prefix' | 'lengthUnit'>, converter: Converter): FieldLength {
   const unit: LengthUnit = spec.lengthUnit ?? converter.lengthUnits[0] ?? converter.unit;
   const mapping = unitMapping(converter, unit);
   const shape = parsePrefix(spec.prefix);

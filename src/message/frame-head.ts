@@ -1,20 +1,22 @@
 import { type BitmapCodec, compileBitmap, isEmptyBitmap } from '../bitmap/bitmap.js';
-import { type ConvertContext, DEFAULT_NIBBLE_PAD, type SpecializedConverter, specialize } from '../codecs/converter.js';
+import { type ConvertContext, type Converter, DEFAULT_NIBBLE_PAD, type SpecializedConverter, specialize } from '../codecs/converter.js';
 import { getConverter } from '../codecs/registry.js';
 import type { ByteReader } from '../cursor/byte-reader.js';
 import type { ByteWriter } from '../cursor/byte-writer.js';
 import { ErrorCode } from '../errors/codes.js';
 import { Iso8583Error } from '../errors/iso8583-error.js';
 import { located } from '../errors/located.js';
+import { parsePrefix } from '../prefixes/length-prefix.js';
 import { KIND_ALPHABETS } from '../spec/kinds.js';
 import type { HeaderSpec, MessageSpec, ScalarValue } from '../spec/types.js';
 import { headerValueUnits } from '../spec/validate-spec.js';
+import { compileLength, type FieldLength } from './field-length.js';
 
 /** Largest data element number a spec can hold (with a tertiary bitmap). */
 export const LAST_FIELD = 192;
 
-// The MTI (four digits) and the header (validated to fill its bytes) never leave a spare nibble: the pad is the
-// default only because a context needs one.
+// The MTI (four digits) and a fixed header (validated to fill its bytes) never leave a spare nibble; a BCD header
+// with a prefix counting an odd number of digits has a leading 0 nibble, DEFAULT_NIBBLE_PAD (checked on decode).
 const MTI_CTX: ConvertContext = { alphabet: KIND_ALPHABETS.n, nibblePad: DEFAULT_NIBBLE_PAD };
 const HEADER_CTX: ConvertContext = { alphabet: undefined, nibblePad: DEFAULT_NIBBLE_PAD };
 
@@ -28,12 +30,20 @@ const HEADER_CTX: ConvertContext = { alphabet: undefined, nibblePad: DEFAULT_NIB
 export interface FrameHead {
   /** Whether the spec has a tertiary bitmap (bit 65 is then an indicator, not a data element). */
   readonly tertiary: boolean;
-  /** Bytes the header takes (0 without one): the MTI's offset in every frame. */
-  readonly headerBytes: number;
   /** Whether the spec has a header. */
   readonly hasHeader: boolean;
-  /** Reads the header at the cursor. */
+  /**
+   * The MTI's offset in the frame of a message whose header value is `header`: the fixed header's bytes (0 without
+   * a header), or for a header with a prefix its prefix and bytes (the prefix alone for a value of the wrong type).
+   */
+  mtiOffset(header: unknown): number;
+  /** Reads the header at the cursor (its prefix first when it has one). */
   readHeader(r: ByteReader): ScalarValue;
+  /**
+   * Moves the cursor past the header without decoding it: a fixed one by its length (the cursor may end past the
+   * frame, for the MTI read to say so), one with a prefix by the count its prefix announces (read and checked).
+   */
+  skipHeader(r: ByteReader): void;
   /** Reads the four MTI digits at the cursor; `INVALID_MTI` if they are not digits. */
   readMti(r: ByteReader): string;
   /**
@@ -64,12 +74,20 @@ export function compileFrameHead(spec: MessageSpec): FrameHead {
   const header = spec.header === undefined ? undefined : compileHeader(spec.header);
 
   function readHeader(r: ByteReader): ScalarValue {
-    const at = r.take(header!.bytes, 'header');
+    const h = header!;
+    const units = h.length === undefined ? h.units : h.length.readUnits(r);
+    const at = r.take(h.length === undefined ? h.bytes : h.converter.byteLength(units), 'header');
     try {
-      return header!.codec.decode(r.buf, at, header!.units);
+      return h.codec.decode(r.buf, at, units);
     } catch (e) {
       throw located(e, 'header', at);
     }
+  }
+
+  function skipHeader(r: ByteReader): void {
+    if (header === undefined) return;
+    if (header.length === undefined) r.pos = header.bytes;
+    else r.take(header.converter.byteLength(header.length.readUnits(r)), 'header');
   }
 
   function readMti(r: ByteReader): string {
@@ -121,13 +139,17 @@ export function compileFrameHead(spec: MessageSpec): FrameHead {
         offset: 0,
       });
     }
-    if ((h as ScalarValue).length !== header.units) {
+    const units = (h as ScalarValue).length;
+    if (header.length !== undefined) {
+      // LENGTH_EXCEEDS_MAX at the prefix, as for a field.
+      header.length.writeUnits(w, units, w.pos);
+    } else if (units !== header.units) {
       throw new Iso8583Error(ErrorCode.INVALID_LENGTH, `header must be ${header.units} long`, {
         field: 'header',
         offset: 0,
       });
     }
-    const at = w.reserve(header.bytes);
+    const at = w.reserve(header.converter.byteLength(units));
     try {
       header.codec.encode(h as ScalarValue, w.buf, at);
     } catch (e) {
@@ -155,9 +177,10 @@ export function compileFrameHead(spec: MessageSpec): FrameHead {
 
   return {
     tertiary,
-    headerBytes: header === undefined ? 0 : header.bytes,
     hasHeader: header !== undefined,
+    mtiOffset: (value) => headerSize(spec.header, value),
     readHeader,
+    skipHeader,
     readMti,
     readBitmaps,
     writeHeader,
@@ -168,10 +191,14 @@ export function compileFrameHead(spec: MessageSpec): FrameHead {
 
 /** A compiled header: its size in bytes and in value units, and its converter bound to the header's context. */
 interface CompiledHeader {
-  /** Bytes on the wire (`header.length`). */
+  /** Bytes on the wire of a fixed header (`header.length`). */
   readonly bytes: number;
   /** Value units that fill those bytes exactly (validated): BCD digits, hex bytes, characters. */
   readonly units: number;
+  /** The length axis of a header with a prefix of its own (undefined for a fixed header). */
+  readonly length: FieldLength | undefined;
+  /** The header's converter (wire bytes of a count of units). */
+  readonly converter: Converter;
   /** Whether the value is a `Uint8Array` rather than a string. */
   readonly isBytes: boolean;
   /** The converter, specialised for a header (no alphabet, digits padded left with 0). */
@@ -180,12 +207,37 @@ interface CompiledHeader {
 
 function compileHeader(spec: HeaderSpec): CompiledHeader {
   const converter = getConverter(spec.encoding);
+  const prefixed = hasHeaderPrefix(spec);
   return {
-    bytes: spec.length,
-    units: headerValueUnits(converter, spec.length)!,
+    bytes: prefixed ? 0 : spec.length,
+    units: prefixed ? 0 : headerValueUnits(converter, spec.length)!,
+    length: prefixed ? compileLength('header', spec, converter) : undefined,
+    converter,
     isBytes: converter.valueType === 'bytes',
     codec: specialize(converter, HEADER_CTX),
   };
+}
+
+/** Whether a header has a length prefix of its own (a prefix other than `fixed`). */
+export function hasHeaderPrefix(spec: HeaderSpec): boolean {
+  return spec.prefix !== undefined && spec.prefix !== 'fixed';
+}
+
+/**
+ * The bytes a validated spec's header takes in the frame of a message whose header value is `value`: 0 without a
+ * header, `length` for a fixed one, the prefix and the value's bytes for one with a prefix (the prefix alone when
+ * the value is neither a string nor bytes).
+ *
+ * Why: the MTI's offset, where errors about the MTI point and where a MAC's coverage starts, follows the header.
+ */
+export function headerSize(spec: HeaderSpec | undefined, value: unknown): number {
+  if (spec === undefined) return 0;
+  if (!hasHeaderPrefix(spec)) return spec.length;
+  const shape = parsePrefix(spec.prefix)!;
+  const converter = getConverter(spec.encoding);
+  const prefixBytes = shape.type === 'binary' ? shape.bytes : shape.type === 'digits' ? getConverter(shape.encoding).byteLength(shape.digits) : 0;
+  const units = typeof value === 'string' || value instanceof Uint8Array ? value.length : 0;
+  return prefixBytes + converter.byteLength(units);
 }
 
 /** The error for a bitmap in a form encode never writes, at the bitmap's first byte. */

@@ -2,7 +2,7 @@ import { hexOrUndefined } from '../codecs/hex-digits.js';
 import { getConverter } from '../codecs/registry.js';
 import { ErrorCode } from '../errors/codes.js';
 import { Iso8583Error } from '../errors/iso8583-error.js';
-import type { BerTlv, Dataset, DatasetLayout, FieldSpec, FieldValue, Message, MessageSpec } from '../spec/types.js';
+import type { BerTlv, Dataset, DatasetLayout, FieldSpec, FieldValue, Message, MessageSpec, ScalarValue, TlvEntry, TlvLayout } from '../spec/types.js';
 import { BER_TAG_TEXT } from '../subfields/ber-tag.js';
 import { checkedFieldSpec } from './json.js';
 import {
@@ -66,6 +66,25 @@ function datasetsFromJSON(json: unknown, layout: DatasetLayout, field: string): 
   return readDatasets(withBytes, layout, field);
 }
 
+/** TLV entries from JSON: tags of the layout's length, known tags' values by their specs, unknown ones as text. */
+function tlvFromJSON(json: unknown, layout: TlvLayout, field: string): TlvEntry[] {
+  return readList(json, field, 'TLV').map((e) => {
+    const { tag, value } = e;
+    if (typeof tag !== 'string' || tag.length !== layout.tagLength) {
+      throw new Iso8583Error(ErrorCode.INVALID_VALUE_TYPE, `each TLV tag must be a string of ${layout.tagLength} characters`, { field });
+    }
+    const tagPath = subPath(field, tag);
+    const tagSpec = own(layout.tags, tag);
+    // A TLV tag's spec never has subfields (validateSpec), so its value reads as a string or bytes.
+    if (tagSpec !== undefined) return { tag, value: fromJSONValue(value, tagSpec, tagPath) as ScalarValue };
+    if (layout.unknownTags === 'reject') throw new Iso8583Error(ErrorCode.UNKNOWN_TAG, 'tag is not in the layout', { field: tagPath });
+    if (typeof value !== 'string') {
+      throw new Iso8583Error(ErrorCode.INVALID_VALUE_TYPE, `an unknown tag holds a string, got ${typeName(value)}`, { field: tagPath });
+    }
+    return { tag, value };
+  });
+}
+
 function fromJSONValue(json: unknown, spec: FieldSpec, field: string): FieldValue {
   const layout = spec.subfields;
   switch (layout?.type) {
@@ -78,21 +97,13 @@ function fromJSONValue(json: unknown, spec: FieldSpec, field: string): FieldValu
       return berFromJSON(json, field, 0);
     case 'dataset':
       return datasetsFromJSON(json, layout, field);
-    case 'tlv':
-      return readList(json, field, 'TLV').map((e) => {
-        const { tag, value } = e;
-        if (typeof tag !== 'string' || tag.length !== layout.tagLength) {
-          throw new Iso8583Error(ErrorCode.INVALID_VALUE_TYPE, `each TLV tag must be a string of ${layout.tagLength} characters`, { field });
-        }
-        const tagPath = subPath(field, tag);
-        const tagSpec = own(layout.tags, tag);
-        if (tagSpec !== undefined) return { tag, value: fromJSONValue(value, tagSpec, tagPath) };
-        if (layout.unknownTags === 'reject') throw new Iso8583Error(ErrorCode.UNKNOWN_TAG, 'tag is not in the layout', { field: tagPath });
-        if (typeof value !== 'string') {
-          throw new Iso8583Error(ErrorCode.INVALID_VALUE_TYPE, `an unknown tag holds a string, got ${typeName(value)}`, { field: tagPath });
-        }
-        return { tag, value };
-      });
+    case 'tlv': {
+      if (layout.leading === undefined) return tlvFromJSON(json, layout, field);
+      if (!isRecord(json)) throw new Iso8583Error(ErrorCode.INVALID_VALUE_TYPE, `TLV value with a leading part must be an object { leading, entries }, got ${typeName(json)}`, { field });
+      const { leading, entries } = json;
+      if (typeof leading !== 'string') throw new Iso8583Error(ErrorCode.INVALID_VALUE_TYPE, `the leading part must be a string, got ${typeName(leading)}`, { field: subPath(field, 'leading') });
+      return { leading, entries: tlvFromJSON(entries, layout, field) };
+    }
     case 'track2':
     case 'track1':
       return readValue(json, spec, field);

@@ -1,6 +1,6 @@
 import { toHex } from '../codecs/hex-digits.js';
 import { ErrorCode } from '../errors/codes.js';
-import type { BerTlv, Dataset, FieldSpec, FieldValue, Message, MessageSpec, TlvEntry, Track1, Track2 } from '../spec/types.js';
+import type { BerTlv, Dataset, FieldSpec, FieldValue, LeadingTlv, Message, MessageSpec, TlvEntry, Track1, Track2 } from '../spec/types.js';
 import { validateFieldSpec } from '../spec/validate-spec.js';
 import { checkedSpec, guarded, own, readMessage, readValue } from './read-message.js';
 
@@ -37,8 +37,12 @@ function toJSONValue(value: FieldValue, spec: FieldSpec | undefined): JSONValue 
   switch (layout?.type) {
     case 'ber-tlv':
       return berToJSON(value as BerTlv[]);
-    case 'tlv':
-      return (value as TlvEntry[]).map((e) => ({ tag: e.tag, value: toJSONValue(e.value, own(layout.tags, e.tag)) }));
+    case 'tlv': {
+      const entries = (list: TlvEntry[]): JSONValue => list.map((e) => ({ tag: e.tag, value: toJSONValue(e.value, own(layout.tags, e.tag)) }));
+      if (layout.leading === undefined) return entries(value as TlvEntry[]);
+      const led = value as LeadingTlv;
+      return { leading: led.leading, entries: entries(led.entries) };
+    }
     case 'dataset':
       return (value as Dataset[]).map((d) => ({ id: d.id, elements: d.elements.map((e) => ({ tag: e.tag, value: toHex(e.value) })) }));
     case 'track2': {

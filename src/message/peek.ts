@@ -42,8 +42,9 @@ export function compilePeek(
       }
       const r = new ByteReader(frame);
       // The header is skipped, not decoded: one of the right size that does not decode still leaves the MTI where
-      // it always is. A frame shorter than the header leaves no MTI to read, and the MTI read below says so.
-      r.pos = head.headerBytes;
+      // it always is. A frame shorter than the header leaves no MTI to read, and the MTI read below says so; a
+      // header with a prefix is skipped by its prefix's count, and a prefix that does not read ends the walk.
+      head.skipHeader(r);
       try {
         found.mti = head.readMti(r);
       } catch {

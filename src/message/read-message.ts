@@ -3,7 +3,8 @@ import { getConverter } from '../codecs/registry.js';
 import { describeType } from '../errors/arguments.js';
 import { ErrorCode } from '../errors/codes.js';
 import { Iso8583Error, isIso8583Error } from '../errors/iso8583-error.js';
-import type { BerTlv, Dataset, DatasetLayout, FieldSpec, FieldValue, Message, MessageSpec, ScalarValue, TlvEntry, Track1, Track2 } from '../spec/types.js';
+import type { BerTlv, Dataset, DatasetLayout, FieldSpec, FieldValue, LeadingTlv, Message, MessageSpec, ScalarValue } from '../spec/types.js';
+import type { TlvEntry, TlvLayout, Track1, Track2 } from '../spec/types.js';
 import { validateSpec } from '../spec/validate-spec.js';
 import { BER_TAG_TEXT, berTagFromHex } from '../subfields/ber-tag.js';
 
@@ -149,7 +150,16 @@ function readBer(value: unknown, path: string | undefined, depth: number): BerTl
   });
 }
 
-function readTlv(value: unknown, layout: Extract<FieldSpec['subfields'], { type: 'tlv' }>, path: string | undefined): TlvEntry[] {
+/** A checked copy of TLV data: the list of entries, or `{ leading, entries }` for a layout with a leading part. */
+function readTlvValue(value: unknown, layout: TlvLayout, path: string | undefined): TlvEntry[] | LeadingTlv {
+  if (layout.leading === undefined) return readTlv(value, layout, path);
+  if (!isRecord(value)) throw wrongType(`TLV value with a leading part must be an object { leading, entries }, got ${typeName(value)}`, path);
+  const { leading, entries } = value;
+  if (typeof leading !== 'string') throw wrongType(`the leading part must be a string, got ${typeName(leading)}`, subPath(path, 'leading'));
+  return { leading, entries: readTlv(entries, layout, path) };
+}
+
+function readTlv(value: unknown, layout: TlvLayout, path: string | undefined): TlvEntry[] {
   return readList(value, path, 'TLV').map((entry) => {
     const { tag, value: inner } = entry;
     if (typeof tag !== 'string' || tag.length !== layout.tagLength) {
@@ -229,7 +239,7 @@ export function readValue(value: unknown, spec: FieldSpec | undefined, path: str
     case 'ber-tlv':
       return readBer(value, path, 0);
     case 'tlv':
-      return readTlv(value, layout, path);
+      return readTlvValue(value, layout, path);
     case 'dataset':
       return readDatasets(value, layout, path);
     case 'positional':

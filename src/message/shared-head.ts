@@ -1,4 +1,5 @@
-import type { MessageSpec } from '../spec/types.js';
+import { getConverter } from '../codecs/registry.js';
+import type { HeaderSpec, MessageSpec } from '../spec/types.js';
 
 /** The part of a frame head two specs disagree on, named as an error's `field` names it. */
 export type HeadPart = 'header' | 'mti' | 'bitmap';
@@ -15,7 +16,7 @@ export type HeadPart = 'header' | 'mti' | 'bitmap';
 export function headDifference(a: MessageSpec, b: MessageSpec): HeadPart | undefined {
   const ha = a.header;
   const hb = b.header;
-  if (ha === undefined ? hb !== undefined : hb === undefined || ha.length !== hb.length || ha.encoding !== hb.encoding) return 'header';
+  if (ha === undefined ? hb !== undefined : hb === undefined || !sameHeader(ha, hb)) return 'header';
   if (a.mti.encoding !== b.mti.encoding) return 'mti';
   const ba = a.bitmap;
   const bb = b.bitmap;
@@ -23,4 +24,12 @@ export function headDifference(a: MessageSpec, b: MessageSpec): HeadPart | undef
   const textOf = (bitmap: MessageSpec['bitmap']): string | undefined => (bitmap.format === 'hex' ? (bitmap.encoding ?? 'ascii') : undefined);
   if (ba.format !== bb.format || textOf(ba) !== textOf(bb) || (ba.tertiary === true) !== (bb.tertiary === true)) return 'bitmap';
   return undefined;
+}
+
+/** Whether two validated headers take the same bytes: length, encoding, and prefix and unit when they have one. */
+function sameHeader(a: HeaderSpec, b: HeaderSpec): boolean {
+  const prefix = (h: HeaderSpec): string => h.prefix ?? 'fixed';
+  // A fixed header counts bytes; a prefixed one its unit, by default the converter's natural one.
+  const unit = (h: HeaderSpec): string => (prefix(h) === 'fixed' ? 'bytes' : (h.lengthUnit ?? getConverter(h.encoding).lengthUnits[0] ?? ''));
+  return a.length === b.length && a.encoding === b.encoding && prefix(a) === prefix(b) && unit(a) === unit(b);
 }

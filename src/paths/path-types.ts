@@ -85,7 +85,9 @@ type InLayout<L, Rest extends string> = L extends { readonly type: 'positional';
   ? InKeyed<Fs, Rest, false>
   : L extends { readonly type: 'bitmapped'; readonly fields: infer Fs }
     ? InKeyed<Fs, Rest, true>
-    : L extends { readonly type: 'tlv' }
+    : L extends { readonly type: 'tlv'; readonly leading: object }
+      ? Rest extends 'leading' ? PathTarget<string, false> : InTlv<L, Rest>
+      : L extends { readonly type: 'tlv' }
       ? InTlv<L, Rest>
       : L extends { readonly type: 'ber-tlv' }
         ? InBerTlv<L, Rest>
@@ -113,7 +115,7 @@ type LayoutPaths<L> = L extends { readonly type: 'positional' | 'bitmapped'; rea
     ? `${number}` | `${number}.${string}`
     : { [K in keyof Fs & number]: `${K}` | `${K}.${LayoutPaths<FieldLayout<Fs[K]>>}` }[keyof Fs & number]
   : L extends { readonly type: 'tlv' }
-    ? L extends { readonly unknownTags: 'reject'; readonly tags: infer Tags } ? keyof Tags & string : string
+    ? (L extends { readonly leading: object } ? 'leading' : never) | (L extends { readonly unknownTags: 'reject'; readonly tags: infer Tags } ? keyof Tags & string : string)
     : L extends { readonly type: 'ber-tlv' }
       ? string
       : L extends { readonly type: 'track2' }
@@ -123,8 +125,8 @@ type LayoutPaths<L> = L extends { readonly type: 'positional' | 'bitmapped'; rea
           : never;
 
 /**
- * Every path of spec `S`: each data element number, and inside structured fields their subfields, tags and Track 2
- * parts (`'127.2'`, `'48.01'`, `` `55.${string}` ``, `'35.pan'`).
+ * Every path of spec `S`: each data element number, and inside structured fields their subfields, tags, a TLV's
+ * leading part and Track 2 parts (`'127.2'`, `'48.01'`, `'48.leading'`, `` `55.${string}` ``, `'35.pan'`).
  *
  * Why: a union to name paths by in user code; {@link PathTargetOf} is the exact check (BER-TLV tags are hex).
  */

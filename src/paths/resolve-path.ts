@@ -8,9 +8,10 @@ import { EMV_TAGS } from '../subfields/emv-tags.js';
 
 /**
  * The kind of container one step of a path indexes into: the message's field table, an object of subfields
- * (positional or bitmapped), a list of TLV or BER-TLV entries, or a Track 2 or Track 1 object.
+ * (positional or bitmapped), a list of TLV or BER-TLV entries, the `{ leading, entries }` of TLV with a leading
+ * part (`tlv-leading` reads its `leading`, `tlv-entries` a tag of its `entries`), or a Track 2 or Track 1 object.
  */
-export type ContainerKind = 'fields' | 'positional' | 'bitmapped' | 'tlv' | 'ber-tlv' | 'track2' | 'track1';
+export type ContainerKind = 'fields' | 'positional' | 'bitmapped' | 'tlv' | 'tlv-leading' | 'tlv-entries' | 'ber-tlv' | 'track2' | 'track1';
 
 /** One resolved segment of a path: which container it reads and the key it reads there. */
 export interface PathStep {
@@ -76,8 +77,10 @@ function stepInto(layout: SubfieldLayout, segment: string, where: string): { ste
       return { step: { container: layout.type, key: n }, next: { at: 'field', spec } };
     }
     case 'tlv':
+      // A tag has at most 4 characters, so the segment `leading` names the leading part and never a tag.
+      if (layout.leading !== undefined && segment === 'leading') return { step: { container: 'tlv-leading', key: segment }, next: { at: 'leaf' } };
       tlvTag(layout, segment, where);
-      return { step: { container: 'tlv', key: segment }, next: { at: 'leaf' } };
+      return { step: { container: layout.leading === undefined ? 'tlv' : 'tlv-entries', key: segment }, next: { at: 'leaf' } };
     case 'ber-tlv':
       return { step: { container: 'ber-tlv', key: segment }, next: berTag(layout, segment, where) ? { at: 'ber', layout } : { at: 'leaf' } };
     case 'dataset':

@@ -35,15 +35,24 @@ function entryIndex(list: readonly unknown[], step: PathStep): number {
   return -1;
 }
 
+/** The entries of TLV data with a leading part (`{ leading, entries }`), checked to be a list. */
+function entriesOf(container: Container, step: PathStep): readonly unknown[] {
+  const entries = (container as { entries?: unknown }).entries;
+  if (!Array.isArray(entries)) throw misshapen(step, '{ leading, entries } with a list of { tag, value } entries', entries);
+  return entries;
+}
+
 /** The value `step` reads from `container` (`undefined` when absent). */
 function child(container: Container, step: PathStep): unknown {
-  if (!Array.isArray(container)) return (container as Record<string | number, unknown>)[step.key];
-  const i = entryIndex(container, step);
-  return i < 0 ? undefined : (container[i] as { value?: unknown }).value;
+  const list = step.container === 'tlv-entries' ? entriesOf(container, step) : container;
+  if (!Array.isArray(list)) return (container as Record<string | number, unknown>)[step.key];
+  const i = entryIndex(list, step);
+  return i < 0 ? undefined : (list[i] as { value?: unknown }).value;
 }
 
 /** A copy of `container` with `step`'s value set to `value`: the first entry with the tag replaced, or one appended. */
 function withChild(container: Container, step: PathStep, value: unknown): Container {
+  if (step.container === 'tlv-entries') return { ...(container as object), entries: withChild(entriesOf(container, step), { ...step, container: 'tlv' }, value) };
   if (!Array.isArray(container)) return { ...(container as Record<string | number, unknown>), [step.key]: value };
   const list = [...container];
   const i = entryIndex(list, step);
@@ -54,6 +63,7 @@ function withChild(container: Container, step: PathStep, value: unknown): Contai
 
 /** A copy of `container` without `step`'s value: the key deleted, or every entry with the tag left out. */
 function withoutChild(container: Container, step: PathStep): Container {
+  if (step.container === 'tlv-entries') return { ...(container as object), entries: withoutChild(entriesOf(container, step), { ...step, container: 'tlv' }) };
   if (Array.isArray(container)) return container.filter((e) => (e as { tag?: unknown }).tag !== step.key);
   const copy = { ...(container as Record<string | number, unknown>) };
   delete copy[step.key];
@@ -63,8 +73,9 @@ function withoutChild(container: Container, step: PathStep): Container {
 const isEmpty = (c: Container): boolean =>
   Array.isArray(c) ? c.length === 0 : Object.values(c as Record<string, unknown>).every((v) => v === undefined);
 
-/** True when the step's value is required where it sits: a positional subfield or a Track 2 or Track 1 part. */
-const isRequiredPart = (step: PathStep): boolean => step.container === 'positional' || step.container === 'track2' || step.container === 'track1';
+/** True when the step's value is required where it sits: a positional subfield, a Track 2 or Track 1 part, a TLV's leading part. */
+const isRequiredPart = (step: PathStep): boolean =>
+  step.container === 'positional' || step.container === 'track2' || step.container === 'track1' || step.container === 'tlv-leading';
 
 /** The value at `steps` below the field table `fields`, `undefined` when anything on the way is absent. */
 export function getAt(fields: unknown, steps: readonly PathStep[]): unknown {
@@ -78,7 +89,8 @@ export function getAt(fields: unknown, steps: readonly PathStep[]): unknown {
 
 /** An empty container for `step` to read from, created by `set`; a positional field or Track 2 has no empty form. */
 function created(step: PathStep): Container {
-  if (isRequiredPart(step)) {
+  // TLV with a leading part has no empty form either: its leading part is required.
+  if (isRequiredPart(step) || step.container === 'tlv-entries') {
     throw new Iso8583Error(
       ErrorCode.INVALID_MESSAGE,
       'this field is absent and every part of it is required: set it whole, then its parts',
@@ -110,7 +122,7 @@ type Removed = { readonly changed: false } | { readonly changed: true; readonly 
 export function removeAt(fields: unknown, steps: readonly PathStep[]): Container | undefined {
   const last = steps[steps.length - 1]!;
   if (isRequiredPart(last)) {
-    throw new Iso8583Error(ErrorCode.INVALID_MESSAGE, 'a positional subfield or Track 2 part is required: set it instead', {
+    throw new Iso8583Error(ErrorCode.INVALID_MESSAGE, 'a positional subfield, track part or leading part is required: set it instead', {
       field: last.path,
     });
   }

@@ -4,6 +4,7 @@ import { guard, unreadable } from '../errors/guard.js';
 import { Iso8583Error } from '../errors/iso8583-error.js';
 import { readOptions } from '../errors/arguments.js';
 import type { Codec } from '../message/codec-types.js';
+import { headerSize } from '../message/frame-head.js';
 import type { Message } from '../spec/types.js';
 import type { SecurityModule } from './security-module.js';
 
@@ -52,9 +53,10 @@ function macField(codec: Codec<Message>, message: Message, options: unknown): { 
 
 function coverage(codec: Codec<Message>, message: Message, mac: Uint8Array, field: 64 | 128, width: number): MacCoverage {
   const frame = codec.encode({ ...message, fields: { ...message.fields, [field]: mac } });
-  // The MAC field is fixed-width and the last one, so it is the frame's last `width` bytes; the header is not covered.
+  // The MAC field is fixed-width and the last one, so it is the frame's last `width` bytes; the header (its prefix
+  // too, when it has one) is not covered.
   const offset = frame.length - width;
-  return { frame, covered: frame.subarray(codec.spec.header?.length ?? 0, offset), field, offset };
+  return { frame, covered: frame.subarray(headerSize(codec.spec.header, message.header), offset), field, offset };
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { ConverterName } from './names.js';
-import type { BerTlv, Dataset, FieldSpec, FieldValue, MessageSpec, ScalarValue, TlvEntry, Track1, Track2 } from './types.js';
+import type { BerTlv, Dataset, FieldSpec, FieldValue, LeadingTlv, MessageSpec, ScalarValue, TlvEntry, Track1, Track2 } from './types.js';
 
 /**
  * The static value type of one field spec: `Uint8Array` for kind `b`, `string` for any other literal kind, and
@@ -15,13 +15,20 @@ export type InferField<F> = F extends { readonly subfields: infer L }
       : string
   : FieldValue;
 
-/** The value type of a subfield layout: objects for positional and bitmapped layouts, lists for TLV. */
+/**
+ * The value type of a subfield layout: objects for positional and bitmapped layouts, lists for TLV (`{ leading,
+ * entries }` with a leading part, either when the layout's type does not say whether it has one).
+ */
 export type InferLayout<L> = L extends { readonly type: 'positional'; readonly fields: infer Fs }
   ? { -readonly [K in keyof Fs]: InferField<Fs[K]> }
   : L extends { readonly type: 'bitmapped'; readonly fields: infer Fs }
     ? { -readonly [K in keyof Fs]?: InferField<Fs[K]> | undefined }
     : L extends { readonly type: 'tlv' }
-      ? TlvEntry[]
+      ? L extends { readonly leading: object }
+        ? LeadingTlv
+        : L extends { readonly type: 'tlv'; readonly leading?: undefined }
+          ? TlvEntry[]
+          : TlvEntry[] | LeadingTlv
       : L extends { readonly type: 'ber-tlv' }
         ? BerTlv[]
         : L extends { readonly type: 'dataset' }

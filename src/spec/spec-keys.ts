@@ -18,7 +18,7 @@ const keys =
 const SPEC_KEYS: readonly string[] = ['$schema', ...keys<SpecShapes['spec']>()(['name', 'header', 'mti', 'bitmap', 'fields', 'rules'])];
 /** The keys of a field spec (a data element, a subfield, or the value of a TLV tag). */
 const FIELD_KEYS = keys<SpecShapes['field']>()(['kind', 'length', 'prefix', 'encoding', 'lengthUnit', 'pad', 'nibblePad', 'description', 'sensitive', 'subfields']);
-const HEADER_KEYS = keys<SpecShapes['header']>()(['length', 'encoding']);
+const HEADER_KEYS = keys<SpecShapes['header']>()(['length', 'encoding', 'prefix', 'lengthUnit']);
 const MTI_KEYS = keys<SpecShapes['mti']>()(['encoding']);
 const BITMAP_KEYS = keys<SpecShapes['bitmap']>()(['format', 'encoding', 'tertiary', 'alwaysSecondary', 'lenient']);
 const RULE_KEYS = keys<SpecShapes['rule']>()(['mandatory', 'forbidden', 'conditional']);
@@ -33,13 +33,14 @@ type Layout<T extends LayoutType> = SpecShapes['layout'][T];
 const LAYOUT_KEYS: Readonly<Record<LayoutType, readonly string[]>> = {
   positional: keys<Layout<'positional'>>()(['type', 'fields']),
   bitmapped: keys<Layout<'bitmapped'>>()(['type', 'bitmap', 'secondary', 'fields']),
-  tlv: keys<Layout<'tlv'>>()(['type', 'tagLength', 'lengthDigits', 'encoding', 'tags', 'unknownTags']),
+  tlv: keys<Layout<'tlv'>>()(['type', 'tagLength', 'lengthDigits', 'encoding', 'tags', 'unknownTags', 'leading']),
   'ber-tlv': keys<Layout<'ber-tlv'>>()(['type', 'tags', 'unknownTags']),
   dataset: keys<Layout<'dataset'>>()(['type', 'tagBytes', 'lengthBytes', 'datasets', 'unknownDatasets']),
   track2: keys<Layout<'track2'>>()(['type', 'separator']),
   track1: keys<Layout<'track1'>>()(['type']),
 };
 const SUB_BITMAP_KEYS = keys<SpecShapes['subBitmap']>()(['format', 'encoding']);
+const TLV_LEADING_KEYS = keys<SpecShapes['tlvLeading']>()(['length', 'kind']);
 const BER_TAG_KEYS = keys<SpecShapes['berTag']>()(['description', 'sensitive']);
 const DATASET_KEYS = keys<SpecShapes['dataset']>()(['description', 'sensitive']);
 
@@ -123,6 +124,7 @@ export function checkFieldKeys(field: unknown, path: string): void {
   if ((type === 'positional' || type === 'bitmapped') && isObject(layout.fields)) {
     for (const key of Object.keys(layout.fields)) if (isNumberKey(key)) checkFieldKeys(layout.fields[key], `${path}.${key}`);
   }
+  if (type === 'tlv' && isObject(layout.leading)) refuseUnknownKeys(layout.leading, TLV_LEADING_KEYS, path, `${at}.leading`);
   if (type === 'tlv' && isObject(layout.tags)) {
     // Tags are at most 4 characters (validateSpec refuses longer ones), so the path that names one holds no card data.
     for (const tag of Object.keys(layout.tags)) if (tag.length <= 4) checkFieldKeys(layout.tags[tag], `${path}.${tag}`);

@@ -42,6 +42,8 @@ export interface SpecShapes {
   readonly layout: LayoutShapes;
   /** The bitmap of a bitmapped subfield layout. */
   readonly subBitmap: LayoutShapes['bitmapped']['bitmap'];
+  /** The leading part of a TLV layout that has one. */
+  readonly tlvLeading: NonNullable<LayoutShapes['tlv']['leading']>;
   /** The entry of one tag in a BER-TLV layout. */
   readonly berTag: NonNullable<BerTlvLayout['tags']>[string];
   /** The entry of one dataset in a dataset layout. */

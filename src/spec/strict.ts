@@ -46,7 +46,15 @@ export type StrictLayout<L> = L extends { readonly type: 'positional' }
               : never;
       }
     : L extends { readonly type: 'tlv' }
-      ? { readonly [K in keyof L]: K extends 'tags' ? StrictTags<L[K]> : K extends keyof SpecShapes['layout']['tlv'] ? L[K] : never }
+      ? {
+          readonly [K in keyof L]: K extends 'tags'
+            ? StrictTags<L[K]>
+            : K extends 'leading'
+              ? Only<L[K], SpecShapes['tlvLeading']>
+              : K extends keyof SpecShapes['layout']['tlv']
+                ? L[K]
+                : never;
+        }
       : L extends { readonly type: 'ber-tlv' }
         ? {
             readonly [K in keyof L]: K extends 'tags'

@@ -1,9 +1,11 @@
+import type { BitmapSpec, HeaderSpec, LengthUnit, MtiSpec } from './head-types.js';
 import type { ConverterName, PrefixName } from './names.js';
 import type { MessageRules } from './rule-types.js';
-import type { BerTlv, Dataset, ScalarValue, TlvEntry, Track1, Track2 } from './value-types.js';
+import type { BerTlv, Dataset, LeadingTlv, ScalarValue, TlvEntry, Track1, Track2 } from './value-types.js';
 
+export type { BitmapSpec, HeaderSpec, LengthUnit, MtiSpec } from './head-types.js';
 export type { ConditionalRule, MessageRules, MtiRule, RuleCondition } from './rule-types.js';
-export type { BerTlv, Dataset, DatasetElement, ScalarValue, TlvEntry, Track1, Track2 } from './value-types.js';
+export type { BerTlv, Dataset, DatasetElement, LeadingTlv, ScalarValue, TlvEntry, Track1, Track2 } from './value-types.js';
 
 /**
  * The ISO 8583 data-element kinds ("attributes") a field can have.
@@ -13,14 +15,6 @@ export type { BerTlv, Dataset, DatasetElement, ScalarValue, TlvEntry, Track1, Tr
  * `z` track-2/3 code set, `x+n` a C/D sign followed by digits, `b` binary (a `Uint8Array`).
  */
 export type FieldKind = 'n' | 'a' | 'an' | 'ans' | 'as' | 'ns' | 'anp' | 'z' | 'x+n' | 'b';
-
-/**
- * What a length (fixed length, maximum, or the number in a length prefix) counts.
- *
- * Why: "19" means 19 characters of text, 19 BCD digits (10 bytes) or 19 bytes of binary; mixing digits and bytes
- * is the most repeated bug in ISO 8583 libraries, so a spec says it outright.
- */
-export type LengthUnit = 'chars' | 'digits' | 'bytes';
 
 /** Which side of a value padding goes on. */
 export type PadSide = 'left' | 'right';
@@ -131,6 +125,20 @@ export interface TlvLayout {
   readonly tags?: { readonly [tag: string]: FieldSpec };
   /** Unknown tags: `keep` them as text (default) or `reject` the field. */
   readonly unknownTags?: 'keep' | 'reject';
+  /**
+   * A fixed-length part before the first entry (a tag-class or dataset-type character, as some networks' DE48
+   * start with a transaction category code): its length in characters and the kind its characters belong to,
+   * through the layout's `encoding`. With it the value is `{ leading, entries }` instead of the list of entries.
+   */
+  readonly leading?: TlvLeading;
+}
+
+/** The fixed-length text before the entries of a TLV layout that has one. */
+export interface TlvLeading {
+  /** Characters (one byte each in the layout's single-byte text encoding), 1 to 99. */
+  readonly length: number;
+  /** The kind the characters belong to: `n`, `a`, `an`, `ans` … (not `b`: the leading part is text). */
+  readonly kind: Exclude<FieldKind, 'b'>;
 }
 
 /**
@@ -192,56 +200,7 @@ export interface Track1Layout {
 export type SubfieldLayout = PositionalLayout | BitmappedLayout | TlvLayout | BerTlvLayout | DatasetLayout | Track2Layout | Track1Layout;
 
 /** A structured (subfield) value. */
-export type StructuredValue = { [subfield: number]: FieldValue | undefined } | TlvEntry[] | BerTlv[] | Dataset[] | Track2 | Track1;
-
-/**
- * How the Message Type Identifier is written: four digits as text (`ascii`, `ebcdic…`) or two BCD bytes (`bcd`).
- */
-export interface MtiSpec {
-  /** Converter name for the four MTI digits. */
-  readonly encoding: ConverterName<'text' | 'digits'>;
-}
-
-/**
- * How presence bitmaps are written.
- *
- * Why: some networks send 8 raw bytes per bitmap, others 16 hex characters in ASCII or EBCDIC.
- */
-export interface BitmapSpec {
-  /** `binary` writes 8 bytes per bitmap; `hex` writes 16 hex characters through `encoding`. */
-  readonly format: 'binary' | 'hex';
-  /** Text converter for `hex` bitmaps (default `ascii`). */
-  readonly encoding?: ConverterName<'text'>;
-  /** When true, bit 65 announces a tertiary bitmap (fields 130–192) instead of data element 65. */
-  readonly tertiary?: boolean;
-  /**
-   * When true, encode writes the secondary bitmap on every message (bit 1 always set, the secondary all zeros when
-   * no field 65–128 is present), and decode expects it. Default: the secondary is written only when needed.
-   *
-   * Why: some networks require the secondary bitmap on every message; with this on, that form is the canonical
-   * one for the spec.
-   */
-  readonly alwaysSecondary?: boolean;
-  /**
-   * When true, decode also accepts bitmaps in forms encode never writes: lowercase hex digits, an extension bitmap
-   * announced but empty, and (with `alwaysSecondary`) a frame without the secondary. Such a frame re-encodes to
-   * other bytes. Default false: decode refuses them with `NON_CANONICAL_BITMAP`.
-   *
-   * Why: strict means one byte sequence per message (a MAC is computed over bytes); leniency for a network that
-   * sends such bitmaps is an explicit choice, visible in its spec.
-   */
-  readonly lenient?: boolean;
-}
-
-/**
- * A fixed-length header that precedes the MTI (e.g. a network header or TPDU carried inside the message).
- */
-export interface HeaderSpec {
-  /** Length in bytes on the wire. */
-  readonly length: number;
-  /** A bytes converter (`binary`, `hex`) keeps the header as a `Uint8Array`; a text or BCD one decodes it to a string. */
-  readonly encoding: ConverterName;
-}
+export type StructuredValue = { [subfield: number]: FieldValue | undefined } | TlvEntry[] | LeadingTlv | BerTlv[] | Dataset[] | Track2 | Track1;
 
 /**
  * A complete message layout: plain, JSON-serialisable data that the codec compiles once.
@@ -251,7 +210,7 @@ export interface HeaderSpec {
 export interface MessageSpec {
   /** Name of the layout, used in error texts and tooling. */
   readonly name: string;
-  /** Optional fixed header before the MTI. */
+  /** Optional header before the MTI: fixed, or behind a length prefix of its own. */
   readonly header?: HeaderSpec;
   /** How the MTI is written. */
   readonly mti: MtiSpec;

@@ -3,7 +3,7 @@ import { unitMapping } from '../codecs/units.js';
 import { nameLabel } from '../errors/arguments.js';
 import { parsePrefix } from '../prefixes/length-prefix.js';
 import { berTagFromHex, MAX_BER_TAG_BYTES } from '../subfields/ber-tag.js';
-import { KIND_ALPHABETS } from './kinds.js';
+import { isFieldKind, KIND_ALPHABETS } from './kinds.js';
 import { MAX_NESTING } from './spec-keys.js';
 import { isSpecObject as isObject, specProblem as fail } from './spec-problem.js';
 import type { FieldSpec } from './types.js';
@@ -24,6 +24,19 @@ export function isSingleByteText(encoding: string): boolean {
  */
 function isBerTagName(tag: string): boolean {
   return berTagFromHex(tag) !== undefined;
+}
+
+/** Checks a TLV layout's leading part: a length of 1–99 characters and a text kind `encoding` can write. */
+function checkLeading(leading: unknown, encoding: string, path: string): void {
+  const at = `${path}.leading`;
+  if (!isObject(leading)) fail('subfields.leading must be an object { length, kind }', at);
+  const { length, kind } = leading;
+  if (!Number.isInteger(length) || (length as number) < 1 || (length as number) > 99) fail('subfields.leading.length must be 1 to 99', at);
+  if (!isFieldKind(kind) || kind === 'b') fail(`subfields.leading.kind ${nameLabel(kind)} is not a text kind`, at);
+  const charset = getConverter(encoding).charset;
+  let any = false;
+  for (let c = 0; c < 256 && !any; c++) any = KIND_ALPHABETS[kind][c] === 1 && (charset === undefined || charset[c] === 1);
+  if (!any) fail(`converter ${nameLabel(encoding)} cannot represent any character of kind ${kind}`, at);
 }
 
 /**
@@ -96,6 +109,7 @@ export function validateLayout(layout: unknown, field: FieldSpec, path: string, 
       if (!Number.isInteger(lengthDigits) || (lengthDigits as number) < 1 || (lengthDigits as number) > 4) fail('subfields.lengthDigits must be 1 to 4', path);
       if (typeof encoding !== 'string' || !hasConverter(encoding) || !isSingleByteText(encoding)) fail('subfields.encoding must be a text converter', path);
       if (unknownTags !== undefined && unknownTags !== 'keep' && unknownTags !== 'reject') fail('subfields.unknownTags must be keep or reject', path);
+      if (layout.leading !== undefined) checkLeading(layout.leading, encoding, path);
       if (tags !== undefined) {
         if (!isObject(tags)) fail('subfields.tags must be an object', path);
         // Tags are read and written as ans text through the layout's encoding: a tag with another character could

@@ -3,7 +3,7 @@ import { getConverter, hasConverter } from '../codecs/registry.js';
 import { invalidOption, nameLabel } from '../errors/arguments.js';
 import { ErrorCode } from '../errors/codes.js';
 import { guard, unreadable } from '../errors/guard.js';
-import { binaryPrefixCapacity, parsePrefix } from '../prefixes/length-prefix.js';
+import { binaryPrefixCapacity, parsePrefix, type PrefixShape } from '../prefixes/length-prefix.js';
 import { checkedAs } from './checked.js';
 import { isFieldKind, KIND_ALPHABETS } from './kinds.js';
 import { checkFieldKeys, checkSpecKeys } from './spec-keys.js';
@@ -73,20 +73,7 @@ function checkFieldSpec(field: unknown, path: string): asserts field is FieldSpe
   if (typeof unit !== 'string' || !converter.lengthUnits.includes(unit as never)) {
     fail(`lengthUnit ${nameLabel(lengthUnit)} does not fit converter ${nameLabel(encoding)} (${converter.lengthUnits.map(nameLabel).join(', ')})`, path);
   }
-  if (prefix !== undefined && typeof prefix !== 'string') fail('prefix must be a string', path);
-  const shape = parsePrefix(prefix as string | undefined);
-  if (shape === undefined) fail(`prefix ${nameLabel(prefix)} is not fixed, L…LLLLLL/<encoding> or B1…B4`, path);
-  if (shape.type === 'digits') {
-    if (!hasConverter(shape.encoding)) fail(`prefix encoding ${nameLabel(shape.encoding)} is not a registered converter`, path);
-    const pc = getConverter(shape.encoding);
-    if (pc.valueType !== 'string' || (pc.charset !== undefined && pc.charset[0x30] !== 1)) {
-      fail(`prefix encoding ${nameLabel(shape.encoding)} cannot write digits`, path);
-    }
-    if (len > 10 ** shape.digits - 1) fail(`maximum length ${len} does not fit a ${shape.digits}-digit prefix`, path);
-  }
-  if (shape.type === 'binary' && len > binaryPrefixCapacity(shape.bytes)) {
-    fail(`maximum length ${len} does not fit a ${shape.bytes}-byte binary prefix`, path);
-  }
+  const shape = checkPrefix(prefix, len, path);
   if (shape.type === 'fixed') {
     if (len === 0) fail('a fixed field needs a length above 0', path);
     if (converter.unit === 'bytes' && unit === 'chars' && len % 2 === 1) {
@@ -116,6 +103,53 @@ function checkFieldSpec(field: unknown, path: string): asserts field is FieldSpe
     fail('sensitive must be a boolean or "pan"', path);
   }
   if (field.subfields !== undefined) validateLayout(field.subfields, checkedAs<FieldSpec>(field), path, checkFieldSpec);
+}
+
+/** Checks a length prefix (of a field or a header) against the maximum `len` it must carry; returns its shape. */
+function checkPrefix(prefix: unknown, len: number, path: string): PrefixShape {
+  if (prefix !== undefined && typeof prefix !== 'string') fail('prefix must be a string', path);
+  const shape = parsePrefix(prefix as string | undefined);
+  if (shape === undefined) fail(`prefix ${nameLabel(prefix)} is not fixed, L…LLLLLL/<encoding> or B1…B4`, path);
+  if (shape.type === 'digits') {
+    if (!hasConverter(shape.encoding)) fail(`prefix encoding ${nameLabel(shape.encoding)} is not a registered converter`, path);
+    const pc = getConverter(shape.encoding);
+    if (pc.valueType !== 'string' || (pc.charset !== undefined && pc.charset[0x30] !== 1)) {
+      fail(`prefix encoding ${nameLabel(shape.encoding)} cannot write digits`, path);
+    }
+    if (len > 10 ** shape.digits - 1) fail(`maximum length ${len} does not fit a ${shape.digits}-digit prefix`, path);
+  }
+  if (shape.type === 'binary' && len > binaryPrefixCapacity(shape.bytes)) {
+    fail(`maximum length ${len} does not fit a ${shape.bytes}-byte binary prefix`, path);
+  }
+  return shape;
+}
+
+/**
+ * Checks a header: a registered converter, and either a fixed length in bytes that a whole number of its units
+ * fills, or a prefix of its own with a maximum (at most {@link MAX_FIELD_LENGTH}) in a unit the converter counts.
+ */
+function checkHeader(header: unknown): void {
+  if (!isObject(header) || !Number.isInteger(header.length) || (header.length as number) < 1) {
+    fail('header.length must be a positive integer', 'header');
+  }
+  if (typeof header.encoding !== 'string' || !hasConverter(header.encoding)) {
+    fail('header.encoding must name a registered converter', 'header');
+  }
+  const converter = getConverter(header.encoding);
+  const len = header.length as number;
+  const shape = checkPrefix(header.prefix, len, 'header');
+  if (shape.type === 'fixed') {
+    if (header.lengthUnit !== undefined) fail('header.lengthUnit applies to a header with a prefix only: a fixed header counts bytes', 'header');
+    if (headerValueUnits(converter, len) === undefined) {
+      fail(`header.length ${String(header.length)} is not a whole number of ${nameLabel(header.encoding)} units`, 'header');
+    }
+    return;
+  }
+  if (len > MAX_FIELD_LENGTH) fail(`header.length must be at most ${MAX_FIELD_LENGTH}`, 'header');
+  const unit = header.lengthUnit === undefined ? converter.lengthUnits[0] : header.lengthUnit;
+  if (typeof unit !== 'string' || !converter.lengthUnits.includes(unit as never)) {
+    fail(`header.lengthUnit ${nameLabel(header.lengthUnit)} does not fit converter ${nameLabel(header.encoding)} (${converter.lengthUnits.map(nameLabel).join(', ')})`, 'header');
+  }
 }
 
 /**
@@ -180,17 +214,7 @@ function checkSpec(spec: unknown): MessageSpec {
   for (const flag of ['tertiary', 'alwaysSecondary', 'lenient'] as const) {
     if (bitmap[flag] !== undefined && typeof bitmap[flag] !== 'boolean') fail(`bitmap.${flag} must be a boolean`, 'bitmap');
   }
-  if (header !== undefined) {
-    if (!isObject(header) || !Number.isInteger(header.length) || (header.length as number) < 1) {
-      fail('header.length must be a positive integer', 'header');
-    }
-    if (typeof header.encoding !== 'string' || !hasConverter(header.encoding)) {
-      fail('header.encoding must name a registered converter', 'header');
-    }
-    if (headerValueUnits(getConverter(header.encoding), header.length as number) === undefined) {
-      fail(`header.length ${String(header.length)} is not a whole number of ${nameLabel(header.encoding)} units`, 'header');
-    }
-  }
+  if (header !== undefined) checkHeader(header);
   if (!isObject(fields)) fail('spec.fields must be an object');
   const tertiary = bitmap.tertiary === true;
   for (const key of Object.keys(fields)) {

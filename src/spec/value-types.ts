@@ -9,6 +9,14 @@ export interface TlvEntry {
   value: ScalarValue;
 }
 
+/** Simple TLV data with a leading part (a layout with `leading`): the leading text, then the entries in wire order. */
+export interface LeadingTlv {
+  /** The fixed-length text before the first entry, e.g. a transaction category code `"R"`. */
+  leading: string;
+  /** The entries after it, in wire order. */
+  entries: TlvEntry[];
+}
+
 /** One element of a dataset, in wire order: its binary tag as uppercase hex and its value's bytes. */
 export interface DatasetElement {
   /** The tag in uppercase hex of `tagBytes` bytes, e.g. `"0A"`. */

@@ -6,15 +6,62 @@ import { ErrorCode } from '../errors/codes.js';
 import { Iso8583Error, isIso8583Error } from '../errors/iso8583-error.js';
 import { located } from '../errors/located.js';
 import { KIND_ALPHABETS } from '../spec/kinds.js';
-import type { FieldSpec, ScalarValue, TlvEntry, TlvLayout } from '../spec/types.js';
+import type { FieldSpec, LeadingTlv, ScalarValue, TlvEntry, TlvLayout } from '../spec/types.js';
 
 const PAD = { side: 'left', nibble: '0' } as const;
 
 /**
  * Compiles simple TLV data (e.g. DE48): text tags of `tagLength` characters, decimal lengths of `lengthDigits`
- * digits, values through each known tag's converter or, for unknown tags, the layout's text converter.
+ * digits, values through each known tag's converter or, for unknown tags, the layout's text converter. A layout
+ * with `leading` reads and writes its fixed-length leading text first (errors at `<path>.leading`), and its value
+ * is `{ leading, entries }`.
  */
 export function compileTlv(path: string, layout: TlvLayout): CompiledField {
+  const entries = compileEntries(path, layout);
+  const leading = layout.leading;
+  if (leading === undefined) return entries;
+  const leadingPath = `${path}.leading`;
+  const leadingCodec = specialize(getConverter(layout.encoding), { alphabet: KIND_ALPHABETS[leading.kind], nibblePad: PAD });
+  return {
+    path,
+    decode(r) {
+      // Single-byte text (validateSpec): the leading part's characters are its bytes.
+      const at = r.take(leading.length, leadingPath);
+      let text: string;
+      try {
+        text = leadingCodec.decode(r.buf, at, leading.length) as string;
+      } catch (e) {
+        throw located(e, leadingPath, at);
+      }
+      return { leading: text, entries: entries.decode(r) as TlvEntry[] };
+    },
+    encode(w, value) {
+      if (typeof value !== 'object' || value === null || Array.isArray(value) || value instanceof Uint8Array) {
+        throw new Iso8583Error(ErrorCode.INVALID_VALUE_TYPE, `TLV value with a leading part must be { leading, entries }, got ${describeType(value)}`, {
+          field: path,
+          offset: w.pos,
+        });
+      }
+      const { leading: text, entries: list } = value as Partial<LeadingTlv>;
+      if (typeof text !== 'string' || text.length !== leading.length) {
+        throw new Iso8583Error(ErrorCode.INVALID_VALUE_TYPE, `the leading part must be a string of ${leading.length} characters`, {
+          field: leadingPath,
+          offset: w.pos,
+        });
+      }
+      const at = w.reserve(leading.length);
+      try {
+        leadingCodec.encode(text, w.buf, at);
+      } catch (e) {
+        throw located(e, leadingPath, at);
+      }
+      entries.encode(w, list);
+    },
+  };
+}
+
+/** The entries of a TLV layout, read to the end of the field and written in list order. */
+function compileEntries(path: string, layout: TlvLayout): CompiledField {
   const text = getConverter(layout.encoding);
   const tagCodec = specialize(text, { alphabet: KIND_ALPHABETS.ans, nibblePad: PAD });
   const lenCodec = specialize(text, { alphabet: KIND_ALPHABETS.n, nibblePad: PAD });

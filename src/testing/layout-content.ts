@@ -97,7 +97,10 @@ function bitmappedContent(layout: BitmappedLayout, cap: number, shapeOf: (field:
   };
 }
 
-/** Text TLV: tags of `tagLength` characters, lengths of `lengthDigits` digits, values of the tag's spec. */
+/**
+ * Text TLV: tags of `tagLength` characters, lengths of `lengthDigits` digits, values of the tag's spec; with a
+ * leading part, `{ leading, entries }` of its characters first.
+ */
 function tlvContent(layout: TlvLayout, cap: number): Content {
   const maxLength = 10 ** layout.lengthDigits - 1;
   // Tags, lengths and unknown tags' values travel as `ans` text through the layout's converter, one byte each.
@@ -126,8 +129,19 @@ function tlvContent(layout: TlvLayout, cap: number): Content {
       ofSize: (bytes) => fc.record({ tag: unknownTag, value: stringOf(text, bytes - head) }),
     });
   }
-  const reachable = repeated(union(...kinds.map((k) => k.sizes)), cap);
-  return { sizes: reachable, ofSize: (bytes) => listOfSize(kinds, reachable, bytes) };
+  const leading = layout.leading;
+  if (leading === undefined) {
+    const reachable = repeated(union(...kinds.map((k) => k.sizes)), cap);
+    return { sizes: reachable, ofSize: (bytes) => listOfSize(kinds, reachable, bytes) };
+  }
+  // The leading part takes its fixed number of bytes (one a character) before the entries.
+  const reachable = repeated(union(...kinds.map((k) => k.sizes)), Math.max(0, cap - leading.length));
+  const leadingChars = charsOf(KIND_ALPHABETS[leading.kind], layout.encoding);
+  return {
+    sizes: leading.length > cap ? [] : shift(reachable, leading.length),
+    ofSize: (bytes) =>
+      fc.record({ leading: stringOf(leadingChars, leading.length), entries: listOfSize(kinds, reachable, bytes - leading.length) }),
+  };
 }
 
 /**

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { getConverter } from '../codecs/registry.js';
+import { unitMapping } from '../codecs/units.js';
 import { invalidOption, readOptions } from '../errors/arguments.js';
 import { ErrorCode } from '../errors/codes.js';
 import { guard, unreadable } from '../errors/guard.js';
@@ -121,14 +122,20 @@ function checkMessageOptions(where: string, spec: MessageSpec, options: unknown)
   return o;
 }
 
+/** Headers of the spec: of the one length a fixed header has, or of 0 to the maximum a header with a prefix has. */
 function headerArbitrary(spec: MessageSpec): fc.Arbitrary<ScalarValue | undefined> {
   const h = spec.header;
   if (h === undefined) return fc.constant(undefined);
   const converter = getConverter(h.encoding);
-  const units = headerValueUnits(converter, h.length) ?? h.length;
-  if (converter.valueType === 'bytes') return fc.uint8Array({ minLength: units, maxLength: units });
   const chars: string[] = [];
   const charset = converter.charset;
   for (let c = 0; c < 256; c++) if (charset === undefined || charset[c] === 1) chars.push(String.fromCharCode(c));
-  return stringOf(chars, units);
+  const ofUnits = (units: number): fc.Arbitrary<ScalarValue> =>
+    converter.valueType === 'bytes' ? fc.uint8Array({ minLength: units, maxLength: units }) : stringOf(chars, units);
+  if (h.prefix === undefined || h.prefix === 'fixed') return ofUnits(headerValueUnits(converter, h.length) ?? h.length);
+  // The most value units whose count (in the header's unit) stays within the maximum.
+  const mapping = unitMapping(converter, h.lengthUnit ?? converter.lengthUnits[0] ?? converter.unit);
+  let most = 2 * h.length;
+  while (most > 0 && mapping.toCount(most) > h.length) most--;
+  return fc.integer({ min: 0, max: most }).chain(ofUnits);
 }

@@ -74,8 +74,8 @@ export function arbitraryFieldSpec(): fc.Arbitrary<FieldSpec> {
 }
 
 /**
- * One random valid field with subfields: a TLV, BER-TLV, bitmapped, positional or Track 2 container, its inner
- * fields drawn from {@link arbitraryFieldSpec} where the layout allows.
+ * One random valid field with subfields: a TLV (with a leading part or not), BER-TLV, dataset, bitmapped, positional,
+ * Track 2 or Track 1 container, its inner fields drawn from {@link arbitraryFieldSpec} where the layout allows.
  *
  * Why: exercises every layout × container encoding combination a spec may declare.
  *
@@ -92,6 +92,11 @@ export function arbitraryStructuredFieldSpec(): fc.Arbitrary<FieldSpec> {
     text.map((e): FieldSpec => ({
       kind: 'ans', length: 999, prefix: `LLL/${e}`, encoding: e,
       subfields: { type: 'tlv', tagLength: 2, lengthDigits: 2, encoding: e },
+    })),
+    // TLV after a leading part (a tag-class character, a longer code) of a text kind.
+    fc.tuple(text, fc.integer({ min: 1, max: 3 }), fc.constantFrom<'n' | 'a' | 'an' | 'ans'>('n', 'a', 'an', 'ans')).map(([e, length, kind]): FieldSpec => ({
+      kind: 'ans', length: 999, prefix: `LLL/${e}`, encoding: e,
+      subfields: { type: 'tlv', tagLength: 2, lengthDigits: 2, encoding: e, leading: { length, kind }, tags: { '01': { kind: 'n', length: 4, encoding: e } } },
     })),
     fc.constantFrom('LLL/ascii', 'LLL/bcd', 'B2').map((prefix): FieldSpec => ({
       kind: 'b', length: 999, prefix, encoding: 'binary', subfields: { type: 'ber-tlv' },
@@ -165,6 +170,12 @@ export function arbitrarySpec(): fc.Arbitrary<MessageSpec> {
     fc.oneof(
       fc.record({ length: fc.integer({ min: 1, max: 12 }), encoding: fc.constantFrom('binary', 'ascii', 'ebcdic037', 'bcd') }),
       fc.record({ length: fc.integer({ min: 1, max: 6 }).map((n) => n * 2), encoding: fc.constant('hex') }),
+      // A header of variable length behind a prefix of its own; `length` is then its maximum.
+      fc.record({
+        length: fc.integer({ min: 1, max: 40 }),
+        encoding: fc.constantFrom('binary', 'ascii', 'ebcdic037', 'bcd', 'hex'),
+        prefix: fc.constantFrom<PrefixName>('B1', 'LL/ascii', 'LL/bcd', 'LLL/ebcdic037'),
+      }),
     ),
     { nil: undefined },
   );

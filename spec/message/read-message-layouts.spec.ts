@@ -139,7 +139,7 @@ group('BER-TLV', () => {
     ]);
   });
 
-  it(`accepts constructed tags nested exactly ${8} deep`, () => {
+  it('accepts constructed tags nested exactly 8 deep (MAX_BER_DEPTH)', () => {
     expect(jsonOf(55, nest(8))).toStrictEqual(nestJSON(8));
   });
 

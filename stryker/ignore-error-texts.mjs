@@ -23,6 +23,8 @@ const TEXT_ARGUMENTS = new Map([
   ['timeoutOption', [0]], // (where, option, value, fallback)
   ['chunkBytes', [1]], // src/net/frame-parser.ts: chunkBytes(raw, where)
   ['nextChunk', [3]], // src/net/frame-reader.ts: nextChunk(it, deadline, code, ms), ms only in the timeout's text
+  ['wrongType', [0]], // src/message/read-message.ts: wrongType(detail, field)
+  ['readList', [2]], // (value, path, what): `what` names the list in the error text only
 ]);
 
 /** Climbs through string building (`a + b`, template literals, ternaries) to the position the text is used in. */

@@ -3,7 +3,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBurstDecider } from '../../examples/card-authorizer/src/bursts.js';
 import { authorizeBatch, type AuthorizationRequest, type AuthorizationResult, migrate, NO_DEADLINE_MS } from '../../examples/card-authorizer/src/db.js';
-import { DATABASE_URL, heldOn, insertCards, KEYS } from './env.js';
+import { DATABASE_URL, heldOn, insertCards, KEYS, waitForLockWait } from './env.js';
 import { replay } from './model.js';
 
 /**
@@ -132,13 +132,7 @@ describe('bursts of one account', () => {
     const patient = request(5, 200n);
     const answers = authorizeBatch(client, TODAY, [late, patient], () => [50, NO_DEADLINE_MS]).then((all) => all.map((d) => d.result));
     // Released once the burst has waited past the first request's time, by Postgres's own clock.
-    for (let waited = 0; waited === 0; ) {
-      const { rows } = await pool.query<{ n: number }>(
-        "select count(*)::int as n from pg_stat_activity where application_name = $1 and wait_event_type = 'Lock' and clock_timestamp() - query_start >= interval '50 milliseconds'",
-        [APP],
-      );
-      waited = rows[0]!.n;
-    }
+    await waitForLockWait(pool, APP, 50);
     await blocker.query('commit');
     blocker.release();
     const [a, b] = await answers;

@@ -61,3 +61,19 @@ export async function heldOn(pool: pg.Pool, accountId: number | string, today: s
   if (row.held_on === today && row.held !== row.ring) throw new Error(`account ${accountId}: held ${row.held} on ${today}, its ring ${row.ring}`);
   return BigInt(row.ring);
 }
+
+/**
+ * Resolves once a backend of application `app` has waited at least `ms` for a lock, by Postgres's own clock.
+ *
+ * Why: a deadline test releases a blocking transaction only after the statement under test has waited past a
+ * request's deadline; polling the server's view, not sleeping, keeps it independent of the machine's speed.
+ */
+export async function waitForLockWait(pool: pg.Pool, app: string, ms: number): Promise<void> {
+  for (let waited = 0; waited === 0; ) {
+    const { rows } = await pool.query<{ n: number }>(
+      "select count(*)::int as n from pg_stat_activity where application_name = $1 and wait_event_type = 'Lock' and clock_timestamp() - query_start >= make_interval(secs => $2::double precision / 1000)",
+      [app, ms],
+    );
+    waited = rows[0]!.n;
+  }
+}

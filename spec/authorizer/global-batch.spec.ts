@@ -12,7 +12,7 @@ import {
   NO_DEADLINE_MS,
   QUERIES,
 } from '../../examples/card-authorizer/src/db.js';
-import { DATABASE_URL, heldOn, insertCards, KEYS } from './env.js';
+import { DATABASE_URL, heldOn, insertCards, KEYS, waitForLockWait } from './env.js';
 import { replay } from './model.js';
 
 /**
@@ -187,13 +187,7 @@ describe('batches across accounts', () => {
     const lateHeld = request(132, 100n);
     const patient = [request(131, 200n), request(132, 300n)];
     const answers = authorizeBatch(client, TODAY, [lateFree, patient[0]!, lateHeld, patient[1]!], () => [50, NO_DEADLINE_MS, 50, NO_DEADLINE_MS]);
-    for (let waited = 0; waited === 0; ) {
-      const { rows } = await pool.query<{ n: number }>(
-        "select count(*)::int as n from pg_stat_activity where application_name = $1 and wait_event_type = 'Lock' and clock_timestamp() - query_start >= interval '50 milliseconds'",
-        [APP],
-      );
-      waited = rows[0]!.n;
-    }
+    await waitForLockWait(pool, APP, 50);
     await blocker.query('commit');
     blocker.release();
     const [a, b, c, d] = (await answers).map((x) => x.result);

@@ -162,3 +162,32 @@ describe('validateSpec on a header with a prefix', () => {
     expect(e.message).toContain('did you mean "prefix"');
   });
 });
+
+describe('where the MTI is after a header with a prefix', () => {
+  const withHeader = (header: MessageSpec['header']): MessageSpec => ({ ...spec, name: 'header-offsets', header, rules: undefined });
+
+  it('points an MTI refused on encode past the digit prefix and the header written before it', () => {
+    const e = catchIso(() => createCodec(withHeader({ length: 20, encoding: 'ascii', prefix: 'LL/ascii' })).encode({ mti: '08', header: 'NWS', fields: { 11: '000321' } }));
+    expect([e.code, e.field, e.offset]).toEqual([ErrorCode.INVALID_MTI, 'mti', 2 + 3]);
+  });
+
+  it('counts a binary prefix by its bytes and a BCD one by its digits packed', () => {
+    const binary = catchIso(() => createCodec(withHeader({ length: 20, encoding: 'ascii', prefix: 'B2' })).encode({ mti: '08', header: 'NWS01', fields: { 11: '000321' } }));
+    expect([binary.code, binary.offset]).toEqual([ErrorCode.INVALID_MTI, 2 + 5]);
+    const packed = catchIso(() => createCodec(withHeader({ length: 200, encoding: 'ascii', prefix: 'LLL/bcd' })).encode({ mti: '08', header: 'NW', fields: { 11: '000321' } }));
+    expect([packed.code, packed.offset]).toEqual([ErrorCode.INVALID_MTI, 2 + 2]);
+  });
+
+  it('counts only the prefix for a header value that is neither text nor bytes', () => {
+    const e = catchIso(() => createCodec(withHeader({ length: 20, encoding: 'ascii', prefix: 'LL/ascii' })).encode({ mti: '08', header: 7 as never, fields: { 11: '000321' } }));
+    expect([e.code, e.field, e.offset]).toEqual([ErrorCode.INVALID_MTI, 'mti', 2]);
+  });
+
+  it('takes prefix "fixed" as a header of exactly its length, with no prefix on the wire', () => {
+    const fixed = createCodec(withHeader({ length: 5, encoding: 'ascii', prefix: 'fixed' }));
+    const bytes = fixed.encode({ mti: '0800', header: 'NWS01', fields: { 11: '000321' } });
+    expect(String.fromCharCode(...bytes.subarray(0, 9))).toBe('NWS010800');
+    const e = catchIso(() => fixed.encode({ mti: '08', header: 'NWS01', fields: { 11: '000321' } }));
+    expect([e.code, e.offset]).toEqual([ErrorCode.INVALID_MTI, 5]);
+  });
+});

@@ -66,6 +66,12 @@ group('fields whose subfields do not fill them', () => {
     expect(where(() => encodeFixed({ 1: 'AB', 2: 'xyzxyzxy' }))).toEqual(['LENGTH_EXCEEDS_MAX', '3', 12]);
   });
 
+  it('locate a subfield refused on encode inside a fixed field at its own byte, no prefix before the content', () => {
+    // The field's content starts at byte 12 of the frame (MTI 4, bitmap 8): subfield 1 (an) refuses the "~" of
+    // "A~" at byte 13, a number only when the offset inside the content is added to the field's own start.
+    expect(where(() => encodeFixed({ 1: 'A~', 2: 'xyzxyz' }))).toEqual(['INVALID_CHARACTER', '3.1', 13]);
+  });
+
   it('refuse, on decode, bytes of a fixed field left after its last subfield, at the first of them', () => {
     const frame = Uint8Array.from([...head(3), ...bytesOf('AB03xyz   ')]);
     expect(where(() => fixed.decode(frame))).toEqual(['TRAILING_BYTES', '3', 19]);

@@ -164,7 +164,7 @@ describe('validateSpec on a header with a prefix', () => {
 });
 
 describe('where the MTI is after a header with a prefix', () => {
-  const withHeader = (header: MessageSpec['header']): MessageSpec => ({ ...spec, name: 'header-offsets', header, rules: undefined });
+  const withHeader = (header: NonNullable<MessageSpec['header']>): MessageSpec => ({ name: 'header-offsets', header, mti: spec.mti, bitmap: spec.bitmap, fields: spec.fields });
 
   it('points an MTI refused on encode past the digit prefix and the header written before it', () => {
     const e = catchIso(() => createCodec(withHeader({ length: 20, encoding: 'ascii', prefix: 'LL/ascii' })).encode({ mti: '08', header: 'NWS', fields: { 11: '000321' } }));

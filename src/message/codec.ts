@@ -24,6 +24,23 @@ const FIELD_KEYS: readonly string[] = Array.from({ length: LAST_FIELD + 1 }, (_,
 const cache = new WeakMap<MessageSpec, Codec<Message>>();
 
 /**
+ * Empty objects whose element stores have room for the field numbers of one, two and three bitmaps (1–64, 1–128,
+ * 1–192): a decode spreads the one its bitmaps call for into the message's `fields`, a plain empty object like any
+ * other, and writes each field into a slot that is already there.
+ *
+ * Why: numbered keys live in an object's element store, which V8 grows as higher numbers arrive; from `{}`, a
+ * frame's fields cost two or three such growths and copies, the largest cost of a short frame's decode (0110
+ * response: about two fifths of its time, bench/RESULTS.md). Each object's highest slot is stored and deleted,
+ * which leaves a hole and no key; the objects never leave this module, so nothing ever writes to them.
+ */
+const FIELD_SLOTS: readonly Readonly<Message['fields']>[] = [64, 128, 192].map((last) => {
+  const slots: Message['fields'] = {};
+  slots[last] = '';
+  delete slots[last];
+  return slots;
+});
+
+/**
  * Compiles `spec` once (cached per spec object) and returns its `{ decode, encode }`.
  *
  * Why: the spec is validated here, so an inconsistent spec fails at start-up with `INVALID_SPEC`, and every
@@ -70,13 +87,16 @@ function compileCodec(spec: MessageSpec): Codec<Message> {
       throw new Iso8583Error(ErrorCode.INVALID_INPUT, `frame must be a Uint8Array, got ${describeType(frame)}`);
     }
     const r = new ByteReader(frame);
-    const message: Message = { mti: '', fields: {} };
-    if (head.hasHeader) message.header = head.readHeader(r);
+    const header = head.hasHeader ? head.readHeader(r) : undefined;
     const mtiAt = r.pos;
-    message.mti = head.readMti(r);
+    const mti = head.readMti(r);
     const bits = new Uint8Array(24);
     head.readBitmaps(r, bits, false);
-    const out = message.fields;
+    // A fresh object whose element store already holds every number the last bitmap read can announce: field stores
+    // never grow it (see FIELD_SLOTS).
+    const out: Message['fields'] = { ...FIELD_SLOTS[(bits[0]! >> 7) + (tertiary ? bits[8]! >> 7 : 0)]! };
+    const message: Message = { mti, fields: out };
+    if (header !== undefined) message.header = header;
     // Bytes past the last bitmap read stay 0.
     for (let byteIndex = 0; byteIndex < bits.length; byteIndex++) {
       let byte = bits[byteIndex]!;

@@ -9,6 +9,10 @@
  *   hot-open     one account, open loop at 60 % of the one-row ceiling (64 clients) measured in this run
  *   crash        one account under hot-closed load, the authorizer killed (SIGKILL) halfway and restarted; then
  *                every request sent is retransmitted (0101): stored answers, within the deadline?
+ * Right after each open-loop phase, the latency floor of that phase: pgbench's plain UPDATE offered at the same rate
+ * (random row of 10,000 over 16 clients after cards-open, the one row over 64 after hot-open; bench/pgbench-floor.ts),
+ * its p50 and p99 measured from the scheduled start as the authorizer's are. The tail that pgbench shows at a rate
+ * is the machine's; the authorizer's p99 is reported next to it, and as a ratio to it.
  * With BASELINE=<git revision>, that revision's examples/card-authorizer runs as a second contender, in rounds
  * ordered A B B A, so whatever drifts during the run weighs on both alike; the ceilings are measured before, between
  * and after the rounds. Postgres's CPU per request is read from /proc (Postgres on this host) over each phase: that of
@@ -27,6 +31,7 @@ import pg from 'pg';
 import { cardKeys, lastFour } from '../examples/card-authorizer/src/card-keys.js';
 import type { IsoMessage } from '../examples/card-authorizer/src/iso.js';
 import { clients, closedLoop, codesOf, openLoop, pct, type RunResult, startServer, stopServer, warm } from './authorizer-driver.js';
+import { type FloorRun, pgbenchOpenLoop } from './pgbench-floor.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const DATABASE_URL = process.env.DATABASE_URL;
@@ -264,6 +269,20 @@ const spreadCard = (): number => FIRST_CARD + Math.floor(Math.random() * CARDS);
 
 type Phase = 'hot-closed' | 'cards-closed' | 'cards-open' | 'hot-open' | 'crash';
 const results = new Map<string, Measured[]>();
+/** The pgbench latency floor measured after each open-loop phase, by contender and phase. */
+const floors = new Map<string, FloorRun[]>();
+
+/** pgbench's plain UPDATE at the rate the phase just offered, recorded as that phase's latency floor. */
+function floorOf(contender: string, phase: 'cards-open' | 'hot-open', rate: number, seconds: number): void {
+  const run = phase === 'cards-open' ? pgbenchOpenLoop(DATABASE_URL!, randomRow, 16, rate, seconds) : pgbenchOpenLoop(DATABASE_URL!, oneRow, 64, rate, seconds);
+  (floors.get(key(contender, phase)) ?? floors.set(key(contender, phase), []).get(key(contender, phase))!).push(run);
+  const ours = results.get(key(contender, phase))!.at(-1)!.result;
+  console.log(
+    `${'pgbench'.padEnd(8)} ${`${phase} floor`.padEnd(12)} offered ${rate.toFixed(0)}/s, ${run.perSecond.toFixed(0)}/s, p50 ${pct(run.latencies, 50).toFixed(2)} ` +
+      `p99 ${pct(run.latencies, 99).toFixed(2)} max ${pct(run.latencies, 100).toFixed(1)} ms (${phase === 'cards-open' ? 'random row, 16' : 'one row, 64'} clients); ` +
+      `${contender}'s p99 is ${(pct(ours.latencies, 99) / pct(run.latencies, 99)).toFixed(2)}x of it; load ${load()}`,
+  );
+}
 const key = (contender: string, phase: Phase): string => `${contender} ${phase}`;
 
 function report(contender: string, phase: Phase, m: Measured, offered?: number): void {
@@ -295,8 +314,10 @@ async function round(c: Contender, ceiling: Ceiling, crash: boolean): Promise<vo
   const open = await clients(server.port, 8);
   const half = closed.result.perSecond / 2;
   report(c.name, 'cards-open', await measured(server.child, () => openLoop(open, half, SECONDS, () => authorization(spreadCard()), `${c.name} cards-open`)), half);
+  floorOf(c.name, 'cards-open', half, SECONDS);
   const sixty = 0.6 * ceiling.oneRow64;
   report(c.name, 'hot-open', await measured(server.child, () => openLoop(open, sixty, HOT_OPEN_SECONDS, (k) => authorization(hotCard(k)), `${c.name} hot-open`)), sixty);
+  floorOf(c.name, 'hot-open', sixty, HOT_OPEN_SECONDS);
   await Promise.all(open.map((o) => o.close()));
 
   if (crash) {
@@ -427,6 +448,14 @@ for (const c of contenders) {
         `${range(runs.map((m) => pct(m.result.latencies, 99)), 2)} | ${range(runs.map((m) => m.result.codes.get('91') ?? 0))} | ` +
         `${range(runs.map((m) => m.result.errors))} | ${range(runs.map((m) => m.backendMsPerRequest), 3)} | ` +
         `${range(runs.flatMap((m) => (m.postgresMsPerRequest === null ? [] : [m.postgresMsPerRequest])), 3)} |`,
+    );
+    const floor = floors.get(key(c.name, phase));
+    if (floor === undefined) continue;
+    const p99s = floor.map((f) => pct(f.latencies, 99));
+    console.log(
+      `| pgbench at ${c.name}'s rate | ${phase} floor | ${floor.length} | ${range(floor.map((f) => f.perSecond))} | ` +
+        `${c.name}'s p99 ${range(runs.map((m, i) => pct(m.result.latencies, 99) / p99s[i]!), 2)}x of it | ${range(floor.map((f) => pct(f.latencies, 50)), 2)} | ` +
+        `${range(p99s, 2)} | | | | |`,
     );
   }
 }

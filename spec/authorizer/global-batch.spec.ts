@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBurstDecider } from '../../examples/card-authorizer/src/bursts.js';
+import { BATCH_STALL_MS, createBurstDecider, MAX_BATCHES_IN_FLIGHT } from '../../examples/card-authorizer/src/bursts.js';
 import {
   authorizeBatch,
   authorizeBatchOnce,
@@ -116,7 +116,9 @@ describe('batches across accounts', () => {
     const blocker = await pools[1]!.connect();
     await blocker.query('begin');
     await blocker.query('update accounts set decision_seq = decision_seq where id = any($1::bigint[])', [blocked]);
-    const decide = createBurstDecider(pool);
+    // No time to wait before a batch goes out beside others: only the default bound of 4 in flight holds requests back.
+    expect(MAX_BATCHES_IN_FLIGHT).toBe(4);
+    const decide = createBurstDecider(pool, { stallMs: 0 });
     const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
     // One batch per turn of the event loop, each waiting for its account's lock.
     const first: Promise<AuthorizationResult>[] = [];
@@ -141,6 +143,59 @@ describe('batches across accounts', () => {
     expect((await Promise.all([...first, ...later])).map((a) => a.responseCode)).toEqual(['00', '00', '00', '00', '00', '00']);
     const [b, c] = [(await decisions(175))[0]!, (await decisions(176))[0]!];
     expect(b.createdAt).toBe(c.createdAt);
+  });
+
+  it('sends one batch at a time while it is out for less than the stall time: requests of other accounts wait and go out together in the next', async () => {
+    await accounts([181, 182, 183], 1_000n);
+    const blocker = await pools[1]!.connect();
+    await blocker.query('begin');
+    await blocker.query('update accounts set decision_seq = decision_seq where id = 181');
+    const decide = createBurstDecider(pool, { stallMs: 600_000 });
+    const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+    const first = decide(request(181, 100n), 60_000);
+    await waitForLockWait(pools[1]!, APP, 0);
+    // Two requests of other accounts, in two later turns: each would be a batch of its own beside the first if
+    // another could go out at once.
+    const later = [decide(request(182, 200n), 60_000)];
+    let statements: number;
+    try {
+      await turn();
+      later.push(decide(request(183, 300n), 60_000));
+      await turn();
+      const { rows } = await pools[1]!.query<{ n: string }>("select count(*) as n from pg_stat_activity where application_name = $1 and state = 'active' and query not like 'select count(*)%'", [APP]);
+      statements = Number(rows[0]!.n);
+    } finally {
+      await blocker.query('commit');
+      blocker.release();
+    }
+    expect(statements).toBe(1);
+    expect((await Promise.all([first, ...later])).map((a) => a.responseCode)).toEqual(['00', '00', '00']);
+    const [b, c] = [(await decisions(182))[0]!, (await decisions(183))[0]!];
+    // One transaction stored both (a transaction's now() is its start): the batch after the first decided them.
+    expect(b.createdAt).toBe(c.createdAt);
+    expect((await decisions(181))[0]!.createdAt).not.toBe(b.createdAt);
+  });
+
+  it('sends another batch beside one held up by a row lock once it has been out for the stall time: other accounts are answered meanwhile', async () => {
+    await accounts([185, 186], 1_000n);
+    const blocker = await pools[1]!.connect();
+    await blocker.query('begin');
+    await blocker.query('update accounts set decision_seq = decision_seq where id = 185');
+    // (The default stall time, 10 ms, is what the README and docs/authorizer.md say.)
+    expect(BATCH_STALL_MS).toBe(10);
+    const decide = createBurstDecider(pool, { stallMs: 20 });
+    const first = decide(request(185, 100n), 60_000);
+    await waitForLockWait(pools[1]!, APP, 0);
+    let meanwhile: [AuthorizationResult, number];
+    try {
+      // Answered while the first batch still waits for its lock.
+      meanwhile = [await decide(request(186, 200n), 60_000), (await decisions(185)).length];
+    } finally {
+      await blocker.query('commit');
+      blocker.release();
+    }
+    expect(meanwhile).toMatchObject([{ responseCode: '00', approved: 200n }, 0]);
+    expect(await first).toMatchObject({ responseCode: '00', approved: 100n });
   });
 
   it('answers duplicates inside one batch, across batches and across pools with the one stored answer', async () => {

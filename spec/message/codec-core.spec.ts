@@ -22,6 +22,7 @@ declare module '../../src/index.js' {
     'core-scripted-header': 'text';
     'core-scripted-mti': 'text';
     'core-reentrant': 'text';
+    'core-reentrant-decode': 'text';
   }
 }
 
@@ -373,6 +374,49 @@ describe('encode called again from inside a converter', () => {
     ]);
     // The codec's own writer is free again afterwards.
     expect(toHex(codec!.encode({ mti: '0800', fields: { 11: '000003' } }))).toBe(hexOf('0800') + '0020000000000000' + hexOf('000003'));
+  });
+});
+
+describe('decode called again from inside a converter', () => {
+  let codec: Codec<Message> | undefined;
+  const inner: Message[] = [];
+  const base = getConverter('ascii');
+  // A frame of the same codec with a secondary bitmap (DE70), so its bitmaps differ from the outer frame's in every
+  // byte the outer decode has left to read.
+  let probe: Uint8Array | undefined;
+  registerConverter({
+    name: 'core-reentrant-decode',
+    valueType: base.valueType,
+    unit: base.unit,
+    lengthUnits: base.lengthUnits,
+    byteLength: (units) => base.byteLength(units),
+    decode(src, offset, units, ctx) {
+      inner.push(codec!.decode(probe!));
+      return base.decode(src, offset, units, ctx);
+    },
+    encode: (value, dst, offset, ctx) => base.encode(value, dst, offset, ctx),
+  });
+  codec = loose(
+    defineSpec({
+      name: 'core-reentrant-decode',
+      mti: { encoding: 'ascii' },
+      bitmap: { format: 'binary' },
+      fields: {
+        11: { kind: 'n', length: 6, encoding: 'ascii' },
+        48: { kind: 'ans', length: 999, prefix: 'LLL/ascii', encoding: 'core-reentrant-decode' },
+        49: { kind: 'n', length: 3, encoding: 'ascii' },
+        70: { kind: 'n', length: 3, encoding: 'ascii' },
+      },
+    }),
+  );
+  probe = codec.encode({ mti: '0800', fields: { 11: '000001', 70: '301' } });
+
+  it('reads the rest of the outer frame by its own bitmap, and gives the inner call its own', () => {
+    const outer = codec!.encode({ mti: '0100', fields: { 11: '000042', 48: 'ABC', 49: '840' } });
+    expect(codec!.decode(outer)).toEqual({ mti: '0100', fields: { 11: '000042', 48: 'ABC', 49: '840' } });
+    expect(inner).toEqual([{ mti: '0800', fields: { 11: '000001', 70: '301' } }]);
+    // The codec's own bitmap scratch is free again afterwards.
+    expect(codec!.decode(probe!)).toEqual({ mti: '0800', fields: { 11: '000001', 70: '301' } });
   });
 });
 

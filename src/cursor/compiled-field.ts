@@ -16,6 +16,32 @@ export interface CompiledField {
   decode(r: ByteReader): FieldValue;
   /** Writes `value` at the writer's position; checks type, length and alphabet. */
   encode(w: ByteWriter, value: unknown): void;
+  /**
+   * For a field whose value is its bytes' Latin-1 text (fixed, or after a digit prefix of one byte per digit), what
+   * {@link decode} checks, for a caller that reads the field inline; undefined for any other field.
+   */
+  readonly latin1Text?: Latin1Text | undefined;
+}
+
+/**
+ * How a Latin-1 text field reads: a value is its bytes' Latin-1 text when it fits the frame, every byte is allowed
+ * and a prefix's digits are digits that count at most the maximum; anything else is for the field's `decode` to
+ * report.
+ *
+ * Why: a message decoder that reads such fields in its own loop (no call, the position in a local) must check
+ * exactly what the field's own `decode` checks, and leave every refusal to it, so that errors stay the same.
+ */
+export interface Latin1Text {
+  /** Characters of a fixed field; 0 after a prefix. */
+  readonly fixedUnits: number;
+  /** Digits of the prefix, one byte each (0 for a fixed field). */
+  readonly prefixDigits: number;
+  /** Each byte's digit value in the prefix, -1 for a byte that is not a digit (unused for a fixed field). */
+  readonly digitOf: Int8Array;
+  /** The most characters a prefix may count. */
+  readonly max: number;
+  /** `allowed[byte] === 1` for each byte the value may hold. */
+  readonly allowed: Uint8Array;
 }
 
 /**

@@ -1,7 +1,8 @@
 import { setBit } from '../bitmap/bitmap.js';
 import { ByteReader } from '../cursor/byte-reader.js';
 import { ByteWriter } from '../cursor/byte-writer.js';
-import type { CompiledField } from '../cursor/compiled-field.js';
+import { wholeLatin1 } from '../codecs/strings.js';
+import type { CompiledField, Latin1Text } from '../cursor/compiled-field.js';
 import { describeType, invalidOption, readOptions } from '../errors/arguments.js';
 import { ErrorCode } from '../errors/codes.js';
 import { guard, unreadable } from '../errors/guard.js';
@@ -76,29 +77,42 @@ function compileCodec(spec: MessageSpec): Codec<Message> {
     const n = Number(key);
     fields[n] = compileField(key, spec.fields[n]!);
   }
+  // The fields the loop below reads inline (Latin-1 text), by number; the others through their own decode.
+  const texts: (Latin1Text | undefined)[] = fields.map((field) => field?.latin1Text);
+  const readsText = texts.some((text) => text !== undefined);
   const head = compileFrameHead(spec);
   const tertiary = head.tertiary;
   const alwaysSecondary = spec.bitmap.alwaysSecondary === true;
   const rules = spec.rules === undefined ? undefined : compileRules(spec.rules);
 
-  /** Decodes `frame`; with `starts`, records where each field starts (for the rules check's offsets). */
-  function decodeFrame(frame: Uint8Array, starts: Int32Array | undefined): Message {
+  /**
+   * Decodes `frame` with `bits` (24 bytes, any content) for its bitmaps; with `starts`, records where each field
+   * starts (for the rules check's offsets).
+   */
+  function decodeFrame(frame: Uint8Array, bits: Uint8Array, starts: Int32Array | undefined): Message {
     if (!(frame instanceof Uint8Array)) {
       throw new Iso8583Error(ErrorCode.INVALID_INPUT, `frame must be a Uint8Array, got ${describeType(frame)}`);
     }
     const r = new ByteReader(frame);
+    // The frame's text, read once, for the inline text fields below, the MTI and the fields' own decode.
+    const text = readsText ? (r.text = wholeLatin1(frame)) : '';
     const header = head.hasHeader ? head.readHeader(r) : undefined;
     const mtiAt = r.pos;
     const mti = head.readMti(r);
-    const bits = new Uint8Array(24);
     head.readBitmaps(r, bits, false);
+    // Bitmaps read after the primary: 0, 1 or 2. Only the bytes of those are read below (the rest of `bits` may hold
+    // an earlier frame's).
+    const extra = bits[0]! >> 7 === 0 ? 0 : tertiary ? 1 + (bits[8]! >> 7) : 1;
     // A fresh object whose element store already holds every number the last bitmap read can announce: field stores
     // never grow it (see FIELD_SLOTS).
-    const out: Message['fields'] = { ...FIELD_SLOTS[(bits[0]! >> 7) + (tertiary ? bits[8]! >> 7 : 0)]! };
+    const out: Message['fields'] = { ...FIELD_SLOTS[extra]! };
     const message: Message = { mti, fields: out };
     if (header !== undefined) message.header = header;
-    // Bytes past the last bitmap read stay 0.
-    for (let byteIndex = 0; byteIndex < bits.length; byteIndex++) {
+    const end = r.end;
+    // The cursor's position lives here between fields; r.pos is set only around a field's own decode.
+    let pos = r.pos;
+    const bitmapBytes = 8 * (extra + 1);
+    for (let byteIndex = 0; byteIndex < bitmapBytes; byteIndex++) {
       let byte = bits[byteIndex]!;
       // Bits 1 and 65 (tertiary) are bitmap indicators, not data elements; a set bit 129 failed readBitmaps.
       if (byteIndex === 0 || (tertiary && byteIndex === 8)) byte &= 0x7f;
@@ -111,16 +125,45 @@ function compileCodec(spec: MessageSpec): Codec<Message> {
         if (field === undefined) {
           throw new Iso8583Error(ErrorCode.UNKNOWN_FIELD, 'the bitmap announces a field the spec does not define', {
             field: String(n),
-            offset: r.pos,
+            offset: pos,
           });
         }
-        if (starts !== undefined) starts[n] = r.pos;
+        if (starts !== undefined) starts[n] = pos;
+        const t = texts[n];
+        inline: if (t !== undefined) {
+          // What the field's decode checks (Latin1Text); on anything else it reads the field from the same place
+          // and reports it.
+          let at = pos;
+          let units = t.fixedUnits;
+          const digits = t.prefixDigits;
+          if (digits !== 0) {
+            if (digits > end - at) break inline;
+            const digitOf = t.digitOf;
+            units = 0;
+            for (let i = at; i < at + digits; i++) {
+              const d = digitOf[frame[i]!]!;
+              if (d < 0) break inline;
+              units = units * 10 + d;
+            }
+            if (units > t.max) break inline;
+            at += digits;
+          }
+          if (units > end - at) break inline;
+          const to = at + units;
+          const allowed = t.allowed;
+          for (let i = at; i < to; i++) if (allowed[frame[i]!] !== 1) break inline;
+          out[n] = text.slice(at, to);
+          pos = to;
+          continue;
+        }
+        r.pos = pos;
         out[n] = field.decode(r);
+        pos = r.pos;
       }
     }
-    if (r.pos !== r.end) {
-      throw new Iso8583Error(ErrorCode.TRAILING_BYTES, `${r.end - r.pos} bytes after the last field`, {
-        offset: r.pos,
+    if (pos !== end) {
+      throw new Iso8583Error(ErrorCode.TRAILING_BYTES, `${end - pos} bytes after the last field`, {
+        offset: pos,
       });
     }
     if (starts !== undefined && rules !== undefined) {
@@ -144,6 +187,8 @@ function compileCodec(spec: MessageSpec): Codec<Message> {
 
   const scratch = new ByteWriter(1024);
   let scratchBusy = false;
+  const scratchBits = new Uint8Array(24);
+  let bitsBusy = false;
 
   function encodeMessage(message: Message, w: ByteWriter): Uint8Array {
     if (typeof message !== 'object' || message === null) {
@@ -212,10 +257,17 @@ function compileCodec(spec: MessageSpec): Codec<Message> {
     spec,
     peek: compilePeek(head, fields) as Codec<Message>['peek'],
     decode(frame, options) {
+      // One scratch bitmap per codec, as for encode's writer; a re-entrant call (a user converter decoding with this
+      // codec) gets its own.
+      const outer = !bitsBusy;
+      bitsBusy = true;
       try {
-        return decodeFrame(frame, wantsRules(options) && rules !== undefined ? new Int32Array(LAST_FIELD + 1) : undefined);
+        const starts = wantsRules(options) && rules !== undefined ? new Int32Array(LAST_FIELD + 1) : undefined;
+        return decodeFrame(frame, outer ? scratchBits : new Uint8Array(24), starts);
       } catch (e) {
         throw guarded(e, ErrorCode.INVALID_INPUT);
+      } finally {
+        if (outer) bitsBusy = false;
       }
     },
     encode(message) {

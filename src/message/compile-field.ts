@@ -16,6 +16,9 @@ import { compileTrack2Field } from '../subfields/track2.js';
 import { compileContainerField } from './container-field.js';
 import { compileLength } from './field-length.js';
 
+/** The digit table of a fixed field, which has no prefix to read. */
+const NO_DIGITS = new Int8Array(256).fill(-1);
+
 /**
  * Compiles one field spec (recursively for subfields). The spec must already have passed `validateSpec`.
  */
@@ -250,5 +253,10 @@ export function compileScalarField(path: string, spec: FieldSpec): CompiledField
     path,
     decode: readsLatin1 ? decodeLatin1 : packed !== undefined ? decodePacked : decode,
     encode: encodesLatin1 ? encodeLatin1 : encode,
+    // What decodeLatin1 checks, for a message loop that reads the field inline (a signed value has its own check).
+    latin1Text:
+      readsLatin1 && !signed
+        ? { fixedUnits, prefixDigits, digitOf: digitOf ?? NO_DIGITS, max, allowed: latin1Bytes! }
+        : undefined,
   };
 }

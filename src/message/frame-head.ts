@@ -1,6 +1,7 @@
 import { type BitmapCodec, compileBitmap, isEmptyBitmap } from '../bitmap/bitmap.js';
 import { type ConvertContext, type Converter, DEFAULT_NIBBLE_PAD, type SpecializedConverter, specialize } from '../codecs/converter.js';
 import { getConverter } from '../codecs/registry.js';
+import { hasNativeLatin1 } from '../codecs/strings.js';
 import type { ByteReader } from '../cursor/byte-reader.js';
 import type { ByteWriter } from '../cursor/byte-writer.js';
 import { ErrorCode } from '../errors/codes.js';
@@ -71,6 +72,8 @@ export function compileFrameHead(spec: MessageSpec): FrameHead {
   const mtiConverter = getConverter(spec.mti.encoding);
   const mtiBytes = mtiConverter.byteLength(4);
   const mtiCodec = specialize(mtiConverter, MTI_CTX);
+  // The digit bytes of an MTI whose bytes are its Latin-1 text (ASCII), where the frame's text is read natively.
+  const mtiText = hasNativeLatin1 ? mtiCodec.latin1Bytes : undefined;
   const header = spec.header === undefined ? undefined : compileHeader(spec.header);
 
   function readHeader(r: ByteReader): ScalarValue {
@@ -92,6 +95,14 @@ export function compileFrameHead(spec: MessageSpec): FrameHead {
 
   function readMti(r: ByteReader): string {
     const at = r.take(mtiBytes, 'mti');
+    if (mtiText !== undefined && r.text !== undefined) {
+      // Four bytes that are digits are their Latin-1 text: a slice of the frame's text, when the caller has read it
+      // for the fields anyway.
+      const buf = r.buf;
+      if (mtiText[buf[at]!] === 1 && mtiText[buf[at + 1]!] === 1 && mtiText[buf[at + 2]!] === 1 && mtiText[buf[at + 3]!] === 1) {
+        return r.latin1(at, 4);
+      }
+    }
     try {
       return mtiCodec.decode(r.buf, at, 4) as string;
     } catch (e) {

@@ -21,6 +21,36 @@ export interface CompiledField {
    * {@link decode} checks, for a caller that reads the field inline; undefined for any other field.
    */
   readonly latin1Text?: Latin1Text | undefined;
+  /**
+   * For a fixed field of packed digits, what {@link decode} checks, for a caller that reads the field inline;
+   * undefined for any other field.
+   */
+  readonly packedDigits?: PackedDigits | undefined;
+}
+
+/**
+ * How a fixed field of packed digits reads: its value is the hex of its bytes (uppercase) when they fit the frame,
+ * the spare nibble of an odd count is the pad and every other nibble is allowed; anything else is for the field's
+ * `decode` to report.
+ *
+ * Why: as for {@link Latin1Text}, a message loop that reads such fields itself must check exactly what the field's
+ * own `decode` checks and leave every refusal to it.
+ */
+export interface PackedDigits {
+  /** Digits of the value. */
+  readonly units: number;
+  /** Bytes they take on the wire. */
+  readonly bytes: number;
+  /** `pairOk[byte] === 1` when both nibbles of the byte are allowed. */
+  readonly pairOk: Uint8Array;
+  /** `nibbleOk[n] === 1` when nibble `n` is allowed. */
+  readonly nibbleOk: Uint8Array;
+  /** An odd count leaves its spare nibble on the left (else on the right). */
+  readonly padLeft: boolean;
+  /** The spare nibble's value. */
+  readonly padNibble: number;
+  /** Whether a nibble A–F is allowed (the hex read gives it lowercase, the value has it uppercase). */
+  readonly letters: boolean;
 }
 
 /**

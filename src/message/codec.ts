@@ -1,8 +1,8 @@
 import { setBit } from '../bitmap/bitmap.js';
 import { ByteReader } from '../cursor/byte-reader.js';
 import { ByteWriter } from '../cursor/byte-writer.js';
-import { wholeLatin1 } from '../codecs/strings.js';
-import type { CompiledField, Latin1Text } from '../cursor/compiled-field.js';
+import { wholeHex, wholeLatin1 } from '../codecs/strings.js';
+import type { CompiledField, Latin1Text, PackedDigits } from '../cursor/compiled-field.js';
 import { describeType, invalidOption, readOptions } from '../errors/arguments.js';
 import { ErrorCode } from '../errors/codes.js';
 import { guard, unreadable } from '../errors/guard.js';
@@ -14,6 +14,7 @@ import type { StrictSpec } from '../spec/strict.js';
 import { validateSpec } from '../spec/validate-spec.js';
 import type { Codec, DecodeOptions } from './codec-types.js';
 import { compileField } from './compile-field.js';
+import { FIELD_SLOTS } from './field-slots.js';
 import { compileFrameHead, LAST_FIELD } from './frame-head.js';
 import { compilePeek } from './peek.js';
 
@@ -24,22 +25,6 @@ const FIELD_KEYS: readonly string[] = Array.from({ length: LAST_FIELD + 1 }, (_,
 
 const cache = new WeakMap<MessageSpec, Codec<Message>>();
 
-/**
- * Empty objects whose element stores have room for the field numbers of one, two and three bitmaps (1–64, 1–128,
- * 1–192): a decode spreads the one its bitmaps call for into the message's `fields`, a plain empty object like any
- * other, and writes each field into a slot that is already there.
- *
- * Why: numbered keys live in an object's element store, which V8 grows as higher numbers arrive; from `{}`, a
- * frame's fields cost two or three such growths and copies, the largest cost of a short frame's decode (0110
- * response: about two fifths of its time, bench/RESULTS.md). Each object's highest slot is stored and deleted,
- * which leaves a hole and no key; the objects never leave this module, so nothing ever writes to them.
- */
-const FIELD_SLOTS: readonly Readonly<Message['fields']>[] = [64, 128, 192].map((last) => {
-  const slots: Message['fields'] = {};
-  slots[last] = '';
-  delete slots[last];
-  return slots;
-});
 
 /**
  * Compiles `spec` once (cached per spec object) and returns its `{ decode, encode }`.
@@ -80,6 +65,7 @@ function compileCodec(spec: MessageSpec): Codec<Message> {
   // The fields the loop below reads inline (Latin-1 text), by number; the others through their own decode.
   const texts: (Latin1Text | undefined)[] = fields.map((field) => field?.latin1Text);
   const readsText = texts.some((text) => text !== undefined);
+  const packs: (PackedDigits | undefined)[] = fields.map((field) => field?.packedDigits);
   const head = compileFrameHead(spec);
   const tertiary = head.tertiary;
   const alwaysSecondary = spec.bitmap.alwaysSecondary === true;
@@ -122,12 +108,7 @@ function compileCodec(spec: MessageSpec): Codec<Message> {
         byte ^= 0x80 >> bit;
         const n = byteIndex * 8 + bit + 1;
         const field = fields[n];
-        if (field === undefined) {
-          throw new Iso8583Error(ErrorCode.UNKNOWN_FIELD, 'the bitmap announces a field the spec does not define', {
-            field: String(n),
-            offset: pos,
-          });
-        }
+        if (field === undefined) throw new Iso8583Error(ErrorCode.UNKNOWN_FIELD, 'the bitmap announces a field the spec does not define', { field: String(n), offset: pos });
         if (starts !== undefined) starts[n] = pos;
         const t = texts[n];
         inline: if (t !== undefined) {
@@ -156,16 +137,40 @@ function compileCodec(spec: MessageSpec): Codec<Message> {
           pos = to;
           continue;
         }
+        const q = packs[n];
+        packed: if (q !== undefined) {
+          // What the field's decode checks (PackedDigits); on anything else it reads the field and reports it.
+          let first = pos;
+          let last = pos + q.bytes;
+          if (last > end) break packed;
+          // Nibble offsets count from the frame's first high nibble.
+          let from = 2 * pos;
+          if ((q.units & 1) === 1) {
+            if (q.padLeft) {
+              const b = frame[first]!;
+              if (b >> 4 !== q.padNibble || q.nibbleOk[b & 15] !== 1) break packed;
+              from += 1;
+              first += 1;
+            } else {
+              const b = frame[last - 1]!;
+              if ((b & 15) !== q.padNibble || q.nibbleOk[b >> 4] !== 1) break packed;
+              last -= 1;
+            }
+          }
+          const pairOk = q.pairOk;
+          for (let i = first; i < last; i++) if (pairOk[frame[i]!] !== 1) break packed;
+          const hex = r.hex ?? (r.hex = wholeHex(frame));
+          const digits = hex.slice(from, from + q.units);
+          out[n] = q.letters ? digits.toUpperCase() : digits;
+          pos += q.bytes;
+          continue;
+        }
         r.pos = pos;
         out[n] = field.decode(r);
         pos = r.pos;
       }
     }
-    if (pos !== end) {
-      throw new Iso8583Error(ErrorCode.TRAILING_BYTES, `${end - pos} bytes after the last field`, {
-        offset: pos,
-      });
-    }
+    if (pos !== end) throw new Iso8583Error(ErrorCode.TRAILING_BYTES, `${end - pos} bytes after the last field`, { offset: pos });
     if (starts !== undefined && rules !== undefined) {
       const broken = rules.check(message.mti, out)[0];
       if (broken !== undefined) {

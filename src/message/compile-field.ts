@@ -258,5 +258,10 @@ export function compileScalarField(path: string, spec: FieldSpec): CompiledField
       readsLatin1 && !signed
         ? { fixedUnits, prefixDigits, digitOf: digitOf ?? NO_DIGITS, max, allowed: latin1Bytes! }
         : undefined,
+    // What decodePacked checks for a fixed field (a prefixed one reads its prefix through the prefix's own code).
+    packedDigits:
+      packed !== undefined && !readsLatin1 && prefix === undefined && !signed
+        ? { units: fixedUnits, bytes: converter.byteLength(fixedUnits), ...packed }
+        : undefined,
   };
 }

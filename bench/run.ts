@@ -4,7 +4,8 @@
  * case that validates nothing (bench/floor.ts), in one process and one run. Prints ns/op, ops/s, ±rme and the
  * ratios; the floor's output is checked against ours once before anything is timed.
  *
- * Run: npm run bench   (BENCH_MAX_TIME=0.2 for a quick look; default 3 s per contender)
+ * Run: npm run bench   (BENCH_MAX_TIME=0.2 for a quick look; default 3 s per contender; BENCH_CASES=ac and
+ *      BENCH_OPS=decode run only those cases and operations, in the same order)
  */
 import { cpus, loadavg } from 'node:os';
 import { isDeepStrictEqual } from 'node:util';
@@ -16,6 +17,9 @@ import { FLOOR } from './floor.js';
 import { peerDecode, peerEncode, toPeerData } from './peer.js';
 
 const MAX_TIME = Number(process.env.BENCH_MAX_TIME ?? 3);
+// BENCH_CASES=c (case letters) and BENCH_OPS=decode narrow a run for a quick look; the table reports only full runs.
+const ONLY_CASES = process.env.BENCH_CASES ?? 'abcd';
+const OPS = (process.env.BENCH_OPS ?? 'decode,encode').split(',');
 
 interface Row {
   readonly bench: string;
@@ -86,7 +90,9 @@ async function main(): Promise<void> {
     '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const c of CASES) {
+    if (!ONLY_CASES.includes(c.name[0]!)) continue;
     for (const op of ['decode', 'encode'] as const) {
+      if (!OPS.includes(op)) continue;
       const rows = await runSuite(`${c.name} ${op}`, contenders(c, op));
       const get = (who: string): Row | undefined => rows.find((r) => r.contender === who);
       const ours = get('ours')!;

@@ -334,22 +334,37 @@ describe('the header on encode', () => {
   });
 });
 
-describe('encode called again from inside a converter', () => {
-  let codec: Codec<Message> | undefined;
-  const inner: string[] = [];
+/**
+ * Registers `name`, a converter that reads and writes as `ascii` does, after calling `beforeDecode` or
+ * `beforeEncode` (for converters that call the codec again from inside it).
+ */
+function registerAsciiWith(name: string, hooks: { beforeDecode?: () => void; beforeEncode?: () => void }): void {
   const base = getConverter('ascii');
   registerConverter({
-    name: 'core-reentrant',
+    name,
     valueType: base.valueType,
     unit: base.unit,
     lengthUnits: base.lengthUnits,
     byteLength: (units) => base.byteLength(units),
-    decode: (src, offset, units, ctx) => base.decode(src, offset, units, ctx),
+    decode(src, offset, units, ctx) {
+      hooks.beforeDecode?.();
+      return base.decode(src, offset, units, ctx);
+    },
     encode(value, dst, offset, ctx) {
+      hooks.beforeEncode?.();
+      base.encode(value, dst, offset, ctx);
+    },
+  });
+}
+
+describe('encode called again from inside a converter', () => {
+  let codec: Codec<Message> | undefined;
+  const inner: string[] = [];
+  registerAsciiWith('core-reentrant', {
+    beforeEncode() {
       // A converter that stamps each value with an encoded probe message of the same codec, twice.
       inner.push(toHex(codec!.encode({ mti: '0800', fields: { 11: '000001' } })));
       inner.push(toHex(codec!.encode({ mti: '0810', fields: { 11: '000002' } })));
-      base.encode(value, dst, offset, ctx);
     },
   });
   codec = loose(
@@ -380,22 +395,10 @@ describe('encode called again from inside a converter', () => {
 describe('decode called again from inside a converter', () => {
   let codec: Codec<Message> | undefined;
   const inner: Message[] = [];
-  const base = getConverter('ascii');
   // A frame of the same codec with a secondary bitmap (DE70), so its bitmaps differ from the outer frame's in every
   // byte the outer decode has left to read.
   let probe: Uint8Array | undefined;
-  registerConverter({
-    name: 'core-reentrant-decode',
-    valueType: base.valueType,
-    unit: base.unit,
-    lengthUnits: base.lengthUnits,
-    byteLength: (units) => base.byteLength(units),
-    decode(src, offset, units, ctx) {
-      inner.push(codec!.decode(probe!));
-      return base.decode(src, offset, units, ctx);
-    },
-    encode: (value, dst, offset, ctx) => base.encode(value, dst, offset, ctx),
-  });
+  registerAsciiWith('core-reentrant-decode', { beforeDecode: () => void inner.push(codec!.decode(probe!)) });
   codec = loose(
     defineSpec({
       name: 'core-reentrant-decode',

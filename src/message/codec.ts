@@ -25,7 +25,6 @@ const FIELD_KEYS: readonly string[] = Array.from({ length: LAST_FIELD + 1 }, (_,
 
 const cache = new WeakMap<MessageSpec, Codec<Message>>();
 
-
 /**
  * Compiles `spec` once (cached per spec object) and returns its `{ decode, encode }`.
  *

@@ -31,7 +31,7 @@ import pg from 'pg';
 import { cardKeys, lastFour } from '../examples/card-authorizer/src/card-keys.js';
 import type { IsoMessage } from '../examples/card-authorizer/src/iso.js';
 import { clients, closedLoop, codesOf, openLoop, pct, type RunResult, startServer, stopServer, warm } from './authorizer-driver.js';
-import { type FloorRun, pgbenchOpenLoop } from './pgbench-floor.js';
+import { type FloorRun, pgbenchArgs, pgbenchOpenLoop } from './pgbench-floor.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const DATABASE_URL = process.env.DATABASE_URL;
@@ -172,7 +172,7 @@ interface Ceiling {
 
 /** Runs pgbench (autocommit, prepared, synchronous commit as configured) and returns its tps. */
 function pgbench(script: string, clientsCount: number): number {
-  const out = execFileSync('pgbench', ['-n', '-M', 'prepared', '-c', String(clientsCount), '-j', '2', '-T', String(SECONDS), '-f', script, DATABASE_URL!], {
+  const out = execFileSync('pgbench', [...pgbenchArgs(script, clientsCount, SECONDS), DATABASE_URL!], {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -271,11 +271,13 @@ type Phase = 'hot-closed' | 'cards-closed' | 'cards-open' | 'hot-open' | 'crash'
 const results = new Map<string, Measured[]>();
 /** The pgbench latency floor measured after each open-loop phase, by contender and phase. */
 const floors = new Map<string, FloorRun[]>();
+/** Appends `value` to the list under `at` in `runs`. */
+const append = <T>(runs: Map<string, T[]>, at: string, value: T): void => void (runs.get(at) ?? runs.set(at, []).get(at)!).push(value);
 
 /** pgbench's plain UPDATE at the rate the phase just offered, recorded as that phase's latency floor. */
 function floorOf(contender: string, phase: 'cards-open' | 'hot-open', rate: number, seconds: number): void {
   const run = phase === 'cards-open' ? pgbenchOpenLoop(DATABASE_URL!, randomRow, 16, rate, seconds) : pgbenchOpenLoop(DATABASE_URL!, oneRow, 64, rate, seconds);
-  (floors.get(key(contender, phase)) ?? floors.set(key(contender, phase), []).get(key(contender, phase))!).push(run);
+  append(floors, key(contender, phase), run);
   const ours = results.get(key(contender, phase))!.at(-1)!.result;
   console.log(
     `${'pgbench'.padEnd(8)} ${`${phase} floor`.padEnd(12)} offered ${rate.toFixed(0)}/s, ${run.perSecond.toFixed(0)}/s, p50 ${pct(run.latencies, 50).toFixed(2)} ` +
@@ -286,7 +288,7 @@ function floorOf(contender: string, phase: 'cards-open' | 'hot-open', rate: numb
 const key = (contender: string, phase: Phase): string => `${contender} ${phase}`;
 
 function report(contender: string, phase: Phase, m: Measured, offered?: number): void {
-  (results.get(key(contender, phase)) ?? results.set(key(contender, phase), []).get(key(contender, phase))!).push(m);
+  append(results, key(contender, phase), m);
   const r = m.result;
   console.log(
     `${contender.padEnd(8)} ${phase.padEnd(12)} ${offered === undefined ? '' : `offered ${offered.toFixed(0)}/s, `}${r.perSecond.toFixed(0)}/s, ` +

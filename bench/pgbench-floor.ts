@@ -10,6 +10,14 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+/**
+ * pgbench's arguments for `script` over `clients` connections for `seconds`: no vacuum, prepared statements, two
+ * threads; the ceilings (closed loop) and the floor (with `-R` and `-l` after these) run it the same way.
+ */
+export function pgbenchArgs(script: string, clients: number, seconds: number): string[] {
+  return ['-n', '-M', 'prepared', '-c', String(clients), '-j', '2', '-T', String(seconds), '-f', script];
+}
+
 /** What pgbench's open loop measured: latencies in ms from each transaction's scheduled start, sorted. */
 export interface FloorRun {
   readonly latencies: number[];
@@ -29,7 +37,7 @@ export function pgbenchOpenLoop(databaseUrl: string, script: string, clients: nu
   try {
     const out = execFileSync(
       'pgbench',
-      ['-n', '-M', 'prepared', '-c', String(clients), '-j', '2', '-T', String(seconds + 1), '-R', String(Math.max(1, Math.round(rate))), '-l', '--log-prefix', join(dir, 'log'), '-f', script, databaseUrl],
+      [...pgbenchArgs(script, clients, seconds + 1), '-R', String(Math.max(1, Math.round(rate))), '-l', '--log-prefix', join(dir, 'log'), databaseUrl],
       { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], cwd: dir },
     );
     const tps = /tps = ([\d.]+) \(without initial connection time\)/.exec(out);

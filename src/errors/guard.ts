@@ -21,3 +21,13 @@ export function guard<T>(code: ErrorCode, detail: string, fn: () => T): T {
 export function unreadable(what: string): string {
   return `${what} could not be read: a getter or proxy trap threw (its text is not kept)`;
 }
+
+/**
+ * Returns `e` if it is an `Iso8583Error`, otherwise a new one with `code` and without the original text.
+ *
+ * Why: it keeps the one-error-type promise where a caught error must be rethrown (a throwing getter on a user's
+ * object, an exotic typed-array subclass), and the original text could hold a value.
+ */
+export function guarded(e: unknown, code: ErrorCode): Iso8583Error {
+  return isIso8583Error(e) ? e : new Iso8583Error(code, 'input could not be read');
+}

@@ -5,8 +5,8 @@ import { wholeHex, wholeLatin1 } from '../codecs/strings.js';
 import type { CompiledField, Latin1Text, PackedDigits } from '../cursor/compiled-field.js';
 import { describeType, invalidOption, readOptions } from '../errors/arguments.js';
 import { ErrorCode } from '../errors/codes.js';
-import { guard, unreadable } from '../errors/guard.js';
-import { Iso8583Error, isIso8583Error } from '../errors/iso8583-error.js';
+import { guard, guarded, unreadable } from '../errors/guard.js';
+import { Iso8583Error } from '../errors/iso8583-error.js';
 import { compileRules } from '../rules/compile-rules.js';
 import type { Infer } from '../spec/infer.js';
 import type { Message, MessageSpec } from '../spec/types.js';
@@ -55,16 +55,22 @@ export function createCodec(spec: MessageSpec): Codec<Message> {
   return codec;
 }
 
-function compileCodec(spec: MessageSpec): Codec<Message> {
+/**
+ * Compiles a validated spec into its codec; `inline` false reads every field through its own decode.
+ *
+ * Why: the message loop reads Latin-1 text and fixed packed-digit fields inline, with the fields' own checks; the
+ * path without them is the reference that spec/properties/inline-reads.prop.spec.ts holds the inline reads to.
+ */
+export function compileCodec(spec: MessageSpec, inline = true): Codec<Message> {
   const fields: (CompiledField | undefined)[] = new Array(LAST_FIELD + 1).fill(undefined);
   for (const key of Object.keys(spec.fields)) {
     const n = Number(key);
     fields[n] = compileField(key, spec.fields[n]!);
   }
   // The fields the loop below reads inline (Latin-1 text), by number; the others through their own decode.
-  const texts: (Latin1Text | undefined)[] = fields.map((field) => field?.latin1Text);
-  const readsText = texts.some((text) => text !== undefined);
-  const packs: (PackedDigits | undefined)[] = fields.map((field) => field?.packedDigits);
+  const texts: (Latin1Text | undefined)[] = fields.map((field) => (inline ? field?.latin1Text : undefined));
+  const readsText = fields.some((field) => field?.latin1Text !== undefined);
+  const packs: (PackedDigits | undefined)[] = fields.map((field) => (inline ? field?.packedDigits : undefined));
   const head = compileFrameHead(spec);
   const tertiary = head.tertiary;
   const alwaysSecondary = spec.bitmap.alwaysSecondary === true;
@@ -288,12 +294,3 @@ function compileCodec(spec: MessageSpec): Codec<Message> {
     },
   };
 }
-
-/**
- * Keeps the one-error-type promise: anything that is not an `Iso8583Error` (a throwing getter on a user's object,
- * an exotic typed-array subclass) becomes one, without its original text, which could hold a value.
- */
-function guarded(e: unknown, code: ErrorCode): Iso8583Error {
-  return isIso8583Error(e) ? e : new Iso8583Error(code, 'input could not be read');
-}
-

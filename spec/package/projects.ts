@@ -35,8 +35,8 @@ export function projectWithBuiltPackage(): string {
 
 /**
  * A temporary project with the packed tarball installed as a user installs it (`npm install <tgz>`), plus
- * fast-check. Packs with --ignore-scripts: dist/ is built already (`pretest`), and a rebuild would empty it under
- * the test files running in parallel.
+ * fast-check. Packs with --ignore-scripts: dist/ is built already (`pretest`), so the pack skips the fingerprint
+ * check of `prepack`.
  */
 export function projectWithPackedTarball(): string {
   const app = newProject('iso8583-pack-');

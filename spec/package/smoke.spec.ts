@@ -198,8 +198,7 @@ describe('the packed tarball, installed in a new project', () => {
 
 describe('packing and publishing', () => {
   // A copy of what a fresh clone has (no dist/), sharing node_modules: packing there must build the package itself.
-  // (The tests above pack the repository with --ignore-scripts: `pretest` built dist/ already, and a rebuild
-  // would empty dist/ under the other test files running in parallel.)
+  // (The tests above pack the repository with --ignore-scripts: `pretest` built dist/ already.)
   const copies: string[] = [];
   afterAll(() => {
     for (const dir of copies) rmSync(dir, { recursive: true, force: true });
@@ -207,7 +206,7 @@ describe('packing and publishing', () => {
   const cleanCopy = (): string => {
     const dir = mkdtempSync(join(tmpdir(), 'iso8583-clean-'));
     copies.push(dir);
-    for (const entry of ['package.json', 'tsup.config.ts', 'tsconfig.json', 'src', 'README.md', 'CHANGELOG.md', 'LICENSE']) {
+    for (const entry of ['package.json', 'tsup.config.ts', 'tsconfig.json', 'src', 'scripts', 'README.md', 'CHANGELOG.md', 'LICENSE']) {
       cpSync(join(root, entry), join(dir, entry), { recursive: true });
     }
     symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'));

@@ -5,6 +5,7 @@ import { compileCodec } from '../../src/message/codec.js';
 import { validateSpec } from '../../src/spec/validate-spec.js';
 import { arbitraryMessage, arbitrarySpec } from '../../src/testing/index.js';
 import { countFrames, FUZZ_RUNS, FUZZ_SEED } from './budget.js';
+import { applyEdits, type FrameEdit, frameEdit } from './frame-edits.js';
 
 // The message loop reads Latin-1 text fields and fixed packed-digit (BCD) fields inline, repeating their decode's
 // checks, and hands every refusal to the field's own decode at the same byte. The two acceptance paths are twins:
@@ -33,27 +34,8 @@ const edgeByte = fc.oneof(
   fc.integer({ min: 0, max: 255 }),
 );
 
-/** An edit of a frame: one byte set, one inserted or deleted, or the frame cut short. */
-const edit = fc.oneof(
-  fc.record({ op: fc.constant('set' as const), at: fc.nat(), byte: edgeByte }),
-  fc.record({ op: fc.constant('insert' as const), at: fc.nat(), byte: edgeByte }),
-  fc.record({ op: fc.constant('delete' as const), at: fc.nat() }),
-  fc.record({ op: fc.constant('truncate' as const), at: fc.nat() }),
-);
-type Edit = typeof edit extends fc.Arbitrary<infer E> ? E : never;
-
-function edited(frame: Uint8Array, edits: readonly Edit[]): Uint8Array {
-  let b = Uint8Array.from(frame);
-  for (const m of edits) {
-    if (b.length === 0) break;
-    const at = m.at % b.length;
-    if (m.op === 'set') b[at] = m.byte;
-    else if (m.op === 'insert') b = Uint8Array.from([...b.subarray(0, at), m.byte, ...b.subarray(at)]);
-    else if (m.op === 'delete') b = Uint8Array.from([...b.subarray(0, at), ...b.subarray(at + 1)]);
-    else b = b.slice(0, at);
-  }
-  return b;
-}
+/** An edit of a frame, its written bytes on the inline checks' edges. */
+const edit = frameEdit(edgeByte);
 
 /** How many frames each property decoded both ways, and how many of them both refused. */
 interface Tally {
@@ -65,14 +47,14 @@ interface Tally {
  * Decodes the message's frame and an edited copy both ways; the outcomes must be the same. The unedited frame
  * must decode both ways (so the property never passes on refusals alone).
  */
-function sameBothWays(spec: MessageSpec, message: Message, edits: readonly Edit[], tally: Tally): void {
+function sameBothWays(spec: MessageSpec, message: Message, edits: readonly FrameEdit[], tally: Tally): void {
   const inline = compileCodec(validateSpec(spec));
   const own = compileCodec(validateSpec(spec), false);
   const frame = inline.encode(message);
   const plain = outcome(inline, frame);
   expect(plain).toEqual(outcome(own, frame));
   expect('message' in plain, 'the unedited frame decodes').toBe(true);
-  const changed = edited(frame, edits);
+  const changed = applyEdits(frame, edits);
   const got = outcome(inline, changed);
   expect(got).toEqual(outcome(own, changed));
   tally.frames += 2;

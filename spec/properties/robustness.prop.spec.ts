@@ -20,6 +20,7 @@ import { headerSize } from '../../src/message/frame-head.js';
 import { arbitraryMessage, arbitrarySpec } from '../../src/testing/index.js';
 import { loadFixtures } from '../helpers/fixtures.js';
 import { countFrames, FUZZ_RUNS, FUZZ_SEED } from './budget.js';
+import { applyEdits, frameEdit } from './frame-edits.js';
 
 const codecs = Object.values(presets).map((p) => createCodec(p) as unknown as Codec<Message>);
 
@@ -99,44 +100,8 @@ function fixtureFrames(): { codec: Codec<Message>; bytes: Uint8Array }[] {
   return loadFixtures().map((f) => ({ codec: f.codec, bytes: f.bytes }));
 }
 
-/** A random edit of a frame: flip, overwrite, insert, delete, truncate or extend. */
-const mutation = fc.oneof(
-  fc.record({ op: fc.constant('flip' as const), at: fc.nat(), bit: fc.integer({ min: 0, max: 7 }) }),
-  fc.record({ op: fc.constant('set' as const), at: fc.nat(), byte: fc.integer({ min: 0, max: 255 }) }),
-  fc.record({ op: fc.constant('insert' as const), at: fc.nat(), byte: fc.integer({ min: 0, max: 255 }) }),
-  fc.record({ op: fc.constant('delete' as const), at: fc.nat() }),
-  fc.record({ op: fc.constant('truncate' as const), at: fc.nat() }),
-  fc.record({ op: fc.constant('extend' as const), bytes: fc.uint8Array({ minLength: 1, maxLength: 4 }) }),
-);
-type Mutation = typeof mutation extends fc.Arbitrary<infer M> ? M : never;
-
-function mutate(frame: Uint8Array, edits: Mutation[]): Uint8Array {
-  let b = Uint8Array.from(frame);
-  for (const m of edits) {
-    const at = b.length === 0 ? 0 : ('at' in m ? m.at % b.length : 0);
-    switch (m.op) {
-      case 'flip':
-        if (b.length > 0) b[at] = b[at]! ^ (1 << m.bit);
-        break;
-      case 'set':
-        if (b.length > 0) b[at] = m.byte;
-        break;
-      case 'insert':
-        b = Uint8Array.from([...b.subarray(0, at), m.byte, ...b.subarray(at)]);
-        break;
-      case 'delete':
-        b = Uint8Array.from([...b.subarray(0, at), ...b.subarray(at + 1)]);
-        break;
-      case 'truncate':
-        b = b.slice(0, at);
-        break;
-      case 'extend':
-        b = Uint8Array.from([...b, ...m.bytes]);
-        break;
-    }
-  }
-  return b;
-}
+/** A random edit of a frame (any byte). */
+const mutation = frameEdit();
 
 /** Every preset, structured preset and fixture spec: the fixed specs the canonical law is checked on. */
 function fixedSpecs(): MessageSpec[] {
@@ -340,7 +305,7 @@ describe('canonical form: any frame the codec accepts re-encodes to exactly its 
           const codec = createCodec(spec) as unknown as Codec<Message>;
           const bytes = codec.encode(message as Message);
           checkCanonical(spec, bytes, false, t);
-          checkCanonical(spec, mutate(bytes, edits), true, t);
+          checkCanonical(spec, applyEdits(bytes, edits), true, t);
           checkCanonical(spec, softMutate(spec, message as Message, bytes, soft), true, t);
           checkAnnouncedSecondary(spec, message as Message, t);
         },
@@ -365,7 +330,7 @@ describe('canonical form: any frame the codec accepts re-encodes to exactly its 
           const codec = createCodec(spec) as unknown as Codec<Message>;
           const bytes = codec.encode(message as Message);
           checkCanonical(spec, bytes, false, t);
-          checkCanonical(spec, mutate(bytes, edits), true, t);
+          checkCanonical(spec, applyEdits(bytes, edits), true, t);
           checkCanonical(spec, softMutate(spec, message as Message, bytes, soft), true, t);
           // Random bytes behind the frame's own header, MTI and primary bitmap reach the field decoders.
           const headLength = headerSize(spec.header, message.header) + (spec.mti.encoding === 'bcd' ? 2 : 4) + (spec.bitmap.format === 'binary' ? 8 : 16);
@@ -468,7 +433,7 @@ describe('robustness', () => {
           fc.tuple(fc.constant(codec), arbitraryMessage(codec.spec, { maxFields: 20 }), fc.array(mutation, { minLength: 1, maxLength: 4 })),
         ),
         ([codec, message, edits]) => {
-          decodesOrRefuses(codec.spec, mutate(codec.encode(message as Message), edits), t);
+          decodesOrRefuses(codec.spec, applyEdits(codec.encode(message as Message), edits), t);
           countFrames(1);
         },
       ),
@@ -483,7 +448,7 @@ describe('robustness', () => {
     const t: DecodeTally = { refused: 0, accepted: 0 };
     fc.assert(
       fc.property(fc.constantFrom(...seeds), fc.array(mutation, { minLength: 1, maxLength: 4 }), (seed, edits) => {
-        decodesOrRefuses(seed.codec.spec, mutate(seed.bytes, edits), t);
+        decodesOrRefuses(seed.codec.spec, applyEdits(seed.bytes, edits), t);
         countFrames(1);
       }),
       { numRuns: FUZZ_RUNS * 4 },
@@ -507,7 +472,7 @@ describe('robustness', () => {
         }),
         ([spec, message, edits]) => {
           const codec = createCodec(spec) as unknown as Codec<Message>;
-          decodesOrRefuses(spec, mutate(codec.encode(message as Message), edits), t);
+          decodesOrRefuses(spec, applyEdits(codec.encode(message as Message), edits), t);
           countFrames(1);
         },
       ),
@@ -523,7 +488,7 @@ describe('robustness', () => {
         arbitrarySpec().chain((spec) => fc.tuple(fc.constant(spec), arbitraryMessage(spec), fc.array(mutation, { minLength: 1, maxLength: 3 }))),
         ([spec, message, edits]) => {
           const codec = createCodec(spec);
-          decodesOrRefuses(spec, mutate(codec.encode(message as Message), edits), t);
+          decodesOrRefuses(spec, applyEdits(codec.encode(message as Message), edits), t);
           countFrames(1);
         },
       ),
@@ -599,7 +564,7 @@ describe('robustness', () => {
           expect(shown).not.toContain(toHex(broken.pan).toUpperCase());
         }
         // Random edits: either a located error without the PAN, or a frame that decodes to its own message.
-        const edited = mutate(frame, edits);
+        const edited = applyEdits(frame, edits);
         try {
           const m = codec.decode(edited);
           expect(toHex(codec.encode(m))).toBe(toHex(edited));

@@ -175,7 +175,7 @@ export async function openLoop(
       connections[k]!.request(next(k)).then(
         (answer) => {
           if (measured) latencies.push(performance.now() - scheduled);
-          if (process.env.LOAD_TRACE !== undefined && performance.now() - scheduled > 20) process.stderr.write(`slow ${(scheduled - firstSlot).toFixed(0)}ms: ${(performance.now() - scheduled).toFixed(1)}\n`);
+          if (process.env.LOAD_TRACE !== undefined && performance.now() - scheduled > 20) process.stderr.write(`slow ${(scheduled - firstSlot).toFixed(0)}ms: ${(performance.now() - scheduled).toFixed(1)} at ${Date.now()}\n`);
           record(codes, answer);
         },
         () => {

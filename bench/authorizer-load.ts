@@ -7,14 +7,17 @@
  * The authorizer is started as a child process (`npm run authorizer`) on a schema of its own, dropped afterwards.
  *   mode: cards (default: spread over 10,000 cards), hot (one account), echo (0800 only, no database; the same
  *   load alternates with the hand-written baseline server, bench/echo-baseline.ts, and the ratios are reported)
- * TICKER=timer schedules sends with setTimeout instead of the ticker thread (see threadTicks).
+ * TICKER=timer schedules sends with setTimeout instead of the ticker thread (see threadTicks). LOAD_TRACE=1 prints
+ * every answer slower than 20 ms with its wall-clock time (to match with samples taken beside the run), and
+ * SERVER_FLAGS passes node flags to the authorizer process (for one, `--cpu-prof --cpu-prof-dir=/tmp/prof`).
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { cardKeys, lastFour } from '../examples/card-authorizer/src/card-keys.js';
+import { cardKeys } from '../examples/card-authorizer/src/card-keys.js';
 import { DEFAULTS } from '../examples/card-authorizer/src/config.js';
 import { openDatabase } from '../examples/card-authorizer/src/database.js';
 import type { IsoMessage } from '../examples/card-authorizer/src/iso.js';
 import { clients, openLoop, pct, pooled, type RunResult, startServer, stopServer, warm } from './authorizer-driver.js';
+import { seedSpreadCards, spreadPan } from './spread-cards.js';
 
 const [mode = 'cards', rateArg = '1000', secondsArg = '10'] = process.argv.slice(2);
 const rate = Number(rateArg);
@@ -31,7 +34,7 @@ const nextRequest = (): IsoMessage => {
     ? { mti: '0800', fields: { ...fields, 70: '301' } }
     : {
         mti: '0100',
-        fields: { ...fields, 2: `4${String(card).padStart(15, '0')}`, 3: '000000', 4: '000000000500', 18: '5411', 32: '123456', 37: `L${String(stan).padStart(11, '0')}`, 49: '978' },
+        fields: { ...fields, 2: spreadPan(card), 3: '000000', 4: '000000000500', 18: '5411', 32: '123456', 37: `L${String(stan).padStart(11, '0')}`, 49: '978' },
       };
 };
 
@@ -63,19 +66,10 @@ const schema = `authz_load_${randomUUID().slice(0, 8)}`;
 const cardKey = randomBytes(32).toString('hex');
 const keys = cardKeys(Buffer.from(cardKey, 'hex'));
 const database = await openDatabase({ databaseUrl: process.env.DATABASE_URL, schema, poolSize: DEFAULTS.poolSize });
-await database.pool.query(`insert into accounts (id, currency, balance) select g, '978', 100000000000 from generate_series(1, $1::int) g`, [CARDS]);
-const pans = Array.from({ length: CARDS }, (_, i) => `4${String(i + 1).padStart(15, '0')}`);
-await database.pool.query(
-  `insert into cards (id, pan_key, pan_last4, account_id, expiry) select g, k, l, g, '2912' from unnest($1::int[], $2::text[], $3::text[]) as u (g, k, l)`,
-  [pans.map((_, i) => i + 1), pans.map((p) => keys.pan(p)), pans.map((p) => lastFour(p))],
-);
-// Statistics for the seeded tables, as a live database has them: otherwise autovacuum may analyze them in the
-// middle of the run, and every connection re-plans its prepared statements at once. (Not `transactions`: analyzed
-// empty, it would plan sequential scans of a table that grows during the run.)
-await database.pool.query('analyze accounts, cards');
+await seedSpreadCards(database.pool, keys, CARDS);
 // The authorizer runs in its own process, as in production: the generator's timers and the server's event loop
 // do not share a thread.
-const authorizer = await startServer(['--import', 'tsx', 'examples/card-authorizer/src/main.ts'], { AUTHORIZER_SCHEMA: schema, AUTHORIZER_PAN_KEY: cardKey, DEADLINE_MS: '1000' });
+const authorizer = await startServer([...(process.env.SERVER_FLAGS ?? '').split(' ').filter(Boolean), '--import', 'tsx', 'examples/card-authorizer/src/main.ts'], { AUTHORIZER_SCHEMA: schema, AUTHORIZER_PAN_KEY: cardKey, DEADLINE_MS: '1000' });
 if (mode !== 'echo') {
   report('authorizer', await drive(authorizer.port, 'authorizer'), database.description);
 } else {

@@ -1,0 +1,31 @@
+import pg from 'pg';
+import { afterAll, describe, expect, it } from 'vitest';
+import { DATABASE_URL } from './env.js';
+import { runScript } from './processes.js';
+
+/**
+ * `npm run bench:authorizer:statement` as the example's README names it: a short run (0.3 s per statement kind)
+ * prints a row for every statement it measures, with the plain UPDATE as the unit, and leaves no schema behind.
+ * The figures themselves are the benchmark's (bench/RESULTS.md), never asserted here.
+ */
+const pool = new pg.Pool({ connectionString: DATABASE_URL, max: 1 });
+afterAll(() => pool.end());
+
+describe('npm run bench:authorizer:statement', () => {
+  it('prints each statement’s Postgres CPU against the plain UPDATE’s and the batch statement’s fitted costs', async () => {
+    const before = await pool.query<{ n: number }>("select count(*)::int as n from pg_namespace where nspname like 'authz_cost_%'");
+    const run = runScript('bench:authorizer:statement', ['5', '5', '0.3'], { DATABASE_URL });
+    expect(await run.exited, run.output()).toBe(0);
+    const out = run.output();
+    const rows = [...out.matchAll(/^\| (plain update|authorize\.sql|batch of \d+) \| (\d+) \| (\d+) \| ([\d.]+) \| ([\d.]+) \| ([\d.]+)x \| ([\d.]+) \|$/gm)];
+    expect(rows.map((r) => r[1])).toEqual(['plain update', 'authorize.sql', 'batch of 2', 'batch of 4', 'batch of 8', 'batch of 16', 'batch of 32', 'batch of 64']);
+    expect(rows[0]![6]).toBe('1.00');
+    for (const r of rows) {
+      expect(Number(r[3])).toBeGreaterThanOrEqual(5);
+      expect(Number(r[7])).toBeGreaterThan(0);
+    }
+    expect(out).toMatch(/batch statement: fixed -?[\d.]+ ms \+ -?[\d.]+ ms per request of Postgres CPU/);
+    const after = await pool.query<{ n: number }>("select count(*)::int as n from pg_namespace where nspname like 'authz_cost_%'");
+    expect(after.rows[0]!.n).toBe(before.rows[0]!.n);
+  }, 120_000);
+});

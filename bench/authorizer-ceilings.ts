@@ -32,6 +32,7 @@ import { cardKeys, lastFour } from '../examples/card-authorizer/src/card-keys.js
 import type { IsoMessage } from '../examples/card-authorizer/src/iso.js';
 import { clients, closedLoop, codesOf, openLoop, pct, type RunResult, startServer, stopServer, warm } from './authorizer-driver.js';
 import { type FloorRun, pgbenchArgs, pgbenchOpenLoop } from './pgbench-floor.js';
+import { processCpuTicks, TICKS_PER_SECOND } from './process-cpu.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const DATABASE_URL = process.env.DATABASE_URL;
@@ -109,21 +110,17 @@ function backendsCpu(backends: readonly number[]): number {
   let ticks = 0;
   for (const b of backends) {
     try {
-      const f = readFileSync(`/proc/${b}/stat`, 'utf8');
-      const x = f.slice(f.lastIndexOf(')') + 2).split(' ');
-      ticks += Number(x[11]) + Number(x[12]);
+      ticks += processCpuTicks(b);
     } catch {
       // the backend ended (its connection closed): its time is lost to this count
     }
   }
-  return ticks / 100;
+  return ticks / TICKS_PER_SECOND;
 }
 
 /** CPU seconds of one process (a server under test). */
 function processCpu(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(f[11]) + Number(f[12])) / 100;
+  return processCpuTicks(pid) / TICKS_PER_SECOND;
 }
 
 /**

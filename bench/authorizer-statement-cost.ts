@@ -9,22 +9,25 @@
  * the other on one connection (no contention: the statement's own cost). The batch sizes' costs are fitted to a
  * fixed cost per statement plus a cost per request (least squares), the two numbers that say what batching buys.
  *
+ * Each is measured over at least the statements asked for and at least {@link LEAST_TICKS} clock ticks of the
+ * backend's CPU: /proc counts it in ticks of 10 ms, so a shorter run could read 0 or twice the truth.
+ *
  * Run: DATABASE_URL=postgres://postgres@127.0.0.1:5432/test npm run bench:authorizer:statement -- [statements per size]
- *      [unmeasured statements before each] [least seconds of each]  (defaults 2,000, 300 and 2: the CPU is read in
- *      clock ticks of 10 ms, so each is measured over at least that long)
+ *      [unmeasured statements before each]  (defaults 2,000 and 300)
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { cardKeys } from '../examples/card-authorizer/src/card-keys.js';
 import { openDatabase } from '../examples/card-authorizer/src/database.js';
 import { type AuthorizationRequest, authorizeBatchOnce, authorizeOnAccount, QUERIES } from '../examples/card-authorizer/src/db.js';
+import { processCpuTicks, TICKS_PER_SECOND } from './process-cpu.js';
 import { seedSpreadCards, spreadPan } from './spread-cards.js';
 
 const DATABASE_URL = process.env.DATABASE_URL;
 if (DATABASE_URL === undefined) throw new Error('set DATABASE_URL: the statements are measured on a real Postgres');
 const STATEMENTS = Number(process.argv[2] ?? 2000);
 const WARM_UP = Number(process.argv[3] ?? 300);
-const LEAST_MS = Number(process.argv[4] ?? 2) * 1000;
+/** The fewest clock ticks (10 ms each) of backend CPU a figure is read over: within 5 % of the truth, whatever the count. */
+const LEAST_TICKS = 20;
 const CARDS = 10_000;
 const BATCH_SIZES = [2, 4, 8, 16, 32, 64];
 const TODAY = '2026-12-03';
@@ -35,13 +38,6 @@ const database = await openDatabase({ databaseUrl: DATABASE_URL, schema, poolSiz
 await seedSpreadCards(database.pool, keys, CARDS);
 const client = await database.pool.connect();
 const backend = (await client.query<{ pid: number }>('select pg_backend_pid() as pid')).rows[0]!.pid;
-
-/** CPU ms the backend has used so far (utime + stime, in clock ticks of 10 ms). */
-function backendCpuMs(): number {
-  const stat = readFileSync(`/proc/${backend}/stat`, 'utf8');
-  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(f[11]) + Number(f[12])) * 10;
-}
 
 let serial = 0;
 /** A fresh 0100 of 5.00 EUR on a random card: a new idempotency key every time, so every one is decided and stored. */
@@ -71,14 +67,18 @@ interface Cost {
 
 async function measure(label: string, requests: number, call: () => Promise<unknown>): Promise<Cost> {
   for (let i = 0; i < WARM_UP; i++) await call();
-  const cpu0 = backendCpuMs();
+  const ticks0 = processCpuTicks(backend);
   const t0 = performance.now();
   let statements = 0;
-  while (statements < STATEMENTS || performance.now() - t0 < LEAST_MS) {
+  let ticks = 0;
+  while (statements < STATEMENTS || ticks < LEAST_TICKS) {
     await call();
     statements++;
+    // /proc is read only once the count is reached, not on every statement of the run
+    if (statements >= STATEMENTS) ticks = processCpuTicks(backend) - ticks0;
   }
-  return { label, requests, statements, cpuMs: (backendCpuMs() - cpu0) / statements, wallMs: (performance.now() - t0) / statements };
+  const wallMs = (performance.now() - t0) / statements;
+  return { label, requests, statements, cpuMs: (ticks * 1000) / TICKS_PER_SECOND / statements, wallMs };
 }
 
 const plainUpdate = { name: 'plain_update', text: 'update accounts set balance = balance - 1 where id = $1' };
@@ -100,7 +100,7 @@ await database.close();
 
 const plain = costs[0]!.cpuMs;
 console.log(
-  `Postgres CPU per statement (its backend, at least ${STATEMENTS} statements and ${LEAST_MS / 1000} s each, after ${WARM_UP} unmeasured), ${database.description}`,
+  `Postgres CPU per statement (its backend, at least ${STATEMENTS} statements and ${LEAST_TICKS} clock ticks each, after ${WARM_UP} unmeasured), ${database.description}`,
 );
 console.log('| statement | requests | statements | backend CPU ms / statement | per request | per request / plain update | wall ms / statement |');
 console.log('|---|---:|---:|---:|---:|---:|---:|');

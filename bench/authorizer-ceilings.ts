@@ -32,7 +32,7 @@ import { cardKeys, lastFour } from '../examples/card-authorizer/src/card-keys.js
 import type { IsoMessage } from '../examples/card-authorizer/src/iso.js';
 import { clients, closedLoop, codesOf, openLoop, pct, type RunResult, startServer, stopServer, warm } from './authorizer-driver.js';
 import { type FloorRun, pgbenchArgs, pgbenchOpenLoop } from './pgbench-floor.js';
-import { processCpuTicks, TICKS_PER_SECOND } from './process-cpu.js';
+import { processCpuTicks, processStat, TICKS_PER_SECOND } from './process-cpu.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const DATABASE_URL = process.env.DATABASE_URL;
@@ -60,17 +60,16 @@ function postgresCpu(): number | null {
   for (const pid of readdirSync('/proc')) {
     if (!/^\d+$/.test(pid)) continue;
     try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      if (!stat.includes('(postgres)')) continue;
-      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      // utime, stime, and cutime, cstime: the children this process has waited for (only the postmaster has any)
-      ticks += Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]);
+      const stat = processStat(pid);
+      if (stat.command !== 'postgres') continue;
+      // its own time and that of the children it has waited for (only the postmaster has any)
+      ticks += stat.ticks + stat.childTicks;
       found = true;
     } catch {
       // the process ended meanwhile
     }
   }
-  return found ? ticks / 100 : null;
+  return found ? ticks / TICKS_PER_SECOND : null;
 }
 
 /**

@@ -2,9 +2,9 @@
  * Database access of the reference authorizer: schema migration into a schema of its own, seeding, and the
  * one-statement decision with its idempotency retry.
  */
-import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Pool, PoolClient } from 'pg';
+import { newAuthCode } from './auth-code.js';
 
 const sql = (name: string): string => readFileSync(new URL(`../sql/${name}`, import.meta.url), 'utf8');
 
@@ -133,16 +133,6 @@ export async function migrate(pool: Pool, schema: string): Promise<void> {
   } finally {
     client.release();
   }
-}
-
-const AUTH_CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ0123456789';
-
-/** A random 6-character authorization code (DE38). */
-export function newAuthCode(): string {
-  const bytes = randomBytes(6);
-  let s = '';
-  for (const b of bytes) s += AUTH_CODE_ALPHABET[b % AUTH_CODE_ALPHABET.length];
-  return s;
 }
 
 /**

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { CASES } from '../bench/cases.js';
 import { decodeAsciiByHand, decodeBcdByHand, encodeAsciiByHand, encodeBcdByHand } from '../bench/ceiling.js';
 import { FLOOR } from '../bench/floor.js';
+import { digestsOnly, INTENT_REQUESTS, intentOfRequest } from '../bench/intent-cases.js';
 import { peerDecode, peerEncode, toPeerData } from '../bench/peer.js';
 import { createCodec, type MessageSpec, presets } from 'iso8583-codec';
 
@@ -50,5 +51,16 @@ describe('benchmark contenders agree on every case (smoke run)', () => {
     const a = CASES[0]!;
     expect(() => decodeAsciiByHand(a.frame.subarray(0, a.frame.length - 1))).toThrow();
     expect(() => decodeAsciiByHand(Uint8Array.from([...a.frame, 0x30]))).toThrow();
+  });
+});
+
+describe('the intent benchmark floor computes the digests intentOf computes (smoke run)', () => {
+  it('gives the same lookup key and request digest as intentOf for every request of the bench', () => {
+    for (const m of INTENT_REQUESTS) {
+      const intent = intentOfRequest(m);
+      expect(intent?.kind).toBe('authorize');
+      const request = intent?.kind === 'authorize' ? intent.request : undefined;
+      expect(digestsOnly(m)).toEqual({ panKey: request?.panKey, requestHash: request?.requestHash });
+    }
   });
 });

@@ -432,8 +432,8 @@ console.log(
     `${range(ceilings.map((c) => c.oneRow16))} tps, random row 16 clients ${range(ceilings.map((c) => c.randomRow16))} tps; ` +
     `Postgres CPU per plain update ${range(ceilings.flatMap((c) => (c.postgresMsPerUpdate === null ? [] : [c.postgresMsPerUpdate])), 3)} ms\n`,
 );
-console.log('| contender | phase | rounds | throughput /s | ratio to its ceiling | p50 ms | p99 ms | 91s | errors | its backends\' CPU ms/request | all Postgres CPU ms/request |');
-console.log('|---|---|---|---|---|---|---|---|---|---|---|');
+console.log('| contender | phase | rounds | throughput /s | ratio to its ceiling | p50 ms | p99 ms | 91s | errors | its backends\' CPU ms/request | all Postgres CPU ms/request | server CPU ms/request |');
+console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
 for (const c of contenders) {
   for (const phase of ['hot-closed', 'cards-closed', 'cards-open', 'hot-open', 'crash'] as const) {
     const runs = results.get(key(c.name, phase));
@@ -445,7 +445,7 @@ for (const c of contenders) {
       `| ${c.name} | ${phase} | ${runs.length} | ${range(tps)} | ${ratio} | ${range(runs.map((m) => pct(m.result.latencies, 50)), 2)} | ` +
         `${range(runs.map((m) => pct(m.result.latencies, 99)), 2)} | ${range(runs.map((m) => m.result.codes.get('91') ?? 0))} | ` +
         `${range(runs.map((m) => m.result.errors))} | ${range(runs.map((m) => m.backendMsPerRequest), 3)} | ` +
-        `${range(runs.flatMap((m) => (m.postgresMsPerRequest === null ? [] : [m.postgresMsPerRequest])), 3)} |`,
+        `${range(runs.flatMap((m) => (m.postgresMsPerRequest === null ? [] : [m.postgresMsPerRequest])), 3)} | ${range(runs.map((m) => m.serverMsPerRequest), 3)} |`,
     );
     const floor = floors.get(key(c.name, phase));
     if (floor === undefined) continue;
@@ -453,7 +453,7 @@ for (const c of contenders) {
     console.log(
       `| pgbench at ${c.name}'s rate | ${phase} floor | ${floor.length} | ${range(floor.map((f) => f.perSecond))} | ` +
         `${c.name}'s p99 ${range(runs.map((m, i) => pct(m.result.latencies, 99) / p99s[i]!), 2)}x of it | ${range(floor.map((f) => pct(f.latencies, 50)), 2)} | ` +
-        `${range(p99s, 2)} | | | | |`,
+        `${range(p99s, 2)} | | | | | |`,
     );
   }
 }

@@ -214,8 +214,11 @@ export function compileCodec(spec: MessageSpec, inline = true): Codec<Message> {
     }
     const bits = new Uint8Array(24);
     let present = 0;
-    for (const key in values) {
-      if (!Object.prototype.hasOwnProperty.call(values, key)) continue;
+    // Own enumerable keys, as for…in with hasOwnProperty gives them and in the same order, without the per-key
+    // filtering for…in does for the prototype chain.
+    const keys = Object.keys(values);
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i]!;
       const value = (values as Record<string, unknown>)[key];
       if (value === undefined) continue;
       const n = Number(key);

@@ -17,7 +17,7 @@ import { DEFAULTS } from '../examples/card-authorizer/src/config.js';
 import { openDatabase } from '../examples/card-authorizer/src/database.js';
 import type { IsoMessage } from '../examples/card-authorizer/src/iso.js';
 import { clients, openLoop, pct, pooled, type RunResult, startServer, stopServer, warm } from './authorizer-driver.js';
-import { seedSpreadCards, spreadPan } from './spread-cards.js';
+import { loadIdentifiers, seedSpreadCards, spreadAuthorization } from './spread-cards.js';
 
 const [mode = 'cards', rateArg = '1000', secondsArg = '10'] = process.argv.slice(2);
 const rate = Number(rateArg);
@@ -29,13 +29,7 @@ let stan = 0;
 const nextRequest = (): IsoMessage => {
   stan++;
   const card = 1 + Math.floor(Math.random() * CARDS);
-  const fields: IsoMessage['fields'] = { 7: '1124120000', 11: String(stan % 1_000_000).padStart(6, '0'), 41: `L${String(stan % 10_000_000).padStart(7, '0')}` };
-  return mode === 'echo'
-    ? { mti: '0800', fields: { ...fields, 70: '301' } }
-    : {
-        mti: '0100',
-        fields: { ...fields, 2: spreadPan(card), 3: '000000', 4: '000000000500', 18: '5411', 32: '123456', 37: `L${String(stan).padStart(11, '0')}`, 49: '978' },
-      };
+  return mode === 'echo' ? { mti: '0800', fields: { ...loadIdentifiers(stan), 70: '301' } } : spreadAuthorization(card, stan);
 };
 
 /** Drives `total` requests at `rate` against the server on `port` through 8 client connections. */

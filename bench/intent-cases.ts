@@ -5,28 +5,14 @@
  * request's content for the duplicate check).
  */
 import { type CardKeys, cardKeys } from '../examples/card-authorizer/src/card-keys.js';
-import { type IsoMessage, intentOf } from '../examples/card-authorizer/src/iso.js';
-import { spreadPan } from './spread-cards.js';
+import { type IsoMessage, intentOf, requestHash } from '../examples/card-authorizer/src/iso.js';
+import { spreadAuthorization } from './spread-cards.js';
 
 /** A fixed key: the digests' cost does not depend on it. */
 export const INTENT_KEYS: CardKeys = cardKeys(new Uint8Array(32).fill(7));
 
-/** 1,000 authorization requests as bench/authorizer-load.ts sends them (cards, STANs and RRNs vary). */
-export const INTENT_REQUESTS: readonly IsoMessage[] = Array.from({ length: 1_000 }, (_, i) => ({
-  mti: '0100',
-  fields: {
-    2: spreadPan(1 + i),
-    3: '000000',
-    4: '000000000500',
-    7: '1124120000',
-    11: String(i + 1).padStart(6, '0'),
-    18: '5411',
-    32: '123456',
-    37: `L${String(i + 1).padStart(11, '0')}`,
-    41: `L${String(i + 1).padStart(7, '0')}`,
-    49: '978',
-  },
-}));
+/** 1,000 authorization requests as bench/authorizer-load.ts sends them, on cards 1 to 1,000. */
+export const INTENT_REQUESTS: readonly IsoMessage[] = Array.from({ length: 1_000 }, (_, i) => spreadAuthorization(1 + i, 1 + i));
 
 /** The business date the requests are decided on. */
 export const INTENT_TODAY = '2026-12-03';
@@ -34,11 +20,8 @@ export const INTENT_TODAY = '2026-12-03';
 /** Ours: the authorizer's own `intentOf`. */
 export const intentOfRequest = (m: IsoMessage): ReturnType<typeof intentOf> => intentOf(m, INTENT_TODAY, INTENT_KEYS);
 
-/** The elements the request digest covers, in its order (examples/card-authorizer/src/iso.ts, CONTENT). */
-const CONTENT = [2, 3, 4, 14, 18, 22, 25, 42, 49, 54, 90, 95] as const;
-
 /** The floor: the PAN's lookup key and the request digest, nothing else. */
 export const digestsOnly = (m: IsoMessage): { panKey: string; requestHash: string } => ({
   panKey: INTENT_KEYS.pan(m.fields[2]!),
-  requestHash: INTENT_KEYS.content(JSON.stringify(CONTENT.map((n) => m.fields[n] ?? null))),
+  requestHash: requestHash(m, INTENT_KEYS),
 });

@@ -4,9 +4,23 @@
  */
 import type pg from 'pg';
 import { type CardKeys, lastFour } from '../examples/card-authorizer/src/card-keys.js';
+import type { IsoMessage } from '../examples/card-authorizer/src/iso.js';
 
 /** The PAN of spread card `card` (1-based). */
 export const spreadPan = (card: number): string => `4${String(card).padStart(15, '0')}`;
+
+/** DE7, DE11 and DE41 of the load generator's request number `stan` (1-based): what makes each request its own. */
+export const loadIdentifiers = (stan: number): IsoMessage['fields'] => ({
+  7: '1124120000',
+  11: String(stan % 1_000_000).padStart(6, '0'),
+  41: `L${String(stan % 10_000_000).padStart(7, '0')}`,
+});
+
+/** The load generator's 0100 number `stan` on spread card `card`: a purchase of 5.00 EUR at a grocery (MCC 5411). */
+export const spreadAuthorization = (card: number, stan: number): IsoMessage => ({
+  mti: '0100',
+  fields: { ...loadIdentifiers(stan), 2: spreadPan(card), 3: '000000', 4: '000000000500', 18: '5411', 32: '123456', 37: `L${String(stan).padStart(11, '0')}`, 49: '978' },
+});
 
 /**
  * Seeds the accounts and cards into the schema `pool` works in, then analyzes them.

@@ -14,7 +14,7 @@ import type { StrictSpec } from '../spec/strict.js';
 import { validateSpec } from '../spec/validate-spec.js';
 import type { Codec, DecodeOptions } from './codec-types.js';
 import { compileField } from './compile-field.js';
-import { FIELD_SLOTS } from './field-slots.js';
+import { FIELD_SLOTS, highestField } from './field-slots.js';
 import { compileFrameHead, LAST_FIELD } from './frame-head.js';
 import { compilePeek } from './peek.js';
 
@@ -94,9 +94,10 @@ export function compileCodec(spec: MessageSpec, inline = true): Codec<Message> {
     // Bitmaps read after the primary: 0, 1 or 2. Only the bytes of those are read below (the rest of `bits` may hold
     // an earlier frame's).
     const extra = bits[0]! >> 7 === 0 ? 0 : tertiary ? 1 + (bits[8]! >> 7) : 1;
-    // A fresh object whose element store already holds every number the last bitmap read can announce: field stores
-    // never grow it (see FIELD_SLOTS).
+    // Its highest announced field first, as undefined (see highestField); numbered keys enumerate in ascending order.
     const out: Message['fields'] = { ...FIELD_SLOTS[extra]! };
+    const last = highestField(bits, extra, tertiary);
+    if (last !== 0) out[last] = undefined;
     const message: Message = { mti, fields: out };
     if (header !== undefined) message.header = header;
     const end = r.end;

@@ -14,7 +14,7 @@ import type { StrictSpec } from '../spec/strict.js';
 import { validateSpec } from '../spec/validate-spec.js';
 import type { Codec, DecodeOptions } from './codec-types.js';
 import { compileField } from './compile-field.js';
-import { FIELD_SLOTS, highestField } from './field-slots.js';
+import { dataBits, FIELD_SLOTS, highestField } from './field-slots.js';
 import { compileFrameHead, LAST_FIELD } from './frame-head.js';
 import { compilePeek } from './peek.js';
 
@@ -105,9 +105,8 @@ export function compileCodec(spec: MessageSpec, inline = true): Codec<Message> {
     let pos = r.pos;
     const bitmapBytes = 8 * (extra + 1);
     for (let byteIndex = 0; byteIndex < bitmapBytes; byteIndex++) {
-      let byte = bits[byteIndex]!;
       // Bits 1 and 65 (tertiary) are bitmap indicators, not data elements; a set bit 129 failed readBitmaps.
-      if (byteIndex === 0 || (tertiary && byteIndex === 8)) byte &= 0x7f;
+      let byte = dataBits(bits, byteIndex, tertiary);
       while (byte !== 0) {
         // The highest set bit of the byte is its lowest-numbered field: fields are read in number order.
         const bit = Math.clz32(byte) - 24;
@@ -254,8 +253,7 @@ export function compileCodec(spec: MessageSpec, inline = true): Codec<Message> {
     head.writeBitmaps(w, bits, present);
     // Bytes past the last bitmap written are 0.
     for (let byteIndex = 0; byteIndex < bits.length; byteIndex++) {
-      let byte = bits[byteIndex]!;
-      if (byteIndex === 0 || (tertiary && byteIndex === 8)) byte &= 0x7f;
+      let byte = dataBits(bits, byteIndex, tertiary);
       while (byte !== 0) {
         // Highest set bit first: fields are written in number order.
         const bit = Math.clz32(byte) - 24;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isIso8583Error } from '../../src/index.js';
-import { defaultMatchKey, isIso8583NetError, type MatchKey } from '../../src/net/index.js';
+import { DEFAULT_MATCH_FIELDS, defaultMatchKey, isIso8583NetError, type MatchKey } from '../../src/net/index.js';
 import { approve, echo, type IsoMessage, startClient, startServer } from './helpers/loopback.js';
 
 const PAN = '4111111111111111';
@@ -87,6 +87,17 @@ describe('defaultMatchKey', () => {
     expect(defaultMatchKey({ mti: '0100', fields: { 11: '000001', 41: 'TERM0001' } }, true)).toBe('0110|000001|TERM0001');
     expect(defaultMatchKey({ mti: '0110', fields: { 11: '000001', 39: '00', 41: 'TERM0001' } }, false)).toBe('0110|000001|TERM0001');
     expect(defaultMatchKey({ mti: '0800', fields: {} }, true)).toBe('0810||');
+  });
+
+  it('keys on the fields DEFAULT_MATCH_FIELDS lists, DE11 and DE41, beside the response MTI', () => {
+    expect(DEFAULT_MATCH_FIELDS).toEqual([11, 41]);
+    expect(Object.isFrozen(DEFAULT_MATCH_FIELDS)).toBe(true);
+    const base: IsoMessage = { mti: '0100', fields: { 2: PAN, 4: '000000000100', 11: '000001', 37: 'RRN000000001', 41: 'TERM0001' } };
+    // A field outside the list changes no key; each listed field does.
+    expect(defaultMatchKey({ ...base, fields: { ...base.fields, 4: '000000999999', 37: 'RRN000000002' } }, true)).toBe(defaultMatchKey(base, true));
+    for (const n of DEFAULT_MATCH_FIELDS) {
+      expect(defaultMatchKey({ ...base, fields: { ...base.fields, [n]: n === 11 ? '000002' : 'TERM0002' } }, true)).not.toBe(defaultMatchKey(base, true));
+    }
   });
 });
 

@@ -40,6 +40,37 @@ describe('one peer’s burst does not starve the others', () => {
     expect(handled.indexOf('GOODTERM')).toBeGreaterThan(0);
     expect(handled.indexOf('GOODTERM')).toBeLessThan(count);
   });
+
+  it('hands a burst to the handler in turns of at most 128 frames, yielding to the event loop between turns', async () => {
+    const count = 300;
+    // Each handler call notes the loop turn it runs in; a chain of setImmediate callbacks moves the turn on. The
+    // ~1 ms share of a turn is taken off the table by a clock that stands still (performance.now is faked), so
+    // only the frame count can end a turn, however fast or slow the machine is.
+    const turns: number[] = [];
+    let turn = 0;
+    const tick = (): void => {
+      turn++;
+      if (turns.length < count) setImmediate(tick);
+    };
+    const { port } = await startServer((m) => {
+      if (turns.length === 0) setImmediate(tick);
+      turns.push(turn);
+      return approve(m, { header: undefined, remoteAddress: undefined });
+    });
+    const peer = await rawSocket(port);
+    vi.useFakeTimers({ toFake: ['performance'] });
+    try {
+      peer.socket.write(burstOf(count, () => wire(echo(7, 'FLOODTRM'))));
+      for (let i = 0; i < count; i++) await peer.next();
+    } finally {
+      vi.useRealTimers();
+    }
+    const perTurn = new Map<number, number>();
+    for (const t of turns) perTurn.set(t, (perTurn.get(t) ?? 0) + 1);
+    expect(turns).toHaveLength(count);
+    expect(Math.max(...perTurn.values())).toBeLessThanOrEqual(128);
+    expect(perTurn.size).toBeGreaterThanOrEqual(Math.ceil(count / 128));
+  });
 });
 
 describe('a peer that sends mostly junk', () => {

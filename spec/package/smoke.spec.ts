@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { builtinModules, createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -57,6 +57,24 @@ describe('built package', () => {
     const tops = new Set(paths.map((path) => path.split('/')[0]));
     expect([...tops].sort()).toEqual(['CHANGELOG.md', 'LICENSE', 'README.md', 'dist', 'docs', 'package.json']);
     expect(paths.filter((path) => path.startsWith('docs/'))).toEqual(['docs/spec.schema.json']);
+  });
+
+  it('has zero runtime dependencies: the build imports only Node built-ins, and fast-check (an optional peer) only from /testing', () => {
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as Record<string, unknown>;
+    for (const key of ['dependencies', 'optionalDependencies', 'bundleDependencies', 'bundledDependencies']) expect(pkg[key], key).toBeUndefined();
+    expect(pkg['peerDependencies']).toEqual({ 'fast-check': expect.any(String) });
+    expect(pkg['peerDependenciesMeta']).toEqual({ 'fast-check': { optional: true } });
+    const builtins = new Set(builtinModules);
+    const outside: string[] = [];
+    for (const file of readdirSync(join(root, 'dist')).filter((f) => /\.(c?js)$/.test(f))) {
+      const code = readFileSync(join(root, 'dist', file), 'utf8');
+      for (const m of code.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|\brequire\s*\(\s*|^\s*import\s+)(['"])([^'"]+)\1/gm)) {
+        const specifier = m[2]!;
+        if (specifier.startsWith('.') || builtins.has(specifier.replace(/^node:/, ''))) continue;
+        outside.push(`${file}: ${specifier}`);
+      }
+    }
+    expect(outside.sort()).toEqual(['testing.cjs: fast-check', 'testing.js: fast-check']);
   });
 
   it('packs the CLI once, as the ESM file the bin names (no unused CJS build of it)', () => {

@@ -199,6 +199,18 @@ describe('server close reasons', () => {
     expect(log.entries).toContainEqual({ level: 'warn', event: 'connection closed', meta: { reason: 'frameTooLarge', maxFrameBytes: 1024 } });
     expect(log.entries).toContainEqual({ level: 'info', event: 'connection closed', meta: { reason: 'peer' } });
   });
+
+  it('name a peer that resets its connection socketError, logged as a socket error with its system code', async () => {
+    const log = capture();
+    const { server, port } = await startServer(approve, { logger: log.logger });
+    const reset = await rawSocket(port);
+    await log.when((e) => e.event === 'connection accepted');
+    reset.socket.resetAndDestroy(); // an RST, not a FIN
+    await log.when((e) => e.event === 'connection closed');
+    expect(server.stats.connectionsClosed).toMatchObject({ socketError: 1, peer: 0 });
+    expect(log.entries).toContainEqual({ level: 'warn', event: 'socket error', meta: { code: 'ECONNRESET' } });
+    expect(log.entries).toContainEqual(expect.objectContaining({ event: 'connection closed', meta: { reason: 'socketError' } }));
+  });
 });
 
 describe('server limits', () => {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
+import { type AddressInfo, createServer as createRawServer, type Server as RawServer, type Socket } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createServer, DEFAULT_CLIENT_LIMITS, DEFAULT_SERVER_LIMITS } from '../../src/net/index.js';
+import { createServer, DEFAULT_CLIENT_LIMITS, DEFAULT_SERVER_LIMITS, isIso8583NetError } from '../../src/net/index.js';
 import { approve, capture, closedBy, codec, echo, framing, rawSocket, startClient, startServer, wire } from './helpers/loopback.js';
 
 /** The `| \`name\` | 1,234 |` rows of one `### heading` section of docs/net.md. */
@@ -233,6 +234,13 @@ describe('server limits', () => {
   });
 });
 
+const rawServers: RawServer[] = [];
+const sockets: Socket[] = [];
+afterEach(async () => {
+  for (const s of sockets.splice(0)) s.destroy();
+  for (const p of rawServers.splice(0)) await new Promise<void>((r) => p.close(() => r()));
+});
+
 describe('client limits', () => {
   it('default to the values docs/net.md documents', async () => {
     const { port } = await startServer(approve);
@@ -240,5 +248,29 @@ describe('client limits', () => {
     const client = await startClient(port, { timeoutMs: undefined } as object);
     expect(documentedLimits('Client limits')).toEqual({ ...client.limits });
     expect(client.limits).toEqual(DEFAULT_CLIENT_LIMITS);
+  });
+
+  it('bound the largest incoming frame by maxFrameBytes: one of exactly the limit is read, one byte more closes the link', async () => {
+    // A peer that answers the first request with a frame of exactly 1,024 bytes (junk, so it is counted undecodable)
+    // and the second with a length header announcing 1,025 bytes.
+    let requests = 0;
+    const peer = createRawServer((s) => {
+      sockets.push(s);
+      s.on('error', () => {});
+      s.on('data', () => {
+        requests++;
+        s.write(requests === 1 ? Buffer.concat([Buffer.of(0x04, 0x00), Buffer.alloc(1024, 0x39)]) : Buffer.of(0x04, 0x01));
+      });
+    });
+    await new Promise<void>((r) => peer.listen(0, '127.0.0.1', () => r()));
+    rawServers.push(peer);
+    const log = capture();
+    const client = await startClient((peer.address() as AddressInfo).port, { maxFrameBytes: 1024, logger: log.logger });
+    const first = client.request(echo(1)).catch((e: unknown) => e);
+    await log.when((e) => e.event === 'undecodable response');
+    expect(client.stats.undecodable).toBe(1);
+    // The link is gone: the request that got the junk and the one that got the oversized header both end CLOSED.
+    for (const e of [await client.request(echo(2)).catch((e: unknown) => e), await first]) expect(isIso8583NetError(e) && e.code).toBe('CLOSED');
+    expect(log.entries).toContainEqual({ level: 'error', event: 'client stream failed', meta: { code: 'FRAME_TOO_LARGE' } });
   });
 });

@@ -200,6 +200,36 @@ describe('iso8583 decode masks card data by default (built)', () => {
   });
 });
 
+describe('the CLI session of README.md (built)', () => {
+  it('prints what each command of the README shows, and exits 2 where it shows an error', () => {
+    const readme = readFileSync(join(__dirname, '..', 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('## The CLI'));
+    const block = /```sh\n([\s\S]*?)```/.exec(section)![1]!;
+    // `$ command` lines, each followed by what it prints: a line `...` stands for more lines, a line ending in `...` for
+    // the rest of that line, and `# exit status N` after the output for the status.
+    const steps: { command: string; shown: string[]; status: number }[] = [];
+    for (const line of block.trimEnd().split('\n')) {
+      if (line.startsWith('$ ')) steps.push({ command: line.slice(2), shown: [], status: 0 });
+      else {
+        const [, text, status] = /^(.*?)(?:\s+# exit status (\d))?$/.exec(line)!;
+        steps.at(-1)!.shown.push(text!);
+        // Bad input exits 2 ("Exit status" below the block), whether the README notes it on the line or not.
+        if (status !== undefined || /^(iso8583: error |\{"code":)/.test(text!)) steps.at(-1)!.status = Number(status ?? 2);
+      }
+    }
+    expect(steps).toHaveLength(5);
+    for (const step of steps) expect(step.command).toContain('npx iso8583 ');
+    const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    for (const step of steps) {
+      const r = spawnSync('bash', ['-c', step.command.replaceAll('npx iso8583', `'${process.execPath}' '${CLI}'`)], { cwd: join(__dirname, '..') });
+      const printed = `${r.stdout.toString()}${r.stderr.toString()}`.trimEnd();
+      const pattern = step.shown.map((l) => (l.trim() === '...' ? '[\\s\\S]*' : l.endsWith('...') ? `${escape(l.slice(0, -3))}[^\\n]*` : escape(l))).join('\n');
+      expect(printed, step.command).toMatch(new RegExp(`^${pattern}$`));
+      expect(r.status, step.command).toBe(step.status);
+    }
+  });
+});
+
 describe('iso8583 command-line conventions (built)', () => {
   it('exits 2 with the reason for a missing input file, a directory and a missing JSON file, never repeating the path', () => {
     const missing = join(tmp, 'missing.hex');

@@ -133,6 +133,20 @@ describe('requests that carry no identifiers', () => {
   });
 });
 
+describe('requests that lack a required element', () => {
+  it('are refused 30 without DE2 or DE4, and an authorization or advice without DE3 or DE49; nothing moves', async () => {
+    const { id, pan } = await card(10_000);
+    const original = purchase(pan, 1_000);
+    expect(await code(original)).toBe('00');
+    for (const missing of [2, 4, 3, 49]) expect(await code(purchase(pan, 2_000, { [missing]: undefined })), `0100 without DE${missing}`).toBe('30');
+    for (const mti of ['0120', '0220']) {
+      for (const missing of [2, 4, 3, 49]) expect(await code({ ...purchase(pan, 2_000, { [missing]: undefined }), mti }), `${mti} without DE${missing}`).toBe('30');
+    }
+    for (const missing of [2, 4]) expect(await code(reversal(original, { [missing]: undefined, 90: de90(original) })), `0400 without DE${missing}`).toBe('30');
+    expect(await state(id)).toEqual({ balance: 10_000, held: 1_000 });
+  });
+});
+
 describe('a reversal without DE90', () => {
   it('releases the unreleased original with its amount, then the other one', async () => {
     const { id, pan } = await card(50_000);

@@ -198,6 +198,31 @@ describe('hold expiry', () => {
   });
 });
 
+describe('card and account status', () => {
+  it('decline a lost card 41, a stolen one 43, a blocked one 62 and a closed account 05, holding nothing', async () => {
+    for (const [status, code] of [['lost', '41'], ['stolen', '43'], ['blocked', '62']] as const) {
+      const { id, pan } = await account(10_000n);
+      expect((await authorize(pool, auth(pan, 100n))).responseCode, 'active').toBe('00');
+      await pool.query('update cards set status = $2 where id = $1', [id, status]);
+      expect((await authorize(pool, auth(pan, 100n))).responseCode, status).toBe(code);
+      expect(await held(id)).toBe(100n);
+    }
+    const { id, pan } = await account(10_000n);
+    await pool.query("update accounts set status = 'closed' where id = $1", [id]);
+    expect((await authorize(pool, auth(pan, 100n))).responseCode).toBe('05');
+    expect(await held(id)).toBe(0n);
+  });
+
+  it('decline an expired card 54: valid through its expiry month, not after', async () => {
+    const { id, pan } = await account(10_000n);
+    await pool.query("update cards set expiry = '2611' where id = $1", [id]); // November 2026: TODAY is in it
+    expect((await authorize(pool, auth(pan, 100n))).responseCode).toBe('00');
+    await pool.query("update cards set expiry = '2610' where id = $1", [id]);
+    expect((await authorize(pool, auth(pan, 100n))).responseCode).toBe('54');
+    expect(await held(id)).toBe(100n);
+  });
+});
+
 describe('card options', () => {
   it('decline a channel or merchant type the card does not allow with 57', async () => {
     const { id, pan } = await account(10_000n);

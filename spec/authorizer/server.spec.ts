@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { connect as tcp } from 'node:net';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FRAMING } from '../../examples/card-authorizer/src/config.js';
@@ -6,7 +7,7 @@ import { migrate } from '../../examples/card-authorizer/src/db.js';
 import type { IsoMessage } from '../../examples/card-authorizer/src/iso.js';
 import { startAuthorizer } from '../../examples/card-authorizer/src/server.js';
 import { createCodec, presets } from '../../src/index.js';
-import { type Client, connect, type Server } from '../../src/net/index.js';
+import { type Client, connect, encodeFrame, readFrames, type Server } from '../../src/net/index.js';
 import { DATABASE_URL, insertCard, insertCards, KEYS } from './env.js';
 import { replay } from './model.js';
 
@@ -110,6 +111,26 @@ describe('authorizer over TCP', () => {
     expect((await c.request(auth(100, '4999999999999999'))).fields[39]).toBe('14');
     expect((await c.request({ mti: '0300', fields: { 11: '777777', 41: 'TERM0300' } })).fields[39]).toBe('30');
     expect((await c.request(auth(100))).fields[39]).toBe('00');
+  });
+
+  it('answers an undecodable frame 30 under its response MTI, and keeps the connection', async () => {
+    const raw = tcp({ host: '127.0.0.1', port });
+    try {
+      await new Promise<void>((resolve, reject) => raw.once('connect', resolve).once('error', reject));
+      const frames = readFrames(raw, FRAMING)[Symbol.asyncIterator]();
+      const next = async (): Promise<IsoMessage> => codec.decode((await frames.next()).value!.message);
+      // DE11 and DE41 come after the fault at DE4, so the format error holds its response MTI and DE39 only.
+      const request = auth(1_000);
+      const bad = Buffer.from(codec.encode(request)).toString('latin1').replace(request.fields[4]!, '00000000100X');
+      raw.write(encodeFrame(FRAMING, { message: Buffer.from(bad, 'latin1') }));
+      const answer = await next();
+      expect(answer.mti).toBe('0110');
+      expect(answer.fields).toEqual({ 39: '30' });
+      raw.write(encodeFrame(FRAMING, { message: codec.encode({ mti: '0800', fields: { 7: '1124100000', 11: '000002', 41: 'ECHO0002', 70: '301' } }) }));
+      expect((await next()).fields).toMatchObject({ 11: '000002', 39: '00' });
+    } finally {
+      raw.destroy();
+    }
   });
 
   it('releases a hold on an 0400 reversal naming its original in DE90, and acknowledges with 0410', async () => {

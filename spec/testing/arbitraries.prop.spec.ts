@@ -425,3 +425,38 @@ describe('the arbitraries of iso8583-codec/testing', () => {
     expect(isIso8583Error(e2) && [e2.code, e2.field]).toEqual(['INVALID_SPEC', '48']);
   });
 });
+
+describe('arbitraryMessage options (docs/testing.md)', () => {
+  it('keep the MTI given and the fields given in every message, and draw the others from only, at most maxFields of them', () => {
+    const only = [4, 37, 41, 52];
+    const codec = createCodec(presets.iso87ascii);
+    const counts = new Set<number>();
+    const drawn = new Set<number>();
+    for (const m of fc.sample(arbitraryMessage(presets.iso87ascii, { mti: '0200', fields: [2, 11], only, maxFields: 2 }), { numRuns: 200, seed: 8583 })) {
+      expect(m.mti).toBe('0200');
+      expect(m.fields[2]).toBeDefined();
+      expect(m.fields[11]).toBeDefined();
+      const others = Object.keys(m.fields).map(Number).filter((n) => n !== 2 && n !== 11);
+      for (const n of others) expect(only).toContain(n);
+      expect(others.length).toBeLessThanOrEqual(2);
+      counts.add(others.length);
+      for (const n of others) drawn.add(n);
+      expect(codec.decode(codec.encode(m))).toEqual(m);
+    }
+    // Not a fixed subset: every count up to maxFields, and every field of only, turn up.
+    expect([...counts].sort()).toEqual([0, 1, 2]);
+    expect([...drawn].sort((a, b) => a - b)).toEqual(only);
+  });
+
+  it('draw from every field of the spec without only, and none at all with maxFields 0', () => {
+    const drawn = new Set<number>();
+    for (const m of fc.sample(arbitraryMessage(presets.iso87ascii, { maxFields: 3 }), { numRuns: 300, seed: 8583 })) {
+      expect(Object.keys(m.fields).length).toBeLessThanOrEqual(3);
+      for (const n of Object.keys(m.fields)) drawn.add(Number(n));
+    }
+    expect(drawn.size).toBeGreaterThan(64); // fields of the secondary bitmap too, not a few favourites
+    for (const m of fc.sample(arbitraryMessage(presets.iso87ascii, { fields: [41], maxFields: 0 }), { numRuns: 20, seed: 8583 })) {
+      expect(Object.keys(m.fields)).toEqual(['41']);
+    }
+  });
+});

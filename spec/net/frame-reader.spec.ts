@@ -222,3 +222,32 @@ describe('frame reader chunks', () => {
     expect(await read(new Uint8Array([0, 1, 7]), Buffer.from([0, 2, 1, 2]), '\u0000\u0001A', '\u0000\u0002é')).toEqual([1, 2, 1, 2]);
   });
 });
+
+describe('frame reader size limit', () => {
+  /** A source that yields `chunks`, then waits forever: a reader that waited for more bytes would never settle. */
+  async function* thenSilence(...chunks: Uint8Array[]): AsyncGenerator<Uint8Array> {
+    yield* chunks;
+    await new Promise<never>(() => {});
+  }
+  const codeOf = async (frames: AsyncIterable<unknown>): Promise<string> => {
+    try {
+      for await (const _ of frames) return 'a frame';
+    } catch (e) {
+      return isIso8583NetError(e) ? e.code : String(e);
+    }
+    return 'the end';
+  };
+
+  it('is 8,192 bytes by default: a frame of exactly 8,192 is read, and a header announcing 8,193 is refused before its body', async () => {
+    const body = new Uint8Array(8192).fill(0x30);
+    const frames: Uint8Array[] = [];
+    for await (const f of readFrames((async function* () { yield encodeFrame(framing, { message: body }); })(), framing)) frames.push(f.message);
+    expect(frames.map((f) => f.length)).toEqual([8192]);
+    expect(await codeOf(readFrames(thenSilence(Uint8Array.of(0x20, 0x01)), framing))).toBe('FRAME_TOO_LARGE');
+  });
+
+  it('refuses the binary4 header FF FF FF FF with FRAME_TOO_LARGE as soon as its fourth byte is read', async () => {
+    const binary4: FramingSpec = { length: 'binary4' };
+    expect(await codeOf(readFrames(thenSilence(Uint8Array.of(0xff), Uint8Array.of(0xff, 0xff), Uint8Array.of(0xff)), binary4))).toBe('FRAME_TOO_LARGE');
+  });
+});

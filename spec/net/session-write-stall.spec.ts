@@ -3,7 +3,7 @@
  * (the write callback never runs), so every byte stays buffered as with a network that no longer reads.
  */
 import { Duplex } from 'node:stream';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { approve, capture, wire } from './helpers/loopback.js';
 import { purchase, rejection, startSession } from './helpers/session-fixtures.js';
 
@@ -44,6 +44,27 @@ describe('a session whose peer stops reading', () => {
     // The session dials again: a new link comes up.
     await session.whenUp();
     expect(streams).toHaveLength(2);
+  });
+
+  it('takes the link down after 30,000 ms by default, not a millisecond before (on a clock the test moves)', async () => {
+    const stream = stuckStream();
+    const log = capture();
+    const { session, next } = startSession(0, { socket: () => stream, signOn: async () => undefined, maxWriteBufferBytes: 1024, reconnect: false, logger: log.logger });
+    await session.whenUp();
+    const down = next((c) => c.status === 'closed' || c.status === 'down');
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const written = await fill(stream, (n) => session.request(purchase(n)));
+      vi.advanceTimersByTime(29_999);
+      await new Promise((r) => setImmediate(r)); // the stall is confirmed one loop turn after its timer
+      expect(session.status).toBe('up');
+      vi.advanceTimersByTime(1);
+      expect(await down).toMatchObject({ reason: 'writeStall' });
+      for (const e of await Promise.all(written)) expect(e).toMatchObject({ code: 'LINK_DOWN' });
+      expect(log.entries).toContainEqual(expect.objectContaining({ event: 'peer not reading: link closed', meta: expect.objectContaining({ writeStallMs: 30_000 }) }));
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('drops its answers to the peer once maxWriteBufferBytes are unsent, logged, so memory stays bounded', async () => {

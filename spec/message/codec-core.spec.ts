@@ -11,8 +11,10 @@ import {
   type MessageSpec,
   presets,
   registerConverter,
+  structuredPreset,
   toHex,
 } from '../../src/index.js';
+import { resolveSpec } from '../helpers/fixtures.js';
 import { catchIso } from './errors-helper.js';
 
 // The converters these tests register, declared as a user declares theirs, so specs naming them type-check.
@@ -453,6 +455,38 @@ describe('what decode and peek accept as a frame', () => {
     expect(ascii.peek(Array.from(bytes) as never, [11])).toEqual({ mti: undefined, fields: {} });
     // A Buffer is a Uint8Array.
     expect(ascii.decode(Buffer.from(bytes)).fields).toEqual({ 11: '000001' });
+  });
+
+  it('gives binary values of a Buffer frame as plain copies that reusing the Buffer leaves unchanged', () => {
+    const pinBlock = Uint8Array.from([1, 2, 3, 4, 5, 6, 7, 8]);
+    const emv = Uint8Array.from([0x9f, 0x26, 0x02, 0xab, 0xcd]);
+    const frame = Buffer.from(ascii.encode({ mti: '0100', fields: { 52: pinBlock, 55: emv } }));
+    const decoded = ascii.decode(frame);
+    const peeked = ascii.peek(frame, [55]);
+    const ber = createCodec(structuredPreset(presets.iso87binary));
+    const berFrame = Buffer.from(ber.encode({ mti: '0100', fields: { 55: [{ tag: '9F26', value: Uint8Array.from([9, 9, 9, 9]) }] } }));
+    const berDecoded = ber.decode(berFrame);
+    const dataset = createCodec(resolveSpec('specs/dataset-demo.json'));
+    const datasetFrame = Buffer.from(dataset.encode({ mti: '0100', fields: { 62: [{ id: '71', elements: [{ tag: '01', value: Uint8Array.from([7, 7]) }] }] } } as never));
+    const datasetDecoded = dataset.decode(datasetFrame);
+    // The caller reuses its read buffers, as a socket reader over one pooled buffer does.
+    for (const b of [frame, berFrame, datasetFrame]) b.fill(0xee);
+    for (const value of [decoded.fields[52], decoded.fields[55], peeked.fields[55]]) expect(Object.getPrototypeOf(value)).toBe(Uint8Array.prototype);
+    expect(decoded.fields[52]).toEqual(pinBlock);
+    expect(decoded.fields[55]).toEqual(emv);
+    expect(peeked.fields[55]).toEqual(emv);
+    expect(berDecoded.fields[55]).toEqual([{ tag: '9F26', value: Uint8Array.from([9, 9, 9, 9]) }]);
+    expect(datasetDecoded.fields[62]).toEqual([{ id: '71', elements: [{ tag: '01', value: Uint8Array.from([7, 7]) }] }]);
+  });
+
+  it('reads binary values of a Uint8Array subclass whose species is not a typed array', () => {
+    class Odd extends Uint8Array {
+      static get [Symbol.species]() {
+        return Array;
+      }
+    }
+    const emv = Uint8Array.from([0x9f, 0x26, 0x02, 0xab, 0xcd]);
+    expect(ascii.decode(Odd.from(ascii.encode({ mti: '0100', fields: { 55: emv } }))).fields).toEqual({ 55: emv });
   });
 
   it('takes the wanted fields of peek as an array only', () => {

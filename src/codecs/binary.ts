@@ -1,5 +1,6 @@
 import type { ScalarValue } from '../spec/types.js';
 import type { Converter } from './converter.js';
+import { copyRange } from './copy-bytes.js';
 
 /**
  * The binary (nop) converter: the value is the bytes themselves, as a `Uint8Array`.
@@ -13,7 +14,7 @@ export const binaryConverter: Converter = {
   unit: 'bytes',
   lengthUnits: ['bytes'],
   byteLength: (units) => units,
-  decode: (src, offset, units) => src.slice(offset, offset + units),
+  decode: (src, offset, units) => copyRange(src, offset, offset + units),
   encode(value: ScalarValue, dst, offset) {
     dst.set(value as Uint8Array, offset);
   },

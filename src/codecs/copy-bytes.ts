@@ -8,6 +8,8 @@
 const TYPED_ARRAY_PROTOTYPE = Object.getPrototypeOf(Uint8Array.prototype) as object;
 const typedArrayName = Object.getOwnPropertyDescriptor(TYPED_ARRAY_PROTOTYPE, Symbol.toStringTag)!.get!;
 const typedArrayLength = Object.getOwnPropertyDescriptor(TYPED_ARRAY_PROTOTYPE, 'length')!.get!;
+const typedArrayBuffer = Object.getOwnPropertyDescriptor(TYPED_ARRAY_PROTOTYPE, 'buffer')!.get!;
+const typedArrayByteOffset = Object.getOwnPropertyDescriptor(TYPED_ARRAY_PROTOTYPE, 'byteOffset')!.get!;
 
 /**
  * A fresh copy of `value` if it is a genuine `Uint8Array` (a `Buffer`, or one from another realm, counts), else
@@ -25,4 +27,17 @@ export function copyBytes(value: unknown): Uint8Array | undefined {
 /** The typed-array kind of `value` (`"Uint8Array"`, `"Int16Array"`…) from its internals, or `undefined` for anything else. */
 export function typedArrayTag(value: unknown): string | undefined {
   return typedArrayName.call(value) as string | undefined;
+}
+
+/**
+ * Bytes `from` to `to` of a frame (a genuine `Uint8Array`, the caller has checked the range) as a fresh, plain
+ * `Uint8Array` that shares no memory with it.
+ *
+ * Why: `slice` creates through the frame's own class, and `Buffer`'s `slice` is a view: a binary value decoded from
+ * a `Buffer` would change when the caller reuses that buffer. The view is built from the typed-array internals.
+ */
+export function copyRange(src: Uint8Array, from: number, to: number): Uint8Array {
+  const out = new Uint8Array(to - from);
+  if (to > from) out.set(new Uint8Array(typedArrayBuffer.call(src) as ArrayBufferLike, (typedArrayByteOffset.call(src) as number) + from, to - from));
+  return out;
 }

@@ -1,3 +1,4 @@
+import { copyRange } from '../codecs/copy-bytes.js';
 import { hexOrUndefined, toHex } from '../codecs/hex-digits.js';
 import type { ByteReader } from '../cursor/byte-reader.js';
 import { ByteWriter } from '../cursor/byte-writer.js';
@@ -71,7 +72,7 @@ export function compileBerTlv(path: string, layout: BerTlvLayout): CompiledField
         if (depth >= MAX_DEPTH) throw malformed('constructed tags nested too deep', tagPath, start);
         out.push({ tag, value: readList(r, valueEnd, depth + 1) });
       } else {
-        out.push({ tag, value: r.buf.slice(r.pos, valueEnd) });
+        out.push({ tag, value: copyRange(r.buf, r.pos, valueEnd) });
         r.pos = valueEnd;
       }
     }

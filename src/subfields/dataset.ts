@@ -1,3 +1,4 @@
+import { copyRange } from '../codecs/copy-bytes.js';
 import { hexOrUndefined, toHex } from '../codecs/hex-digits.js';
 import type { ByteReader } from '../cursor/byte-reader.js';
 import type { ByteWriter } from '../cursor/byte-writer.js';
@@ -56,7 +57,7 @@ export function compileDataset(path: string, layout: DatasetLayout): CompiledFie
       const length = readNumber(r.buf, start + tagBytes, lengthBytes);
       const valueAt = start + tagBytes + lengthBytes;
       if (length > end - valueAt) throw malformed(`element length ${length} runs past the end of the dataset`, elementPath, start + tagBytes);
-      out.push({ tag, value: r.buf.slice(valueAt, valueAt + length) });
+      out.push({ tag, value: copyRange(r.buf, valueAt, valueAt + length) });
       r.pos = valueAt + length;
     }
     return out;

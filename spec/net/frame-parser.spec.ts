@@ -140,6 +140,29 @@ describe('readFrames and its source', () => {
     expect(s.stops()).toBe(1);
   });
 
+  it('asks the source to stop after a timeout, without waiting for it to stop', async () => {
+    // A source that gives its chunks, then neither yields nor finishes stopping: a reader that awaited its
+    // return() would hang.
+    const stuck = (...chunks: number[][]): { iterable: AsyncIterable<Uint8Array>; stops: () => number } => {
+      let stops = 0;
+      const iterator: AsyncIterator<Uint8Array> = {
+        next: () => (chunks.length > 0 ? Promise.resolve({ done: false, value: Uint8Array.from(chunks.shift()!) }) : new Promise(() => {})),
+        return: () => {
+          stops++;
+          return new Promise(() => {});
+        },
+      };
+      return { iterable: { [Symbol.asyncIterator]: () => iterator }, stops: () => stops };
+    };
+    const idle = stuck();
+    const partial = stuck([0, 3, 1]); // one byte of a three-byte frame, then nothing
+    for (const [s, options, code] of [[idle, { idleTimeoutMs: 20 }, 'IDLE_TIMEOUT'], [partial, { frameTimeoutMs: 20 }, 'FRAME_TIMEOUT']] as const) {
+      const e = await readFrames(s.iterable, binary2, options).next().catch((err: unknown) => err);
+      expect(isIso8583NetError(e) && e.code).toBe(code);
+      expect(s.stops()).toBe(1);
+    }
+  });
+
   it('passes on the failure of a source read while a time limit runs, instead of waiting for the limit', async () => {
     const failure = new Error('read failed');
     const failing: AsyncIterable<Uint8Array> = { [Symbol.asyncIterator]: () => ({ next: () => Promise.reject(failure) }) };

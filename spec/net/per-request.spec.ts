@@ -3,8 +3,9 @@
  * Handlers are held on promises the test opens, so what is late or aborted is decided here, never by the clock.
  */
 import { getEventListeners } from 'node:events';
+import { connect as rawConnect } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { type FramingSpec, isIso8583NetError, withHeader } from '../../src/net/index.js';
+import { encodeFrame, type FramingSpec, isIso8583NetError, readFrames, withHeader } from '../../src/net/index.js';
 import { approve, capture, codec, echo, type IsoMessage, startClient, startServer } from './helpers/loopback.js';
 
 const TPDU: FramingSpec = { length: 'binary2', headerBytes: 5 };
@@ -275,6 +276,30 @@ describe('a handler choosing its answer’s header', () => {
     expect([...answer.header!]).toEqual([1, 2, 3, 4, 5]);
     expect(server.stats.handlerErrors).toBe(1);
     expect(log.entries.find((e) => e.event === 'handler failed')?.meta).toMatchObject({ mti: '0800', error: 'INVALID_OPTION' });
+  });
+
+  it('answers a throwing handler and an undecodable request with the request’s header, unchanged', async () => {
+    const { port } = await startServer((m) => {
+      if (m.fields[11] === '000001') throw new Error('handler failed');
+      return withHeader(approve(m), new Uint8Array(5)); // a header of its own: never on the two answers below
+    }, {}, TPDU);
+    const raw = rawConnect({ host: '127.0.0.1', port });
+    try {
+      await new Promise<void>((resolve, reject) => raw.once('connect', resolve).once('error', reject));
+      const frames = readFrames(raw, TPDU)[Symbol.asyncIterator]();
+      const next = async () => {
+        const f = (await frames.next()).value!;
+        return { header: [...f.header!], message: codec.decode(f.message) };
+      };
+      raw.write(encodeFrame(TPDU, { header: Uint8Array.of(1, 2, 3, 4, 5), message: codec.encode(echo(1)) }));
+      expect(await next()).toEqual({ header: [1, 2, 3, 4, 5], message: { mti: '0810', fields: { 11: '000001', 39: '96', 41: 'TERM0001' } } });
+      // An 0800 whose DE11 is not digits: a format error, DE39 30, DE11 not readable.
+      const bad = Buffer.from(codec.encode(echo(2))).toString('latin1').replace('000002', '00000X');
+      raw.write(encodeFrame(TPDU, { header: Uint8Array.of(6, 7, 8, 9, 10), message: Buffer.from(bad, 'latin1') }));
+      expect(await next()).toEqual({ header: [6, 7, 8, 9, 10], message: { mti: '0810', fields: { 39: '30' } } });
+    } finally {
+      raw.destroy();
+    }
   });
 
   it('is told from a message by its kind, so a message is never taken for a headered answer', () => {

@@ -1,3 +1,4 @@
+import { connect as rawConnect } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { createCodec, defineSpec, presets } from '../../src/index.js';
 import { connect, createServer, encodeFrame, type FramePeek, readFrames } from '../../src/net/index.js';
@@ -29,6 +30,25 @@ describe('format-error answers', () => {
     }
     expect(handled).toEqual([]);
     expect(server.stats.malformedFrames).toBe(1);
+  });
+
+  it('from a codec without peek carry the MTI read from the first digits, ASCII, EBCDIC or BCD, and no field', async () => {
+    for (const preset of [presets.iso87ascii, presets.iso87ebcdic, presets.iso87binary]) {
+      const full = createCodec(preset);
+      // The same codec with no peek: the server cannot read fields of a frame that does not decode.
+      const { port } = await startServer(approve, { codec: { decode: (f: Uint8Array) => full.decode(f), encode: (m: IsoMessage) => full.encode(m) } });
+      const raw = rawConnect({ host: '127.0.0.1', port });
+      try {
+        await new Promise<void>((resolve, reject) => raw.once('connect', resolve).once('error', reject));
+        const frames = readFrames(raw, framing)[Symbol.asyncIterator]();
+        // A whole 0200 and a byte after it (TRAILING_BYTES): its DE11 and DE41 are there, but only peek could say.
+        const bad = Buffer.concat([full.encode({ mti: '0200', fields: { 3: '000000', 4: '000000001000', 11: '000321', 41: 'TERM0321' } }), Buffer.of(0)]);
+        raw.write(encodeFrame(framing, { message: bad }));
+        expect(full.decode((await frames.next()).value!.message), preset.name).toEqual({ mti: '0210', fields: { 39: '30' } });
+      } finally {
+        raw.destroy();
+      }
+    }
   });
 
   it('carry only what precedes the fault: a frame broken at DE2 is answered with its MTI and DE39', async () => {

@@ -80,13 +80,16 @@ describe('npm start', () => {
 });
 
 describe('npm run authorizer and authorizer:seed', () => {
-  it('embedded (no DATABASE_URL): starts, seeds its demo accounts, listens, approves an 0100, stops on SIGTERM', async () => {
+  it('embedded (no DATABASE_URL): starts, seeds its 100 demo accounts, listens, approves an 0100, stops on SIGTERM', async () => {
     const server = runScript('authorizer', [], { DATABASE_URL: undefined, AUTHORIZER_PAN_KEY: undefined, PORT: '0' });
     started.push(server);
     const port = await listeningPort(server);
     expect(server.output()).toContain('embedded Postgres');
     expect(server.output()).toContain('AUTHORIZER_PAN_KEY is not set: the PAN digests use a random key that lives as long as this embedded database');
     expect(await authorizeOnce(port, 1)).toEqual(['0110', '00']);
+    // 100 demo accounts (README.md): card 100 is on file, card 101 is not (14).
+    expect(await authorizeOnce(port, 100)).toEqual(['0110', '00']);
+    expect(await authorizeOnce(port, 101)).toEqual(['0110', '14']);
     // Its log (JSON lines on stderr) tells of a malformed frame by code, field and offset, never by its PAN.
     await malformed(port, demoPan(1));
     // SIGTERM to npm's process group (as Ctrl-C or a service manager signal it): the server finishes and says so.

@@ -135,9 +135,9 @@ describe('the packed tarball, installed in a new project', () => {
     // The consumer uses one export of each entry point, typed: each `@ts-expect-error` line is an error only when
     // the entry point's types resolved (an unresolved import is `any`, and an unused expectation fails the build).
     const tsSource = `
-      import { type BerTlv, createCodec, defineSpec, presets, structuredPreset, type Infer, type TlvEntry, type Track2 } from 'iso8583-codec';
+      import { type BerTlv, createCodec, createCodecSet, defineSpec, type ErrorCode, fieldPaths, isIso8583Error, presets, responseMti, structuredPreset, type Infer, type TlvEntry, type Track2 } from 'iso8583-codec';
       import { arbitraryMessage } from 'iso8583-codec/testing';
-      import { connect, lengthBytes } from 'iso8583-codec/net';
+      import { connect, createServer, isIso8583NetError, lengthBytes, type NetErrorCode } from 'iso8583-codec/net';
       import { computeMac, SecretKey, signMessage, softwareSecurityModule } from 'iso8583-codec/security';
       const codec = createCodec(presets.iso87ascii);
       const m: Infer<typeof presets.iso87ascii> = codec.decode(new Uint8Array());
@@ -186,7 +186,29 @@ describe('the packed tarball, installed in a new project', () => {
       // @ts-expect-error the MAC algorithms are named, 'x9.19' is not one of them
       computeMac(macKey, new Uint8Array(8), { algorithm: 'x9.19' });
       const signed: Promise<Uint8Array> = signMessage(codec, { mti: '0200', fields: { 11: '000001' } }, softwareSecurityModule({ macKey, mac: { algorithm: 'retail' } }));
-      export { emv, wrong, amounts, headerBytes, chip, track, entries, chipBytes, echo, own, mac, signed };
+      // The server's handler, a codec set's union by MTI, field paths and the error guards, typed from the tarball too.
+      const server = createServer({
+        codec,
+        framing: { length: 'binary2' },
+        handler: (request) => ({ mti: responseMti(request.mti), fields: { 11: request.fields[11], 39: '00' } }),
+      });
+      // @ts-expect-error DE39 of the spec is text: a handler cannot answer a number
+      createServer({ codec, framing: { length: 'binary2' }, handler: (request) => ({ mti: responseMti(request.mti), fields: { 39: 0 } }) });
+      const set = createCodecSet({ byMti: { '01xx': structuredPreset(presets.iso87ascii, { de48: { type: 'tlv', tagLength: 2, lengthDigits: 3, encoding: 'ascii' } }), '08xx': presets.iso87ascii } });
+      set.encode({ mti: '0100', fields: { 48: [{ tag: 'AB', value: 'x' }] } });
+      // @ts-expect-error a 0100's DE48 is TLV entries, not text
+      set.encode({ mti: '0100', fields: { 48: 'AB001x' } });
+      const emvSpec = structuredPreset(presets.iso87ascii);
+      const paid = createCodec(emvSpec).decode(new Uint8Array());
+      const cryptogram: Uint8Array | undefined = fieldPaths(emvSpec).get(paid, '55.9F26');
+      // @ts-expect-error BER-TLV tags of a literal path are uppercase hex
+      fieldPaths(emvSpec).get(paid, '55.9f26');
+      function codeOf(e: unknown): ErrorCode | NetErrorCode | undefined {
+        if (isIso8583Error(e)) return e.code;
+        if (isIso8583NetError(e)) return e.code;
+        return undefined;
+      }
+      export { emv, wrong, amounts, headerBytes, chip, track, entries, chipBytes, echo, own, mac, signed, server, cryptogram, codeOf };
     `;
     beforeAll(() => {
       for (const file of ['types.mts', 'types.cts', 'types.ts']) writeFileSync(join(app, file), tsSource);

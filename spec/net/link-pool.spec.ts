@@ -293,5 +293,8 @@ describe('openSessionPool', () => {
     expect(() => openSessionPool({ codec, framing, links: [{ host: '127.0.0.1', port: 8583 }, { host: '127.0.0.1', port: 0 }] })).toThrow(
       expect.objectContaining({ code: 'INVALID_OPTION', option: 'options.port' }),
     );
+    expect(() => openSessionPool({ codec, framing: { length: 'binary2', header: 5 } as never, links: [{ host: '127.0.0.1', port: 8583 }] })).toThrow(
+      expect.objectContaining({ code: 'INVALID_FRAMING', option: 'options.framing.header' }),
+    );
   });
 });

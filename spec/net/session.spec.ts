@@ -225,4 +225,10 @@ describe('openSession', () => {
     );
     expect(() => startSession(8583, { reconect: true } as never)).toThrow(expect.objectContaining({ code: 'INVALID_OPTION', option: 'options.reconect' }));
   });
+
+  it('refuses a missing, bad or misspelt framing with INVALID_FRAMING, naming it, before it dials', () => {
+    expect(() => startSession(8583, { framing: undefined } as never)).toThrow(expect.objectContaining({ code: 'INVALID_FRAMING', option: 'options.framing' }));
+    expect(() => startSession(8583, { framing: { length: 'binary3' } as never })).toThrow(expect.objectContaining({ code: 'INVALID_FRAMING', option: 'options.framing.length' }));
+    expect(() => startSession(8583, { framing: { length: 'binary2', header: 5 } as never })).toThrow(expect.objectContaining({ code: 'INVALID_FRAMING', option: 'options.framing.header' }));
+  });
 });

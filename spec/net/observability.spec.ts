@@ -2,10 +2,11 @@
  * What a link tells about itself: the client's counters, the handler's exception in the log (its class and code,
  * never its text) and in `systemError`, and the adapter for loggers called as `info(fields, message)`.
  */
+import { Duplex } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { responseMti } from '../../src/index.js';
-import { type Client, type ClientStats, isIso8583NetError, objectFirstLogger } from '../../src/net/index.js';
-import { approve, capture, echo, type IsoMessage, startClient, startServer } from './helpers/loopback.js';
+import { isIso8583Error, responseMti } from '../../src/index.js';
+import { type Client, type ClientStats, connect, defaultMatchKey, isIso8583NetError, objectFirstLogger } from '../../src/net/index.js';
+import { approve, capture, codec, echo, framing, HANG_GUARD_MS, type IsoMessage, startClient, startServer } from './helpers/loopback.js';
 
 const PAN = '4111111111111111';
 const code = (e: unknown): string => (isIso8583NetError(e) ? e.code : `not a net error: ${String(e)}`);
@@ -98,6 +99,41 @@ describe('client.stats', () => {
     // Refused after close, too.
     expect(code(await c.request(echo(7)).catch((e: unknown) => e))).toBe('CLOSED');
     expect(c.stats.refused).toBe(4);
+  });
+
+  it('counts as refused, with nothing written, a bad message, a bad option, a key that fails and a full write buffer', async () => {
+    // A stream that never consumes a write: what the client writes stays in its buffer, where the test can weigh it.
+    const stuck = new Duplex({ writableHighWaterMark: 1024, write: () => undefined, read: () => undefined });
+    const c = await connect({
+      codec,
+      framing,
+      socket: () => stuck,
+      timeoutMs: HANG_GUARD_MS,
+      writeStallMs: 0,
+      key: (m, isRequest) => {
+        if (m.fields[11] === '000009') throw new Error('no key');
+        return defaultMatchKey(m, isRequest);
+      },
+    });
+    try {
+      const notMessage = await c.request(null as never).catch((e: unknown) => e);
+      expect(isIso8583Error(notMessage) && notMessage.code).toBe('INVALID_MESSAGE');
+      expect(code(await c.request(echo(1), { timeOutMs: 5 } as never).catch((e: unknown) => e))).toBe('INVALID_OPTION');
+      expect(code(await c.request(echo(9)).catch((e: unknown) => e))).toBe('KEY_FAILED');
+      expect(stuck.writableLength).toBe(0);
+      expect(c.stats).toMatchObject({ sent: 0, refused: 3 });
+      const written: Promise<unknown>[] = [];
+      let n = 10;
+      while (stuck.writableLength < 1024) written.push(c.request(echo(n++)).catch((e: unknown) => e));
+      const buffered = stuck.writableLength;
+      expect(code(await c.request(echo(n)).catch((e: unknown) => e))).toBe('WRITE_BUFFER_FULL');
+      expect(stuck.writableLength).toBe(buffered);
+      expect(c.stats).toMatchObject({ sent: written.length, inFlight: written.length, refused: 4 });
+      expectBalanced(c.stats);
+    } finally {
+      stuck.destroy(); // a stream that never drains would hold close() until its own deadline
+      await c.close();
+    }
   });
 
   it('counts a message that matches no request as unmatched', async () => {

@@ -37,7 +37,10 @@ export function typedArrayTag(value: unknown): string | undefined {
  * a `Buffer` would change when the caller reuses that buffer. The view is built from the typed-array internals.
  */
 export function copyRange(src: Uint8Array, from: number, to: number): Uint8Array {
-  const out = new Uint8Array(to - from);
-  if (to > from) out.set(new Uint8Array(typedArrayBuffer.call(src) as ArrayBufferLike, (typedArrayByteOffset.call(src) as number) + from, to - from));
+  const n = to - from;
+  const out = new Uint8Array(n);
+  // A loop for the short values most fields hold (faster than a view and a copy), one native copy above that.
+  if (n <= 16) for (let i = 0; i < n; i++) out[i] = src[from + i]!;
+  else out.set(new Uint8Array(typedArrayBuffer.call(src) as ArrayBufferLike, (typedArrayByteOffset.call(src) as number) + from, n));
   return out;
 }

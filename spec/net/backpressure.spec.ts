@@ -1,5 +1,5 @@
 import { createServer as rawServer, type Server as RawServer, type Socket } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { responseMti } from '../../src/index.js';
 import { isIso8583NetError } from '../../src/net/index.js';
 import { capture, closedBy, echo, type IsoMessage, rawSocket, startClient, startServer, wire } from './helpers/loopback.js';
@@ -74,6 +74,35 @@ describe('server write backpressure', () => {
     expect(server.stats.readPauses).toBeGreaterThanOrEqual(1);
     expect(server.stats.connectionsOpen).toBe(1);
     expect(server.stats.connectionsClosed.writeStall).toBe(0);
+  }, 120_000);
+
+  it('stops the idle clock while reading is paused for unread answers, and restarts it once they are read', async () => {
+    // The server's timers and Date.now run on a clock the test moves; sockets, and the loop turn that confirms a
+    // timer, are real.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    try {
+      const log = capture();
+      const { server, port } = await startServer(bigAnswer, { logger: log.logger, maxWriteBufferBytes: 16_384, writeStallMs: 0, idleTimeoutMs: 1_000, frameTimeoutMs: 0 });
+      const peer = await rawSocket(port);
+      const count = 20_000; // 19 MB of answers, several times what the kernel buffers
+      const sending = pipeline(peer.socket, count, peer.closed);
+      await log.when((e) => e.event === 'reading paused: answers not read');
+      // Paused by the server itself: a minute of its clock is not the peer's idleness.
+      vi.advanceTimersByTime(60_000);
+      await new Promise((r) => setImmediate(r));
+      await new Promise((r) => setImmediate(r));
+      expect(log.entries.filter((e) => e.event === 'connection closed')).toEqual([]);
+      for (let i = 0; i < count; i++) await peer.next();
+      expect(await sending).toBe(count);
+      expect(server.stats.connectionsOpen).toBe(1);
+      // Every answer read and nothing more sent: the idle clock runs again, and its limit closes the connection.
+      const idle = log.when(closedBy('idleTimeout'));
+      vi.advanceTimersByTime(1_000);
+      await idle;
+      expect(server.stats.connectionsClosed.idleTimeout).toBe(1);
+    } finally {
+      vi.useRealTimers();
+    }
   }, 120_000);
 });
 

@@ -8,7 +8,7 @@ import type { IsoMessage } from '../../examples/card-authorizer/src/iso.js';
 import { startAuthorizer } from '../../examples/card-authorizer/src/server.js';
 import { createCodec, presets } from '../../src/index.js';
 import { type Client, connect, encodeFrame, readFrames, type Server } from '../../src/net/index.js';
-import { DATABASE_URL, insertCard, insertCards, KEYS } from './env.js';
+import { DATABASE_URL, heldOn, insertCard, insertCards, KEYS } from './env.js';
 import { replay } from './model.js';
 
 /** The authorizer over real TCP against the real Postgres, each run in its own schema. */
@@ -213,4 +213,34 @@ describe('authorizer over TCP', () => {
     expect(list.filter((r) => r.answered !== r.code)).toEqual([]);
     expect(replay({ accountId: 9, balance: 300_000n, partial: false, limitAmount: null, limitCount: null }, list)).toEqual([]);
   }, 180_000);
+
+  it('routes each repeat as its original (0201 a decision, 0401 a reversal, 0121 and 0221 advices): answered as the original, counted once', async () => {
+    await pool.query("insert into accounts (id, currency, balance) values (8, '978', 100000)");
+    await insertCard(pool, { id: 8, pan: '4000000000000008' });
+    const c = await client();
+    const pan = '4000000000000008';
+    const twice = async (m: IsoMessage, repeat: string): Promise<[string, unknown, unknown][]> => {
+      const answers: [string, unknown, unknown][] = [];
+      for (const mti of [m.mti, repeat]) {
+        const a = await c.request({ ...m, mti });
+        answers.push([a.mti, a.fields[39], a.fields[38]]);
+      }
+      return answers;
+    };
+    const purchase = auth(5_000, pan, '0200');
+    const [first, again] = await twice(purchase, '0201');
+    expect(first!.slice(0, 2)).toEqual(['0210', '00']);
+    expect(again).toEqual(first);
+    expect(await heldOn(pool, 8, '2026-11-24')).toBe(5_000n);
+    const de90 = `0200${purchase.fields[11]}${purchase.fields[7]}${purchase.fields[32]!.padStart(11, '0')}${'0'.repeat(11)}`;
+    stan++;
+    const reversal: IsoMessage = { mti: '0400', fields: { ...purchase.fields, 11: String(stan).padStart(6, '0'), 90: de90 } };
+    expect((await twice(reversal, '0401')).map((a) => a.slice(0, 2))).toEqual([['0410', '00'], ['0410', '00']]);
+    expect(await heldOn(pool, 8, '2026-11-24')).toBe(0n);
+    expect((await twice(auth(700, pan, '0120'), '0121')).map((a) => a.slice(0, 2))).toEqual([['0130', '00'], ['0130', '00']]);
+    expect((await twice(auth(1_000, pan, '0220'), '0221')).map((a) => a.slice(0, 2))).toEqual([['0230', '00'], ['0230', '00']]);
+    expect(await heldOn(pool, 8, '2026-11-24')).toBe(700n);
+    const { rows } = await pool.query<{ balance: string }>('select balance from accounts where id = 8');
+    expect(rows[0]!.balance).toBe('99000');
+  });
 });

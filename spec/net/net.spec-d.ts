@@ -106,6 +106,13 @@ describe('connect is typed by its codec', () => {
     await connect({ host: '127.0.0.1', port: 8583, codec, framing, key: (m) => String(m.fields[70]) });
   });
 
+  it('gives Client<Message> for a codec typed by the dynamic Message', async () => {
+    const dynamic: MessageCodec = { decode: () => ({ mti: '0810', fields: {} }), encode: () => new Uint8Array() };
+    const client = await connect({ host: '127.0.0.1', port: 8583, codec: dynamic, framing, onUnmatched: (m) => expectTypeOf(m).toEqualTypeOf<Message>() });
+    expectTypeOf(client).toEqualTypeOf<Client<Message>>();
+    expectTypeOf(await client.request({ mti: '0800', fields: { 999: 'any field' } })).toEqualTypeOf<Message>();
+  });
+
   it('needs no cast for the library’s own codec (issue #13)', async () => {
     const client = await connect({ host: '127.0.0.1', port: 8583, codec: createCodec(presets.iso87ascii), framing });
     const echo = await client.request({ mti: '0800', fields: { 11: '000001', 70: '301' } });

@@ -487,6 +487,13 @@ describe('what decode and peek accept as a frame', () => {
     }
     const emv = Uint8Array.from([0x9f, 0x26, 0x02, 0xab, 0xcd]);
     expect(ascii.decode(Odd.from(ascii.encode({ mti: '0100', fields: { 55: emv } }))).fields).toEqual({ 55: emv });
+    // The tags of BER-TLV and dataset elements too, read from the same bytes.
+    const ber = createCodec(structuredPreset(presets.iso87binary));
+    const entries = [{ tag: '9F26', value: Uint8Array.from([9, 9]) }];
+    expect(ber.decode(Odd.from(ber.encode({ mti: '0100', fields: { 55: entries } }))).fields).toEqual({ 55: entries });
+    const dataset = createCodec(resolveSpec('specs/dataset-demo.json'));
+    const datasets = [{ id: '71', elements: [{ tag: '01', value: Uint8Array.from([7]) }] }];
+    expect(dataset.decode(Odd.from(dataset.encode({ mti: '0100', fields: { 62: datasets } } as never))).fields).toEqual({ 62: datasets });
   });
 
   it('takes the wanted fields of peek as an array only', () => {

@@ -48,7 +48,7 @@ export function compileBerTlv(path: string, layout: BerTlvLayout): CompiledField
           if (tagEnd - start >= MAX_BER_TAG_BYTES) throw malformed(`tag longer than ${MAX_BER_TAG_BYTES} bytes`, path, start);
         }
       }
-      const tag = toHex(r.buf.subarray(r.pos, tagEnd));
+      const tag = toHex(copyRange(r.buf, r.pos, tagEnd));
       const tagPath = `${path}.${tag}`;
       if (reject && dictionary[tag] === undefined) {
         throw new Iso8583Error(ErrorCode.UNKNOWN_TAG, 'tag is not in the dictionary', { field: tagPath, offset: start });

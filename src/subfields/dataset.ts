@@ -52,7 +52,7 @@ export function compileDataset(path: string, layout: DatasetLayout): CompiledFie
     while (r.pos < end) {
       const start = r.pos;
       if (end - start < tagBytes + lengthBytes) throw malformed('element tag or length runs past the end of the dataset', datasetPath, start);
-      const tag = toHex(r.buf.subarray(start, start + tagBytes));
+      const tag = toHex(copyRange(r.buf, start, start + tagBytes));
       const elementPath = `${datasetPath}.${tag}`;
       const length = readNumber(r.buf, start + tagBytes, lengthBytes);
       const valueAt = start + tagBytes + lengthBytes;
@@ -68,7 +68,7 @@ export function compileDataset(path: string, layout: DatasetLayout): CompiledFie
     while (r.pos < r.end) {
       const start = r.pos;
       if (r.end - start < DATASET_HEAD_BYTES) throw malformed('dataset identifier or length runs past the end of the field', path, start);
-      const id = toHex(r.buf.subarray(start, start + 1));
+      const id = toHex(copyRange(r.buf, start, start + 1));
       const datasetPath = `${path}.${id}`;
       if (reject && !known(id)) throw new Iso8583Error(ErrorCode.UNKNOWN_TAG, 'dataset is not in the layout', { field: datasetPath, offset: start });
       const length = readNumber(r.buf, start + 1, 2);

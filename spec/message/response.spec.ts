@@ -68,6 +68,17 @@ describe('responseTo', () => {
     expect(emv.fields[127][2]).toBe('x');
   });
 
+  it('copies a Buffer value into bytes of its own: reusing the request’s Buffer never changes the response', () => {
+    const pinBlock = Buffer.from('0102030405060708', 'hex');
+    const header = Buffer.from('6000010002', 'hex');
+    const spec = { ...presets.iso87binary, name: 'with-header', header: { length: 5, encoding: 'binary' } } as const;
+    const answer = responseTo(spec, { mti: '0100', header, fields: { 11: '000001', 52: pinBlock } }, { echo: [11, 52] });
+    pinBlock.fill(0);
+    header.fill(0);
+    expect(answer.fields[52]).toEqual(Uint8Array.from([1, 2, 3, 4, 5, 6, 7, 8]));
+    expect(answer.header).toEqual(Uint8Array.from([0x60, 0, 1, 0, 2]));
+  });
+
   it('copies the request header', () => {
     const spec = { ...presets.iso87binary, name: 'with-header', header: { length: 5, encoding: 'binary' } } as const;
     const header = Uint8Array.of(0x60, 0, 1, 0, 2);

@@ -1,3 +1,4 @@
+import { copyBytes } from '../codecs/copy-bytes.js';
 import { describeType, invalidOption, readOptions } from '../errors/arguments.js';
 import { ErrorCode } from '../errors/codes.js';
 import { guard, unreadable } from '../errors/guard.js';
@@ -31,7 +32,8 @@ export interface ResponseOptions<S extends MessageSpec> {
 /** A copy of a field value that shares nothing with it: bytes, lists and objects of subfields are copied. */
 function copyValue(value: unknown): unknown {
   const type = describeType(value);
-  if (type === 'a Uint8Array') return (value as Uint8Array).slice();
+  // Through the typed-array internals: a Buffer's slice() is a view of the same memory.
+  if (type === 'a Uint8Array') return copyBytes(value);
   if (type === 'an array') return (value as unknown[]).map(copyValue);
   if (type === 'an object') {
     const out: Record<string, unknown> = {};

@@ -267,6 +267,15 @@ describe('errors of the caller\'s own code are replaced, not wrapped (docs/secur
     expect(catchIso(() => getConverter('ebcdic9999')).detail).toBe('no converter is registered as "ebcdic9999"');
   });
 
+  it('quotes a name only when it is 1 to 32 letters, digits and _ . + / - with at most 4 digits (docs/security.md)', () => {
+    const shown = (name: string): boolean => catchIso(() => getConverter(name as never)).detail.includes(`"${name}"`);
+    for (const name of ['a'.repeat(32), 'ab1234', '12a34', 'a_b.c+d/e-f', 'x']) expect(shown(name), name).toBe(true);
+    for (const name of ['a'.repeat(33), 'ab12345', '1a2b3c4d5', 'a b', 'a:b', 'a,b', 'é', '']) {
+      expect(shown(name), name).toBe(false);
+      expect(catchIso(() => getConverter(name as never)).detail).toBe('no converter is registered as a string that is not shown (not a plain name)');
+    }
+  });
+
   it('toHex refuses what is not a Uint8Array, and reads a lying subclass by its real length', () => {
     for (const bad of [undefined, null, 'ab', PAN, { length: 2 }, [1, 2], new Uint16Array(2), trapAll(), revoked(), trapAll(new Uint8Array(2))]) {
       refuses(() => call(toHex, bad), 'INVALID_INPUT', 'toHex: bytes must be a Uint8Array');

@@ -302,6 +302,13 @@ describe('a handler choosing its answer’s header', () => {
     }
   });
 
+  it('copies a Buffer header into bytes of its own, so the handler may reuse that Buffer', () => {
+    const shared = Buffer.alloc(5, 3);
+    const answer = withHeader(approve(echo(1)), shared);
+    shared.fill(0xff);
+    expect([...answer.header]).toEqual([3, 3, 3, 3, 3]);
+  });
+
   it('is told from a message by its kind, so a message is never taken for a headered answer', () => {
     const answer = withHeader(approve(echo(1)), new Uint8Array(5));
     expect(answer.kind).toBe('headeredAnswer');

@@ -47,7 +47,7 @@ export interface HeaderedAnswer<M extends Message = Message> {
  * answer's header changed (a TPDU's source and destination swapped). `header` must be exactly the framing's
  * `headerBytes` long: a header of another length (or not a `Uint8Array`) fails the request like a handler that
  * throws (`handler failed`, `error: 'INVALID_OPTION'`, and the system error goes back with the request's header).
- * The bytes are copied, so the caller may reuse its buffer.
+ * The bytes are copied, so the caller may reuse its buffer (into a plain `Uint8Array`: a `Buffer`'s `slice()` is a view).
  *
  * @example
  * ```ts
@@ -58,7 +58,7 @@ export interface HeaderedAnswer<M extends Message = Message> {
  * ```
  */
 export function withHeader<M extends Message>(message: M, header: Uint8Array): HeaderedAnswer<M> {
-  return Object.freeze({ kind: 'headeredAnswer' as const, message, header: header instanceof Uint8Array ? header.slice() : header });
+  return Object.freeze({ kind: 'headeredAnswer' as const, message, header: header instanceof Uint8Array ? Uint8Array.from(header) : header });
 }
 
 /**

@@ -76,6 +76,16 @@ describe('the frame parser', () => {
     expect(whole.next()).toBeUndefined();
   });
 
+  it('copies each chunk of the none framing into a frame of its own, so the source may reuse its buffer', () => {
+    const parser = new FrameParser({ length: 'none', headerBytes: 1 }, 100);
+    const chunk = Buffer.from([5, 1, 2, 3]);
+    parser.push(chunk);
+    chunk.fill(9);
+    const frame = parser.next()!;
+    expect([[...frame.header!], [...frame.message]]).toEqual([[5], [1, 2, 3]]);
+    expect(Buffer.isBuffer(frame.message)).toBe(false);
+  });
+
   it('takes a frame of exactly its maximum and refuses one byte more as soon as the length header is complete', () => {
     expect(feed(new FrameParser(binary2, 3), [0, 3])).toEqual([]);
     expect(codeOf(() => feed(new FrameParser(binary2, 3), [0, 4]))).toBe('FRAME_TOO_LARGE');

@@ -115,7 +115,9 @@ export class FrameParser {
 
   /** Queues the bytes of one chunk. */
   push(chunk: Uint8Array): void {
-    if (this.framing.length === 'none') this.whole.push(chunk);
+    // A chunk of `none` is a frame as it is: copied once, as queued bytes are when taken (a source may reuse it, and
+    // a Buffer's slice would still be a view of it).
+    if (this.framing.length === 'none') this.whole.push(new Uint8Array(chunk));
     else this.queue.push(chunk);
   }
 

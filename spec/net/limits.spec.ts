@@ -84,6 +84,28 @@ describe('server timeouts', () => {
     expect(log.entries).toContainEqual({ level: 'warn', event: 'connection closed', meta: { reason: 'idleTimeout', idleTimeoutMs: 150 } });
   });
 
+  it('switch off with 0: a silent connection and one holding half a frame stay open however long the clock runs', async () => {
+    // A clock the test moves (timers and Date.now); sockets are real. The defaults, 300 s and 30 s, would have fired.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    const log = capture();
+    const { server, port } = await startServer(approve, { idleTimeoutMs: 0, frameTimeoutMs: 0, logger: log.logger });
+    const silent = await rawSocket(port);
+    const half = await rawSocket(port);
+    await log.when((e) => e.event === 'connection accepted', 2);
+    // A request, then the first byte of a 64-byte frame in the same write: once the request is answered, the server
+    // has read the half frame too.
+    half.socket.write(Buffer.concat([wire(echo(1)), Uint8Array.of(0x00, 0x40, 0x30)]));
+    expect((await half.next()).fields[11]).toBe('000001');
+    vi.advanceTimersByTime(24 * 3_600_000);
+    await new Promise((r) => setImmediate(r));
+    await new Promise((r) => setImmediate(r));
+    expect(server.stats.connectionsOpen).toBe(2);
+    expect(log.entries.filter((e) => e.event === 'connection closed')).toEqual([]);
+    // Still served: the silent peer's first request, a day later, is answered.
+    silent.socket.write(wire(echo(2)));
+    expect((await silent.next()).fields[11]).toBe('000002');
+  });
+
   it('restarts the idle limit with every frame, and closes a connection that goes silent after them by the idle limit, not the frame limit', async () => {
     fakeClock();
     const idle = 1_000;

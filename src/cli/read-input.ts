@@ -9,8 +9,9 @@ export type InputStream = AsyncIterable<Uint8Array | string>;
 /**
  * Most bytes the CLI reads from one input: a frame (raw or as hex text), a JSON message, or a spec file: 1 MiB.
  *
- * Wire fact: no framing carries a frame above 64 KiB (a 2-byte length header counts at most 65,535), which is 128 KiB
- * as hex text and less than 1 MiB as annotated hex or JSON; a spec table with descriptions is some 60 KiB. An input
+ * Wire fact: a frame on the common 2-byte length header is at most 64 KiB (it counts at most 65,535), which is 128 KiB
+ * as hex text and less than 1 MiB as annotated hex or JSON (a 4-byte header may carry more; the CLI refuses such a
+ * frame); a spec table with descriptions is some 60 KiB. An input
  * is read in chunks and reading stops at the first byte past the limit, so `/dev/zero` costs no more than this.
  */
 export const MAX_INPUT_BYTES = 1024 * 1024;
@@ -31,7 +32,7 @@ export class InputTooLargeError extends Error {
 }
 
 function tooLarge(what: string): InputTooLargeError {
-  return new InputTooLargeError(`${what} is larger than ${MAX_INPUT_BYTES} bytes (1 MiB), the most the CLI reads: no framing carries a frame above 64 KiB`);
+  return new InputTooLargeError(`${what} is larger than ${MAX_INPUT_BYTES} bytes (1 MiB), the most the CLI reads`);
 }
 
 /** What the usual file-system failures mean, by their stable Node.js code. */

@@ -29,6 +29,25 @@ const latin1Slice: Latin1Slice | undefined = (() => {
  */
 export const hasNativeLatin1 = latin1Slice !== undefined;
 
+/**
+ * The largest buffer, in bytes, whose Latin-1 text or hex is read whole; a larger one is read a field at a time.
+ *
+ * Why: one native read of the whole frame pays for itself on frames of a few KiB, but a string has a largest length
+ * (in V8 about 2^29 characters: no hex of a buffer above 256 MiB, no text above 512 MiB), and reading hundreds of
+ * MiB to refuse a frame after its first bytes wastes the time.
+ */
+export const WHOLE_READ_MAX_BYTES = 1 << 20;
+
+/** Bytes `from` to `to` of `src` as Latin-1 text, in one native read; only where {@link hasNativeLatin1}. */
+export function latin1Range(src: Uint8Array, from: number, to: number): string {
+  return latin1Slice!.call(src, from, to);
+}
+
+/** Bytes `from` to `to` of `src` as hex digits, lowercase, in one native read; only where {@link hasNativeHex}. */
+export function hexRange(src: Uint8Array, from: number, to: number): string {
+  return hexSlice!.call(src, from, to);
+}
+
 /** The whole of `src` as Latin-1 text, in one native read; only where {@link hasNativeLatin1}. */
 export function wholeLatin1(src: Uint8Array): string {
   return latin1Slice!.call(src, 0, src.length);

@@ -1,6 +1,6 @@
 import { ErrorCode } from '../errors/codes.js';
 import { Iso8583Error } from '../errors/iso8583-error.js';
-import { wholeHex, wholeLatin1 } from '../codecs/strings.js';
+import { hexRange, latin1Range, WHOLE_READ_MAX_BYTES, wholeHex, wholeLatin1 } from '../codecs/strings.js';
 
 /**
  * A forward-only cursor over one frame: `buf`, the current `pos`, and the `end` it may not pass.
@@ -45,21 +45,33 @@ export class ByteReader {
 
   /**
    * The Latin-1 text of the `n` bytes at `at`, sliced from {@link text} (one native read of the whole buffer per
-   * frame); only where `hasNativeLatin1`. Callers have validated the bytes.
+   * frame; a buffer above WHOLE_READ_MAX_BYTES is read for each call instead); only where `hasNativeLatin1`. Callers
+   * have validated the bytes.
    */
   latin1(at: number, n: number): string {
     let text = this.text;
-    if (text === undefined) this.text = text = wholeLatin1(this.buf);
+    if (text === undefined) {
+      if (this.buf.length > WHOLE_READ_MAX_BYTES) return latin1Range(this.buf, at, at + n);
+      this.text = text = wholeLatin1(this.buf);
+    }
     return text.slice(at, at + n);
   }
 
   /**
    * The hex digits (nibbles) `from` to `to` of the buffer, counted from its first high nibble, sliced from {@link hex}
-   * (one native read per frame, lowercase); only where `hasNativeHex`. Callers have validated the nibbles.
+   * (one native read per frame, lowercase; a buffer above WHOLE_READ_MAX_BYTES is read for each call instead); only
+   * where `hasNativeHex`. Callers have validated the nibbles.
    */
   hexDigits(from: number, to: number): string {
     let hex = this.hex;
-    if (hex === undefined) this.hex = hex = wholeHex(this.buf);
+    if (hex === undefined) {
+      if (this.buf.length > WHOLE_READ_MAX_BYTES) {
+        // The bytes that hold the nibbles, then the nibbles within them.
+        const first = from >> 1;
+        return hexRange(this.buf, first, (to + 1) >> 1).slice(from - 2 * first, to - 2 * first);
+      }
+      this.hex = hex = wholeHex(this.buf);
+    }
     return hex.slice(from, to);
   }
 

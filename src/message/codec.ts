@@ -1,9 +1,9 @@
 import { setBit } from '../bitmap/bitmap.js';
 import { ByteReader } from '../cursor/byte-reader.js';
 import { ByteWriter } from '../cursor/byte-writer.js';
-import { wholeHex, wholeLatin1 } from '../codecs/strings.js';
+import { WHOLE_READ_MAX_BYTES, wholeHex, wholeLatin1 } from '../codecs/strings.js';
 import type { CompiledField, Latin1Text, PackedDigits } from '../cursor/compiled-field.js';
-import { describeType, invalidOption, readOptions } from '../errors/arguments.js';
+import { describeType } from '../errors/arguments.js';
 import { ErrorCode } from '../errors/codes.js';
 import { guard, guarded, unreadable } from '../errors/guard.js';
 import { Iso8583Error } from '../errors/iso8583-error.js';
@@ -12,7 +12,8 @@ import type { Infer } from '../spec/infer.js';
 import type { Message, MessageSpec } from '../spec/types.js';
 import type { StrictSpec } from '../spec/strict.js';
 import { validateSpec } from '../spec/validate-spec.js';
-import type { Codec, DecodeOptions } from './codec-types.js';
+import type { Codec } from './codec-types.js';
+import { wantsRules } from './decode-options.js';
 import { compileField } from './compile-field.js';
 import { dataBits, FIELD_SLOTS, highestField } from './field-slots.js';
 import { compileFrameHead, LAST_FIELD } from './frame-head.js';
@@ -69,12 +70,14 @@ export function compileCodec(spec: MessageSpec, inline = true): Codec<Message> {
   }
   // The fields the loop below reads inline (Latin-1 text), by number; the others through their own decode.
   const texts: (Latin1Text | undefined)[] = fields.map((field) => (inline ? field?.latin1Text : undefined));
-  const readsText = fields.some((field) => field?.latin1Text !== undefined);
+  const readsText = inline && fields.some((field) => field?.latin1Text !== undefined);
   const packs: (PackedDigits | undefined)[] = fields.map((field) => (inline ? field?.packedDigits : undefined));
   const head = compileFrameHead(spec);
   const tertiary = head.tertiary;
   const alwaysSecondary = spec.bitmap.alwaysSecondary === true;
   const rules = spec.rules === undefined ? undefined : compileRules(spec.rules);
+  /** The codec without inline reads, for frames above WHOLE_READ_MAX_BYTES (made on the first one). */
+  let large: Codec<Message> | undefined;
 
   /**
    * Decodes `frame` with `bits` (24 bytes, any content) for its bitmaps; with `starts`, records where each field
@@ -84,6 +87,8 @@ export function compileCodec(spec: MessageSpec, inline = true): Codec<Message> {
     if (!(frame instanceof Uint8Array)) {
       throw new Iso8583Error(ErrorCode.INVALID_INPUT, `frame must be a Uint8Array, got ${describeType(frame)}`);
     }
+    // A frame above WHOLE_READ_MAX_BYTES goes through the fields' own decode, which reads it a field at a time.
+    if (inline && frame.length > WHOLE_READ_MAX_BYTES) return (large ??= compileCodec(spec, false)).decode(frame, starts === undefined ? undefined : { rules: true });
     const r = new ByteReader(frame);
     // The frame's text, read once, for the inline text fields below, the MTI and the fields' own decode.
     const text = readsText ? (r.text = wholeLatin1(frame)) : '';
@@ -185,14 +190,6 @@ export function compileCodec(spec: MessageSpec, inline = true): Codec<Message> {
       }
     }
     return message;
-  }
-
-  /** Reads the options of `decode` once; throws `INVALID_OPTION` for an unknown one or a `rules` that is not a boolean. */
-  function wantsRules(options: DecodeOptions | undefined): boolean {
-    if (options === undefined) return false;
-    const check: unknown = readOptions('decode', options, ['rules']).rules;
-    if (check !== undefined && typeof check !== 'boolean') throw invalidOption('decode', 'options.rules', 'a boolean', check);
-    return check === true;
   }
 
   const scratch = new ByteWriter(1024);

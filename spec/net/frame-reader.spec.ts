@@ -11,6 +11,7 @@ import {
   validateFraming,
 } from '../../src/net/index.js';
 import { caught } from './helpers/caught.js';
+import { expectUnread, unreadable } from './helpers/hostile.js';
 
 const codec = createCodec(presets.iso87ascii);
 const framing: FramingSpec = { length: 'binary2' };
@@ -169,6 +170,30 @@ describe('framing functions validate their arguments', () => {
   for (const [name, run, code, option] of cases) {
     it(`names ${option}: ${name}`, () => expectNamed(caught(run), code, option));
   }
+
+  for (const [form, value] of unreadable({ length: 'binary2' }, 'length')) {
+    it(`throw INVALID_FRAMING naming framing, without the thrown text, for readFrames given ${form} as framing`, () => {
+      expectUnread(caught(() => js['readFrames']!(none(), value)), 'INVALID_FRAMING', 'framing');
+    });
+  }
+  for (const [form, value] of unreadable({ maxFrameBytes: 100 }, 'maxFrameBytes')) {
+    it(`throw INVALID_OPTION naming options, without the thrown text, for readFrames given ${form} as options`, () => {
+      expectUnread(caught(() => js['readFrames']!(none(), framing, value)), 'INVALID_OPTION', 'options');
+    });
+  }
+
+  it('reads the framing and the options of readFrames once, before the first frame', async () => {
+    const reads: string[] = [];
+    const counted = <T extends object>(target: T): T => new Proxy(target, { get: (t, key, r) => (reads.push(String(key)), Reflect.get(t, key, r)) });
+    async function* one(): AsyncGenerator<Uint8Array> {
+      yield Uint8Array.of(0, 1, 7);
+    }
+    const frames = readFrames(one(), counted({ length: 'binary2' as const }), counted({ keepAlive: 'skip' as const }));
+    const before = [...reads].sort();
+    for await (const f of frames) expect([...f.message]).toEqual([7]);
+    expect(reads.sort()).toEqual(before);
+    expect(before).toEqual(['digits', 'frameTimeoutMs', 'headerBytes', 'idleTimeoutMs', 'includesLength', 'keepAlive', 'length', 'maxFrameBytes']);
+  });
 
   it('name an unknown key that is not a plain word without quoting it', () => {
     const e = caught(() => js['readFrames']!(none(), framing, { '4111111111111111': 1 }));

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { encodeFrame, type Frame, type FramingSpec, isIso8583NetError, lengthBytes, maxAnnounced, readLength, validateFraming } from '../../src/net/index.js';
 import { caught } from './helpers/caught.js';
+import { expectUnread, unreadable } from './helpers/hostile.js';
 
 /** The framing functions as a plain JavaScript caller reaches them: no compiler, so the calls go through `any`. */
-const js = { validateFraming, readLength, encodeFrame } as Record<string, (...args: any[]) => any>;
+const js = { validateFraming, readLength, encodeFrame, lengthBytes, maxAnnounced } as Record<string, (...args: any[]) => any>;
 
 /** The code and the option of the error `run` throws. */
 function failure(run: () => unknown): { code: string; option: string | undefined } | undefined {
@@ -117,6 +118,22 @@ describe('readLength', () => {
   });
 });
 
+describe('framing functions given a framing that cannot be read', () => {
+  const calls: [string, (f: unknown) => unknown][] = [
+    ['validateFraming', (f) => js['validateFraming']!(f)],
+    ['lengthBytes', (f) => js['lengthBytes']!(f)],
+    ['maxAnnounced', (f) => js['maxAnnounced']!(f)],
+    ['readLength', (f) => js['readLength']!(f, Uint8Array.of(0, 1), 0)],
+  ];
+  for (const [name, call] of calls) {
+    for (const [form, value] of unreadable({ length: 'binary2' }, 'length')) {
+      it(`${name} throws INVALID_FRAMING naming framing, without the thrown text, for ${form}`, () => {
+        expectUnread(caught(() => call(value)), 'INVALID_FRAMING', 'framing');
+      });
+    }
+  }
+});
+
 describe('encodeFrame', () => {
   it('writes the largest body each header can announce, and refuses one byte more with FRAME_TOO_LARGE', () => {
     for (const [framing, max] of [
@@ -161,6 +178,17 @@ describe('encodeFrame', () => {
     expect([...encodeFrame({ length: 'none' }, { message: Uint8Array.of(7, 8) })]).toEqual([7, 8]);
     expect([...encodeFrame({ length: 'none', headerBytes: 1 }, { header: Uint8Array.of(5), message: Uint8Array.of(7) })]).toEqual([5, 7]);
   });
+
+  for (const [form, value] of unreadable({ length: 'binary2' }, 'length')) {
+    it(`refuses ${form} as framing with INVALID_FRAMING naming framing, without the thrown text`, () => {
+      expectUnread(caught(() => js['encodeFrame']!(value, { message: Uint8Array.of(7) })), 'INVALID_FRAMING', 'framing');
+    });
+  }
+  for (const [form, value] of unreadable({ message: Uint8Array.of(7) }, 'message')) {
+    it(`refuses ${form} as frame with INVALID_OPTION naming frame, without the thrown text`, () => {
+      expectUnread(caught(() => js['encodeFrame']!({ length: 'binary2' }, value)), 'INVALID_OPTION', 'frame');
+    });
+  }
 
   it('refuses a frame that is null, with INVALID_OPTION naming the frame', () => {
     expect(failure(() => js['encodeFrame']!({ length: 'binary2' }, null))).toEqual({ code: 'INVALID_OPTION', option: 'frame' });

@@ -2,6 +2,8 @@ import { connect as tcpConnect, createServer as createTcpServer } from 'node:net
 import { afterEach, describe, expect, it } from 'vitest';
 import { isIso8583NetError, openSessionPool, type PoolLinkChange, type PoolStatusChange, type SessionPool, type SessionPoolOptions, type SessionStats } from '../../src/net/index.js';
 import { type FaultProxy, startFaultProxy } from './fault-proxy.js';
+import { caught as thrown } from './helpers/caught.js';
+import { expectUnread, unreadable } from './helpers/hostile.js';
 import { codec, framing, HANG_GUARD_MS, type IsoMessage } from './helpers/loopback.js';
 import { type Network, startNetwork } from './helpers/network-peer.js';
 import { purchase, rejection, signOff, signOn } from './helpers/session-fixtures.js';
@@ -297,4 +299,22 @@ describe('openSessionPool', () => {
       expect.objectContaining({ code: 'INVALID_FRAMING', option: 'options.framing.header' }),
     );
   });
+
+  const links = [{ host: '127.0.0.1', port: 8583 }];
+  const open = (options: object) => () => (openSessionPool as (o: unknown) => unknown)(options);
+  for (const [form, value] of unreadable({ codec, framing, links }, 'links')) {
+    it(`refuses ${form} as options with INVALID_OPTION naming options, without the thrown text, before it dials`, () => {
+      expectUnread(thrown(open(value)), 'INVALID_OPTION', 'options');
+    });
+  }
+  for (const [form, value] of unreadable(framing, 'length')) {
+    it(`refuses ${form} as framing with INVALID_FRAMING naming options.framing, without the thrown text, before it dials`, () => {
+      expectUnread(thrown(open({ codec, framing: value, links })), 'INVALID_FRAMING', 'options.framing');
+    });
+  }
+  for (const [form, value] of unreadable(links[0]!, 'port')) {
+    it(`refuses ${form} as a link with INVALID_OPTION naming options.links[0], without the thrown text, before it dials`, () => {
+      expectUnread(thrown(open({ codec, framing, links: [value] })), 'INVALID_OPTION', 'options.links[0]');
+    });
+  }
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { connect, createServer, isIso8583NetError } from '../../src/net/index.js';
 import { approve, codec, framing, startClient, startServer } from './helpers/loopback.js';
 import { caught } from './helpers/caught.js';
+import { expectUnread, unreadable } from './helpers/hostile.js';
 
 /**
  * The net entry points as a plain JavaScript caller reaches them: no compiler, so every call below goes through
@@ -53,6 +54,17 @@ describe('createServer validates its options', () => {
     it(`names ${option} for ${name}`, () => expectNamed(caught(run), code, option));
   }
 
+  for (const [form, value] of unreadable({ codec, framing, handler: approve }, 'handler')) {
+    it(`names options for ${form} as options, without the thrown text`, () => {
+      expectUnread(caught(() => js['createServer']!(value)), 'INVALID_OPTION', 'options');
+    });
+  }
+  for (const [form, value] of unreadable(framing, 'length')) {
+    it(`names options.framing for ${form} as framing, with INVALID_FRAMING and without the thrown text`, () => {
+      expectUnread(caught(() => js['createServer']!({ codec, framing: value, handler: approve })), 'INVALID_FRAMING', 'options.framing');
+    });
+  }
+
   it('checks listen and close arguments', async () => {
     const s = createServer({ codec, framing, handler: approve });
     expectNamed(caught(() => (s.listen as (...a: unknown[]) => unknown)(70_000)), 'INVALID_OPTION', 'port');
@@ -87,6 +99,18 @@ describe('connect validates its options', () => {
     it(`rejects naming ${option} for ${name}, before any connection`, async () => {
       const e = await (js['connect']!(options) as Promise<unknown>).catch((x: unknown) => x);
       expectNamed(e, code, option);
+    });
+  }
+
+  for (const [form, value] of unreadable(base, 'host')) {
+    it(`rejects naming options for ${form} as options, without the thrown text`, async () => {
+      expectUnread(await (js['connect']!(value) as Promise<unknown>).catch((x: unknown) => x), 'INVALID_OPTION', 'options');
+    });
+  }
+  for (const [form, value] of unreadable(framing, 'length')) {
+    it(`rejects with INVALID_FRAMING naming options.framing for ${form} as framing, without the thrown text`, async () => {
+      const e = await (js['connect']!({ ...base, framing: value }) as Promise<unknown>).catch((x: unknown) => x);
+      expectUnread(e, 'INVALID_FRAMING', 'options.framing');
     });
   }
 

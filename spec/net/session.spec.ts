@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { isIso8583NetError, type SessionStats } from '../../src/net/index.js';
-import { capture, HANG_GUARD_MS, type IsoMessage } from './helpers/loopback.js';
+import { isIso8583NetError, openSession, type SessionStats } from '../../src/net/index.js';
+import { caught } from './helpers/caught.js';
+import { expectUnread, unreadable } from './helpers/hostile.js';
+import { capture, codec, framing, HANG_GUARD_MS, type IsoMessage } from './helpers/loopback.js';
 import { type Network, startNetwork } from './helpers/network-peer.js';
 import { nextStan, purchase, rejection, signOff, signOn, startSession } from './helpers/session-fixtures.js';
 
@@ -225,6 +227,24 @@ describe('openSession', () => {
     );
     expect(() => startSession(8583, { reconect: true } as never)).toThrow(expect.objectContaining({ code: 'INVALID_OPTION', option: 'options.reconect' }));
   });
+
+  const base = { host: '127.0.0.1', port: 8583, codec, framing };
+  const open = (options: object) => () => (openSession as (o: unknown) => unknown)(options);
+  for (const [form, value] of unreadable(base, 'host')) {
+    it(`refuses ${form} as options with INVALID_OPTION naming options, without the thrown text, before it dials`, () => {
+      expectUnread(caught(open(value)), 'INVALID_OPTION', 'options');
+    });
+  }
+  for (const [form, value] of unreadable(framing, 'length')) {
+    it(`refuses ${form} as framing with INVALID_FRAMING naming options.framing, without the thrown text, before it dials`, () => {
+      expectUnread(caught(open({ ...base, framing: value })), 'INVALID_FRAMING', 'options.framing');
+    });
+  }
+  for (const [form, value] of unreadable({ idleMs: 1000, echo: () => ({ mti: '0800', fields: { 70: '301' } }) }, 'echo')) {
+    it(`refuses ${form} as keepAlive with INVALID_OPTION naming options.keepAlive, without the thrown text, before it dials`, () => {
+      expectUnread(caught(open({ ...base, keepAlive: value })), 'INVALID_OPTION', 'options.keepAlive');
+    });
+  }
 
   it('refuses a missing, bad or misspelt framing with INVALID_FRAMING, naming it, before it dials', () => {
     expect(() => startSession(8583, { framing: undefined } as never)).toThrow(expect.objectContaining({ code: 'INVALID_FRAMING', option: 'options.framing' }));

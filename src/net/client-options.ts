@@ -119,7 +119,7 @@ function checkHeader(where: string, header: unknown, headerBytes: number): Uint8
 }
 
 /** The option keys `connect` knows; any other is refused. */
-const CLIENT_OPTIONS = [
+export const CLIENT_OPTIONS = [
   'host',
   'port',
   'socket',

@@ -1,14 +1,14 @@
 import type { Duplex } from 'node:stream';
 import type { Message } from '../spec/types.js';
 import { routeAnswers } from './client-answers.js';
-import { type CheckedRequest, checkClientOptions, checkMessage, checkRequestOptions, checkSendOptions, type ClientLimits, type ClientOptions, type RequestOptions, type SendOptions } from './client-options.js';
+import { CLIENT_OPTIONS, type CheckedRequest, checkClientOptions, checkMessage, checkRequestOptions, checkSendOptions, type ClientLimits, type ClientOptions, type RequestOptions, type SendOptions } from './client-options.js';
 import { clientSnapshot, type ClientStats, newClientCounters } from './client-stats.js';
 import { writeFrame } from './framing.js';
 import { guardedLogger, silentLogger } from './logger.js';
 import { defaultMatchKey, guardedKey, type MatchKey } from './match-key.js';
 import { Iso8583NetError, NetErrorCode } from './net-error.js';
 import { type Answer, PendingRequests } from './pending-requests.js';
-import { MAX_TIMER_MS } from './options.js';
+import { copyEntryOptions, MAX_TIMER_MS } from './options.js';
 import { dial } from './session-dial.js';
 import { watchWrites } from './write-watch.js';
 
@@ -72,7 +72,8 @@ async function openTransport<M extends Message>(options: ClientOptions<M>, maxWr
  */
 // `const M`: the messages a handler returns keep their literal MTIs, which a codec set's message type (a union
 // discriminated by `mti`, see createCodecSet) needs; M itself is inferred from the codec as before.
-export async function connect<const M extends Message = Message>(options: ClientOptions<M>): Promise<Client<M>> {
+export async function connect<const M extends Message = Message>(given: ClientOptions<M>): Promise<Client<M>> {
+  const options = copyEntryOptions('connect', given, CLIENT_OPTIONS);
   const limits = checkClientOptions(options);
   const { codec, framing } = options;
   const keyOf = guardedKey(options.key ?? (defaultMatchKey as MatchKey<M>));

@@ -1,7 +1,7 @@
 import { chunkBytes, FrameParser } from './frame-parser.js';
 import { checkFraming, type Frame, type FramingSpec } from './framing.js';
 import { Iso8583NetError, NetErrorCode } from './net-error.js';
-import { checkKnownKeys, checkObject, checkOneOf, integerOption, invalidOption, timeoutOption } from './options.js';
+import { checkKnownKeys, checkObject, checkOneOf, copyOptions, integerOption, invalidOption, timeoutOption } from './options.js';
 
 /** Options of {@link readFrames}. */
 export interface FrameReaderOptions {
@@ -48,17 +48,19 @@ export const DEFAULT_MAX_FRAME_BYTES = 8192;
 export function readFrames(
   source: AsyncIterable<Uint8Array | string>,
   framing: FramingSpec,
-  options: FrameReaderOptions = {},
+  given: FrameReaderOptions = {},
 ): AsyncGenerator<Frame, void, undefined> {
   const where = 'readFrames';
   if (typeof (source as { [Symbol.asyncIterator]?: unknown } | null)?.[Symbol.asyncIterator] !== 'function') {
     invalidOption(where, 'source', 'an async iterable of byte chunks', source);
   }
-  checkFraming(framing, 'framing');
+  const spec = checkFraming(framing, 'framing');
+  const keys = ['maxFrameBytes', 'keepAlive', 'idleTimeoutMs', 'frameTimeoutMs'];
+  const options = copyOptions(where, 'options', given, keys);
   checkObject(where, 'options', options);
-  checkKnownKeys(where, 'options', options, ['maxFrameBytes', 'keepAlive', 'idleTimeoutMs', 'frameTimeoutMs']);
+  checkKnownKeys(where, 'options', options, keys);
   checkOneOf(where, 'options.keepAlive', options.keepAlive, ['skip', 'yield']);
-  return frames(source, framing, {
+  return frames(source, spec, {
     max: integerOption(where, 'options.maxFrameBytes', options.maxFrameBytes, DEFAULT_MAX_FRAME_BYTES, 1, 0xffffffff),
     yieldKeepAlive: options.keepAlive === 'yield',
     idleMs: timeoutOption(where, 'options.idleTimeoutMs', options.idleTimeoutMs, 0),

@@ -1,5 +1,5 @@
 import { Iso8583NetError, NetErrorCode } from './net-error.js';
-import { checkKnownKeys, invalidOption, kindOf } from './options.js';
+import { checkKnownKeys, copyOptions, FRAMING_KEYS, invalidOption, kindOf } from './options.js';
 
 /**
  * How frames are delimited on a stream: a length header, an optional fixed header (TPDU), then the message.
@@ -61,8 +61,7 @@ export function headerLength(f: FramingSpec): number {
  * ```
  */
 export function lengthBytes(f: FramingSpec): number {
-  validateFraming(f);
-  return headerLength(f);
+  return headerLength(checkFraming(f, 'framing'));
 }
 
 /** Largest announced length of a framing already validated. */
@@ -94,8 +93,7 @@ function announceable(f: FramingSpec): number {
  * ```
  */
 export function maxAnnounced(f: FramingSpec): number {
-  validateFraming(f);
-  return announceable(f);
+  return announceable(checkFraming(f, 'framing'));
 }
 
 /**
@@ -117,8 +115,12 @@ export function validateFraming(f: FramingSpec): void {
 /** The length headers a framing may name. */
 const LENGTH_HEADERS: readonly FramingSpec['length'][] = ['binary2', 'binary4', 'bcd2', 'ascii', 'none'];
 
-/** {@link validateFraming} with the option's path for the error text (`options.framing` in `createServer`). */
-export function checkFraming(f: unknown, path: string): asserts f is FramingSpec {
+/**
+ * {@link validateFraming} with the option's path for the error text (`options.framing` in `createServer`); returns
+ * the checked framing as a plain copy, read once (`INVALID_FRAMING` naming `path` when a getter or a proxy throws).
+ */
+export function checkFraming(framing: unknown, path: string): FramingSpec {
+  const f = copyOptions('', path, framing, FRAMING_KEYS, NetErrorCode.INVALID_FRAMING);
   const fail = (key: string, expected: string, got: unknown): never => {
     throw new Iso8583NetError(NetErrorCode.INVALID_FRAMING, `${key} must be ${expected}, got ${kindOf(got)}`, { option: key });
   };
@@ -126,7 +128,7 @@ export function checkFraming(f: unknown, path: string): asserts f is FramingSpec
     fail(path, "a framing spec such as { length: 'binary2' }", f);
   }
   const spec = f as Record<string, unknown>;
-  checkKnownKeys('', path, spec, ['length', 'digits', 'includesLength', 'headerBytes'], NetErrorCode.INVALID_FRAMING);
+  checkKnownKeys('', path, spec, FRAMING_KEYS, NetErrorCode.INVALID_FRAMING);
   if (!LENGTH_HEADERS.includes(spec['length'] as FramingSpec['length'])) {
     fail(`${path}.length`, "'binary2', 'binary4', 'bcd2', 'ascii' or 'none'", spec['length']);
   }
@@ -142,6 +144,7 @@ export function checkFraming(f: unknown, path: string): asserts f is FramingSpec
   if (typeof h !== 'number' || !Number.isInteger(h) || h < 0 || h > 0xffff) fail(`${path}.headerBytes`, 'an integer from 0 to 65535', h);
   const inc = spec['includesLength'];
   if (inc !== undefined && typeof inc !== 'boolean') fail(`${path}.includesLength`, 'a boolean', inc);
+  return spec as unknown as FramingSpec;
 }
 
 /** {@link readLength} for a framing already validated and a header known to be complete. */
@@ -194,8 +197,8 @@ export function parseLength(f: FramingSpec, b: Uint8Array, at: number): number {
  * readLength({ length: 'binary2' }, new Uint8Array([0x01, 0x2c]), 0); // 300
  * ```
  */
-export function readLength(f: FramingSpec, b: Uint8Array, at: number): number {
-  validateFraming(f);
+export function readLength(framing: FramingSpec, b: Uint8Array, at: number): number {
+  const f = checkFraming(framing, 'framing');
   if (!(b instanceof Uint8Array)) invalidOption('readLength', 'bytes', 'a Uint8Array', b);
   if (typeof at !== 'number' || !Number.isInteger(at) || at < 0 || at + headerLength(f) > b.length) {
     invalidOption('readLength', 'at', `an offset with ${headerLength(f)} header bytes after it`, at);
@@ -213,9 +216,10 @@ export function readLength(f: FramingSpec, b: Uint8Array, at: number): number {
  * socket.write(encodeFrame({ length: 'binary2' }, { message: codec.encode(reply) }));
  * ```
  */
-export function encodeFrame(f: FramingSpec, frame: Frame): Uint8Array {
-  validateFraming(f);
-  if (typeof frame !== 'object' || frame === null) invalidOption('encodeFrame', 'frame', 'an object { message, header? }', frame);
+export function encodeFrame(framing: FramingSpec, given: Frame): Uint8Array {
+  const f = checkFraming(framing, 'framing');
+  if (typeof given !== 'object' || given === null) invalidOption('encodeFrame', 'frame', 'an object { message, header? }', given);
+  const frame = copyOptions('encodeFrame', 'frame', given, ['message', 'header']);
   if (!(frame.message instanceof Uint8Array)) invalidOption('encodeFrame', 'frame.message', 'a Uint8Array', frame.message);
   if (frame.header !== undefined && !(frame.header instanceof Uint8Array)) {
     invalidOption('encodeFrame', 'frame.header', 'a Uint8Array or undefined', frame.header);

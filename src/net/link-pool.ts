@@ -5,7 +5,7 @@
  */
 import type { Message } from '../spec/types.js';
 import { Iso8583NetError, NetErrorCode } from './net-error.js';
-import { checkKnownKeys, checkObject, integerOption, invalidOption, MAX_TIMER_MS } from './options.js';
+import { ARRAY, checkKnownKeys, checkObject, copyEntryOptions, copyOptions, integerOption, invalidOption, MAX_TIMER_MS } from './options.js';
 import type { Answer } from './pending-requests.js';
 import { openSession, type Session, type SessionCloseOptions, type SessionRequestOptions } from './session.js';
 import type { SessionOptions } from './session-options.js';
@@ -107,13 +107,16 @@ function addStats(a: SessionStats, b: SessionStats): SessionStats {
  */
 // `const M`: the messages a handler returns keep their literal MTIs, which a codec set's message type (a union
 // discriminated by `mti`, see createCodecSet) needs; M itself is inferred from the codec as before.
-export function openSessionPool<const M extends Message = Message>(options: SessionPoolOptions<M>): SessionPool<M> {
+export function openSessionPool<const M extends Message = Message>(given: SessionPoolOptions<M>): SessionPool<M> {
   const where = 'openSessionPool';
+  const options = copyEntryOptions(where, given, ['links', 'select']);
   checkObject(where, 'options', options);
-  const { links: targets, select = 'active-standby', ...shared } = options;
+  const { links, select = 'active-standby', ...shared } = options;
+  const targets = copyOptions(where, 'options.links', links, ARRAY);
   if (!Array.isArray(targets) || targets.length === 0) invalidOption(where, 'options.links', 'a non-empty array of link targets', targets);
   if (select !== 'active-standby' && select !== 'round-robin') invalidOption(where, 'options.select', "'active-standby' or 'round-robin'", select);
-  targets.forEach((t, i) => {
+  targets.forEach((target, i) => {
+    const t = (targets[i] = copyOptions(where, `options.links[${i}]`, target, ['host', 'port', 'tls', 'socket']));
     checkObject(where, `options.links[${i}]`, t);
     checkKnownKeys(where, `options.links[${i}]`, t, ['host', 'port', 'tls', 'socket']);
   });

@@ -3,7 +3,7 @@
  * configuration). Each failure throws `INVALID_OPTION` naming the option's path; the texts describe types and
  * ranges, never the values given, which could be anything a caller had at hand.
  */
-import { Iso8583NetError, NetErrorCode } from './net-error.js';
+import { Iso8583NetError, isIso8583NetError, NetErrorCode } from './net-error.js';
 
 /** Largest delay `setTimeout` honours (2^31 - 1 ms); above it Node fires at once. */
 export const MAX_TIMER_MS = 2_147_483_647;
@@ -54,6 +54,67 @@ export function checkKnownKeys(
     const named = plainKey(key) ? `unknown option ${option}` : `${path} has an unknown option whose name is not a plain word`;
     throw new Iso8583NetError(code, `${where === '' ? '' : `${where}: `}${named} (options: ${allowed.join(', ')})`, { option });
   }
+}
+
+/** The `keys` that make {@link copyOptions} copy an array's items (any other `keys` return an array as given). */
+export const ARRAY: readonly string[] = [];
+
+/** The keys of a framing spec (`FramingSpec`), read by the framing checks and refused otherwise. */
+export const FRAMING_KEYS: readonly string[] = ['length', 'digits', 'includesLength', 'headerBytes'];
+
+/**
+ * A plain copy of the option object `value` at `path`, read once inside a guard: the `keys` an entry point knows
+ * are read by name (inherited ones too, as the checks read them), other own keys are copied for `checkKnownKeys`
+ * to refuse; a value that is not an object is returned as given, for the checks to refuse. A getter or a proxy
+ * trap that throws, or a revoked proxy, becomes `code` (`INVALID_OPTION` by default) naming `path`; the thrown
+ * text is dropped. `where` (the call) prefixes the text unless empty.
+ *
+ * Why: an option object is caller data; what its getters throw could hold anything (card data), and a getter
+ * read again later could answer differently from the value that was checked.
+ */
+export function copyOptions<T>(
+  where: string,
+  path: string,
+  value: T,
+  keys: readonly string[],
+  code: typeof NetErrorCode.INVALID_OPTION | typeof NetErrorCode.INVALID_FRAMING = NetErrorCode.INVALID_OPTION,
+): T {
+  try {
+    if (typeof value !== 'object' || value === null) return value;
+    if (Array.isArray(value)) return (keys === ARRAY ? Array.from(value as unknown[]) : value) as T;
+    const source = value as Record<string, unknown>;
+    const copy: Record<string, unknown> = {};
+    for (const key of keys) {
+      const v = source[key];
+      if (v !== undefined) copy[key] = v;
+    }
+    for (const key of Object.keys(source)) if (!keys.includes(key)) copy[key] = source[key];
+    return copy as T;
+  } catch (e) {
+    if (isIso8583NetError(e)) throw e;
+    throw new Iso8583NetError(code, `${where === '' ? '' : `${where}: `}${path} could not be read (a getter or a proxy trap threw)`, { option: path });
+  }
+}
+
+/** The option objects inside an entry point's options that are copied with them: their keys, and the error code. */
+const NESTED: readonly [string, readonly string[], typeof NetErrorCode.INVALID_OPTION | typeof NetErrorCode.INVALID_FRAMING][] = [
+  ['framing', FRAMING_KEYS, NetErrorCode.INVALID_FRAMING],
+  ['keepAlive', ['idleMs', 'echo', 'timeoutMs', 'maxMissed'], NetErrorCode.INVALID_OPTION],
+  ['backoff', ['minMs', 'maxMs', 'jitter'], NetErrorCode.INVALID_OPTION],
+];
+
+/**
+ * {@link copyOptions} of an entry point's `options`, with its `framing` (`INVALID_FRAMING` naming
+ * `options.framing`), `keepAlive` and `backoff` copied as well, so the call checks and then uses plain values only.
+ */
+export function copyEntryOptions<T>(where: string, options: T, keys: readonly string[]): T {
+  const copy = copyOptions(where, 'options', options, keys);
+  if (copy === options) return copy;
+  const record = copy as Record<string, unknown>;
+  for (const [key, nestedKeys, code] of NESTED) {
+    if (record[key] !== undefined) record[key] = copyOptions(code === NetErrorCode.INVALID_FRAMING ? '' : where, `options.${key}`, record[key], nestedKeys, code);
+  }
+  return copy;
 }
 
 /** Asserts that `value` is a function. */

@@ -87,7 +87,7 @@ export interface ServerOptions<M extends Message = Message> {
 }
 
 /** The option keys `createServer` knows; any other is refused (a misspelt limit must not pass silently). */
-const SERVER_OPTIONS = [
+export const SERVER_OPTIONS = [
   'codec',
   'framing',
   'handler',

@@ -7,12 +7,12 @@ import { errorFacts, guardedLogger, silentLogger } from './logger.js';
 import { defaultMatchKey, guardedKey, type MatchKey } from './match-key.js';
 import type { FramePeek } from './message-codec.js';
 import { Iso8583NetError, NetErrorCode } from './net-error.js';
-import { checkFunction, integerOption, invalidOption, MAX_TIMER_MS } from './options.js';
+import { checkFunction, copyEntryOptions, integerOption, invalidOption, MAX_TIMER_MS } from './options.js';
 import { ServedConnection, type ServerCore } from './server-connection.js';
 import type { ServerLimits } from './server-limits.js';
 import { createListener } from './server-listener.js';
 import type { PeerConnection } from './server-peer.js';
-import { checkServerOptions, defaultSystemError, type ServerOptions } from './server-options.js';
+import { checkServerOptions, defaultSystemError, SERVER_OPTIONS, type ServerOptions } from './server-options.js';
 import { type CloseReason, newCounters, type ServerStats, snapshot } from './server-stats.js';
 
 /**
@@ -96,7 +96,8 @@ function systemCode(e: unknown): string {
  */
 // `const M`: the messages a handler returns keep their literal MTIs, which a codec set's message type (a union
 // discriminated by `mti`, see createCodecSet) needs; M itself is inferred from the codec as before.
-export function createServer<const M extends Message = Message>(options: ServerOptions<M>): Server<M> {
+export function createServer<const M extends Message = Message>(given: ServerOptions<M>): Server<M> {
+  const options = copyEntryOptions('createServer', given, SERVER_OPTIONS);
   const limits = checkServerOptions(options);
 
   const logger = options.logger === undefined ? silentLogger : guardedLogger(options.logger);

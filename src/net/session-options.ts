@@ -118,7 +118,7 @@ export interface SessionLimits {
   readonly reconnect: boolean;
 }
 
-const SESSION_OPTIONS = [
+export const SESSION_OPTIONS = [
   'host',
   'port',
   'codec',

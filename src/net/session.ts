@@ -9,14 +9,14 @@ import type { RequestOptions } from './client-options.js';
 import { guardedLogger, silentLogger, errorFacts } from './logger.js';
 import { defaultMatchKey, guardedKey, type MatchKey } from './match-key.js';
 import { Iso8583NetError, NetErrorCode } from './net-error.js';
-import { checkKnownKeys, checkObject, integerOption, invalidOption, MAX_TIMER_MS } from './options.js';
+import { checkKnownKeys, checkObject, copyEntryOptions, integerOption, invalidOption, MAX_TIMER_MS } from './options.js';
 import type { Answer } from './pending-requests.js';
 import { defaultSystemError } from './server-options.js';
 import { backoffDelay } from './session-backoff.js';
 import { dial } from './session-dial.js';
 import type { LinkContext } from './session-context.js';
 import { Link } from './session-link.js';
-import { checkSessionOptions, type LinkDownReason, type SessionLimits, type SessionLink, type SessionOptions } from './session-options.js';
+import { checkSessionOptions, SESSION_OPTIONS, type LinkDownReason, type SessionLimits, type SessionLink, type SessionOptions } from './session-options.js';
 import { newSessionCounters, sessionSnapshot, type SessionStats } from './session-stats.js';
 import { type SessionEvents, type SessionStatus, StatusBoard } from './session-status.js';
 
@@ -87,7 +87,8 @@ const SESSION_REQUEST_OPTIONS = ['timeoutMs', 'signal', 'header', 'waitForUp'] a
  */
 // `const M`: the messages a handler returns keep their literal MTIs, which a codec set's message type (a union
 // discriminated by `mti`, see createCodecSet) needs; M itself is inferred from the codec as before.
-export function openSession<const M extends Message = Message>(options: SessionOptions<M>): Session<M> {
+export function openSession<const M extends Message = Message>(given: SessionOptions<M>): Session<M> {
+  const options = copyEntryOptions('openSession', given, SESSION_OPTIONS);
   const limits = checkSessionOptions(options);
   const logger = options.logger === undefined ? silentLogger : guardedLogger(options.logger);
   const counters = newSessionCounters();

@@ -6,12 +6,13 @@
 import { execFileSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { connect as tcpConnect } from 'node:net';
+import { type AddressInfo, connect as tcpConnect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect as tlsConnect, type ConnectionOptions, type TLSSocket } from 'node:tls';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createServer, isIso8583NetError, type PeerConnection, readFrames, type ServerOptions } from '../../src/net/index.js';
+import { createServer, DEFAULT_SERVER_LIMITS, isIso8583NetError, type PeerConnection, readFrames, type ServerOptions } from '../../src/net/index.js';
+import { createListener } from '../../src/net/server-listener.js';
 import { approve, capture, codec, echo, framing, type IsoMessage, wire } from './helpers/loopback.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'iso8583-tls-'));
@@ -87,6 +88,33 @@ describe('a TLS server', () => {
     await log.when((e) => e.event === 'tls handshake failed');
     expect(server.stats).toMatchObject({ handshakeTimeouts: 1, handshakesFailed: 0, connectionsAccepted: 0, connectionsOpen: 0 });
     expect(log.entries).toContainEqual({ level: 'warn', event: 'tls handshake failed', meta: { code: 'ERR_TLS_HANDSHAKE_TIMEOUT' } });
+  });
+
+  it('arms no handshake timer with handshakeTimeoutMs 0, as docs/net.md says ("0: never"), and one of the limit otherwise', async () => {
+    // Node reads a handshakeTimeout of 0 as its default, 120 s. The timer a server socket got is its `timeout`
+    // (undefined: none), read while its handshake is under way, when Node logs its first key; the socket is then
+    // cut (the listener allows half-open sockets, so the peer's end alone would not close it).
+    const timerOf = async (handshakeTimeoutMs: number): Promise<number | undefined> => {
+      const limits = { ...DEFAULT_SERVER_LIMITS, handshakeTimeoutMs };
+      const { server } = createListener(serverTls, limits, { accepted: (s) => s.destroy(), dropped: () => undefined, handshakeFailed: () => undefined });
+      const timer = new Promise<number | undefined>((r) =>
+        server.once('keylog', (_line: Buffer, s: TLSSocket) => {
+          r(s.timeout);
+          s.destroy();
+        }),
+      );
+      await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+      const peer = tlsConnect({ host: '127.0.0.1', port: (server.address() as AddressInfo).port, ca: pem('ca.pem') });
+      peer.on('error', () => undefined);
+      try {
+        return await timer;
+      } finally {
+        peer.destroy();
+        await new Promise((r) => server.close(r));
+      }
+    };
+    expect(await timerOf(0)).toBeUndefined();
+    expect(await timerOf(50)).toBe(50);
   });
 
   it('counts a handshake under way against maxConnections, and close() cuts it', async () => {

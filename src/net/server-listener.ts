@@ -71,8 +71,10 @@ export function createListener(tls: TlsOptions | undefined, limits: ServerLimits
   const base = { highWaterMark: limits.maxWriteBufferBytes, allowHalfOpen: true };
   if (tls === undefined) return { server: netCreateServer(base, (socket) => hooks.accepted(socket)), dropHandshakes: () => undefined };
 
-  // Node's handshake timer is off at 0, as every limit of the server is.
-  const server = tlsCreateServer({ ...tls, ...base, handshakeTimeout: limits.handshakeTimeoutMs }, (socket: TLSSocket) => {
+  // 0 switches the limit off, as every limit of the server. Node reads a handshakeTimeout of 0 as its default
+  // (`|| 120000`) and arms the timer only for a value above 0, so "never" is given to it as -1.
+  const handshakeTimeout = limits.handshakeTimeoutMs === 0 ? -1 : limits.handshakeTimeoutMs;
+  const server = tlsCreateServer({ ...tls, ...base, handshakeTimeout }, (socket: TLSSocket) => {
     handshaking.delete(peerKey(socket));
     hooks.accepted(socket);
   });

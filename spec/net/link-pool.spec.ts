@@ -300,6 +300,20 @@ describe('openSessionPool', () => {
     );
   });
 
+  it('refuses request and close options that cannot be read with INVALID_OPTION naming options, without the thrown text', async () => {
+    const net = await network();
+    const { pool, allUp } = startPool([net.port]);
+    await allUp();
+    const request = pool.request as (m: unknown, o: unknown) => Promise<unknown>;
+    const close = pool.close as (o: unknown) => Promise<void>;
+    for (const [, value] of unreadable({ timeoutMs: 1000 }, 'timeoutMs')) {
+      expectUnread(await request(purchase(1), value).catch((x: unknown) => x), 'INVALID_OPTION', 'options');
+    }
+    for (const [, value] of unreadable({ deadlineMs: 0 }, 'deadlineMs')) expectUnread(thrown(() => close(value)), 'INVALID_OPTION', 'options');
+    expect(received(net)).toEqual([]);
+    expect(pool.status).toBe('up');
+  });
+
   const links = [{ host: '127.0.0.1', port: 8583 }];
   const open = (options: object) => () => (openSessionPool as (o: unknown) => unknown)(options);
   for (const [form, value] of unreadable({ codec, framing, links }, 'links')) {

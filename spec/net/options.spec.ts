@@ -124,6 +124,19 @@ describe('connect validates its options', () => {
     expect(c.pending).toBe(0);
   });
 
+  it('refuses request and send options that cannot be read with INVALID_OPTION naming options, without the thrown text', async () => {
+    const { port } = await startServer(approve);
+    const c = await startClient(port);
+    const request = c.request as (m: unknown, o: unknown) => Promise<{ fields: Record<number, unknown> }>;
+    const send = c.send as (m: unknown, o: unknown) => void;
+    for (const [, value] of unreadable({ timeoutMs: 1000 }, 'timeoutMs')) {
+      expectUnread(await request({ mti: '0800', fields: { 11: '000001', 70: '301' } }, value).catch((x: unknown) => x), 'INVALID_OPTION', 'options');
+      expectUnread(caught(() => send({ mti: '0800', fields: { 11: '000002', 70: '301' } }, value)), 'INVALID_OPTION', 'options');
+    }
+    expect(c.stats).toMatchObject({ sent: 0, messagesSent: 0 });
+    expect((await request({ mti: '0800', fields: { 11: '000003', 70: '301' } }, {})).fields[39]).toBe('00');
+  });
+
   it('rejects a request with an unknown option without sending it', async () => {
     const { server: s, port } = await startServer(approve);
     const c = await startClient(port);

@@ -246,6 +246,21 @@ describe('openSession', () => {
     });
   }
 
+  it('refuses request and close options that cannot be read with INVALID_OPTION naming options, without the thrown text', async () => {
+    const net = await network();
+    const { session } = startSession(net.port, { handler: approveIn });
+    await session.whenUp();
+    const request = session.request as (m: unknown, o: unknown) => Promise<unknown>;
+    const close = session.close as (o: unknown) => Promise<void>;
+    const { sent, refused } = session.stats;
+    for (const [, value] of unreadable({ timeoutMs: 1000 }, 'timeoutMs')) {
+      expectUnread(await request(purchase(1), value).catch((x: unknown) => x), 'INVALID_OPTION', 'options');
+    }
+    for (const [, value] of unreadable({ deadlineMs: 0 }, 'deadlineMs')) expectUnread(caught(() => close(value)), 'INVALID_OPTION', 'options');
+    expect(session.stats).toMatchObject<Partial<SessionStats>>({ sent, refused: refused + 3, inFlight: 0 });
+    expect(session.status).toBe('up');
+  });
+
   it('refuses a missing, bad or misspelt framing with INVALID_FRAMING, naming it, before it dials', () => {
     expect(() => startSession(8583, { framing: undefined } as never)).toThrow(expect.objectContaining({ code: 'INVALID_FRAMING', option: 'options.framing' }));
     expect(() => startSession(8583, { framing: { length: 'binary3' } as never })).toThrow(expect.objectContaining({ code: 'INVALID_FRAMING', option: 'options.framing.length' }));

@@ -12,6 +12,7 @@ import {
   checkLogger,
   checkObject,
   checkOptionalFunction,
+  copyOptions,
   integerOption,
   invalidOption,
   kindOf,
@@ -198,7 +199,8 @@ export interface CheckedRequest {
  *
  * Why: a misspelt or mistyped option must fail the request before anything is written, not change what is sent.
  */
-export function checkRequestOptions(options: RequestOptions, limits: ClientLimits, headerBytes: number): CheckedRequest {
+export function checkRequestOptions(given: RequestOptions, limits: ClientLimits, headerBytes: number): CheckedRequest {
+  const options = copyOptions('request', 'options', given, REQUEST_OPTIONS);
   if (typeof options !== 'object' || options === null) invalidOption('request', 'options', 'an object', options);
   checkKnownKeys('request', 'options', options as Record<string, unknown>, REQUEST_OPTIONS);
   const timeoutMs = integerOption('request', 'options.timeoutMs', options.timeoutMs, limits.timeoutMs, 1, MAX_TIMER_MS);
@@ -212,7 +214,8 @@ export function checkRequestOptions(options: RequestOptions, limits: ClientLimit
  *
  * Why: a send is refused on the same terms as a request, before anything is written.
  */
-export function checkSendOptions(options: SendOptions, headerBytes: number): Uint8Array | undefined {
+export function checkSendOptions(given: SendOptions, headerBytes: number): Uint8Array | undefined {
+  const options = copyOptions('send', 'options', given, ['header']);
   checkObject('send', 'options', options);
   checkKnownKeys('send', 'options', options, ['header']);
   return checkHeader('send', options.header, headerBytes);

@@ -208,9 +208,10 @@ export function openSessionPool<const M extends Message = Message>(given: Sessio
       else signal?.addEventListener('abort', onAbort, { once: true });
     });
 
-  const exchange = async (message: M, o: SessionRequestOptions = {}): Promise<Answer<M>> => {
+  const exchange = async (message: M, given: SessionRequestOptions = {}): Promise<Answer<M>> => {
     let rest: SessionRequestOptions;
     try {
+      const o = copyOptions('request', 'options', given, ['timeoutMs', 'signal', 'header', 'waitForUp']);
       const raw: unknown = o;
       checkObject('request', 'options', raw);
       const { waitForUp, ...others } = o;
@@ -278,8 +279,9 @@ export function openSessionPool<const M extends Message = Message>(given: Sessio
       if (closing) return Promise.reject(new Iso8583NetError(NetErrorCode.CLOSED, 'the pool is closed'));
       return waitUp(MAX_TIMER_MS, undefined);
     },
-    close(closeOptions = {}) {
+    close(given = {}) {
       if (closeDone !== undefined) return closeDone;
+      const closeOptions = copyOptions('close', 'options', given, ['deadlineMs']);
       const raw: unknown = closeOptions;
       checkObject('close', 'options', raw);
       checkKnownKeys('close', 'options', raw, ['deadlineMs']);

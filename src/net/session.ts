@@ -9,7 +9,7 @@ import type { RequestOptions } from './client-options.js';
 import { guardedLogger, silentLogger, errorFacts } from './logger.js';
 import { defaultMatchKey, guardedKey, type MatchKey } from './match-key.js';
 import { Iso8583NetError, NetErrorCode } from './net-error.js';
-import { checkKnownKeys, checkObject, copyEntryOptions, integerOption, invalidOption, MAX_TIMER_MS } from './options.js';
+import { checkKnownKeys, checkObject, copyEntryOptions, copyOptions, integerOption, invalidOption, MAX_TIMER_MS } from './options.js';
 import type { Answer } from './pending-requests.js';
 import { defaultSystemError } from './server-options.js';
 import { backoffDelay } from './session-backoff.js';
@@ -210,8 +210,10 @@ export function openSession<const M extends Message = Message>(given: SessionOpt
     (e: unknown) => logger.error('session loop failed', errorFacts(e)),
   );
 
-  const exchange = async (message: M, o: SessionRequestOptions = {}): Promise<Answer<M>> => {
+  const exchange = async (message: M, given: SessionRequestOptions = {}): Promise<Answer<M>> => {
+    let o: SessionRequestOptions;
     try {
+      o = copyOptions('request', 'options', given, SESSION_REQUEST_OPTIONS);
       const raw: unknown = o;
       checkObject('request', 'options', raw);
       checkKnownKeys('request', 'options', raw, SESSION_REQUEST_OPTIONS);
@@ -253,8 +255,9 @@ export function openSession<const M extends Message = Message>(given: SessionOpt
         throw e instanceof Iso8583NetError && e.code === NetErrorCode.NOT_UP ? new Iso8583NetError(NetErrorCode.CLOSED, 'the session was closed') : e;
       });
     },
-    close(closeOptions = {}) {
+    close(given = {}) {
       if (closeDone !== undefined) return closeDone;
+      const closeOptions = copyOptions('close', 'options', given, ['deadlineMs']);
       const raw: unknown = closeOptions;
       checkObject('close', 'options', raw);
       checkKnownKeys('close', 'options', raw, ['deadlineMs']);

@@ -65,6 +65,16 @@ describe('createServer validates its options', () => {
     });
   }
 
+  for (const option of ['codec', 'logger', 'tls'] as const) {
+    const base = { codec: { ...codec }, logger: { info() {}, warn() {}, error() {} }, tls: {} }[option];
+    const key = { codec: 'decode', logger: 'warn', tls: 'handshakeTimeout' }[option];
+    for (const [form, value] of unreadable(base, key)) {
+      it(`names options.${option} for ${form} as ${option}, without the thrown text`, () => {
+        expectUnread(caught(() => js['createServer']!({ codec, framing, handler: approve, [option]: value })), 'INVALID_OPTION', `options.${option}`);
+      });
+    }
+  }
+
   it('checks listen and close arguments', async () => {
     const s = createServer({ codec, framing, handler: approve });
     expectNamed(caught(() => (s.listen as (...a: unknown[]) => unknown)(70_000)), 'INVALID_OPTION', 'port');

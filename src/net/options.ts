@@ -56,6 +56,9 @@ export function checkKnownKeys(
   }
 }
 
+/** The codes of a bad option: `INVALID_FRAMING` for a framing's, `INVALID_OPTION` for any other. */
+type OptionCode = typeof NetErrorCode.INVALID_OPTION | typeof NetErrorCode.INVALID_FRAMING;
+
 /** The `keys` that make {@link copyOptions} copy an array's items (any other `keys` return an array as given). */
 export const ARRAY: readonly string[] = [];
 
@@ -63,41 +66,52 @@ export const ARRAY: readonly string[] = [];
 export const FRAMING_KEYS: readonly string[] = ['length', 'digits', 'includesLength', 'headerBytes'];
 
 /**
- * A plain copy of the option object `value` at `path`, read once inside a guard: the `keys` an entry point knows
- * are read by name (inherited ones too, as the checks read them), other own keys are copied for `checkKnownKeys`
- * to refuse; a value that is not an object is returned as given, for the checks to refuse. A getter or a proxy
- * trap that throws, or a revoked proxy, becomes `code` (`INVALID_OPTION` by default) naming `path`; the thrown
- * text is dropped. `where` (the call) prefixes the text unless empty.
+ * Runs `read` (a read or a check of the caller's object at `path`): anything it throws but an `Iso8583NetError` (a
+ * getter's or a proxy trap's error, a revoked proxy's `TypeError`) becomes `code` (`INVALID_OPTION` by default)
+ * naming `path`, without the thrown text. `where` (the call) prefixes the text unless empty.
  *
- * Why: an option object is caller data; what its getters throw could hold anything (card data), and a getter
- * read again later could answer differently from the value that was checked.
+ * Why: an option object is caller data; what its getters throw could hold anything (card data).
  */
-export function copyOptions<T>(
-  where: string,
-  path: string,
-  value: T,
-  keys: readonly string[],
-  code: typeof NetErrorCode.INVALID_OPTION | typeof NetErrorCode.INVALID_FRAMING = NetErrorCode.INVALID_OPTION,
-): T {
+export function guarded<T>(where: string, path: string, read: () => T, code: OptionCode = NetErrorCode.INVALID_OPTION): T {
   try {
-    if (typeof value !== 'object' || value === null) return value;
-    if (Array.isArray(value)) return (keys === ARRAY ? Array.from(value as unknown[]) : value) as T;
-    const source = value as Record<string, unknown>;
-    const copy: Record<string, unknown> = {};
-    for (const key of keys) {
-      const v = source[key];
-      if (v !== undefined) copy[key] = v;
-    }
-    for (const key of Object.keys(source)) if (!keys.includes(key)) copy[key] = source[key];
-    return copy as T;
+    return read();
   } catch (e) {
     if (isIso8583NetError(e)) throw e;
     throw new Iso8583NetError(code, `${where === '' ? '' : `${where}: `}${path} could not be read (a getter or a proxy trap threw)`, { option: path });
   }
 }
 
+/**
+ * A plain copy of the option object `value` at `path`, read once inside {@link guarded}: the `keys` an entry point
+ * knows are read by name (inherited ones too, as the checks read them), other own keys are copied for
+ * `checkKnownKeys` to refuse; with `keys` {@link ARRAY} an array's items are copied, any other array and any value
+ * that is not an object are returned as given, for the checks to refuse.
+ *
+ * Why: the checks and the code after them then read plain values: a getter read again later cannot answer
+ * differently from the value that was checked.
+ */
+export function copyOptions<T>(where: string, path: string, value: T, keys: readonly string[], code: OptionCode = NetErrorCode.INVALID_OPTION): T {
+  return guarded(
+    where,
+    path,
+    () => {
+      if (typeof value !== 'object' || value === null) return value;
+      if (Array.isArray(value)) return (keys === ARRAY ? Array.from(value as unknown[]) : value) as T;
+      const source = value as Record<string, unknown>;
+      const copy: Record<string, unknown> = {};
+      for (const key of keys) {
+        const v = source[key];
+        if (v !== undefined) copy[key] = v;
+      }
+      for (const key of Object.keys(source)) if (!keys.includes(key)) copy[key] = source[key];
+      return copy as T;
+    },
+    code,
+  );
+}
+
 /** The option objects inside an entry point's options that are copied with them: their keys, and the error code. */
-const NESTED: readonly [string, readonly string[], typeof NetErrorCode.INVALID_OPTION | typeof NetErrorCode.INVALID_FRAMING][] = [
+const NESTED: readonly [string, readonly string[], OptionCode][] = [
   ['framing', FRAMING_KEYS, NetErrorCode.INVALID_FRAMING],
   ['keepAlive', ['idleMs', 'echo', 'timeoutMs', 'maxMissed'], NetErrorCode.INVALID_OPTION],
   ['backoff', ['minMs', 'maxMs', 'jitter'], NetErrorCode.INVALID_OPTION],
@@ -150,15 +164,19 @@ export function checkOneOf(where: string, option: string, value: unknown, allowe
 
 /** Asserts that `value` offers `decode` and `encode` functions (a compiled codec). */
 export function checkCodec(where: string, option: string, value: unknown): void {
-  checkObject(where, option, value);
-  checkFunction(where, `${option}.decode`, value['decode']);
-  checkFunction(where, `${option}.encode`, value['encode']);
-  checkOptionalFunction(where, `${option}.peek`, value['peek']);
+  guarded(where, option, () => {
+    checkObject(where, option, value);
+    checkFunction(where, `${option}.decode`, value['decode']);
+    checkFunction(where, `${option}.encode`, value['encode']);
+    checkOptionalFunction(where, `${option}.peek`, value['peek']);
+  });
 }
 
 /** Asserts that `value` is `undefined` or a logger with `info`, `warn` and `error` functions. */
 export function checkLogger(where: string, option: string, value: unknown): void {
   if (value === undefined) return;
-  checkObject(where, option, value);
-  for (const level of ['info', 'warn', 'error']) checkFunction(where, `${option}.${level}`, value[level]);
+  guarded(where, option, () => {
+    checkObject(where, option, value);
+    for (const level of ['info', 'warn', 'error']) checkFunction(where, `${option}.${level}`, value[level]);
+  });
 }

@@ -8,7 +8,7 @@
 import { createServer as netCreateServer, type Server as NetServer, type Socket } from 'node:net';
 import { createSecureContext, createServer as tlsCreateServer, type TlsOptions, type TLSSocket } from 'node:tls';
 import { Iso8583NetError, NetErrorCode } from './net-error.js';
-import { checkObject } from './options.js';
+import { checkObject, guarded } from './options.js';
 import type { ServerLimits } from './server-limits.js';
 
 /** What the listener reports to its server. */
@@ -44,8 +44,11 @@ export function tlsCode(e: unknown): string {
  */
 export function checkTlsOptions(where: string, tls: unknown): void {
   if (tls === undefined) return;
-  checkObject(where, 'options.tls', tls);
-  if (tls['handshakeTimeout'] !== undefined) {
+  const handshakeTimeout = guarded(where, 'options.tls', () => {
+    checkObject(where, 'options.tls', tls);
+    return tls['handshakeTimeout'];
+  });
+  if (handshakeTimeout !== undefined) {
     throw new Iso8583NetError(NetErrorCode.INVALID_OPTION, `${where}: options.tls.handshakeTimeout is not taken; set options.handshakeTimeoutMs`, {
       option: 'options.tls.handshakeTimeout',
     });

@@ -40,6 +40,12 @@ describe('the configuration (one place: src/config.ts)', () => {
     expect(loadSimulatorConfig({})).toEqual({ host: DEFAULTS.host, port: DEFAULTS.port, count: DEFAULTS.simulateCount, timeoutMs: DEFAULTS.simulateTimeoutMs });
   });
 
+  it('gives the simulator the defaults README.md states: 127.0.0.1:8583, 500 messages, 5000 ms per answer, no MAC', () => {
+    expect(loadSimulatorConfig({})).toStrictEqual({ host: '127.0.0.1', port: 8583, count: 500, timeoutMs: 5000, mac: undefined });
+    expect(loadConfig({}).mac).toBeUndefined();
+    expect(loadConfig({ AUTHORIZER_MAC_KEY: '0123456789ABCDEFFEDCBA9876543210' }).mac?.algorithm).toBe('retail');
+  });
+
   it('refuses DATABASE_URL without AUTHORIZER_PAN_KEY: stored digests only match under the same key', () => {
     expect(() => loadConfig({ DATABASE_URL: URL })).toThrow(ConfigError);
     expect(() => loadConfig({ DATABASE_URL: URL })).toThrow(

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { createServer, type Socket } from 'node:net';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATABASE_URL, TEST_CARD_KEY } from './env.js';
@@ -54,6 +55,29 @@ describe('npm run authorizer:simulate', () => {
     expect(await sim.exited).toBe(1);
     expect(sim.output()).toMatch(/^stopped after 0 of 20 messages: no authorizer answers at 127\.0\.0\.1:\d+ \(CONNECT_FAILED\): start one with npm run authorizer$/m);
     expect(sim.output()).not.toMatch(/Iso8583NetError|\n\s+at /);
+  }, 120_000);
+
+  it('counts the requests not answered within SIMULATE_TIMEOUT_MS in its summary, and exits 0', async () => {
+    // A peer that accepts and reads every frame but never answers: no request can be answered in time.
+    const peers: Socket[] = [];
+    const silent = createServer((socket) => {
+      peers.push(socket);
+      socket.resume();
+    });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const address = silent.address();
+      const silentPort = typeof address === 'object' && address !== null ? address.port : 0;
+      // 8 messages over the simulator's 8 connections: one each, each left unanswered.
+      const sim = runExample('simulate.ts', ['8'], { PORT: String(silentPort), SIMULATE_TIMEOUT_MS: '200' });
+      expect(await sim.exited, sim.output()).toBe(0);
+      expect(sim.output()).toMatch(/^0 messages; latency ms p50 /m);
+      expect(sim.output()).toMatch(/^8 requests got no answer within the client timeout$/m);
+      expect(sim.output()).not.toMatch(/stopped after/);
+    } finally {
+      for (const p of peers) p.destroy();
+      await new Promise<void>((resolve) => silent.close(() => resolve()));
+    }
   }, 120_000);
 
   it('prints the partial summary and a one-line reason when the authorizer stops under it, and exits 1', async () => {

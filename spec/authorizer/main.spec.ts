@@ -122,6 +122,19 @@ describe('npm run authorizer and authorizer:seed', () => {
     expect((await pool.query('select count(*)::int as n from transactions where response_code = $1', ['00'])).rows[0].n).toBe(1);
   }, 180_000);
 
+  it('seed without a count seeds 100 demo accounts and cards', async () => {
+    const own = `${schema}_seed`;
+    try {
+      const seeded = runScript('authorizer:seed', [], { DATABASE_URL, AUTHORIZER_SCHEMA: own, AUTHORIZER_PAN_KEY: TEST_CARD_KEY });
+      expect(await seeded.exited, seeded.output()).toBe(0);
+      expect(seeded.output()).toContain(`seeded 100 accounts and cards in Postgres (DATABASE_URL), schema ${own}`);
+      const counted = await pool.query(`select (select count(*)::int from "${own}".accounts) as accounts, (select count(*)::int from "${own}".cards) as cards`);
+      expect(counted.rows[0]).toEqual({ accounts: 100, cards: 100 });
+    } finally {
+      await pool.query(`drop schema if exists "${own}" cascade`);
+    }
+  }, 180_000);
+
   it('refuses to start on DATABASE_URL without AUTHORIZER_PAN_KEY, in one line, before touching the database', async () => {
     const fresh = `authz_main_nokey_${process.pid}`;
     for (const args of [[], ['seed', '3']]) {

@@ -122,6 +122,29 @@ describe('npm run authorizer and authorizer:seed', () => {
     expect((await pool.query('select count(*)::int as n from transactions where response_code = $1', ['00'])).rows[0].n).toBe(1);
   }, 180_000);
 
+  it('stops on SIGINT (Ctrl-C): prints authorizer stopped (SIGINT) and exits 0', async () => {
+    const server = runExample('main.ts', [], { DATABASE_URL: undefined, AUTHORIZER_PAN_KEY: undefined, PORT: '0' });
+    started.push(server);
+    const port = await listeningPort(server);
+    // An answered request first, as the SIGTERM tests above do: the process is past its start-up.
+    expect(await authorizeOnce(port, 1)).toEqual(['0110', '00']);
+    expect(await terminate(server, 'SIGINT'), server.output()).toBe(0);
+    expect(server.output()).toMatch(/^authorizer stopped \(SIGINT\)$/m);
+    expect(await accepts(port)).toBe(false);
+  }, 180_000);
+
+  it('refuses a setting it cannot use in one line naming it, and exits 1', async () => {
+    for (const [name, value, line] of [
+      ['PORT', '70000', 'PORT must be an integer from 0 to 65535'],
+      ['DEADLINE_MS', 'soon', 'DEADLINE_MS must be an integer from 0 to 3600000'],
+      ['AUTHORIZER_DIAL', 'network.example', 'AUTHORIZER_DIAL must be host:port of the network to dial (port 1 to 65535), or unset to listen'],
+    ] as const) {
+      const refused = runExample('main.ts', [], { DATABASE_URL: undefined, AUTHORIZER_PAN_KEY: undefined, [name]: value });
+      expect(await refused.exited, name).toBe(1);
+      expect(refused.output(), name).toBe(`${line}\n`);
+    }
+  }, 180_000);
+
   it('seed without a count seeds 100 demo accounts and cards', async () => {
     const own = `${schema}_seed`;
     try {

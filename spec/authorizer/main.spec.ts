@@ -79,6 +79,18 @@ describe('npm start', () => {
   }, 180_000);
 });
 
+describe('npm start without SIMULATE_COUNT', () => {
+  it('sends its 400 messages', async () => {
+    const demo = runScript('start', [], { DATABASE_URL: undefined, AUTHORIZER_PAN_KEY: undefined, SIMULATE_COUNT: undefined });
+    started.push(demo);
+    expect(await demo.exited, demo.output()).toBe(0);
+    // Answered or counted unanswered (the demo's client timeout is the simulator's 5000 ms): 400 in all.
+    const answered = Number(/^(\d+) messages; latency ms p50 /m.exec(demo.output())?.[1]);
+    const unanswered = Number(/^(\d+) requests got no answer within the client timeout$/m.exec(demo.output())?.[1] ?? 0);
+    expect(answered + unanswered, demo.output()).toBe(400);
+  }, 240_000);
+});
+
 describe('npm run authorizer and authorizer:seed', () => {
   it('embedded (no DATABASE_URL): starts, seeds its 100 demo accounts, listens, approves an 0100, stops on SIGTERM', async () => {
     const server = runScript('authorizer', [], { DATABASE_URL: undefined, AUTHORIZER_PAN_KEY: undefined, PORT: '0' });

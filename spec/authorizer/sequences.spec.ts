@@ -133,6 +133,21 @@ describe('requests that carry no identifiers', () => {
   });
 });
 
+describe('requests whose identifiers are all zeros', () => {
+  it('are refused 30 when DE7 or DE11 is all zeros, and nothing is stored or held', async () => {
+    const { id, pan } = await card(10_000);
+    for (const mti of ['0100', '0200', '0120', '0400']) {
+      expect(await code(message(mti, purchase(pan, 1_000, { 11: '000000' }).fields)), `${mti} DE11`).toBe('30');
+      expect(await code(message(mti, purchase(pan, 1_000, { 7: '0000000000' }).fields)), `${mti} DE7`).toBe('30');
+    }
+    expect((await pool.query('select count(*)::int as n from transactions where card_id = $1', [id])).rows[0].n).toBe(0);
+    expect(await state(id)).toEqual({ balance: 10_000, held: 0 });
+    // The same purchase with its identifiers is decided and stored under this card.
+    expect(await code(purchase(pan, 1_000))).toBe('00');
+    expect((await pool.query('select count(*)::int as n from transactions where card_id = $1', [id])).rows[0].n).toBe(1);
+  });
+});
+
 describe('requests that lack a required element', () => {
   it('are refused 30 without DE2 or DE4, and an authorization or advice without DE3 or DE49; nothing moves', async () => {
     const { id, pan } = await card(10_000);
@@ -218,6 +233,17 @@ describe('processing codes (DE3)', () => {
     // Without its cashback amount in DE54, or with more cash than the total, it is malformed.
     expect(await code(purchase(pan, 1_000, { 3: '090000' }))).toBe('30');
     expect(await code(cashback(1_000, 2_000))).toBe('30');
+  });
+
+  it('decline a balance inquiry (30) in an advice with 12, and store and move nothing', async () => {
+    const { id, pan } = await card(10_000);
+    for (const mti of ['0120', '0220']) expect(await code(message(mti, purchase(pan, 1_000, { 3: '300000' }).fields)), mti).toBe('12');
+    expect((await pool.query('select count(*)::int as n from transactions where card_id = $1', [id])).rows[0].n).toBe(0);
+    expect(await state(id)).toEqual({ balance: 10_000, held: 0 });
+    // A balance inquiry as an authorization is answered 00, and an advice of goods and services is stored.
+    expect(await code(purchase(pan, 1_000, { 3: '300000' }))).toBe('00');
+    expect(await code(message('0120', purchase(pan, 1_000).fields))).toBe('00');
+    expect((await pool.query('select count(*)::int as n from transactions where card_id = $1', [id])).rows[0].n).toBe(1);
   });
 
   it('decline an unknown processing code with 12 and hold nothing', async () => {

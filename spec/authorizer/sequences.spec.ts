@@ -148,6 +148,18 @@ describe('requests whose identifiers are all zeros', () => {
   });
 });
 
+describe('a reversal whose RRN (DE37) is all zeros or blank, without DE90', () => {
+  it('names nothing: 30, and the original under that RRN stays held', async () => {
+    const { id, pan } = await card(10_000);
+    for (const rrn of ['000000000000', '            ']) {
+      const original = purchase(pan, 1_000, { 37: rrn });
+      expect(await code(original), JSON.stringify(rrn)).toBe('00');
+      expect(await code(reversal(original)), JSON.stringify(rrn)).toBe('30');
+    }
+    expect(await state(id)).toEqual({ balance: 10_000, held: 2_000 });
+  });
+});
+
 describe('requests that lack a required element', () => {
   it('are refused 30 without DE2 or DE4, and an authorization or advice without DE3 or DE49; nothing moves', async () => {
     const { id, pan } = await card(10_000);

@@ -160,6 +160,21 @@ describe('a reversal whose RRN (DE37) is all zeros or blank, without DE90', () =
   });
 });
 
+describe('a reversal whose DE90 has an all-zero STAN or DE7', () => {
+  it('is read as one without DE90: 30 without DE37, and with DE37 it releases the original of that RRN', async () => {
+    const { id, pan } = await card(10_000);
+    const original = purchase(pan, 1_000);
+    expect(await code(original)).toBe('00');
+    const named = de90(original);
+    const zeroStan = `${named.slice(0, 4)}000000${named.slice(10)}`;
+    const zeroDe7 = `${named.slice(0, 10)}0000000000${named.slice(20)}`;
+    for (const field90 of [zeroStan, zeroDe7]) expect(await code(reversal(original, { 37: undefined, 90: field90 })), field90).toBe('30');
+    expect(await state(id)).toEqual({ balance: 10_000, held: 1_000 });
+    expect(await code(reversal(original, { 90: zeroStan }))).toBe('00');
+    expect(await state(id)).toEqual({ balance: 10_000, held: 0 });
+  });
+});
+
 describe('requests that lack a required element', () => {
   it('are refused 30 without DE2 or DE4, and an authorization or advice without DE3 or DE49; nothing moves', async () => {
     const { id, pan } = await card(10_000);

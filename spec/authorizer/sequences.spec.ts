@@ -175,6 +175,29 @@ describe('a reversal whose DE90 has an all-zero STAN or DE7', () => {
   });
 });
 
+describe('a reversal or advice repeated under its key with other content', () => {
+  it('is answered 94 and moves nothing', async () => {
+    const { id, pan } = await card(50_000);
+    const original = purchase(pan, 10_000);
+    expect(await code(original)).toBe('00');
+    const partial = reversal(original, { 95: `${amount(6_000)}${amount(6_000)}C00000000C00000000` });
+    expect(await code(partial)).toBe('00');
+    expect(await state(id)).toEqual({ balance: 50_000, held: 6_000 });
+    expect(await code(message('0400', { ...partial.fields, 95: `${amount(1_000)}${amount(1_000)}C00000000C00000000` }))).toBe('94');
+    expect(await state(id)).toEqual({ balance: 50_000, held: 6_000 });
+    const advice = message('0120', purchase(pan, 2_000).fields);
+    expect(await code(advice)).toBe('00');
+    expect(await state(id)).toEqual({ balance: 50_000, held: 8_000 });
+    expect(await code(message('0120', { ...advice.fields, 4: amount(3_000) }))).toBe('94');
+    expect(await state(id)).toEqual({ balance: 50_000, held: 8_000 });
+    const offline = message('0220', purchase(pan, 1_000, { 37: 'OFFLINE00001' }).fields);
+    expect(await code(offline)).toBe('00');
+    expect(await state(id)).toEqual({ balance: 49_000, held: 8_000 });
+    expect(await code(message('0220', { ...offline.fields, 4: amount(4_000) }))).toBe('94');
+    expect(await state(id)).toEqual({ balance: 49_000, held: 8_000 });
+  });
+});
+
 describe('requests that lack a required element', () => {
   it('are refused 30 without DE2 or DE4, and an authorization or advice without DE3 or DE49; nothing moves', async () => {
     const { id, pan } = await card(10_000);

@@ -198,6 +198,18 @@ describe('a reversal or advice repeated under its key with other content', () =>
   });
 });
 
+describe('an advice for a card not on file', () => {
+  it('is answered 14, as an 0130 or 0230, and moves no money', async () => {
+    const unknown = '4999000000000001';
+    const before = (await pool.query('select sum(balance)::text as b from accounts')).rows[0].b;
+    for (const [mti, answerMti] of [['0120', '0130'], ['0220', '0230']] as const) {
+      const answer = await send(message(mti, purchase(unknown, 1_000).fields));
+      expect([answer.mti, answer.fields[39]], mti).toEqual([answerMti, '14']);
+    }
+    expect((await pool.query('select sum(balance)::text as b from accounts')).rows[0].b).toBe(before);
+  });
+});
+
 describe('requests that lack a required element', () => {
   it('are refused 30 without DE2 or DE4, and an authorization or advice without DE3 or DE49; nothing moves', async () => {
     const { id, pan } = await card(10_000);

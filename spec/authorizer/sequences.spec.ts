@@ -297,6 +297,20 @@ describe('processing codes (DE3)', () => {
     expect(await code(cashback(1_000, 2_000))).toBe('30');
   });
 
+  it('refuse a purchase with cashback (09) 30 unless DE54 is exactly one cash amount (type 40) in DE49\'s currency, above 0', async () => {
+    const { id, pan } = await card(10_000);
+    const withDe54 = (de54: string): IsoMessage => purchase(pan, 3_000, { 3: '090000', 54: de54 });
+    for (const de54 of [
+      `0040978D${amount(0)}`, // no cash
+      `0040840D${amount(1_000)}`, // another currency
+      `0001978D${amount(1_000)}`, // another amount type
+      `0040978D${amount(500)}0040978D${amount(500)}`, // two cash amounts
+    ]) expect(await code(withDe54(de54)), de54).toBe('30');
+    expect(await state(id)).toEqual({ balance: 10_000, held: 0 });
+    expect(await code(withDe54(`0040978D${amount(3_000)}`))).toBe('00');
+    expect(await state(id)).toEqual({ balance: 10_000, held: 3_000 });
+  });
+
   it('decline a balance inquiry (30) in an advice with 12, and store and move nothing', async () => {
     const { id, pan } = await card(10_000);
     for (const mti of ['0120', '0220']) expect(await code(message(mti, purchase(pan, 1_000, { 3: '300000' }).fields)), mti).toBe('12');

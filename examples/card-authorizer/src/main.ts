@@ -50,9 +50,11 @@ if (command === 'seed') {
   // Every connection the pool may open, and no more: a warm-up asking for more would wait forever for the rest.
   await warmUp(database.pool, database.poolSize);
   let stopLink: () => Promise<void>;
+  /** The line that says the authorizer is up. */
+  let up: string;
   if (config.dial === undefined) {
     const started = await startAuthorizer({ pool: database.pool, keys, host: config.host, port: config.port, deadlineMs: config.deadlineMs, logger: stderrLogger, mac: config.mac });
-    console.log(`authorizer listening on ${config.host}:${started.port} (${SPEC.name}, ${FRAMING.length} length header), ${database.description}`);
+    up = `authorizer listening on ${config.host}:${started.port} (${SPEC.name}, ${FRAMING.length} length header), ${database.description}`;
     stopLink = () => started.server.close(2000);
   } else {
     // Dial mode: the authorizer opens the link to the network and answers what the network sends down it.
@@ -62,7 +64,7 @@ if (command === 'seed') {
       if (status === 'up') console.log(`authorizer signed on to the network at ${target}`);
       if (status === 'down') console.log(`link to ${target} down (${reason ?? 'unknown'}${code === undefined ? '' : ` ${code}`}); dialling again in ${retryInMs ?? 0} ms`);
     });
-    console.log(`authorizer dialling the network at ${target} (${SPEC.name}, ${FRAMING.length} length header), ${database.description}`);
+    up = `authorizer dialling the network at ${target} (${SPEC.name}, ${FRAMING.length} length header), ${database.description}`;
     stopLink = () => session.close({ deadlineMs: 2000 });
   }
   const stop = async (signal: string): Promise<void> => {
@@ -73,4 +75,7 @@ if (command === 'seed') {
   };
   process.once('SIGINT', () => void stop('SIGINT'));
   process.once('SIGTERM', () => void stop('SIGTERM'));
+  // Only now: a signal sent on seeing this line finds its handler in place (written to a pipe, the line can wake the
+  // reader before this process runs its next statement).
+  console.log(up);
 }

@@ -129,22 +129,35 @@ export function checkFraming(framing: unknown, path: string): FramingSpec {
   }
   const spec = f as Record<string, unknown>;
   checkKnownKeys('', path, spec, FRAMING_KEYS, NetErrorCode.INVALID_FRAMING);
-  if (!LENGTH_HEADERS.includes(spec['length'] as FramingSpec['length'])) {
-    fail(`${path}.length`, "'binary2', 'binary4', 'bcd2', 'ascii' or 'none'", spec['length']);
-  }
-  const d = spec['digits'] ?? 4;
-  if (spec['length'] === 'ascii' && (typeof d !== 'number' || !Number.isInteger(d) || d < 1 || d > 8)) {
-    fail(`${path}.digits`, 'an integer from 1 to 8', d);
-  }
+  const length = spec['length'];
+  if (!isLengthHeader(length)) return fail(`${path}.length`, "'binary2', 'binary4', 'bcd2', 'ascii' or 'none'", length);
+  const digits = spec['digits'];
   // Only an ASCII header has a digit count: on any other it would be ignored, so it is refused as the typo it is.
-  if (spec['length'] !== 'ascii' && spec['digits'] !== undefined) {
+  if (length !== 'ascii' && digits !== undefined) {
     throw new Iso8583NetError(NetErrorCode.INVALID_FRAMING, `${path}.digits applies to length 'ascii' only`, { option: `${path}.digits` });
   }
-  const h = spec['headerBytes'] ?? 0;
-  if (typeof h !== 'number' || !Number.isInteger(h) || h < 0 || h > 0xffff) fail(`${path}.headerBytes`, 'an integer from 0 to 65535', h);
-  const inc = spec['includesLength'];
-  if (inc !== undefined && typeof inc !== 'boolean') fail(`${path}.includesLength`, 'a boolean', inc);
-  return spec as unknown as FramingSpec;
+  if (digits != null && !isIntegerIn(digits, 1, 8)) return fail(`${path}.digits`, 'an integer from 1 to 8', digits);
+  const headerBytes = spec['headerBytes'];
+  if (headerBytes != null && !isIntegerIn(headerBytes, 0, 0xffff)) return fail(`${path}.headerBytes`, 'an integer from 0 to 65535', headerBytes);
+  const includesLength = spec['includesLength'];
+  if (includesLength !== undefined && typeof includesLength !== 'boolean') return fail(`${path}.includesLength`, 'a boolean', includesLength);
+  // The checked values only (a null count or header size reads as its default, as it did before the copy).
+  return {
+    length,
+    ...(digits == null ? {} : { digits }),
+    ...(includesLength === undefined ? {} : { includesLength }),
+    ...(headerBytes == null ? {} : { headerBytes }),
+  };
+}
+
+/** Whether `value` names one of the length headers. */
+function isLengthHeader(value: unknown): value is FramingSpec['length'] {
+  return LENGTH_HEADERS.includes(value as FramingSpec['length']);
+}
+
+/** Whether `value` is an integer from `min` to `max`. */
+function isIntegerIn(value: unknown, min: number, max: number): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max;
 }
 
 /** {@link readLength} for a framing already validated and a header known to be complete. */

@@ -17,11 +17,7 @@ const typedArrayByteOffset = Object.getOwnPropertyDescriptor(TYPED_ARRAY_PROTOTY
  */
 export function copyBytes(value: unknown): Uint8Array | undefined {
   if (typedArrayName.call(value) !== 'Uint8Array') return undefined;
-  const source = value as Uint8Array;
-  const length = typedArrayLength.call(source) as number;
-  const out = new Uint8Array(length);
-  for (let i = 0; i < length; i++) out[i] = source[i]!;
-  return out;
+  return copyRange(value as Uint8Array, 0, typedArrayLength.call(value) as number);
 }
 
 /** The typed-array kind of `value` (`"Uint8Array"`, `"Int16Array"`…) from its internals, or `undefined` for anything else. */

@@ -20,6 +20,21 @@ export function copyBytes(value: unknown): Uint8Array | undefined {
   return copyRange(value as Uint8Array, 0, typedArrayLength.call(value) as number);
 }
 
+/**
+ * A plain `Uint8Array` over the same memory as `value` if it is a genuine `Uint8Array` (a `Buffer`, or one from
+ * another realm, counts), else `undefined`. Nothing is copied; the memory and the length come from the typed-array
+ * internals, so the view's own `length`, indexes and methods are the real ones (a detached or out-of-bounds array
+ * gives an empty view).
+ *
+ * Why: where a copy would cost (a frame, a socket's chunk) but the caller's object cannot be trusted to tell its length.
+ */
+export function viewBytes(value: unknown): Uint8Array | undefined {
+  if (typedArrayName.call(value) !== 'Uint8Array') return undefined;
+  const n = typedArrayLength.call(value) as number;
+  if (n === 0) return new Uint8Array(0);
+  return new Uint8Array(typedArrayBuffer.call(value) as ArrayBufferLike, typedArrayByteOffset.call(value) as number, n);
+}
+
 /** The typed-array kind of `value` (`"Uint8Array"`, `"Int16Array"`…) from its internals, or `undefined` for anything else. */
 export function typedArrayTag(value: unknown): string | undefined {
   return typedArrayName.call(value) as string | undefined;

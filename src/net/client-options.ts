@@ -2,6 +2,7 @@
  * What a caller hands a client: the options of `connect`, of one request and of one send, their defaults, and the
  * checks that refuse a bad one before a byte is written.
  */
+import { viewBytes } from '../codecs/copy-bytes.js';
 import { ErrorCode } from '../errors/codes.js';
 import { Iso8583Error, isIso8583Error } from '../errors/iso8583-error.js';
 import type { Message } from '../spec/types.js';
@@ -113,10 +114,12 @@ function isSignal(value: unknown): value is AbortSignal {
 /** Checks a fixed header given for a request or a send: a `Uint8Array` of exactly the framing's `headerBytes`. */
 function checkHeader(where: string, header: unknown, headerBytes: number): Uint8Array | undefined {
   if (header === undefined) return undefined;
-  if (!(header instanceof Uint8Array) || header.length !== headerBytes) {
+  // A view from the typed-array internals: the length checked is the real one, and the one written.
+  const bytes = viewBytes(header);
+  if (bytes === undefined || bytes.length !== headerBytes) {
     invalidOption(where, 'options.header', `a Uint8Array of ${headerBytes} bytes (the framing's headerBytes)`, header);
   }
-  return header;
+  return bytes;
 }
 
 /** The option keys `connect` knows; any other is refused. */

@@ -2,6 +2,7 @@
  * The incremental frame parser behind `readFrames` and the server: chunks in, whole frames out, synchronously, so
  * the caller decides when to stop taking frames (backpressure, fairness) without any promise per frame.
  */
+import { viewBytes } from '../codecs/copy-bytes.js';
 import { type Frame, type FramingSpec, headerLength, parseLength } from './framing.js';
 import { Iso8583NetError, NetErrorCode } from './net-error.js';
 import { kindOf } from './options.js';
@@ -77,12 +78,15 @@ class ChunkQueue {
 const utf8 = new TextEncoder();
 
 /**
- * The bytes of one chunk of a source: a `Uint8Array` (a `Buffer` is one) as is, a string as UTF-8. Anything else
- * throws `INVALID_OPTION` (option `source`) naming its type only: a `Uint16Array` read as bytes would be silently
- * misread, and a number or `null` has no bytes at all.
+ * The bytes of one chunk of a source: a `Uint8Array` (a `Buffer` is one, or one of another realm) as a plain view of
+ * its memory, a string as UTF-8. Anything else throws `INVALID_OPTION` (option `source`) naming its type only: a
+ * `Uint16Array` read as bytes would be silently misread, a number or `null` has no bytes at all, and a proxy or an
+ * object with a `length` only looks like bytes. The view comes from the typed-array internals (nothing is copied),
+ * so a `length` that lies (a subclass's getter, an own property) is never read.
  */
 export function chunkBytes(raw: unknown, where: string): Uint8Array {
-  if (raw instanceof Uint8Array) return raw;
+  const bytes = viewBytes(raw);
+  if (bytes !== undefined) return bytes;
   if (typeof raw === 'string') return utf8.encode(raw);
   throw new Iso8583NetError(NetErrorCode.INVALID_OPTION, `${where}: source must yield Uint8Array or string chunks, got ${kindOf(raw)}`, {
     option: 'source',

@@ -1,3 +1,4 @@
+import { viewBytes } from '../codecs/copy-bytes.js';
 import { Iso8583NetError, NetErrorCode } from './net-error.js';
 import { checkKnownKeys, copyOptions, FRAMING_KEYS, invalidOption, kindOf } from './options.js';
 
@@ -212,11 +213,11 @@ export function parseLength(f: FramingSpec, b: Uint8Array, at: number): number {
  */
 export function readLength(framing: FramingSpec, b: Uint8Array, at: number): number {
   const f = checkFraming(framing, 'framing');
-  if (!(b instanceof Uint8Array)) invalidOption('readLength', 'bytes', 'a Uint8Array', b);
-  if (typeof at !== 'number' || !Number.isInteger(at) || at < 0 || at + headerLength(f) > b.length) {
+  const bytes = viewBytes(b) ?? invalidOption('readLength', 'bytes', 'a Uint8Array', b);
+  if (typeof at !== 'number' || !Number.isInteger(at) || at < 0 || at + headerLength(f) > bytes.length) {
     invalidOption('readLength', 'at', `an offset with ${headerLength(f)} header bytes after it`, at);
   }
-  return parseLength(f, b, at);
+  return parseLength(f, bytes, at);
 }
 
 /**
@@ -233,11 +234,11 @@ export function encodeFrame(framing: FramingSpec, given: Frame): Uint8Array {
   const f = checkFraming(framing, 'framing');
   if (typeof given !== 'object' || given === null) invalidOption('encodeFrame', 'frame', 'an object { message, header? }', given);
   const frame = copyOptions('encodeFrame', 'frame', given, ['message', 'header']);
-  if (!(frame.message instanceof Uint8Array)) invalidOption('encodeFrame', 'frame.message', 'a Uint8Array', frame.message);
-  if (frame.header !== undefined && !(frame.header instanceof Uint8Array)) {
-    invalidOption('encodeFrame', 'frame.header', 'a Uint8Array or undefined', frame.header);
-  }
-  return writeFrame(f, frame);
+  // Views from the typed-array internals: a subclass's or an own `length` that lies is never read, nothing is copied.
+  const message = viewBytes(frame.message) ?? invalidOption('encodeFrame', 'frame.message', 'a Uint8Array', frame.message);
+  if (frame.header === undefined) return writeFrame(f, { message });
+  const header = viewBytes(frame.header) ?? invalidOption('encodeFrame', 'frame.header', 'a Uint8Array or undefined', frame.header);
+  return writeFrame(f, { header, message });
 }
 
 /**

@@ -2,6 +2,7 @@
  * The key that pairs a request with its response: the default one (response MTI, DE11, DE41) and the guard around a
  * caller's own.
  */
+import { viewBytes } from '../codecs/copy-bytes.js';
 import { ErrorCode } from '../errors/codes.js';
 import { Iso8583Error, isIso8583Error } from '../errors/iso8583-error.js';
 import { responseMti } from '../message/mti.js';
@@ -23,7 +24,8 @@ export type MatchKey<M extends Message = Message> = (message: M, isRequest: bool
 function keyPart(value: unknown): string {
   if (value === undefined) return '';
   if (typeof value === 'string') return value;
-  if (value instanceof Uint8Array) return `0x${Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('hex')}`;
+  const bytes = viewBytes(value);
+  if (bytes !== undefined) return `0x${Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex')}`;
   throw new Iso8583Error(ErrorCode.INVALID_MESSAGE, 'DE11 and DE41 must be strings or Uint8Arrays to match on');
 }
 

@@ -6,6 +6,7 @@
  * handler job started is ended exactly once, and the answers of jobs settling in one loop turn go out in one write.
  */
 import type { Socket } from 'node:net';
+import { viewBytes } from '../codecs/copy-bytes.js';
 import { ErrorCode } from '../errors/codes.js';
 import { Iso8583Error, isIso8583Error } from '../errors/iso8583-error.js';
 import type { Message } from '../spec/types.js';
@@ -132,8 +133,9 @@ export class RequestDispatcher<M extends Message> {
     const headerBytes = this.core.framing.headerBytes ?? 0;
     const reply = (answer: unknown): void => {
       if (!isHeadered(answer)) return this.answer(frame.header, answer as M | undefined);
-      const { header, message } = answer;
-      if (!(header instanceof Uint8Array) || header.length !== headerBytes) {
+      const header = viewBytes(answer.header);
+      const { message } = answer;
+      if (header === undefined || header.length !== headerBytes) {
         const e = new Iso8583NetError(NetErrorCode.INVALID_OPTION, `withHeader: header must be a Uint8Array of ${headerBytes} bytes (the framing's headerBytes)`, {
           option: 'header',
         });

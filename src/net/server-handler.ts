@@ -2,6 +2,7 @@
  * What a server's handler is given and may return: the request's context, and an answer with a fixed header of its
  * own ({@link withHeader}).
  */
+import { copyBytes } from '../codecs/copy-bytes.js';
 import type { Message } from '../spec/types.js';
 import type { PeerConnection } from './server-peer.js';
 
@@ -58,7 +59,7 @@ export interface HeaderedAnswer<M extends Message = Message> {
  * ```
  */
 export function withHeader<M extends Message>(message: M, header: Uint8Array): HeaderedAnswer<M> {
-  return Object.freeze({ kind: 'headeredAnswer' as const, message, header: header instanceof Uint8Array ? Uint8Array.from(header) : header });
+  return Object.freeze({ kind: 'headeredAnswer' as const, message, header: copyBytes(header) ?? header });
 }
 
 /**

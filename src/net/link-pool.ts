@@ -5,7 +5,7 @@
  */
 import type { Message } from '../spec/types.js';
 import { Iso8583NetError, NetErrorCode } from './net-error.js';
-import { ARRAY, checkKnownKeys, checkObject, copyEntryOptions, copyOptions, integerOption, invalidOption, MAX_TIMER_MS } from './options.js';
+import { ARRAY, checkKnownKeys, checkObject, copyEntryOptions, copyLinkTarget, copyOptions, integerOption, invalidOption, LINK_TARGET_KEYS, MAX_TIMER_MS } from './options.js';
 import type { Answer } from './pending-requests.js';
 import { openSession, type Session, type SessionCloseOptions, type SessionRequestOptions } from './session.js';
 import type { SessionOptions } from './session-options.js';
@@ -116,9 +116,9 @@ export function openSessionPool<const M extends Message = Message>(given: Sessio
   if (!Array.isArray(targets) || targets.length === 0) invalidOption(where, 'options.links', 'a non-empty array of link targets', targets);
   if (select !== 'active-standby' && select !== 'round-robin') invalidOption(where, 'options.select', "'active-standby' or 'round-robin'", select);
   targets.forEach((target, i) => {
-    const t = (targets[i] = copyOptions(where, `options.links[${i}]`, target, ['host', 'port', 'tls', 'socket']));
+    const t = (targets[i] = copyLinkTarget(where, `options.links[${i}]`, target));
     checkObject(where, `options.links[${i}]`, t);
-    checkKnownKeys(where, `options.links[${i}]`, t, ['host', 'port', 'tls', 'socket']);
+    checkKnownKeys(where, `options.links[${i}]`, t, LINK_TARGET_KEYS);
   });
 
   const statusListeners = new Set<SessionPoolEvents['status']>();

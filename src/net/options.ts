@@ -110,24 +110,76 @@ export function copyOptions<T>(where: string, path: string, value: T, keys: read
   );
 }
 
-/** The option objects inside an entry point's options that are copied with them: their keys, and the error code. */
-const NESTED: readonly [string, readonly string[], OptionCode][] = [
-  ['framing', FRAMING_KEYS, NetErrorCode.INVALID_FRAMING],
-  ['keepAlive', ['idleMs', 'echo', 'timeoutMs', 'maxMissed'], NetErrorCode.INVALID_OPTION],
-  ['backoff', ['minMs', 'maxMs', 'jitter'], NetErrorCode.INVALID_OPTION],
+/**
+ * A copy of the codec at `path` whose `decode`, `encode` and `peek` were read once, inside {@link guarded}, and
+ * bound to the caller's codec (other members are not used and not copied); a value that is not an object, and a
+ * member that is not a function, are kept as given for {@link checkCodec} to refuse.
+ *
+ * Why: the net layer calls the codec on every message; a getter read there could hand a different function (or
+ * throw) long after the call that checked it.
+ */
+export function copyCodec<T>(where: string, path: string, codec: T): T {
+  return guarded(where, path, () => {
+    if (typeof codec !== 'object' || codec === null || Array.isArray(codec)) return codec;
+    const source = codec as Record<string, unknown>;
+    const copy: Record<string, unknown> = {};
+    for (const key of ['decode', 'encode', 'peek']) {
+      const member = source[key];
+      if (member !== undefined) copy[key] = typeof member === 'function' ? (member as (...a: unknown[]) => unknown).bind(codec) : member;
+    }
+    return Object.freeze(copy) as T;
+  });
+}
+
+/** How a nested option object is copied: its keys for {@link copyOptions} (and the error code), or the codec's way. */
+type NestedCopy = readonly [readonly string[], OptionCode] | 'codec';
+
+/**
+ * The keys of a TLS option object read by name (inherited ones too); its other own keys are copied as they are,
+ * as Node's own spread of it would take them.
+ */
+const TLS_KEYS: readonly string[] = ['ca', 'cert', 'key', 'pfx', 'passphrase', 'servername', 'rejectUnauthorized', 'requestCert', 'handshakeTimeout'];
+
+/**
+ * The option objects inside an entry point's options that are copied with it. `tls` is a shallow copy: the values
+ * of its `ca`, `cert` and `key` are taken as they are.
+ */
+const NESTED: readonly [string, NestedCopy][] = [
+  ['framing', [FRAMING_KEYS, NetErrorCode.INVALID_FRAMING]],
+  ['keepAlive', [['idleMs', 'echo', 'timeoutMs', 'maxMissed'], NetErrorCode.INVALID_OPTION]],
+  ['backoff', [['minMs', 'maxMs', 'jitter'], NetErrorCode.INVALID_OPTION]],
+  ['tls', [TLS_KEYS, NetErrorCode.INVALID_OPTION]],
+  ['codec', 'codec'],
 ];
+
+/** Replaces each nested option object of `copy` (an option object copied already) by a copy of its own. */
+function copyNested(where: string, path: string, copy: Record<string, unknown>): void {
+  for (const [key, how] of NESTED) {
+    const value = copy[key];
+    if (value === undefined) continue;
+    if (how === 'codec') copy[key] = copyCodec(where, `${path}.${key}`, value);
+    else copy[key] = copyOptions(how[1] === NetErrorCode.INVALID_FRAMING ? '' : where, `${path}.${key}`, value, how[0], how[1]);
+  }
+}
 
 /**
  * {@link copyOptions} of an entry point's `options`, with its `framing` (`INVALID_FRAMING` naming
- * `options.framing`), `keepAlive` and `backoff` copied as well, so the call checks and then uses plain values only.
+ * `options.framing`), `keepAlive`, `backoff`, `tls` and `codec` ({@link copyCodec}) copied as well, so the call
+ * checks and then uses plain values only.
  */
 export function copyEntryOptions<T>(where: string, options: T, keys: readonly string[]): T {
   const copy = copyOptions(where, 'options', options, keys);
-  if (copy === options) return copy;
-  const record = copy as Record<string, unknown>;
-  for (const [key, nestedKeys, code] of NESTED) {
-    if (record[key] !== undefined) record[key] = copyOptions(code === NetErrorCode.INVALID_FRAMING ? '' : where, `options.${key}`, record[key], nestedKeys, code);
-  }
+  if (copy !== options) copyNested(where, 'options', copy as Record<string, unknown>);
+  return copy;
+}
+
+/** The keys of a link target (where one link of a pool dials). */
+export const LINK_TARGET_KEYS: readonly string[] = ['host', 'port', 'tls', 'socket'];
+
+/** {@link copyOptions} of a pool's link target at `path`, its `tls` copied as well, as {@link copyEntryOptions} does. */
+export function copyLinkTarget<T>(where: string, path: string, target: T): T {
+  const copy = copyOptions(where, path, target, LINK_TARGET_KEYS);
+  if (copy !== target && !Array.isArray(copy)) copyNested(where, path, copy as Record<string, unknown>);
   return copy;
 }
 

@@ -3,20 +3,31 @@
  * configuration). Each failure throws `INVALID_OPTION` naming the option's path; the texts describe types and
  * ranges, never the values given, which could be anything a caller had at hand.
  */
+import { typedArrayTag } from '../codecs/copy-bytes.js';
 import { Iso8583NetError, isIso8583NetError, NetErrorCode } from './net-error.js';
 
 /** Largest delay `setTimeout` honours (2^31 - 1 ms); above it Node fires at once. */
 export const MAX_TIMER_MS = 2_147_483_647;
 
-/** What a value is, for an error text: its type, never its content. */
+/**
+ * What a value is, for an error text: its type, never its content. Typed arrays are told by their internals (a proxy
+ * around a `Uint8Array` is an object), and describing a value never throws: a revoked proxy, or one whose
+ * `getPrototypeOf` trap throws, is 'an object' too.
+ */
 export function kindOf(value: unknown): string {
   if (value === null || value === undefined) return String(value);
-  if (Array.isArray(value)) return 'an array';
-  if (value instanceof Uint8Array) return 'a Uint8Array';
-  if (ArrayBuffer.isView(value)) return 'a typed array other than Uint8Array';
-  if (value instanceof ArrayBuffer) return 'an ArrayBuffer';
   if (typeof value === 'number') return Number.isNaN(value) ? 'NaN' : `the number ${value}`;
-  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+  if (typeof value !== 'object' && typeof value !== 'function') return `a ${typeof value}`;
+  const tag = typedArrayTag(value);
+  if (tag === 'Uint8Array') return 'a Uint8Array';
+  if (tag !== undefined || ArrayBuffer.isView(value)) return 'a typed array other than Uint8Array';
+  try {
+    if (Array.isArray(value)) return 'an array';
+    if (value instanceof ArrayBuffer) return 'an ArrayBuffer';
+  } catch {
+    // A revoked proxy or a trap that throws: nothing more is known, nor read.
+  }
+  return typeof value === 'object' ? 'an object' : 'a function';
 }
 
 /** Throws `INVALID_OPTION` for `option` in the call `where`. */

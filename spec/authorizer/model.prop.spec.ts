@@ -14,7 +14,8 @@ import { AuthorizerModel, type ModelMessage } from './model.js';
  * financial requests with every processing code (00, 01, 09 with its cashback, 20 refund, 30 balance inquiry, an
  * unknown one), a wrong expiry or currency, repeats and retransmissions, incrementals, reversals (full, partial,
  * malformed DE95, by DE90 or by RRN without it, with DE41 or DE42 dropped, before their original), completions and
- * refund advices, authorization advices, originals without RRN, terminal or merchant (RRNs and terminals are shared
+ * refund advices, authorization advices, advices under the key and content of an original (the network stood in for
+ * it, after we approved or declined it, or before we saw it), originals without RRN, terminal or merchant (RRNs and terminals are shared
  * between originals, so matching without DE90 meets real ambiguity), requests without DE11, clock advances, and an
  * original sent at the same moment as its timeout reversal (0420: the acquirer gave up on the answer), and requests
  * of both accounts sent at once (one batch statement), which the model answers in the order the account rows' locks
@@ -67,6 +68,7 @@ type Command =
   | { kind: 'no-stan'; card: 0 | 1; amount: number }
   | { kind: 'retransmit'; changed: boolean }
   | { kind: 'late'; slot: number }
+  | { kind: 'stand-in'; slot: number; first: boolean }
   | { kind: 'burst'; slots: number[]; reversal: 'none' | 'at-once' | 'after' }
   | { kind: 'accounts'; slots: number[]; amounts: [number, number] }
   | { kind: 'clock'; days: number };
@@ -120,6 +122,9 @@ const command: fc.Arbitrary<Command> = fc.oneof(
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('retransmit' as const), changed: fc.boolean() }) },
   // The acquirer timed out on an original and sends its timeout reversal while the original may still be deciding.
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('late' as const), slot }) },
+  // The network stood in for an original (our answer came late) and sends its advice (0100 → 0120, 0200 → 0220)
+  // with the original's key and content, after the original itself when `first`: approved or declined by us.
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('stand-in' as const), slot, first: fc.boolean() }) },
   // Several originals at once (a slot drawn twice is the same request twice in one burst): those of one account
   // that wait behind a decision in flight are decided by one statement, in arrival order; with a timeout reversal
   // (0420) of the first, sent at the same moment or once the burst is answered.
@@ -192,6 +197,7 @@ describe('the authorizer against a model', () => {
           const de90 = (m: ModelMessage): string =>
             `${m.mti}${m.fields[11]}${m.fields[7]}${(m.fields[32] ?? '').padStart(11, '0')}${'0'.repeat(11)}`;
           let last: ModelMessage | undefined;
+          let lastCode: string | undefined;
           const steps: string[] = [];
 
           /** Compares the authorizer's answer to `m` with the model's, which the model gives (and moves its state) now. */
@@ -201,6 +207,7 @@ describe('the authorizer against a model', () => {
             if (expected.fields[38] === 'any' && typeof fields[38] === 'string' && /^[A-Z0-9]{6}$/.test(fields[38])) fields[38] = 'any';
             expect({ mti: actual?.mti, fields }, steps.join('\n')).toEqual(expected);
             model.learn(m, actual?.fields[38] as string | undefined);
+            lastCode = expected.fields[39];
             const seen = `${m.mti[1]} ${expected.fields[39]}`;
             reached.set(seen, (reached.get(seen) ?? 0) + 1);
             last = m;
@@ -264,6 +271,14 @@ describe('the authorizer against a model', () => {
                 const reversalFirst = (await seqOf(reversal)) >= 0 && (await seqOf(reversal)) < (await seqOf(o));
                 if (reversalFirst) steps.push('(the reversal took the account row first)');
                 for (const [m, a] of reversalFirst ? ([[reversal, answerReversal], [o, answerOriginal]] as const) : ([[o, answerOriginal], [reversal, answerReversal]] as const)) check(m, a);
+                break;
+              }
+              case 'stand-in': {
+                const o = originals[c.slot]!;
+                if (c.first) await send(o);
+                const declined = c.first && !['00', '10', '14'].includes(String(lastCode));
+                await send({ ...o, mti: `${o.mti.slice(0, 2)}2${o.mti[3]}` });
+                if (declined && o.mti !== '0120') reached.set('stand-in over a decline', (reached.get('stand-in over a decline') ?? 0) + 1);
                 break;
               }
               case 'burst': {

@@ -77,7 +77,7 @@ interface Txn {
   readonly approved: number;
   holdTotal: number;
   released: number;
-  readonly day: number;
+  day: number;
 }
 
 interface Orphan {
@@ -97,6 +97,13 @@ interface Stored {
   readonly hash: string;
   readonly code: string;
   readonly approved: number;
+  /**
+   * An authorization (0100/0200) of a card on file not approved in full (declined, or approved partially): its
+   * transaction. An advice with its key and content stands in for it (the network approved it, our answer late).
+   */
+  readonly short?: Txn;
+  /** Stored by an advice (0120/0220). */
+  readonly advice?: boolean;
   /** The authorization code the database gave (learnt from its first answer). */
   authCode: string | undefined;
 }
@@ -158,17 +165,25 @@ export class AuthorizerModel {
     const de90 = f[90];
     const named = de90 !== undefined && !/^0+$/.test(de90.slice(4, 10)) && !/^0+$/.test(de90.slice(10, 20)) ? de90.slice(0, 31) : '';
     const ownLink = `${m.mti.slice(0, 3)}${Number(m.mti[3]) & ~1}${f[11]}${f[7]}${(f[32] ?? '').padStart(11, '0')}`;
-    const key = [klass, f[7], f[11], f[32], f[37], f[41]].map((v) => v ?? '').join('|');
     const hash = JSON.stringify(CONTENT.map((n) => f[n] ?? null));
+    const advice = klass === '1' && m.mti[2] === '2' ? '0120' : klass === '2' && m.mti[2] === '2' ? '0220' : undefined;
+    const requestKey = [klass, f[7], f[11], f[32], f[37], f[41]].map((v) => v ?? '').join('|');
+    // An advice with the key and content of an authorization we did not approve in full stands in for it: stored
+    // under a key of its own, so the authorization keeps its answer.
+    const prior = advice === undefined ? undefined : this.stored.get(requestKey);
+    const standIn = prior?.short !== undefined && prior.hash === hash ? prior : undefined;
+    const key = standIn === undefined ? requestKey : `${requestKey}|advice`;
     /** The stored answer of the same request seen before: a decision's with its amounts and code, else the code. */
     const replayed = (decision: boolean): ModelAnswer | undefined => {
       const s = this.stored.get(key);
       if (s === undefined) return undefined;
       if (s.hash !== hash) return answer('94');
-      return decision ? this.decisionAnswer(answer, f, s.code, s.approved, s.authCode) : answer(s.code);
+      // An authorization repeated after an advice took its key gets the advice's answer: approved, with no DE38 (the
+      // advice carries none of ours).
+      return decision ? this.decisionAnswer(answer, f, s.code, s.approved, s.advice === true ? null : s.authCode) : answer(s.code);
     };
-    const store = (code: string, approved: number): Stored => {
-      const s: Stored = { hash, code, approved, authCode: undefined };
+    const store = (code: string, approved: number, short?: Txn): Stored => {
+      const s: Stored = { hash, code, approved, advice: advice !== undefined, authCode: undefined, ...(short === undefined ? {} : { short }) };
       this.stored.set(key, s);
       return s;
     };
@@ -198,7 +213,6 @@ export class AuthorizerModel {
 
     if (f[3] === undefined || f[49] === undefined) return answer('30');
     const type = f[3].slice(0, 2);
-    const advice = klass === '1' && m.mti[2] === '2' ? '0120' : klass === '2' && m.mti[2] === '2' ? '0220' : undefined;
     if (!['00', '01', '09', '20', '30'].includes(type) || (type === '30' && advice !== undefined)) return answer('12');
     if (type === '09') {
       const de54 = f[54] ?? '';
@@ -234,7 +248,8 @@ export class AuthorizerModel {
       store('00', amount);
       if (type === '20') this.balances[card]! += amount;
       else {
-        const original = this.originalOf(card, named, ids, amount);
+        // Standing in without DE90, it completes the authorization it stands in for (its partial hold released).
+        const original = standIn !== undefined && named === '' ? standIn.short : this.originalOf(card, named, ids, amount);
         if (original !== undefined) {
           this.release(card, original.day, original.holdTotal - original.released);
           original.released = original.holdTotal;
@@ -245,6 +260,22 @@ export class AuthorizerModel {
       return answer('00');
     }
 
+    if (advice === '0120' && standIn !== undefined && type !== '20') {
+      // What we did not approve joins the authorization's hold (an incremental's: its pre-auth's, while that holds),
+      // on its day while that counts, else from today (a hold whose day passed counts as released).
+      store('00', amount);
+      const preAuth = named === '' ? undefined : this.txns[card]!.find((t) => t.link === named && (t.mti === '0100' || t.mti === '0200') && t.holdTotal > 0);
+      const holder = preAuth ?? standIn.short!;
+      const extra = amount - standIn.approved;
+      const live = holder.approved > 0 && holder.day >= this.today;
+      if (extra > 0) {
+        if (!live) [holder.released, holder.day] = [holder.holdTotal, this.today + HOLD_DAYS];
+        holder.holdTotal += extra;
+        this.hold(card, holder.day, extra);
+      }
+      this.record(card, '0120', ownLink, ids, amount, amount, 0, 0, holder.day);
+      return answer('00');
+    }
     const early = this.consumeOrphan(card, amount, ownLink, ids);
     if (advice === '0120') {
       store('00', amount);
@@ -274,8 +305,8 @@ export class AuthorizerModel {
       preAuth.released += approved - held;
     }
     const own = preAuth !== undefined || type === '20';
-    this.record(card, m.mti.slice(0, 3) + '0', ownLink, ids, amount, approved, own ? 0 : approved, own ? 0 : approved - held, day);
-    store(code, approved);
+    const txn = this.record(card, m.mti.slice(0, 3) + '0', ownLink, ids, amount, approved, own ? 0 : approved, own ? 0 : approved - held, day);
+    store(code, approved, code === '00' ? undefined : txn);
     return this.decisionAnswer(answer, f, code, approved, undefined);
   }
 
@@ -291,10 +322,11 @@ export class AuthorizerModel {
     f: ModelMessage['fields'],
     code: string,
     approved: number,
-    authCode: string | undefined,
+    authCode: string | undefined | null,
   ): ModelAnswer {
     const extra: Record<number, string> = {};
-    if (approved > 0) extra[38] = authCode ?? 'any';
+    // null: an approval without an authorization code of ours.
+    if (approved > 0 && authCode !== null) extra[38] = authCode ?? 'any';
     if (code === '10') {
       extra[4] = String(approved).padStart(12, '0');
       extra[54] = `0057${f[49] ?? '000'}C${(f[4] ?? '').padStart(12, '0')}`;
@@ -339,8 +371,10 @@ export class AuthorizerModel {
     return chosen?.keep;
   }
 
-  private record(card: number, mti: string, link: string, ids: Record<'rrn' | 'terminal' | 'merchant' | 'acquirer', string>, amount: number, approved: number, holdTotal: number, released: number, day: number): void {
-    this.txns[card]!.push({ id: ++this.seq, card, mti, link, ...ids, amount, approved, holdTotal, released, day });
+  private record(card: number, mti: string, link: string, ids: Record<'rrn' | 'terminal' | 'merchant' | 'acquirer', string>, amount: number, approved: number, holdTotal: number, released: number, day: number): Txn {
+    const txn: Txn = { id: ++this.seq, card, mti, link, ...ids, amount, approved, holdTotal, released, day };
+    this.txns[card]!.push(txn);
+    return txn;
   }
 
   private hold(card: number, day: number, amount: number): void {

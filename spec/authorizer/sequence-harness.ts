@@ -7,6 +7,7 @@ import pg from 'pg';
 import { afterAll, beforeAll } from 'vitest';
 import { FRAMING } from '../../examples/card-authorizer/src/config.js';
 import { migrate } from '../../examples/card-authorizer/src/db.js';
+import { createAuthorizerHandler } from '../../examples/card-authorizer/src/handler.js';
 import type { IsoMessage } from '../../examples/card-authorizer/src/iso.js';
 import { startAuthorizer } from '../../examples/card-authorizer/src/server.js';
 import { createCodec, presets } from '../../src/index.js';
@@ -46,6 +47,11 @@ export interface SequenceHarness {
   /** A message of `original`'s elements under a fresh STAN (a reversal, completion or advice of it). */
   follow(original: IsoMessage, mti: string, fields?: Fields): IsoMessage;
   request(m: IsoMessage): Promise<IsoMessage>;
+  /**
+   * Hands `m` to an authorizer handler of its own on the same schema, beside the TCP server: for requests sent at
+   * the same moment under one key, which the client refuses to have in flight twice.
+   */
+  handle(m: IsoMessage): Promise<IsoMessage | undefined>;
   /** The answer's DE39. */
   code(m: IsoMessage): Promise<string | undefined>;
   query<R extends pg.QueryResultRow>(sql: string, values: unknown[]): Promise<R[]>;
@@ -58,6 +64,7 @@ export function sequenceHarness(name: string): SequenceHarness {
   let pool: pg.Pool;
   let server: Server;
   let client: Client;
+  let handler: ((m: IsoMessage) => Promise<IsoMessage | undefined>) | undefined;
   let nextCard = 1;
   let stan = 0;
   const next = (): string => String(++stan).padStart(6, '0');
@@ -99,6 +106,10 @@ export function sequenceHarness(name: string): SequenceHarness {
     },
     follow: (original, mti, fields = {}) => message(mti, { ...original.fields, 11: next(), ...fields }),
     request,
+    handle: (m) => {
+      handler ??= createAuthorizerHandler({ pool, keys: KEYS, deadlineMs: UNREACHABLE_DEADLINE_MS, clock: () => new Date(`${TODAY}T10:00:00Z`) });
+      return handler(m);
+    },
     code: async (m) => (await request(m)).fields[39] as string | undefined,
     query: async <R extends pg.QueryResultRow>(sql: string, values: unknown[]) => (await pool.query<R>(sql, values)).rows,
   };

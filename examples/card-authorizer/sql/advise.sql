@@ -13,9 +13,23 @@
 --        pre-auth chosen without DE90 that held something in the snapshot and nothing on its newest version: the
 --        run again chooses as if the concurrent statement had come first.
 --   A refund (20): a 0220 credits the amount and releases nothing; a 0120 holds nothing.
+--   Under the key and content of an authorization (0100/0200) we did not approve in full (declined, or approved
+--   partially): the network stood in, our answer having come too late, and approved it in full. The advice is stored
+--   under the key followed by '|advice' (the authorization keeps its answer for its own repeats); a 0120 adds what we
+--   did not approve to the authorization's hold (an incremental's: to its pre-auth's), so the authorization's
+--   reversal or completion releases the whole; a 0220 completes the authorization (its partial hold released) and
+--   debits the amount.
 with
-previous as (
+stored as (
   select t.* from transactions t where t.idem_key = $1
+),
+stand_in as (               -- the authorization this advice stands in for
+  select s.id, s.approved from stored s
+  where s.mti in ('0100', '0200') and s.request_hash = $2 and s.account_id is not null and s.response_code <> '00'
+),
+previous as (               -- this advice seen before (under its stand-in key when it stands in)
+  select t.* from transactions t
+  where t.idem_key = case when exists (select 1 from stand_in) then $1 || '|advice' else $1 end
 ),
 card as (
   select c.* from cards c where c.pan_key = $3
@@ -26,8 +40,23 @@ fence as (
 chosen as (                 -- the pre-auth a completion completes, in this statement's snapshot
   select t.id, t.hold_total - t.released as remaining from transactions t
   where $6::text = '0220' and $13::text <> '20'
-    and t.id = original_of((select account_id from card), (select id from card), $7::text, $8::text, $10::text,
-                           $11::text, $12::text, $4::bigint)
+    and t.id = case when $7::text = '' and exists (select 1 from stand_in) then (select id from stand_in)
+                    else original_of((select account_id from card), (select id from card), $7::text, $8::text,
+                                     $10::text, $11::text, $12::text, $4::bigint) end
+),
+grows as (                  -- a 0120 standing in: the authorization whose hold grows, locked before the account row
+  -- An incremental's hold is its pre-auth's (while that holds); a hold day already past starts again from today.
+  select t.id, case when t.hold_day >= $5::date then t.hold_day end as hold_day from transactions t
+  where $6::text = '0120' and $13::text <> '20' and exists (select 1 from stand_in) and not exists (select 1 from previous)
+    and t.id = coalesce((select p.id from transactions p
+                         where $7::text <> '' and p.link = $7 and p.mti in ('0100', '0200') and p.hold_total > 0
+                           and p.account_id = (select account_id from card)
+                         order by p.id limit 1),
+                        (select id from stand_in))
+  for update of t
+),
+grown_day as (              -- where a 0120's hold goes: the day of the hold it grows, else today + the card's hold days
+  select coalesce((select hold_day from grows), $5::date + coalesce((select hold_days from card), 7)) as day
 ),
 original as (               -- that pre-auth, released on its newest row version
   update transactions t
@@ -36,7 +65,7 @@ original as (               -- that pre-auth, released on its newest row version
   returning t.hold_day, t.last_release, t.last_release as remaining
 ),
 slot as (                   -- the ring slot the advice writes: its own hold's day (0120), or its pre-auth's (0220)
-  select coalesce(case when $6::text = '0120' then ring_slot($5::date + coalesce((select hold_days from card), 7), 32)
+  select coalesce(case when $6::text = '0120' then ring_slot((select day from grown_day), 32)
                        else (select ring_slot(hold_day, 32) from original) end, 1) as s
 ),
 decision as (
@@ -69,13 +98,14 @@ decision as (
       lateral (
         -- An authorization advice whose reversal came first holds at most what the reversal left.
         select case when $6::text <> '0120' or $13::text = '20' then 0
+                    when exists (select 1 from grows) then $4::bigint - (select approved from stand_in)
                     when early.keep is null then $4::bigint
                     else greatest(0, least($4::bigint, early.keep)) end as amount,
                early.key as orphan,
-               $5::date + coalesce((select hold_days from card), 7) as day
+               (select day from grown_day) as day
         from card c
         left join orphan_for(a.orphans, $5::date, c.id, $4::bigint, $9::text, $8::text, $10::text, $11::text,
-                             $12::text) early on $6::text = '0120'
+                             $12::text) early on $6::text = '0120' and not exists (select 1 from grows)
       ) as advice_hold,
       (select case when a.held_on = $5::date then a.held          -- the day's first statement sums the ring again
                    else (select coalesce(sum(r.amount), 0) from unnest(a.hold_days, a.hold_amounts) as r (day, amount)
@@ -91,17 +121,29 @@ decision as (
   where a.id = (select account_id from card) and not exists (select 1 from previous)
   returning a.id as account_id, a.decision_seq, a.last_code, a.last_amount, a.last_held
 ),
+grown as (                  -- the hold that grew; one whose day had passed counts as released before it grows
+  update transactions t
+  set hold_total = t.hold_total + d.last_held,
+      released = case when t.hold_day >= $5::date then t.released else t.hold_total end,
+      hold_day = (select day from grown_day)
+  from decision d
+  where t.id = (select id from grows) and d.last_code = '00' and d.last_held > 0
+  returning t.id
+),
 inserted as (
   insert into transactions (idem_key, request_hash, account_id, card_id, mti, amount, approved, response_code,
                             hold_day, decision_seq, processing, link, rrn, terminal, merchant, acquirer, hold_total,
                             released)
-  select $1, $2, d.account_id, (select id from card), $6, $4::bigint, $4::bigint, '00',
-         case when $6::text = '0120' and $13::text <> '20' then $5::date + coalesce((select hold_days from card), 7) end,
+  select case when exists (select 1 from stand_in) then $1 || '|advice' else $1 end, $2, d.account_id,
+         (select id from card), $6, $4::bigint, $4::bigint, '00',
+         case when $6::text = '0120' and $13::text <> '20' and not exists (select 1 from grows) then (select day from grown_day) end,
          d.decision_seq, $13,
          case when $6::text = '0120' then $9 else nullif($7::text, '') end,
          nullif($8::text, ''), nullif($10::text, ''), nullif($11::text, ''), nullif($12::text, ''),
-         case when $6::text = '0120' and $13::text <> '20' then $4::bigint else 0 end,
-         case when $6::text = '0120' and $13::text <> '20' then $4::bigint - d.last_held else d.last_amount end
+         -- A stand-in 0120's hold is the authorization's (grown above), released through it.
+         case when $6::text = '0120' and $13::text <> '20' and not exists (select 1 from grows) then $4::bigint else 0 end,
+         case when $6::text = '0120' and $13::text <> '20' and not exists (select 1 from grows) then $4::bigint - d.last_held
+              when $6::text = '0120' then 0 else d.last_amount end
   from decision d where d.last_code = '00'
   union all
   select $1, $2, null, null, $6, $4::bigint, 0, '14', null, null, $13, null, null, null, null, null, 0, 0

@@ -1,93 +1,21 @@
-import { randomUUID } from 'node:crypto';
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FRAMING } from '../../examples/card-authorizer/src/config.js';
-import { migrate } from '../../examples/card-authorizer/src/db.js';
+import { describe, expect, it } from 'vitest';
 import type { IsoMessage } from '../../examples/card-authorizer/src/iso.js';
-import { startAuthorizer } from '../../examples/card-authorizer/src/server.js';
-import { createCodec, presets } from '../../src/index.js';
-import { type Client, connect, type Server } from '../../src/net/index.js';
-import { DATABASE_URL, heldOn, insertCard, KEYS } from './env.js';
+import { amount, de90, message, sequenceHarness } from './sequence-harness.js';
 
 /**
  * Single-message sequences from outside, over TCP: what the acquirer sends, what it is answered, and what the
  * account holds afterwards. Each test is one sequence that once moved the wrong money.
  */
-const schema = `authz_seq_${process.pid}_${randomUUID().slice(0, 8)}`;
-const codec = createCodec(presets.iso87ascii);
-/** A deadline no decision reaches, however loaded the machine: these tests are about money, not speed. */
-const UNREACHABLE_DEADLINE_MS = 600_000;
-let pool: pg.Pool;
-let server: Server;
-let client: Client;
-let nextCard = 1;
-let stan = 0;
-
-beforeAll(async () => {
-  pool = new pg.Pool({ connectionString: DATABASE_URL, max: 4, options: `-c search_path=${schema}` });
-  await migrate(pool, schema);
-  const started = await startAuthorizer({ pool, keys: KEYS, deadlineMs: UNREACHABLE_DEADLINE_MS, clock: () => new Date('2026-11-24T10:00:00Z') });
-  server = started.server;
-  client = await connect({ host: '127.0.0.1', port: started.port, codec, framing: FRAMING, timeoutMs: 120_000 });
-});
-
-afterAll(async () => {
-  await client?.close();
-  await server?.close(1000);
-  await pool?.query(`drop schema if exists "${schema}" cascade`);
-  await pool?.end();
-});
-
-/** A new account of `balance` with one card (expiry 2912); returns its PAN and account id. */
-async function card(balance: number, options: { partial?: boolean } = {}): Promise<{ id: number; pan: string }> {
-  const id = nextCard++;
-  const pan = `4000${String(id).padStart(12, '0')}`;
-  await pool.query("insert into accounts (id, currency, balance) values ($1, '978', $2)", [id, balance]);
-  await insertCard(pool, { id, pan, partial: options.partial ?? false });
-  return { id, pan };
-}
-
-async function state(id: number): Promise<{ balance: number; held: number }> {
-  const { rows } = await pool.query<{ balance: string }>('select balance from accounts where id = $1', [id]);
-  return { balance: Number(rows[0]!.balance), held: Number(await heldOn(pool, id, '2026-11-24')) };
-}
-
-const amount = (n: number): string => String(n).padStart(12, '0');
-
-/** An 0100 purchase with a fresh STAN; `fields` adds, replaces or (with undefined) removes elements. */
-function purchase(pan: string, value: number, fields: Record<number, string | undefined> = {}): IsoMessage {
-  stan++;
-  const base: Record<number, string | undefined> = {
-    2: pan, 3: '000000', 4: amount(value), 7: '1124100000', 11: String(stan).padStart(6, '0'), 18: '5411', 32: '123456',
-    37: `RRN${String(stan).padStart(9, '0')}`, 41: 'TERM0001', 42: 'MERCHANT0000001', 49: '978',
-  };
-  return message('0100', { ...base, ...fields });
-}
-
-function message(mti: string, fields: Record<number, string | Uint8Array | undefined>): IsoMessage {
-  const present: IsoMessage['fields'] = {};
-  for (const [k, v] of Object.entries(fields)) if (v !== undefined) (present as Record<number, string | Uint8Array>)[Number(k)] = v;
-  return { mti, fields: present };
-}
-
-/** DE90 naming `original`: its MTI, STAN, DE7 and acquirer, then a zero forwarding institution. */
-function de90(original: IsoMessage): string {
-  return `${original.mti}${original.fields[11]}${original.fields[7]}${(original.fields[32] ?? '').padStart(11, '0')}${'0'.repeat(11)}`;
-}
+const { card, state, purchase, follow, request: send, code, query } = sequenceHarness('seq');
 
 /** A reversal (0400) of `original` with a fresh STAN; `fields` adds, replaces or removes elements. */
-function reversal(original: IsoMessage, fields: Record<number, string | undefined> = {}): IsoMessage {
-  stan++;
-  return message('0400', { ...original.fields, 11: String(stan).padStart(6, '0'), ...fields });
-}
+const reversal = (original: IsoMessage, fields: Record<number, string | undefined> = {}): IsoMessage => follow(original, '0400', fields);
 
-async function send(m: IsoMessage): Promise<IsoMessage> {
-  return client.request(m);
-}
+/** How many transactions of the card are stored. */
+const stored = async (cardId: number): Promise<number> => (await query<{ n: number }>('select count(*)::int as n from transactions where card_id = $1', [cardId]))[0]!.n;
 
-async function code(m: IsoMessage): Promise<string | undefined> {
-  return (await send(m)).fields[39] as string | undefined;
-}
+/** The sum of every account's balance. */
+const total = async (): Promise<string> => (await query<{ b: string }>('select sum(balance)::text as b from accounts', []))[0]!.b;
 
 describe('an early reversal (it came before its original)', () => {
   it('is refused 30 when it names no original (no DE90, no DE37), and no purchase consumes it', async () => {
@@ -140,11 +68,11 @@ describe('requests whose identifiers are all zeros', () => {
       expect(await code(message(mti, purchase(pan, 1_000, { 11: '000000' }).fields)), `${mti} DE11`).toBe('30');
       expect(await code(message(mti, purchase(pan, 1_000, { 7: '0000000000' }).fields)), `${mti} DE7`).toBe('30');
     }
-    expect((await pool.query('select count(*)::int as n from transactions where card_id = $1', [id])).rows[0].n).toBe(0);
+    expect(await stored(id)).toBe(0);
     expect(await state(id)).toEqual({ balance: 10_000, held: 0 });
     // The same purchase with its identifiers is decided and stored under this card.
     expect(await code(purchase(pan, 1_000))).toBe('00');
-    expect((await pool.query('select count(*)::int as n from transactions where card_id = $1', [id])).rows[0].n).toBe(1);
+    expect(await stored(id)).toBe(1);
   });
 });
 
@@ -201,12 +129,12 @@ describe('a reversal or advice repeated under its key with other content', () =>
 describe('an advice for a card not on file', () => {
   it('is answered 14, as an 0130 or 0230, and moves no money', async () => {
     const unknown = '4999000000000001';
-    const before = (await pool.query('select sum(balance)::text as b from accounts')).rows[0].b;
+    const before = await total();
     for (const [mti, answerMti] of [['0120', '0130'], ['0220', '0230']] as const) {
       const answer = await send(message(mti, purchase(unknown, 1_000).fields));
       expect([answer.mti, answer.fields[39]], mti).toEqual([answerMti, '14']);
     }
-    expect((await pool.query('select sum(balance)::text as b from accounts')).rows[0].b).toBe(before);
+    expect(await total()).toBe(before);
   });
 });
 
@@ -271,8 +199,7 @@ describe('processing codes (DE3)', () => {
     const answer = await send(refund);
     expect([answer.fields[39], answer.fields[4]]).toEqual(['00', amount(7_000)]);
     expect(await state(id)).toEqual({ balance: 1_000, held: 0 });
-    stan++;
-    const advice = message('0220', { ...refund.fields, 11: String(stan).padStart(6, '0') });
+    const advice = follow(refund, '0220');
     expect(await code(advice)).toBe('00');
     expect(await state(id)).toEqual({ balance: 8_000, held: 0 });
   });
@@ -314,12 +241,12 @@ describe('processing codes (DE3)', () => {
   it('decline a balance inquiry (30) in an advice with 12, and store and move nothing', async () => {
     const { id, pan } = await card(10_000);
     for (const mti of ['0120', '0220']) expect(await code(message(mti, purchase(pan, 1_000, { 3: '300000' }).fields)), mti).toBe('12');
-    expect((await pool.query('select count(*)::int as n from transactions where card_id = $1', [id])).rows[0].n).toBe(0);
+    expect(await stored(id)).toBe(0);
     expect(await state(id)).toEqual({ balance: 10_000, held: 0 });
     // A balance inquiry as an authorization is answered 00, and an advice of goods and services is stored.
     expect(await code(purchase(pan, 1_000, { 3: '300000' }))).toBe('00');
     expect(await code(message('0120', purchase(pan, 1_000).fields))).toBe('00');
-    expect((await pool.query('select count(*)::int as n from transactions where card_id = $1', [id])).rows[0].n).toBe(1);
+    expect(await stored(id)).toBe(1);
   });
 
   it('decline an unknown processing code with 12 and hold nothing', async () => {

@@ -60,7 +60,7 @@ type Keep = { kind: 'full' } | { kind: 'partial'; actual: number } | { kind: 'ma
 type Command =
   | { kind: 'send'; slot: number; repeat: boolean }
   | { kind: 'increment'; slot: number; amount: number }
-  | { kind: 'reverse'; slot: number; byDe90: boolean; keep: Keep; drop: 'none' | 'terminal' | 'merchant'; advice: boolean }
+  | { kind: 'reverse'; slot: number; byDe90: boolean; keep: Keep; drop: 'none' | 'terminal' | 'merchant'; advice: boolean; asSent: boolean }
   | { kind: 'complete'; slot: number; amount: number; byDe90: boolean }
   | { kind: 'offline'; card: 0 | 1; amount: number; refund: boolean }
   | { kind: 'inquiry'; card: 0 | 1 | 2; expiry: 'none' | 'right' | 'wrong' }
@@ -112,6 +112,8 @@ const command: fc.Arbitrary<Command> = fc.oneof(
       keep: keepArb,
       drop: fc.constantFrom('none' as const, 'none' as const, 'terminal' as const, 'merchant' as const),
       advice: fc.boolean(),
+      // DE90 naming an 0120's original as the acquirer sent it: an 0100.
+      asSent: fc.boolean(),
     }),
   },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('complete' as const), slot, amount: fc.integer({ min: 100, max: 30_000 }), byDe90: fc.boolean() }) },
@@ -255,7 +257,7 @@ describe('the authorizer against a model', () => {
                   c.keep.kind === 'full' ? undefined : c.keep.kind === 'partial' ? `${amount12(c.keep.actual)}${amount12(c.keep.actual)}C00000000C00000000` : c.keep.de95;
                 await send(
                   message(c.advice ? '0420' : '0400', {
-                    ...o.fields, 11: nextStan(), 90: c.byDe90 ? de90(o) : undefined, 95: de95,
+                    ...o.fields, 11: nextStan(), 90: c.byDe90 ? de90(c.asSent && o.mti === '0120' ? { ...o, mti: '0100' } : o) : undefined, 95: de95,
                     41: c.drop === 'terminal' ? undefined : o.fields[41], 42: c.drop === 'merchant' ? undefined : o.fields[42],
                   }),
                 );

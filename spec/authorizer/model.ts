@@ -163,8 +163,13 @@ export class AuthorizerModel {
     const card = this.cards.findIndex((c) => c.pan === f[2]);
     const ids = { rrn: present(f[37]), terminal: present(f[41]), merchant: present(f[42]), acquirer: present(f[32]) };
     const de90 = f[90];
-    const named = de90 !== undefined && !/^0+$/.test(de90.slice(4, 10)) && !/^0+$/.test(de90.slice(10, 20)) ? de90.slice(0, 31) : '';
-    const ownLink = `${m.mti.slice(0, 3)}${Number(m.mti[3]) & ~1}${f[11]}${f[7]}${(f[32] ?? '').padStart(11, '0')}`;
+    // Links name a repeat as its original and an authorization advice as its authorization (0101, 0120 → 0100).
+    const linkMti = (mti: string): string => {
+      const original = `${mti.slice(0, 3)}${Number(mti[3]) & ~1}`;
+      return original === '0120' ? '0100' : original;
+    };
+    const named = de90 !== undefined && !/^0+$/.test(de90.slice(4, 10)) && !/^0+$/.test(de90.slice(10, 20)) ? `${linkMti(de90.slice(0, 4))}${de90.slice(4, 31)}` : '';
+    const ownLink = `${linkMti(m.mti)}${f[11]}${f[7]}${(f[32] ?? '').padStart(11, '0')}`;
     const hash = JSON.stringify(CONTENT.map((n) => f[n] ?? null));
     const advice = klass === '1' && m.mti[2] === '2' ? '0120' : klass === '2' && m.mti[2] === '2' ? '0220' : undefined;
     const requestKey = [klass, f[7], f[11], f[32], f[37], f[41]].map((v) => v ?? '').join('|');

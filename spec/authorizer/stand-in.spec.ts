@@ -7,7 +7,8 @@ import { again, amount, de90, sequenceHarness } from './sequence-harness.js';
  * DE11, DE32, DE37, DE41) and content. When we had declined the authorization or approved it partially, the advice
  * still moves the money in full (advices are facts, never declined for funds), once; the authorization keeps its
  * stored answer for its own repeats, and its reversal or completion releases everything held for it. Found by the
- * audit of money sequences: the advice used to get the decline's stored answer and move nothing.
+ * audit of money sequences: the advice used to get the decline's stored answer and move nothing. Last, how a DE90
+ * names an original: as the 0100 the acquirer sent, or as a repeat.
  */
 const { card, state, purchase, follow, request, handle, code } = sequenceHarness('stand_in');
 
@@ -103,5 +104,30 @@ describe('a financial advice (0220) under the key of an 0200 we did not approve 
     expect(await state(id)).toEqual({ balance: 1_000, held: 1_000 });
     expect(await code(again(original, '0220'))).toBe('00');
     expect(await state(id)).toEqual({ balance: -3_000, held: 0 });
+  });
+});
+
+describe('a reversal whose DE90 names the 0100 the acquirer sent, of an authorization we saw only as its 0120', () => {
+  it('finds the 0120 and releases its hold, as one naming the 0120 does', async () => {
+    const { id, pan } = await card(10_000);
+    const sent = purchase(pan, 4_000);
+    const bySent = purchase(pan, 3_000);
+    expect(await code(again(sent, '0120'))).toBe('00');
+    expect(await code(again(bySent, '0120'))).toBe('00');
+    expect(await state(id)).toEqual({ balance: 10_000, held: 7_000 });
+    expect(await code(follow(sent, '0400', { 90: de90(sent) }))).toBe('00');
+    expect(await state(id)).toEqual({ balance: 10_000, held: 3_000 });
+    expect(await code(follow(bySent, '0420', { 90: de90(again(bySent, '0120')) }))).toBe('00');
+    expect(await state(id)).toEqual({ balance: 10_000, held: 0 });
+  });
+});
+
+describe('a reversal whose DE90 names a repeat (0101) of the authorization', () => {
+  it('finds the 0100 it repeats and releases its hold', async () => {
+    const { id, pan } = await card(10_000);
+    const original = purchase(pan, 4_000);
+    expect(await code(original)).toBe('00');
+    expect(await code(follow(original, '0400', { 90: de90(again(original, '0101')) }))).toBe('00');
+    expect(await state(id)).toEqual({ balance: 10_000, held: 0 });
   });
 });

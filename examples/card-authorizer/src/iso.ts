@@ -86,10 +86,22 @@ export function requestHash(m: IsoMessage, keys: CardKeys): string {
   return keys.content(JSON.stringify(CONTENT.map((n) => m.fields[n] ?? null)));
 }
 
-/** How a reversal's DE90 names this request: original MTI (a repeat names its original), STAN, DE7, acquirer. */
+/**
+ * The MTI a link names a transaction by: a repeat's as its original's (0101 → 0100), and an authorization advice's
+ * as the authorization's (0120 → 0100).
+ *
+ * Why: a reversal's DE90 carries the MTI the acquirer sent. For an authorization the network approved for us (we
+ * then see only its 0120) that is an 0100, which we may never have seen; the 0120 and the 0100 share their STAN,
+ * DE7 and acquirer, and are one transaction.
+ */
+export function linkMti(mti: string): string {
+  const original = `${mti.slice(0, 3)}${Number(mti[3]) & ~1}`;
+  return original === '0120' ? '0100' : original;
+}
+
+/** How a reversal's DE90 names this request: original MTI ({@link linkMti}), STAN, DE7, acquirer. */
 export function linkOf(m: IsoMessage): string {
-  const mti = `${m.mti.slice(0, 3)}${Number(m.mti[3]) & ~1}`;
-  return `${mti}${m.fields[11] ?? ''}${m.fields[7] ?? ''}${(m.fields[32] ?? '').padStart(11, '0')}`;
+  return `${linkMti(m.mti)}${m.fields[11] ?? ''}${m.fields[7] ?? ''}${(m.fields[32] ?? '').padStart(11, '0')}`;
 }
 
 /**
@@ -99,7 +111,7 @@ export function linkOf(m: IsoMessage): string {
 export function de90Link(m: IsoMessage): string {
   const de90 = m.fields[90];
   if (de90 === undefined || /^0+$/.test(de90.slice(4, 10)) || /^0+$/.test(de90.slice(10, 20))) return '';
-  return de90.slice(0, 31);
+  return `${linkMti(de90.slice(0, 4))}${de90.slice(4, 31)}`;
 }
 
 /**

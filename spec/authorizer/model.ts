@@ -78,6 +78,8 @@ interface Txn {
   holdTotal: number;
   released: number;
   day: number;
+  /** Authorizations: what a reversal (the least any left), a completion (0) or an early reversal left it to hold. */
+  endedKeep?: number;
 }
 
 interface Orphan {
@@ -211,6 +213,7 @@ export class AuthorizerModel {
         const release = keep < 0 ? original.holdTotal - original.released : Math.max(0, original.holdTotal - original.released - keep);
         this.release(card, original.day, release);
         original.released += release;
+        original.endedKeep = Math.min(original.endedKeep ?? Infinity, Math.max(0, keep));
       }
       this.seq++;
       return answer('00');
@@ -258,6 +261,7 @@ export class AuthorizerModel {
         if (original !== undefined) {
           this.release(card, original.day, original.holdTotal - original.released);
           original.released = original.holdTotal;
+          original.endedKeep = 0;
         }
         this.balances[card]! -= amount;
       }
@@ -271,8 +275,11 @@ export class AuthorizerModel {
       store('00', amount);
       const preAuth = named === '' ? undefined : this.txns[card]!.find((t) => t.link === named && (t.mti === '0100' || t.mti === '0200') && t.holdTotal > 0);
       const holder = preAuth ?? standIn.short!;
-      const extra = amount - standIn.approved;
       const live = holder.approved > 0 && holder.day >= this.today;
+      // After a reversal or completion, no more than what that left (of the holder or of the authorization itself).
+      const ends = [holder.endedKeep, standIn.short!.endedKeep].filter((k): k is number => k !== undefined);
+      const remaining = live ? holder.holdTotal - holder.released : 0;
+      const extra = ends.length === 0 ? amount - standIn.approved : Math.max(0, Math.min(amount - standIn.approved, Math.min(...ends) - remaining));
       if (extra > 0) {
         if (!live) [holder.released, holder.day] = [holder.holdTotal, this.today + HOLD_DAYS];
         holder.holdTotal += extra;
@@ -311,6 +318,7 @@ export class AuthorizerModel {
     }
     const own = preAuth !== undefined || type === '20';
     const txn = this.record(card, m.mti.slice(0, 3) + '0', ownLink, ids, amount, approved, own ? 0 : approved, own ? 0 : approved - held, day);
+    if (early !== undefined) txn.endedKeep = Math.max(0, early);
     store(code, approved, code === '00' ? undefined : txn);
     return this.decisionAnswer(answer, f, code, approved, undefined);
   }

@@ -131,3 +131,46 @@ describe('a reversal whose DE90 names a repeat (0101) of the authorization', () 
     expect(await state(id)).toEqual({ balance: 10_000, held: 0 });
   });
 });
+
+describe('a stand-in authorization advice (0120) after its authorization was reversed or completed', () => {
+  for (const partial of [false, true]) {
+    const answered = partial ? 'approved partially' : 'declined';
+    it(`holds nothing after a full reversal of the 0100 we ${answered}`, async () => {
+      const { id, pan } = await card(1_000, { partial });
+      const original = purchase(pan, 4_000);
+      expect(await code(original)).toBe(partial ? '10' : '51');
+      expect(await code(follow(original, '0400', { 90: de90(original) }))).toBe('00');
+      expect(await code(again(original, '0120'))).toBe('00');
+      expect(await state(id)).toEqual({ balance: 1_000, held: 0 });
+    });
+
+    it(`holds nothing after a completion of the 0100 we ${answered}, which debited it`, async () => {
+      const { id, pan } = await card(1_000, { partial });
+      const original = purchase(pan, 4_000);
+      expect(await code(original)).toBe(partial ? '10' : '51');
+      expect(await code(follow(original, '0220', { 90: de90(original) }))).toBe('00');
+      expect(await code(again(original, '0120'))).toBe('00');
+      expect(await state(id)).toEqual({ balance: -3_000, held: 0 });
+    });
+
+    it(`holds nothing when the reversal came before the 0100 we ${answered}`, async () => {
+      const { id, pan } = await card(1_000, { partial });
+      const original = purchase(pan, 4_000);
+      expect(await code(follow(original, '0400', { 90: de90(original) }))).toBe('00');
+      expect(await code(original)).toBe(partial ? '10' : '51');
+      expect(await code(again(original, '0120'))).toBe('00');
+      expect(await state(id)).toEqual({ balance: 1_000, held: 0 });
+    });
+  }
+
+  it('holds up to what a partial reversal (DE95) left, less what the authorization still holds', async () => {
+    const { id, pan } = await card(1_000, { partial: true });
+    const original = purchase(pan, 4_000);
+    expect(await code(original)).toBe('10');
+    // The acquirer says 2,500 of the 4,000 went through: the 1,000 approved stays held, the advice adds 1,500.
+    expect(await code(follow(original, '0400', { 90: de90(original), 95: `${amount(2_500)}${amount(2_500)}C00000000C00000000` }))).toBe('00');
+    expect(await state(id)).toEqual({ balance: 1_000, held: 1_000 });
+    expect(await code(again(original, '0120'))).toBe('00');
+    expect(await state(id)).toEqual({ balance: 1_000, held: 2_500 });
+  });
+});

@@ -24,7 +24,7 @@ stored as (
   select t.* from transactions t where t.idem_key = $1
 ),
 stand_in as (               -- the authorization this advice stands in for
-  select s.id, s.approved from stored s
+  select s.id, s.approved, s.ended_keep from stored s
   where s.mti in ('0100', '0200') and s.request_hash = $2 and s.account_id is not null and s.response_code <> '00'
 ),
 previous as (               -- this advice seen before (under its stand-in key when it stands in)
@@ -46,7 +46,11 @@ chosen as (                 -- the pre-auth a completion completes, in this stat
 ),
 grows as (                  -- a 0120 standing in: the authorization whose hold grows, locked before the account row
   -- An incremental's hold is its pre-auth's (while that holds); a hold day already past starts again from today.
-  select t.id, case when t.hold_day >= $5::date then t.hold_day end as hold_day from transactions t
+  -- After a reversal or completion (ended_keep) it holds no more than what that left.
+  select t.id, case when t.hold_day >= $5::date then t.hold_day end as hold_day,
+         least(t.ended_keep, (select ended_keep from stand_in)) as ended,
+         case when t.hold_day >= $5::date then t.hold_total - t.released else 0 end as remaining
+  from transactions t
   where $6::text = '0120' and $13::text <> '20' and exists (select 1 from stand_in) and not exists (select 1 from previous)
     and t.id = coalesce((select p.id from transactions p
                          where $7::text <> '' and p.link = $7 and p.mti in ('0100', '0200') and p.hold_total > 0
@@ -60,7 +64,7 @@ grown_day as (              -- where a 0120's hold goes: the day of the hold it 
 ),
 original as (               -- that pre-auth, released on its newest row version
   update transactions t
-  set last_release = t.hold_total - t.released, released = t.hold_total
+  set last_release = t.hold_total - t.released, released = t.hold_total, ended_keep = 0
   where t.id = (select id from chosen) and not exists (select 1 from previous)
   returning t.hold_day, t.last_release, t.last_release as remaining
 ),
@@ -98,7 +102,10 @@ decision as (
       lateral (
         -- An authorization advice whose reversal came first holds at most what the reversal left.
         select case when $6::text <> '0120' or $13::text = '20' then 0
-                    when exists (select 1 from grows) then $4::bigint - (select approved from stand_in)
+                    when exists (select 1 from grows) then
+                      coalesce(greatest(0, least($4::bigint - (select approved from stand_in),
+                                                 (select ended - remaining from grows))),
+                               $4::bigint - (select approved from stand_in))
                     when early.keep is null then $4::bigint
                     else greatest(0, least($4::bigint, early.keep)) end as amount,
                early.key as orphan,

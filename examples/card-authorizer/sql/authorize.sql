@@ -66,7 +66,7 @@ decision as (               -- the decision, on the locked account row's newest 
   -- keeps each stage one computation: without it Postgres copies a stage's expressions into every stage that
   -- reads them.
   set (held, held_on, hold_days[(select slot from hold)], hold_amounts[(select slot from hold)], orphans, decision_seq,
-       last_code, last_amount, last_held, last_hold_day) = (
+       last_code, last_amount, last_held, last_hold_day, last_keep) = (
     select
       funds.held + case when h.live then outcome.held else 0 end,
       $7::date,
@@ -77,7 +77,7 @@ decision as (               -- the decision, on the locked account row's newest 
       -- (live_orphans has a FROM of its own, so Postgres cannot inline it: called only when there is something to prune)
       case when a.orphans = '{}' then a.orphans else live_orphans(a.orphans, $7::date) - coalesce(early_reversal.key, '') end,
       a.decision_seq + 1,
-      outcome.code, outcome.approved, outcome.held, outcome.hold_day
+      outcome.code, outcome.approved, outcome.held, outcome.hold_day, early_reversal.keep
     from
       hold h,
       (select case when a.held_on = $7::date then a.held          -- the day's first decision sums the ring again
@@ -126,7 +126,7 @@ decision as (               -- the decision, on the locked account row's newest 
     and (select count(*) from pre_auth) >= 0 and (select count(*) from spend) >= 0
     -- the deadline, by Postgres's clock, checked again on the newest row version after waiting for the lock
     and clock_timestamp() < statement_timestamp() + $19::integer * interval '1 millisecond'
-  returning a.id as account_id, a.decision_seq, a.last_code, a.last_amount, a.last_held, a.last_hold_day
+  returning a.id as account_id, a.decision_seq, a.last_code, a.last_amount, a.last_held, a.last_hold_day, a.last_keep
 ),
 grown as (                  -- an incremental's approval joins its pre-auth, for the completion or reversal to come
   update transactions t set hold_total = t.hold_total + d.last_amount,
@@ -151,17 +151,18 @@ spent as (                  -- a card with a limit counts what it was approved t
 inserted as (               -- insert the new transaction; a concurrent twin makes this fail and the caller retry
   insert into transactions (idem_key, request_hash, account_id, card_id, mti, amount, approved, response_code,
                             auth_code, hold_day, decision_seq, processing, link, rrn, terminal, merchant, acquirer,
-                            hold_total, released)
+                            hold_total, released, ended_keep)
   select $1, $2, d.account_id, (select id from card), $8, $4::bigint, d.last_amount, d.last_code,
          case when d.last_amount > 0 then $9 end,
          case when $17::text <> '20' and d.last_amount > 0 then d.last_hold_day end,
          d.decision_seq, $17, $10, nullif($11::text, ''), nullif($14::text, ''), nullif($15::text, ''), nullif($16::text, ''),
          -- An incremental's approval is released through its pre-auth, never through its own row; a refund holds nothing.
          case when exists (select 1 from pre_auth) or $17::text = '20' then 0 else d.last_amount end,
-         case when exists (select 1 from pre_auth) or $17::text = '20' then 0 else d.last_amount - d.last_held end
+         case when exists (select 1 from pre_auth) or $17::text = '20' then 0 else d.last_amount - d.last_held end,
+         case when d.last_keep is not null then greatest(0, d.last_keep) end   -- an early reversal it consumed
   from decision d
   union all
-  select $1, $2, null, null, $8, $4::bigint, 0, '14', null, null, null, $17, $10, null, null, null, null, 0, 0
+  select $1, $2, null, null, $8, $4::bigint, 0, '14', null, null, null, $17, $10, null, null, null, null, 0, 0, null
   where not exists (select 1 from card) and not exists (select 1 from previous)
   returning response_code, approved, auth_code, account_id
 )

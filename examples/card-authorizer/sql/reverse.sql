@@ -33,7 +33,8 @@ original as (               -- the original, released on its newest row version
   set last_release = case when $4::bigint < 0 then t.hold_total - t.released
                           else greatest(0, t.hold_total - t.released - $4::bigint) end,
       released = t.released + case when $4::bigint < 0 then t.hold_total - t.released
-                                   else greatest(0, t.hold_total - t.released - $4::bigint) end
+                                   else greatest(0, t.hold_total - t.released - $4::bigint) end,
+      ended_keep = least(t.ended_keep, greatest(0, $4::bigint))
   where t.id = (select id from chosen) and not exists (select 1 from previous)
   returning t.hold_day, t.last_release, t.hold_total - t.released + t.last_release as remaining
 ),

@@ -34,12 +34,14 @@ create table if not exists accounts (
   decision_seq  bigint  not null default 0,
   -- Scratch: the latest decision, written by the UPDATE that makes it and returned by it (RETURNING sees only the
   -- row): its code ('retry' when a fence says run again), the amount approved or released, what it held, and the
-  -- day its hold expires.
+  -- day its hold expires, and what an early reversal it consumed left held (-1: nothing).
   last_code     text,
   last_amount   bigint,
   last_held     bigint,
-  last_hold_day date
+  last_hold_day date,
+  last_keep     bigint
 );
+alter table accounts add column if not exists last_keep bigint;
 
 create table if not exists cards (
   id              bigint  primary key,
@@ -99,8 +101,12 @@ create table if not exists transactions (
   released      bigint  not null default 0,
   -- Scratch written and returned by the UPDATE that releases from an authorization (its newest row version).
   last_release  bigint  not null default 0,
+  -- Authorizations: what a reversal (the least any left), a completion (0) or an early reversal it consumed left
+  -- it to hold; null while none has. A stand-in advice holds no more than that.
+  ended_keep    bigint,
   created_at    timestamptz not null default now()
 );
+alter table transactions add column if not exists ended_keep bigint;
 
 create index if not exists transactions_link on transactions (link) where link is not null;
 create index if not exists transactions_rrn on transactions (card_id, rrn) where rrn is not null;

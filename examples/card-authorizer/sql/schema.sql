@@ -41,7 +41,13 @@ create table if not exists accounts (
   last_hold_day date,
   last_keep     bigint
 );
-alter table accounts add column if not exists last_keep bigint;
+-- A schema made before last_keep existed gets it; checked first, so a restart takes no table lock.
+do $$ begin
+  if not exists (select 1 from information_schema.columns
+                 where table_schema = current_schema() and table_name = 'accounts' and column_name = 'last_keep') then
+    alter table accounts add column last_keep bigint;
+  end if;
+end $$;
 
 create table if not exists cards (
   id              bigint  primary key,
@@ -106,7 +112,13 @@ create table if not exists transactions (
   ended_keep    bigint,
   created_at    timestamptz not null default now()
 );
-alter table transactions add column if not exists ended_keep bigint;
+-- A schema made before ended_keep existed gets it; checked first, so a restart takes no table lock.
+do $$ begin
+  if not exists (select 1 from information_schema.columns
+                 where table_schema = current_schema() and table_name = 'transactions' and column_name = 'ended_keep') then
+    alter table transactions add column ended_keep bigint;
+  end if;
+end $$;
 
 create index if not exists transactions_link on transactions (link) where link is not null;
 create index if not exists transactions_rrn on transactions (card_id, rrn) where rrn is not null;

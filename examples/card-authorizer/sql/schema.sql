@@ -41,13 +41,6 @@ create table if not exists accounts (
   last_hold_day date,
   last_keep     bigint
 );
--- A schema made before last_keep existed gets it; checked first, so a restart takes no table lock.
-do $$ begin
-  if not exists (select 1 from information_schema.columns
-                 where table_schema = current_schema() and table_name = 'accounts' and column_name = 'last_keep') then
-    alter table accounts add column last_keep bigint;
-  end if;
-end $$;
 
 create table if not exists cards (
   id              bigint  primary key,
@@ -112,12 +105,19 @@ create table if not exists transactions (
   ended_keep    bigint,
   created_at    timestamptz not null default now()
 );
--- A schema made before ended_keep existed gets it; checked first, so a restart takes no table lock.
-do $$ begin
-  if not exists (select 1 from information_schema.columns
-                 where table_schema = current_schema() and table_name = 'transactions' and column_name = 'ended_keep') then
-    alter table transactions add column ended_keep bigint;
-  end if;
+
+-- A schema made before accounts.last_keep and transactions.ended_keep existed gets them; each is looked for
+-- first, so a restart takes no table lock.
+do $$
+declare
+  wanted record;
+begin
+  for wanted in select * from (values ('accounts', 'last_keep'), ('transactions', 'ended_keep')) as w (tab, col) loop
+    if not exists (select 1 from information_schema.columns
+                   where table_schema = current_schema() and table_name = wanted.tab and column_name = wanted.col) then
+      execute format('alter table %I add column %I bigint', wanted.tab, wanted.col);
+    end if;
+  end loop;
 end $$;
 
 create index if not exists transactions_link on transactions (link) where link is not null;

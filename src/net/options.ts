@@ -190,7 +190,7 @@ export const LINK_TARGET_KEYS: readonly string[] = ['host', 'port', 'tls', 'sock
 /** {@link copyOptions} of a pool's link target at `path`, its `tls` copied as well, as {@link copyEntryOptions} does. */
 export function copyLinkTarget<T>(where: string, path: string, target: T): T {
   const copy = copyOptions(where, path, target, LINK_TARGET_KEYS);
-  if (copy !== target && !Array.isArray(copy)) copyNested(where, path, copy as Record<string, unknown>);
+  if (copy !== target) copyNested(where, path, copy as Record<string, unknown>);
   return copy;
 }
 

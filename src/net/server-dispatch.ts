@@ -6,7 +6,6 @@
  * handler job started is ended exactly once, and the answers of jobs settling in one loop turn go out in one write.
  */
 import type { Socket } from 'node:net';
-import { viewBytes } from '../codecs/copy-bytes.js';
 import { ErrorCode } from '../errors/codes.js';
 import { Iso8583Error, isIso8583Error } from '../errors/iso8583-error.js';
 import type { Message } from '../spec/types.js';
@@ -15,8 +14,8 @@ import { type Frame, type FramingSpec, writeFrame } from './framing.js';
 import { errorFacts, errorName, type LogLevel, loggableMti } from './logger.js';
 import type { FramePeek, MessageCodec } from './message-codec.js';
 import { mtiKind } from './mti-kind.js';
-import { Iso8583NetError, NetErrorCode } from './net-error.js';
-import { isHeadered, isThenable, type ServerHandler } from './server-handler.js';
+import { Iso8583NetError } from './net-error.js';
+import { answerHeader, isHeadered, isThenable, type ServerHandler } from './server-handler.js';
 import type { ServerLimits } from './server-limits.js';
 import type { PeerConnection } from './server-peer.js';
 import type { CloseReason, StatsCounters } from './server-stats.js';
@@ -133,15 +132,9 @@ export class RequestDispatcher<M extends Message> {
     const headerBytes = this.core.framing.headerBytes ?? 0;
     const reply = (answer: unknown): void => {
       if (!isHeadered(answer)) return this.answer(frame.header, answer as M | undefined);
-      const header = viewBytes(answer.header);
-      const { message } = answer;
-      if (header === undefined || header.length !== headerBytes) {
-        const e = new Iso8583NetError(NetErrorCode.INVALID_OPTION, `withHeader: header must be a Uint8Array of ${headerBytes} bytes (the framing's headerBytes)`, {
-          option: 'header',
-        });
-        return this.failed(frame, request, e);
-      }
-      this.answer(header, message as M);
+      const header = answerHeader(answer, headerBytes);
+      if (header instanceof Iso8583NetError) return this.failed(frame, request, header);
+      this.answer(header, answer.message as M);
     };
     try {
       result = handler(request, { header: frame.header, remoteAddress: this.remoteAddress, peer: this.port.peer });

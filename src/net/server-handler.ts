@@ -2,8 +2,9 @@
  * What a server's handler is given and may return: the request's context, and an answer with a fixed header of its
  * own ({@link withHeader}).
  */
-import { copyBytes } from '../codecs/copy-bytes.js';
+import { copyBytes, viewBytes } from '../codecs/copy-bytes.js';
 import type { Message } from '../spec/types.js';
+import { Iso8583NetError, NetErrorCode } from './net-error.js';
 import type { PeerConnection } from './server-peer.js';
 
 /** What a handler learns about the request besides the message. */
@@ -94,6 +95,21 @@ export function isHeadered(value: unknown): value is HeaderedAnswer {
   } catch {
     return false;
   }
+}
+
+/**
+ * The fixed header of a {@link HeaderedAnswer}, as a view of its real bytes, or the `INVALID_OPTION` error when it is
+ * not a `Uint8Array` of `headerBytes` (the framing's) bytes.
+ *
+ * Why: the server and a session answer a handler's headered answer alike; the header's length is read from the
+ * typed-array internals, so a `length` that lies is never believed.
+ */
+export function answerHeader(answer: HeaderedAnswer, headerBytes: number): Uint8Array | Iso8583NetError {
+  const header = viewBytes(answer.header);
+  if (header !== undefined && header.length === headerBytes) return header;
+  return new Iso8583NetError(NetErrorCode.INVALID_OPTION, `withHeader: header must be a Uint8Array of ${headerBytes} bytes (the framing's headerBytes)`, {
+    option: 'header',
+  });
 }
 
 /**

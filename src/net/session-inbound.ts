@@ -3,12 +3,11 @@
  * when the handler throws) is framed and written back on the same link, with the request's fixed header unless the
  * handler chose another ({@link withHeader}).
  */
-import { viewBytes } from '../codecs/copy-bytes.js';
 import type { Message } from '../spec/types.js';
 import { type Frame, writeFrame } from './framing.js';
 import { errorFacts, errorName, loggableMti } from './logger.js';
-import { Iso8583NetError, NetErrorCode } from './net-error.js';
-import { isHeadered, isThenable } from './server-handler.js';
+import { Iso8583NetError } from './net-error.js';
+import { answerHeader, isHeadered, isThenable } from './server-handler.js';
 import type { LinkContext } from './session-context.js';
 
 /** The MTI of a message, read without trusting it (a getter may throw). */
@@ -72,12 +71,9 @@ export function answerRequest<M extends Message>(
   const headerBytes = ctx.framing.headerBytes ?? 0;
   const reply = (result: unknown): void => {
     if (!isHeadered(result)) return answer(frame.header, result as M | undefined);
-    const header = viewBytes(result.header);
-    const { message } = result;
-    if (header === undefined || header.length !== headerBytes) {
-      return failed(new Iso8583NetError(NetErrorCode.INVALID_OPTION, `withHeader: header must be a Uint8Array of ${headerBytes} bytes (the framing's headerBytes)`, { option: 'header' }));
-    }
-    answer(header, message as M);
+    const header = answerHeader(result, headerBytes);
+    if (header instanceof Iso8583NetError) return failed(header);
+    answer(header, result.message as M);
   };
   let result: unknown;
   try {

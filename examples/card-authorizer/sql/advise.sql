@@ -27,9 +27,11 @@ stand_in as (               -- the authorization this advice stands in for
   select s.id, s.approved, s.ended_keep from stored s
   where s.mti in ('0100', '0200') and s.request_hash = $2 and s.account_id is not null and s.response_code <> '00'
 ),
-previous as (               -- this advice seen before (under its stand-in key when it stands in)
-  select t.* from transactions t
-  where t.idem_key = case when exists (select 1 from stand_in) then $1 || '|advice' else $1 end
+advice_key as (             -- the key this advice is stored under: its own, or its stand-in key
+  select case when exists (select 1 from stand_in) then $1 || '|advice' else $1 end as idem_key
+),
+previous as (               -- this advice seen before
+  select t.* from transactions t where t.idem_key = (select idem_key from advice_key)
 ),
 card as (
   select c.* from cards c where c.pan_key = $3
@@ -102,10 +104,10 @@ decision as (
       lateral (
         -- An authorization advice whose reversal came first holds at most what the reversal left.
         select case when $6::text <> '0120' or $13::text = '20' then 0
+                    -- What we did not approve; after a reversal or completion, no more than it left (least() skips
+                    -- the null of an authorization none has ended).
                     when exists (select 1 from grows) then
-                      coalesce(greatest(0, least($4::bigint - (select approved from stand_in),
-                                                 (select ended - remaining from grows))),
-                               $4::bigint - (select approved from stand_in))
+                      greatest(0, least($4::bigint - (select approved from stand_in), (select ended - remaining from grows)))
                     when early.keep is null then $4::bigint
                     else greatest(0, least($4::bigint, early.keep)) end as amount,
                early.key as orphan,
@@ -141,8 +143,7 @@ inserted as (
   insert into transactions (idem_key, request_hash, account_id, card_id, mti, amount, approved, response_code,
                             hold_day, decision_seq, processing, link, rrn, terminal, merchant, acquirer, hold_total,
                             released)
-  select case when exists (select 1 from stand_in) then $1 || '|advice' else $1 end, $2, d.account_id,
-         (select id from card), $6, $4::bigint, $4::bigint, '00',
+  select (select idem_key from advice_key), $2, d.account_id, (select id from card), $6, $4::bigint, $4::bigint, '00',
          case when $6::text = '0120' and $13::text <> '20' and not exists (select 1 from grows) then (select day from grown_day) end,
          d.decision_seq, $13,
          case when $6::text = '0120' then $9 else nullif($7::text, '') end,

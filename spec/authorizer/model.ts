@@ -273,7 +273,7 @@ export class AuthorizerModel {
       // What we did not approve joins the authorization's hold (an incremental's: its pre-auth's, while that holds),
       // on its day while that counts, else from today (a hold whose day passed counts as released).
       store('00', amount);
-      const preAuth = named === '' ? undefined : this.txns[card]!.find((t) => t.link === named && (t.mti === '0100' || t.mti === '0200') && t.holdTotal > 0);
+      const preAuth = this.preAuthOf(card, named);
       const holder = preAuth ?? standIn.short!;
       const live = holder.approved > 0 && holder.day >= this.today;
       // After a reversal or completion, no more than what that left (of the holder or of the authorization itself).
@@ -299,7 +299,7 @@ export class AuthorizerModel {
     }
 
     // An authorization (0100 or 0200): an incremental when DE90 names a pre-auth of the account that held.
-    const preAuth = named === '' ? undefined : this.txns[card]!.find((t) => t.link === named && (t.mti === '0100' || t.mti === '0200') && t.holdTotal > 0);
+    const preAuth = this.preAuthOf(card, named);
     const day = preAuth?.day ?? this.today + HOLD_DAYS;
     let code = refusal(card);
     let approved = 0;
@@ -345,6 +345,11 @@ export class AuthorizerModel {
       extra[54] = `0057${f[49] ?? '000'}C${(f[4] ?? '').padStart(12, '0')}`;
     }
     return answer(code, extra);
+  }
+
+  /** The pre-auth a DE90 link names for an incremental to add to: an 0100 or 0200 of the card that holds. */
+  private preAuthOf(card: number, named: string): Txn | undefined {
+    return named === '' ? undefined : this.txns[card]!.find((t) => t.link === named && (t.mti === '0100' || t.mti === '0200') && t.holdTotal > 0);
   }
 
   /** The original a reversal or completion names (the README's matching rule). */

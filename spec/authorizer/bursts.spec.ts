@@ -197,3 +197,72 @@ describe('bursts of one account', () => {
     expect(await heldOn(pool, 5, TODAY)).toBe(600n + 6_000n);
   });
 });
+
+describe('advices in their account\'s turn (Decide.inTurn)', () => {
+  const stored = async (key: string): Promise<boolean> => (await pool.query('select 1 from transactions where idem_key = $1', [key])).rowCount === 1;
+
+  it('runs an advice only once the authorization of its account in flight is stored, and another account\'s at once', async () => {
+    await account(20, 10_000n);
+    await account(21, 10_000n);
+    await insertCards(pool, [{ id: 20, pan: pan(20), accountId: 20 }, { id: 21, pan: pan(21), accountId: 20 }, { id: 22, pan: pan(22), accountId: 21 }]);
+    const decide = createBurstDecider(pool);
+    // The process learns that cards 20 and 21 share account 20.
+    await Promise.all([decide(request(20, 100n), 60_000), decide(request(21, 100n), 60_000)]);
+    const inFlight = request(20, 100n);
+    const order: string[] = [];
+    const decided = decide(inFlight, 60_000);
+    const turn = (card: number): Promise<boolean> =>
+      decide.inTurn(KEYS.pan(pan(card)), async () => {
+        order.push(`card ${card}`);
+        return stored(inFlight.idemKey);
+      });
+    const [sameCard, sameAccount, otherAccount] = [turn(20), turn(21), turn(22)];
+    // Another account's advice goes out beside the authorization, before its statement has even been sent.
+    expect(await otherAccount).toBe(false);
+    expect(await sameCard).toBe(true);
+    expect(await sameAccount).toBe(true);
+    expect(order).toEqual(['card 22', 'card 20', 'card 21']);
+    expect((await decided).responseCode).toBe('00');
+  });
+
+  it('holds the authorizations of the account behind an advice in flight, and decides another account\'s meanwhile', async () => {
+    await account(22, 10_000n);
+    await account(23, 10_000n);
+    await insertCards(pool, [{ id: 23, pan: pan(23), accountId: 22 }, { id: 24, pan: pan(24), accountId: 23 }]);
+    const decide = createBurstDecider(pool);
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const advice = decide.inTurn(KEYS.pan(pan(23)), async () => {
+      await released;
+      return 'advised';
+    });
+    const behind = request(23, 100n);
+    let behindAnswered = false;
+    const heldBack = decide(behind, 60_000).then((r) => ((behindAnswered = true), r));
+    expect((await decide(request(24, 100n), 60_000)).responseCode).toBe('00');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(behindAnswered).toBe(false);
+    expect(await stored(behind.idemKey)).toBe(false);
+    release();
+    expect(await advice).toBe('advised');
+    expect((await heldBack).responseCode).toBe('00');
+    expect(await stored(behind.idemKey)).toBe(true);
+  });
+
+  it('runs an advice only once an incremental of its card in flight is stored, and passes on what the advice throws', async () => {
+    await account(24, 10_000n);
+    await insertCards(pool, [{ id: 25, pan: pan(25), accountId: 24 }]);
+    const decide = createBurstDecider(pool);
+    const incremental: AuthorizationRequest = { ...request(25, 100n), incrementOf: 'link of no pre-auth' };
+    const decided = decide(incremental, 60_000);
+    await expect(
+      decide.inTurn(KEYS.pan(pan(25)), async () => {
+        if (!(await stored(incremental.idemKey))) return 'ran beside the incremental';
+        throw new Error('the advice failed');
+      }),
+    ).rejects.toThrow('the advice failed');
+    await decided;
+    // The failed advice let its account go: the next authorization of the card is decided.
+    expect((await decide(request(25, 100n), 60_000)).responseCode).toBe('00');
+  });
+});

@@ -49,9 +49,10 @@ export interface SequenceHarness {
   request(m: IsoMessage): Promise<IsoMessage>;
   /**
    * Hands `m` to an authorizer handler of its own on the same schema, beside the TCP server: for requests sent at
-   * the same moment under one key, which the client refuses to have in flight twice.
+   * the same moment under one key, which the client refuses to have in flight twice. Handlers of another `process`
+   * number stand for other authorizer processes: they share no queue (src/bursts.ts).
    */
-  handle(m: IsoMessage): Promise<IsoMessage | undefined>;
+  handle(m: IsoMessage, process?: number): Promise<IsoMessage | undefined>;
   /** The answer's DE39. */
   code(m: IsoMessage): Promise<string | undefined>;
   query<R extends pg.QueryResultRow>(sql: string, values: unknown[]): Promise<R[]>;
@@ -64,7 +65,7 @@ export function sequenceHarness(name: string): SequenceHarness {
   let pool: pg.Pool;
   let server: Server;
   let client: Client;
-  let handler: ((m: IsoMessage) => Promise<IsoMessage | undefined>) | undefined;
+  const handlers = new Map<number, (m: IsoMessage) => Promise<IsoMessage | undefined>>();
   let nextCard = 1;
   let stan = 0;
   const next = (): string => String(++stan).padStart(6, '0');
@@ -106,8 +107,12 @@ export function sequenceHarness(name: string): SequenceHarness {
     },
     follow: (original, mti, fields = {}) => message(mti, { ...original.fields, 11: next(), ...fields }),
     request,
-    handle: (m) => {
-      handler ??= createAuthorizerHandler({ pool, keys: KEYS, deadlineMs: UNREACHABLE_DEADLINE_MS, clock: () => new Date(`${TODAY}T10:00:00Z`) });
+    handle: (m, process = 0) => {
+      let handler = handlers.get(process);
+      if (handler === undefined) {
+        handler = createAuthorizerHandler({ pool, keys: KEYS, deadlineMs: UNREACHABLE_DEADLINE_MS, clock: () => new Date(`${TODAY}T10:00:00Z`) });
+        handlers.set(process, handler);
+      }
       return handler(m);
     },
     code: async (m) => (await request(m)).fields[39] as string | undefined,

@@ -8,9 +8,10 @@ import { again, de90, sequenceHarness } from './sequence-harness.js';
  * Stand-in advices racing what else moves the same authorization's money: its reversal (0400 by DE90), a second
  * advice (0121), the authorization itself still in flight (the advice finds no stored row in its snapshot), a
  * completion (0220 by DE90), and a stand-in 0220 racing the reversal. Each race is sent with Promise.all on fresh
- * cards, ROUNDS times by timing alone and GATED times forced: a gate transaction holds the account row until every
- * statement of the race waits for a lock, so every snapshot predates every other statement's commit (EvalPlanQual
- * then decides). The final balance and holds must be one of the serial orders' outcomes, computed by hand below, and
+ * cards, ROUNDS times by timing alone (through one handler: one process, whose queue runs an advice after its
+ * account's decisions in flight) and GATED times forced (through a handler per message, as from separate processes):
+ * a gate transaction holds the account row until every statement of the race waits for a lock, so every snapshot
+ * predates every other statement's commit (EvalPlanQual then decides). The final balance and holds must be one of the serial orders' outcomes, computed by hand below, and
  * the account's holds must equal what its transactions still hold.
  *
  * Figures: balance 1,000, authorization 4,000; partial card: approved 1,000 (10), otherwise declined (51).
@@ -52,7 +53,7 @@ async function race(id: number, messages: readonly IsoMessage[], gated: boolean)
     await gate.query('begin');
     await gate.query('select 1 from accounts where id = $1 for update', [id]);
     const pid = (await gate.query<{ pid: number }>('select pg_backend_pid() as pid')).rows[0]!.pid;
-    const pending = Promise.all(messages.map((m) => handle(m)));
+    const pending = Promise.all(messages.map((m, i) => handle(m, i + 1)));
     const deadline = Date.now() + 30_000;
     while ((await blockedBehind(pid)) < messages.length) {
       if (Date.now() > deadline) throw new Error('the race did not queue behind the gate');

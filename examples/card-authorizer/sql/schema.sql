@@ -187,6 +187,23 @@ language sql immutable as $$
   select ((day - date '2000-01-01') % size + size) % size + 1
 $$;
 
+-- True while no row is stored under `stored_key`, counting rows committed after the calling statement's snapshot;
+-- otherwise it raises unique_violation (23505), and the statement, rolled back whole, runs again (the callers retry
+-- it) and finds the row in its new snapshot. Why: a statement that waited for the account row and took it on a newer
+-- version (its WHERE is checked again there) would otherwise insert a key committed meanwhile and wait, holding the
+-- account row, for whoever holds that key's row: a reversal releasing it, which waits for the account row in turn.
+-- Postgres broke that cycle only after deadlock_timeout (1 s). Volatile PL/pgSQL, so its query takes a snapshot of
+-- its own at each call (READ COMMITTED) and keeps its plan for the session.
+create or replace function key_unclaimed(stored_key text) returns boolean
+language plpgsql volatile as $$
+begin
+  if exists (select 1 from transactions where idem_key = stored_key) then
+    raise exception 'a row was stored under this key after the statement began' using errcode = 'unique_violation';
+  end if;
+  return true;
+end
+$$;
+
 -- Why a card refuses a request before any money is looked at: lost 41, stolen 43, blocked 62, expired or an expiry
 -- in the request (DE14, YYMM; '' when absent) other than the card's 54, merchant type or channel not allowed 57;
 -- null when it does not. It takes the card's columns rather than reading the row, so Postgres inlines it into the

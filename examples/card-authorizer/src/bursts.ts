@@ -10,6 +10,7 @@ import {
   authorizeBatch,
   authorizeOnAccount,
   DECIDE_ALONE,
+  NO_DECISION,
   QUERIES,
 } from './db.js';
 
@@ -40,10 +41,10 @@ export const BATCH_STALL_MS = 50;
 /** How many card → account mappings a process keeps (beyond that it forgets them all and learns them again). */
 const MAX_KNOWN_CARDS = 1_000_000;
 
-/** The answer given when no decision was made within the deadline: nothing is held and nothing is stored. */
-const NO_DECISION: AuthorizationResult = { responseCode: '91', approved: 0n, authCode: null, duplicate: false };
-
-interface Waiting {
+/** An authorization waiting for a batch. */
+interface WaitingAuthorization {
+  readonly kind: 'authorize';
+  readonly panKey: string;
   readonly request: AuthorizationRequest;
   /** Date.now() by which it must be decided. */
   readonly deadline: number;
@@ -51,8 +52,30 @@ interface Waiting {
   readonly reject: (e: unknown) => void;
 }
 
-/** Decides one authorization within `deadlineMs` (the handler's call). */
-export type Decide = (request: AuthorizationRequest, deadlineMs: number) => Promise<AuthorizationResult>;
+/** A statement of its own (an advice) waiting for its account's turn; `go` runs it, holding its group. */
+interface WaitingTurn {
+  readonly kind: 'turn';
+  readonly panKey: string;
+  readonly go: () => void;
+}
+
+type Waiting = WaitingAuthorization | WaitingTurn;
+
+/** Decides one authorization within `deadlineMs` (the handler's call); `inTurn` orders an advice among them. */
+export interface Decide {
+  (request: AuthorizationRequest, deadlineMs: number): Promise<AuthorizationResult>;
+  /**
+   * Runs `run` (an advice's statement) once no decision of the card's account (as this process learnt it) is in flight
+   * or waiting ahead of it, and holds the account's later decisions until it settles.
+   *
+   * Why: an advice (0120, 0220) shares its authorization's idempotency key. Sent while that authorization is in
+   * flight, it could commit between the authorization's snapshot and its insert of the key; a reversal that then
+   * locked the advice's row and waited for the account row closed a cycle with the authorization (it held the
+   * account row, and its insert waited for the reversal), and Postgres broke it only after `deadlock_timeout`
+   * (1 s; measured 4 deadlocks in 50 rounds). In turn, the later statement's snapshot sees the earlier one's row.
+   */
+  inTurn<T>(panKey: string, run: () => Promise<T>): Promise<T>;
+}
 
 /** Options of {@link createBurstDecider}. */
 export interface DeciderOptions {
@@ -64,15 +87,15 @@ export interface DeciderOptions {
 
 /**
  * Creates the decider of one process over `pool`. Every authorization but an incremental (it locks its pre-auth's
- * row too, and is decided alone by authorize.sql) joins the queue; at the end of the event-loop turn, and whenever a
- * batch is answered, the waiting requests go out in batches of up to {@link MAX_BATCH}: one batch at a time, and
- * another beside it (up to `maxInFlight`) only once every batch in flight has been out for `stallMs` (a batch of one
- * request is decided by authorize.sql). A request whose account (as this process
- * learnt it from earlier answers; a card not learnt yet stands for itself) has a batch in flight waits for that
- * batch's answer, so one account's requests are decided in arrival order; around midnight a batch takes one
- * business date. What a batch leaves ('single': a card not on
- * file, a debit of a card with a rolling limit, an account with an early reversal waiting) is then decided by
- * authorize.sql, one by one in arrival order, before its accounts take another batch.
+ * row too, and is decided alone by authorize.sql at once) joins the queue; at the end of the event-loop turn, and
+ * whenever a batch is answered, the waiting requests go out in batches of up to {@link MAX_BATCH}: one batch at a
+ * time, and another beside it (up to `maxInFlight`) only once every batch in flight has been out for `stallMs` (a
+ * batch of one request is decided by authorize.sql). A request whose account (as this process learnt it from earlier
+ * answers; a card not learnt yet stands for itself) has a batch, an incremental or an advice (`inTurn`) in flight
+ * waits for its answer, so one account's requests are decided in arrival order; around midnight a batch takes one
+ * business date. What a batch leaves ('single': a card not on file, a debit of a card with a rolling limit, an
+ * account with an early reversal waiting) is then decided by authorize.sql, one by one in arrival order, before its
+ * accounts take another batch.
  *
  * Why: on spread load each decision alone pays for a round trip, a plan start-up and a commit, and on a hot account
  * 64 statements queued on one row each pay for a lock wait and a re-evaluation too; one statement for a batch pays
@@ -105,9 +128,9 @@ export function createBurstDecider(pool: Pool, options: DeciderOptions = {}): De
     if (accountOf.size >= MAX_KNOWN_CARDS) accountOf.clear();
     accountOf.set(panKey, accountId);
   };
-  const groupOf = (w: Waiting): string => {
-    const accountId = accountOf.get(w.request.panKey);
-    return accountId === undefined ? `card ${w.request.panKey}` : `account ${accountId}`;
+  const groupOf = (w: { readonly panKey: string }): string => {
+    const accountId = accountOf.get(w.panKey);
+    return accountId === undefined ? `card ${w.panKey}` : `account ${accountId}`;
   };
 
   /** One request alone (authorize.sql), within its deadline. */
@@ -131,8 +154,8 @@ export function createBurstDecider(pool: Pool, options: DeciderOptions = {}): De
    * One batch statement, then the requests it left to authorize.sql, one by one in order. `groups` are the groups the
    * batch holds; an account learnt from its answer is held too, until the requests left to authorize.sql are decided.
    */
-  const batch = async (items: readonly Waiting[], groups: Set<string>): Promise<void> => {
-    const left: Waiting[] = [];
+  const batch = async (items: readonly WaitingAuthorization[], groups: Set<string>): Promise<void> => {
+    const left: WaitingAuthorization[] = [];
     let client: PoolClient | undefined;
     try {
       // A batch of one is decided by authorize.sql: the batch statement's machinery would buy it nothing.
@@ -194,19 +217,33 @@ export function createBurstDecider(pool: Pool, options: DeciderOptions = {}): De
     return false;
   };
 
-  /** Sends the waiting requests out in batches, as long as {@link mayGoOut} lets another one go. */
+  /** Starts each waiting turn whose group has nothing in flight and nothing waiting ahead of it. */
+  const startTurns = (): void => {
+    const ahead = new Set<string>();
+    queue = queue.filter((w) => {
+      const group = groupOf(w);
+      const go = w.kind === 'turn' && !busy.has(group) && !ahead.has(group);
+      ahead.add(group);
+      if (go) w.go(); // holds its group: the group's requests behind it see it busy
+      return !go;
+    });
+  };
+
+  /** Starts the turns that may go, then sends the waiting authorizations out in batches while {@link mayGoOut}. */
   const dispatch = (): void => {
     scheduled = false;
-    while (queue.length > 0 && mayGoOut()) {
-      const items: Waiting[] = [];
+    startTurns();
+    while (queue.some((w) => w.kind === 'authorize') && mayGoOut()) {
+      const items: WaitingAuthorization[] = [];
       const groups = new Set<string>();
       /** Groups with a request that stays behind: their later requests stay behind it. */
       const behind = new Set<string>();
       const rest: Waiting[] = [];
-      const today = queue.find((w) => !busy.has(groupOf(w)))?.request.today;
+      const today = queue.find((w): w is WaitingAuthorization => w.kind === 'authorize' && !busy.has(groupOf(w)))?.request.today;
       for (const w of queue) {
         const group = groupOf(w);
-        if (items.length < MAX_BATCH && !busy.has(group) && !behind.has(group) && w.request.today === today) {
+        // A turn still waiting is held up by its group: the group's later requests stay behind it.
+        if (w.kind === 'authorize' && items.length < MAX_BATCH && !busy.has(group) && !behind.has(group) && w.request.today === today) {
           items.push(w);
           groups.add(group);
         } else {
@@ -230,16 +267,31 @@ export function createBurstDecider(pool: Pool, options: DeciderOptions = {}): De
     }
   };
 
-  return async (request, deadlineMs) => {
-    const deadline = Date.now() + deadlineMs;
-    if (request.incrementOf !== undefined && request.incrementOf !== '') return alone(request, deadline);
-    return new Promise((resolve, reject) => {
-      queue.push({ request, deadline, resolve, reject });
-      if (!scheduled) {
-        scheduled = true;
-        // The requests that arrive in this turn of the event loop travel together.
-        setImmediate(dispatch);
-      }
+  const enqueue = (w: Waiting): void => {
+    queue.push(w);
+    if (!scheduled) {
+      scheduled = true;
+      // The requests that arrive in this turn of the event loop travel together.
+      setImmediate(dispatch);
+    }
+  };
+
+  /** Runs `run` holding `group`; once it settles, the group's waiting requests may go. */
+  const holding = <T>(group: string, run: () => Promise<T>): Promise<T> => {
+    hold(group);
+    return run().finally(() => {
+      letGo(group);
+      dispatch();
     });
   };
+
+  const decide = async (request: AuthorizationRequest, deadlineMs: number): Promise<AuthorizationResult> => {
+    const deadline = Date.now() + deadlineMs;
+    // An incremental goes out at once, alone, but holds its group: an advice of its card waits for it.
+    if (request.incrementOf !== undefined && request.incrementOf !== '') return holding(groupOf(request), () => alone(request, deadline));
+    return new Promise((resolve, reject) => enqueue({ kind: 'authorize', panKey: request.panKey, request, deadline, resolve, reject }));
+  };
+  const inTurn = <T>(panKey: string, run: () => Promise<T>): Promise<T> =>
+    new Promise<T>((resolve, reject) => enqueue({ kind: 'turn', panKey, go: () => void holding(groupOf({ panKey }), run).then(resolve, reject) }));
+  return Object.assign(decide, { inTurn });
 }

@@ -333,7 +333,7 @@ export async function authorizeBatch(
 }
 
 /** The answer given when no decision was made within the deadline: nothing is held and nothing is stored. */
-const NO_DECISION: AuthorizationResult = { responseCode: '91', approved: 0n, authCode: null, duplicate: false };
+export const NO_DECISION: AuthorizationResult = { responseCode: '91', approved: 0n, authCode: null, duplicate: false };
 
 /**
  * Decides within `deadlineMs`: the decision statement runs on its own (autocommit, one round trip) with the time

@@ -75,15 +75,18 @@ export function createAuthorizerHandler(options: HandlerOptions): (request: IsoM
           return failed(request, e);
         }
       case 'reverse':
-      case 'advise':
+      case 'advise': {
         // Reversals and advices are facts: acknowledged once stored, never declined for funds; a hold is released
-        // exactly once.
+        // exactly once. An advice waits for its account's decisions in flight in this process (Decide.inTurn).
+        const { pool } = options;
         try {
-          const result = intent.kind === 'reverse' ? await reverse(options.pool, intent.request) : await advise(options.pool, intent.request);
+          const result =
+            intent.kind === 'reverse' ? await reverse(pool, intent.request) : await decide.inTurn(intent.request.panKey, () => advise(pool, intent.request));
           return answered(request, result.responseCode);
         } catch (e) {
           return failed(request, e);
         }
+      }
     }
   };
 }

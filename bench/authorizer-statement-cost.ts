@@ -4,6 +4,7 @@
  * time of each call, for
  *   plain        `update accounts set balance = balance - 1 where id = $1` (autocommit, prepared)
  *   authorize    sql/authorize.sql on one request (what a batch of one is decided by)
+ *   advise       sql/advise.sql on one authorization advice (0120) of a random card, holding its amount
  *   batch of n   sql/authorize-batch.sql on n requests of n random cards (the burst decider's statement)
  * on the spread data set (10,000 accounts with one card each, bench/spread-cards.ts), each after a warm-up, one after
  * the other on one connection (no contention: the statement's own cost). The batch sizes' costs are fitted to a
@@ -18,7 +19,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { cardKeys } from '../examples/card-authorizer/src/card-keys.js';
 import { openDatabase } from '../examples/card-authorizer/src/database.js';
-import { type AuthorizationRequest, authorizeBatchOnce, authorizeOnAccount, QUERIES } from '../examples/card-authorizer/src/db.js';
+import { type AdviceRequest, advise, type AuthorizationRequest, authorizeBatchOnce, authorizeOnAccount, QUERIES } from '../examples/card-authorizer/src/db.js';
 import { processCpuTicks, TICKS_PER_SECOND } from './process-cpu.js';
 import { seedSpreadCards, spreadPan } from './spread-cards.js';
 
@@ -57,6 +58,12 @@ function request(): AuthorizationRequest {
   };
 }
 
+/** A fresh 0120 of 5.00 EUR on a random card, its original never seen: stored and held. */
+function advice(): AdviceRequest {
+  const { idemKey, requestHash, panKey, link } = request();
+  return { idemKey, requestHash, panKey, amount: 500n, today: TODAY, mti: '0120', originalLink: '', link };
+}
+
 interface Cost {
   readonly label: string;
   readonly requests: number;
@@ -85,6 +92,7 @@ const plainUpdate = { name: 'plain_update', text: 'update accounts set balance =
 const costs: Cost[] = [
   await measure('plain update', 1, () => client.query({ ...plainUpdate, values: [String(1 + Math.floor(Math.random() * CARDS))] })),
   await measure('authorize.sql', 1, () => authorizeOnAccount(client, request(), QUERIES.authorize, () => 1000)),
+  await measure('advise.sql (0120)', 1, () => advise(client, advice())),
 ];
 for (const n of BATCH_SIZES) {
   costs.push(

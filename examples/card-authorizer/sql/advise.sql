@@ -127,9 +127,9 @@ decision as (
                     then least(found.release, a.hold_amounts[slot.s]) else 0 end as amount
       ) as freed
   )
-  -- key_unclaimed: the key this advice inserts, checked again on the account row's newest version (schema.sql).
-  where a.id = (select account_id from card) and not exists (select 1 from previous)
-    and key_unclaimed((select idem_key from advice_key))
+  -- New here, the key this advice inserts is checked again on the account row's newest version (schema.sql).
+  where a.id = (select account_id from card)
+    and case when exists (select 1 from previous) then false else key_unclaimed((select idem_key from advice_key)) end
   returning a.id as account_id, a.decision_seq, a.last_code, a.last_amount, a.last_held
 ),
 grown as (                  -- the hold that grew; one whose day had passed counts as released before it grows

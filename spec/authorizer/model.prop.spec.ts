@@ -75,7 +75,7 @@ type Command =
 
 const SLOTS = 8;
 /** Amounts that collide often (same-amount originals are where matching without DE90 must choose). */
-const amountArb = fc.oneof(fc.constantFrom(3_000, 4_000, 10_000), fc.integer({ min: 100, max: 40_000 }));
+const amountArb = fc.oneof(fc.constantFrom(0, 3_000, 4_000, 10_000), fc.integer({ min: 100, max: 40_000 }));
 const slotArb: fc.Arbitrary<Slot> = fc.record({
   card: fc.oneof({ weight: 8, arbitrary: fc.constantFrom(0 as const, 1 as const) }, { weight: 1, arbitrary: fc.constant(2 as const) }),
   mti: fc.oneof({ weight: 6, arbitrary: fc.constant('0100' as const) }, { weight: 1, arbitrary: fc.constant('0200' as const) }, { weight: 2, arbitrary: fc.constant('0120' as const) }),

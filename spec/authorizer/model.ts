@@ -339,7 +339,7 @@ export class AuthorizerModel {
   ): ModelAnswer {
     const extra: Record<number, string> = {};
     // null: an approval without an authorization code of ours.
-    if (approved > 0 && authCode !== null) extra[38] = authCode ?? 'any';
+    if ((code === '00' || code === '10') && authCode !== null) extra[38] = authCode ?? 'any';
     if (code === '10') {
       extra[4] = String(approved).padStart(12, '0');
       extra[54] = `0057${f[49] ?? '000'}C${(f[4] ?? '').padStart(12, '0')}`;

@@ -231,10 +231,13 @@ describe('the largest and the smallest amounts', () => {
     expect(await state(short.id)).toEqual({ balance: -MAX - 1, held: 0 });
   });
 
-  it('approves a zero amount without holding, and a zero-amount reversal is a full one', async () => {
+  it('approves a zero amount without holding, with an authorization code, and a zero-amount reversal is a full one', async () => {
     const { id, pan } = await card(0);
-    const verification = await request(purchase(pan, 0));
-    expect(verification.fields[39]).toBe('00');
+    const zero = purchase(pan, 0);
+    const verification = await request(zero);
+    expect([verification.fields[39], verification.fields[38]]).toEqual(['00', expect.stringMatching(/^[A-Z0-9]{6}$/)]);
+    const repeat = await request(again(zero, '0101'));
+    expect([repeat.fields[39], repeat.fields[38]]).toEqual(['00', verification.fields[38]]);
     expect(await state(id)).toEqual({ balance: 0, held: 0 });
     expect(await code(purchase(pan, 1))).toBe('51');
     const other = await card(5_000);

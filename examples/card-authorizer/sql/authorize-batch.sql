@@ -130,7 +130,7 @@ inserted as (
                             auth_code, hold_day, decision_seq, processing, link, rrn, terminal, merchant, acquirer,
                             hold_total, released)
   select t.idem_key, t.request_hash, t.card_account, t.card_id, t.mti, t.amount, d.approved, d.code,
-         case when d.approved > 0 then t.auth_code end,
+         case when d.code in ('00', '10') then t.auth_code end,   -- every approval has its code, a zero amount's too
          case when t.processing <> '20' and d.approved > 0 then t.hold_day end,
          l.decision_seq + t.k, t.processing, t.link, nullif(t.rrn, ''), nullif(t.terminal, ''), nullif(t.merchant, ''),
          nullif(t.acquirer, ''),

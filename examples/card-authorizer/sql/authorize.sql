@@ -153,7 +153,7 @@ inserted as (               -- insert the new transaction; a concurrent twin mak
                             auth_code, hold_day, decision_seq, processing, link, rrn, terminal, merchant, acquirer,
                             hold_total, released, ended_keep)
   select $1, $2, d.account_id, (select id from card), $8, $4::bigint, d.last_amount, d.last_code,
-         case when d.last_amount > 0 then $9 end,
+         case when d.last_code in ('00', '10') then $9 end,   -- every approval has its code, a zero amount's too
          case when $17::text <> '20' and d.last_amount > 0 then d.last_hold_day end,
          d.decision_seq, $17, $10, nullif($11::text, ''), nullif($14::text, ''), nullif($15::text, ''), nullif($16::text, ''),
          -- An incremental's approval is released through its pre-auth, never through its own row; a refund holds nothing.
